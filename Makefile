@@ -1,0 +1,42 @@
+# Two commands set everything up: `make run` and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-stamp
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.PHONY: run test lint test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+## run: install, migrate, load the demo district into an empty database, serve on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/yingji db upgrade
+	$(BIN)/yingji seed demo --if-empty
+	$(BIN)/yingji serve --host $(HOST) --port $(PORT)
+
+## test: lint, import contracts, the suite on SQLite, and again on PostgreSQL when YINGJI_TEST_DATABASE_URL is set
+test: lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench migrations scripts
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP)
+	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+
+test-postgres: $(STAMP)
+	@if [ -n "$$YINGJI_TEST_DATABASE_URL" ]; then \
+		echo "== the suite again on PostgreSQL ($$YINGJI_TEST_DATABASE_URL)"; \
+		$(BIN)/python -m pytest -q -m "not browser"; \
+	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

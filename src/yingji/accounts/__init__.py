@@ -1,0 +1,1 @@
+"""Users, roles, area/enterprise scoping, sessions and API tokens."""

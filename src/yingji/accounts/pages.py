@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from yingji.accounts import service
+from yingji.accounts.enums import ROLE_LABELS
+from yingji.core.pagination import PageParams
+from yingji.web.deps import SESSION_COOKIE, DbSession, MaybePageUser, PageUser, check_anonymous_csrf
+from yingji.web.templating import render, render_anonymous_form
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: a login link must not bounce the user to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, user: MaybePageUser, next: str = "/") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render_anonymous_form(request, "accounts/login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    check_anonymous_csrf(request, csrf_token)
+    context = {"next": _safe_next(next), "username": username}
+    if not username or not password:
+        return render_anonymous_form(
+            request, "accounts/login.html", {**context, "error": "请输入用户名和密码"}, status_code=422
+        )
+    result = service.authenticate(db=db, username=username, password=password)
+    if result.error is not None:
+        return render_anonymous_form(
+            request,
+            "accounts/login.html",
+            {**context, "error": result.error.message},
+            status_code=result.error.status_code,
+        )
+    assert result.user is not None
+    token, _ = service.start_session(db=db, user=result.user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    settings = request.app.state.settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_ttl_s,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: DbSession, user: PageUser) -> Response:
+    service.end_session(db=db, token=request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/accounts/users", response_class=HTMLResponse)
+def users_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
+    paging = PageParams(page=max(page, 1), page_size=100)
+    rows, total = service.list_users(db=db, actor=user, page=paging)
+    return render(
+        request, "accounts/users.html", {"users": rows, "total": total, "paging": paging, "role_labels": ROLE_LABELS}
+    )

@@ -1,0 +1,78 @@
+"""The FastAPI application factory: JSON API under /api/v1, pages, static assets, /healthz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from yingji import __version__
+from yingji.bootstrap import bootstrap, capability_modules
+from yingji.core.config import Settings, get_settings
+from yingji.core.db import Database
+from yingji.core.meta import get_meta
+from yingji.web import errors as web_errors
+from yingji.web import pages as web_pages
+
+log = logging.getLogger("yingji")
+
+
+def create_app(*, settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database.from_url(settings.resolved_database_url())
+    bootstrap()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        refresh_demo_label(app)
+        yield
+
+    app = FastAPI(
+        title="Yingji 应急 API",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.demo_label = None
+
+    web_errors.install(app)
+    static = Path(__file__).parent / "web" / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    for module in capability_modules("api"):
+        app.include_router(module.router, prefix="/api/v1")
+    for module in capability_modules("pages"):
+        app.include_router(module.router)
+    app.include_router(web_pages.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        try:
+            with database.sessionmaker() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # the probe reports, it does not crash
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": database.dialect, "version": __version__})
+
+    return app
+
+
+def refresh_demo_label(app: FastAPI) -> None:
+    """Reads which data set is loaded; every page shows a banner while it is demo data."""
+    try:
+        with app.state.database.transaction() as db:
+            app.state.demo_label = get_meta(db, "demo_dataset")
+    except Exception:  # no tables yet (migrations not applied): no banner, pages will say what is wrong
+        app.state.demo_label = None

@@ -1,0 +1,57 @@
+"""The composition root: loads every capability's optional modules and wires the clock and channels.
+
+Capabilities register outbox handlers, scheduled jobs and CLI commands as import side effects of their
+``handlers.py`` / ``scheduled.py`` / ``cli.py`` modules; this is the one place that imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+from yingji import CAPABILITIES
+from yingji.core import clock as core_clock
+
+
+def capability_modules(module: str) -> list[ModuleType]:
+    """``yingji.<capability>.<module>`` for every capability that has it, in CAPABILITIES order."""
+    found = []
+    for cap in CAPABILITIES:
+        name = f"yingji.{cap}.{module}"
+        if importlib.util.find_spec(f"yingji.{cap}") and importlib.util.find_spec(name):
+            found.append(importlib.import_module(name))
+    return found
+
+
+def load_models() -> None:
+    """Imports every table so that ``Base.metadata`` is complete (migrations, tests)."""
+    importlib.import_module("yingji.core.audit")
+    importlib.import_module("yingji.core.outbox")
+    importlib.import_module("yingji.core.jobs")
+    importlib.import_module("yingji.core.meta")
+    importlib.import_module("yingji.core.files")
+    capability_modules("models")
+
+
+_channels: dict[str, Any] = {}
+
+
+def bootstrap(*, channels: dict[str, Any] | None = None, clock: Callable[[], datetime] | None = None) -> None:
+    """Loads models, outbox handlers and scheduled jobs; installs the clock and the channel adapters.
+    Tests pass fakes and a fixed clock here."""
+    load_models()
+    capability_modules("handlers")
+    capability_modules("scheduled")
+    if clock is not None:
+        core_clock.set_clock(clock)
+    if channels is not None:
+        _channels.clear()
+        _channels.update(channels)
+
+
+def channels() -> dict[str, Any]:
+    return _channels

@@ -1,0 +1,1 @@
+"""Delivery channels: SMS gateway, e-mail, webhook, village loudspeaker."""

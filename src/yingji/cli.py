@@ -1,0 +1,206 @@
+"""The ``yingji`` command line. Capabilities add their own groups in ``yingji/<capability>/cli.py``
+(a Typer app named ``app``), mounted here under the capability's name."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from yingji.bootstrap import bootstrap, capability_modules
+from yingji.core.config import get_settings
+from yingji.core.db import Database
+
+app = typer.Typer(help="应急 Yingji：区县应急管理综合平台", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="数据库迁移", no_args_is_help=True)
+seed_app = typer.Typer(help="载入数据集", no_args_is_help=True)
+user_app = typer.Typer(help="用户管理", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
+jobs_app = typer.Typer(help="定时任务", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(seed_app, name="seed")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.add_typer(jobs_app, name="jobs")
+
+
+def _database() -> Database:
+    return Database.from_url(get_settings().resolved_database_url())
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    no_workers: Annotated[bool, typer.Option("--no-workers", help="不在本进程运行投递与定时任务")] = False,
+) -> None:
+    """运行 Web、API，以及（默认）发件箱投递和定时任务。"""
+    import uvicorn
+
+    from yingji.app import create_app
+    from yingji.core.workers import BackgroundWorkers
+    from yingji.demo import login_hint
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    database = _database()
+    application = create_app(database=database)
+    workers = None if no_workers else BackgroundWorkers(database)
+    if workers:
+        workers.start()
+    typer.echo(f"\n应急管理综合平台：http://{host}:{port}   API 文档：http://{host}:{port}/api/docs")
+    typer.echo(login_hint(database))
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+    finally:
+        if workers:
+            workers.stop()
+
+
+@app.command()
+def worker(
+    outbox_workers: Annotated[int, typer.Option(help="发件箱投递线程数")] = 2,
+) -> None:
+    """只运行发件箱投递与定时任务（生产环境可多进程运行）。"""
+    import signal
+    import threading
+
+    from yingji.core.workers import BackgroundWorkers
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    bootstrap()
+    workers = BackgroundWorkers(_database(), outbox_workers=outbox_workers)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    workers.start()
+    typer.echo(f"worker running ({outbox_workers} outbox threads); Ctrl-C to stop")
+    stop.wait()
+    workers.stop()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="目标版本")] = "heads") -> None:
+    """应用数据库迁移（默认到最新）。"""
+    from yingji.core.migrate import upgrade
+
+    upgrade(get_settings().resolved_database_url(), revision)
+    typer.echo(f"数据库已迁移到 {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="目标版本，如 -1 或 base")] = "-1") -> None:
+    """回退数据库迁移。"""
+    from yingji.core.migrate import downgrade
+
+    downgrade(get_settings().resolved_database_url(), revision)
+    typer.echo(f"数据库已回退到 {revision}")
+
+
+@seed_app.command("demo")
+def seed_demo(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库已有数据时什么也不做")] = False,
+) -> None:
+    """生成柳江区演示数据集（确定性，可重复）。"""
+    from yingji.demo import seed_demo as run_seed
+
+    bootstrap()
+    summary = run_seed(_database(), if_empty=if_empty)
+    typer.echo(summary)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Option(help="用户名")],
+    password: Annotated[str, typer.Option(help="密码（至少 8 位）", prompt=True, hide_input=True)],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="角色代码：admin, duty_officer, leader, liaison, township_officer, info_officer, enterprise_manager"
+        ),
+    ],
+    region: Annotated[str | None, typer.Option(help="范围区域代码（镇、村级角色必填）")] = None,
+    enterprise: Annotated[int | None, typer.Option(help="企业编号（企业安全管理员必填）")] = None,
+    display_name: Annotated[str, typer.Option(help="姓名")] = "",
+) -> None:
+    """新增用户。"""
+    from pydantic import ValidationError
+
+    from yingji.accounts import service as accounts_service
+    from yingji.accounts.schemas import UserCreate
+    from yingji.core.actor import SYSTEM
+    from yingji.core.errors import DomainError
+
+    bootstrap()
+    try:
+        data = UserCreate(
+            username=username,
+            password=password,
+            role=role,
+            region_code=region,
+            enterprise_id=enterprise,
+            display_name=display_name,
+        )
+        with _database().transaction() as db:
+            user = accounts_service.create_user(db=db, actor=SYSTEM, data=data)
+            typer.echo(f"已创建用户 {user.username}（{user.role}），编号 {user.id}")
+    except ValidationError as exc:
+        _fail("；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+    except DomainError as exc:
+        _fail(
+            "；".join([exc.message] + [f"{d.field}: {d.message}" for d in exc.details if d.message not in exc.message])
+        )
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志哈希链，报告第一处断链。"""
+    from yingji.core.audit import verify_chain
+
+    bootstrap()
+    with _database().transaction() as db:
+        report = verify_chain(db)
+    if report.ok:
+        typer.echo(f"审计日志完整：已校验 {report.checked} 条记录")
+    else:
+        _fail(f"审计日志在第 {report.broken_seq} 条断开：{report.reason}（之前 {report.checked} 条完好）")
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """列出定时任务。"""
+    from yingji.core.jobs import all_jobs
+
+    bootstrap()
+    for job in all_jobs():
+        typer.echo(f"{job.name:45} 每 {job.every_s:>6} 秒  {job.description}")
+
+
+@jobs_app.command("run")
+def jobs_run(name: Annotated[str, typer.Argument(help="任务名")]) -> None:
+    """立即运行一个定时任务。"""
+    from yingji.core.jobs import run_job
+
+    bootstrap()
+    try:
+        summary = run_job(_database(), name)
+    except KeyError:
+        _fail(f"没有名为 {name} 的任务；用 yingji jobs list 查看")
+    typer.echo(summary if summary is not None else "该任务正在其他进程中运行，已跳过")
+
+
+for _module in capability_modules("cli"):
+    app.add_typer(_module.app, name=_module.__name__.split(".")[1])
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Shared kernel: configuration, database, errors, audit, outbox, jobs, clock. Imports no capability."""

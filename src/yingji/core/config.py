@@ -1,0 +1,57 @@
+"""Settings from the environment (prefix ``YINGJI_``), with defaults for the embedded set-up."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YINGJI_", extra="ignore")
+
+    # Where the SQLite file, attachments and the generated secret key live.
+    data_dir: Path = Path("var")
+    # Empty means the embedded SQLite file ``<data_dir>/yingji.db``.
+    database_url: str = ""
+    # Signs nothing by itself (sessions are server-side) but seeds CSRF and token hashing.
+    # Empty means: generated once and kept in ``<data_dir>/secret_key``.
+    secret_key: str = ""
+    timezone: str = "Asia/Shanghai"
+
+    session_ttl_s: int = 8 * 3600
+    token_ttl_s: int = 12 * 3600
+    # Failed logins: after ``login_slowdown_after`` failures each try waits 2^(n - slowdown) s
+    # (capped at 60 s); after ``login_lock_after`` the account is locked for ``login_lock_s``.
+    login_slowdown_after: int = 3
+    login_lock_after: int = 8
+    login_lock_s: int = 15 * 60
+
+    # Cookies are marked Secure when the platform is served over HTTPS behind a proxy.
+    secure_cookies: bool = False
+    mqtt_url: str = ""
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'yingji.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

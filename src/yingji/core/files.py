@@ -1,0 +1,102 @@
+"""Attachments (photos, documents): type- and size-checked, stored once by content hash under
+``<data_dir>/attachments``, recorded in the ``attachments`` table. Capabilities link to an attachment by id.
+
+The type is decided from the file's first bytes, not from its name or the browser's claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from yingji.core.clock import utcnow
+from yingji.core.config import get_settings
+from yingji.core.db import Base, UTCDateTime
+from yingji.core.errors import NotFound, invalid
+
+_SIGNATURES: list[tuple[bytes, int, str, str]] = [
+    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
+    (b"WEBP", 8, "image/webp", ".webp"),
+    (b"%PDF-", 0, "application/pdf", ".pdf"),
+]
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uploaded_by: Mapped[int | None] = mapped_column(Integer)
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    for magic, offset, mime, ext in _SIGNATURES:
+        if data[offset : offset + len(magic)] == magic and (mime != "image/webp" or data[:4] == b"RIFF"):
+            return mime, ext
+    return None
+
+
+def storage_dir() -> Path:
+    path = get_settings().data_dir / "attachments"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(
+    db: Session,
+    *,
+    data: bytes,
+    filename: str,
+    allowed: set[str] | None = None,
+    field: str = "file",
+    uploaded_by: int | None = None,
+    max_bytes: int | None = None,
+) -> Attachment:
+    """Checks and stores one upload; raises ValidationFailed naming ``field`` when it is refused."""
+    limit = max_bytes or get_settings().max_upload_bytes
+    if not data:
+        raise invalid(field, "文件为空")
+    if len(data) > limit:
+        raise invalid(field, f"文件过大：{len(data) // 1024} KB，上限 {limit // 1024} KB")
+    found = sniff(data)
+    allowed = allowed or IMAGE_TYPES
+    if found is None or found[0] not in allowed:
+        names = "、".join(sorted(t.split("/")[1].upper() for t in allowed))
+        raise invalid(field, f"文件类型不允许，仅支持 {names}")
+    mime, ext = found
+    digest = hashlib.sha256(data).hexdigest()
+    target = storage_dir() / digest[:2] / (digest + ext)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)  # atomic: a reader never sees half a file
+    row = Attachment(
+        sha256=digest,
+        filename=Path(filename or "upload").name[:200],
+        content_type=mime,
+        size=len(data),
+        created_at=utcnow(),
+        uploaded_by=uploaded_by,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def load(db: Session, attachment_id: int) -> tuple[Attachment, Path]:
+    row = db.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("附件不存在")
+    ext = next(e for _m, _o, mime, e in _SIGNATURES if mime == row.content_type)
+    return row, storage_dir() / row.sha256[:2] / (row.sha256 + ext)

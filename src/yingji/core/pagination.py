@@ -1,0 +1,36 @@
+"""Page parameters and the page shape every list endpoint returns."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 500
+
+
+class PageParams(BaseModel):
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+def paginate(db: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+    """Runs ``query`` for one page; returns (rows, total matching rows)."""
+    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(db.scalars(query.offset(params.offset).limit(params.page_size)))
+    return rows, total

@@ -1,0 +1,1 @@
+"""Law enforcement: inspection plans, random inspection draw, cases, penalties."""

@@ -1,0 +1,1 @@
+"""Geography: districts → townships → villages → grid cells, boundaries and spatial queries."""

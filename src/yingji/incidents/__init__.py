@@ -1,0 +1,1 @@
+"""Incidents: reports, grading, response, command and dispatch."""

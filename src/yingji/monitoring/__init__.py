@@ -1,0 +1,1 @@
+"""Monitoring: stations, sensors, readings, rules and alarms."""

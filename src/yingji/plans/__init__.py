@@ -1,0 +1,1 @@
+"""Emergency plans, filing, revision, drills and training."""

@@ -1,0 +1,1 @@
+"""Departments, township offices, enterprises (by industry) and people."""

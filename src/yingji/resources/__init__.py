@@ -1,0 +1,1 @@
+"""Emergency resources: rescue teams, experts, warehouses and materials, shelters."""

@@ -1,0 +1,1 @@
+"""Dual prevention: risk points, major hazard sources, hidden hazards."""

@@ -1,0 +1,1 @@
+"""Plan indicators and statistics."""

@@ -1,0 +1,1 @@
+"""Warning publication: CAP 1.2 warnings, approval, targeting, delivery, coverage."""

@@ -1,0 +1,113 @@
+"""FastAPI dependencies shared by every capability's ``api.py`` and ``pages.py``.
+
+The request owns the unit of work: ``get_db`` commits when the endpoint returns and rolls back when it
+raises. It is ``scope="function"`` so the commit happens before the response is sent: a failed commit is
+an error response, never a 200 for a change that was not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from yingji.accounts import service as accounts_service
+from yingji.accounts.models import User
+from yingji.core.db import Database
+from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
+from yingji.core.security import same
+
+SESSION_COOKIE = "yingji_session"
+ANON_CSRF_COOKIE = "yingji_csrf"
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    database: Database = request.app.state.database
+    with database.sessionmaker() as session, session.begin():
+        session.info["actor_id"] = None
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+class LoginRequired(DomainError):
+    """A page needs a logged-in user: the page error handler redirects to the login form."""
+
+    status_code = 401
+    code = "login_required"
+
+
+def api_user(request: Request, db: DbSession) -> User:
+    """A bearer token, or, for the platform's own pages (map, HTMX), the session cookie; a write through
+    the cookie must carry the page's CSRF token in ``X-CSRF-Token``."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        user = accounts_service.resolve_token(db=db, token=token.strip())
+        if user is None:
+            raise Unauthenticated("令牌无效或已过期，请重新获取")
+    elif found := accounts_service.resolve_session(db=db, token=request.cookies.get(SESSION_COOKIE)):
+        user, session = found
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            _check_csrf(request, session.csrf_token)
+    else:
+        raise Unauthenticated("需要登录：请在 Authorization 头中提供 Bearer 令牌")
+    db.info["actor_id"] = user.id
+    request.state.user = user
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user, scope="function")]
+
+
+def page_user_optional(request: Request, db: DbSession) -> User | None:
+    found = accounts_service.resolve_session(db=db, token=request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        return None
+    user, session = found
+    db.info["actor_id"] = user.id
+    request.state.user = user
+    request.state.csrf_token = session.csrf_token
+    return user
+
+
+MaybePageUser = Annotated[User | None, Depends(page_user_optional, scope="function")]
+
+
+async def csrf_form_field(request: Request) -> None:
+    """Reads ``csrf_token`` from a posted form so the CSRF check can see it."""
+    if request.method == "POST" and "form" in request.headers.get("content-type", ""):
+        form = await request.form()
+        request.state.form_csrf = form.get("csrf_token")
+
+
+def page_user(request: Request, user: MaybePageUser, _form: Annotated[None, Depends(csrf_form_field)]) -> User:
+    if user is None:
+        raise LoginRequired("请先登录")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        _check_csrf(request, request.state.csrf_token)
+    return user
+
+
+PageUser = Annotated[User, Depends(page_user, scope="function")]
+
+
+def _check_csrf(request: Request, expected: str | None) -> None:
+    # HTMX sends the token as a header (hx-headers on <body>); plain forms as a hidden field. The form has
+    # already been parsed by the time this runs when the endpoint declares Form fields.
+    sent = request.headers.get("x-csrf-token") or getattr(request.state, "form_csrf", None)
+    if not same(sent, expected):
+        raise PermissionDenied("表单已失效（CSRF 校验失败），请刷新页面后重试")
+
+
+def check_anonymous_csrf(request: Request, sent: str | None) -> None:
+    """Forms shown to anonymous visitors (login, public reports) use a double-submit cookie."""
+    if not same(sent, request.cookies.get(ANON_CSRF_COOKIE)):
+        raise PermissionDenied("表单已失效（CSRF 校验失败），请刷新页面后重试")

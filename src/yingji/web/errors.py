@@ -1,0 +1,133 @@
+"""Turns every error into the one API shape or a Chinese page. No stack trace ever reaches a user."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from yingji.core.errors import DomainError, TooManyRequests
+from yingji.web.deps import LoginRequired
+from yingji.web.templating import render
+
+log = logging.getLogger("yingji.web")
+
+_HTTP_MESSAGES = {
+    400: ("bad_request", "请求有误"),
+    401: ("unauthenticated", "需要登录"),
+    403: ("forbidden", "没有权限"),
+    404: ("not_found", "请求的页面或资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("payload_too_large", "上传内容过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+}
+
+_PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "json_invalid": "JSON 格式错误",
+    "extra_forbidden": "不允许的字段",
+    "string_too_short": "长度不足",
+    "string_too_long": "长度超出限制",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "bool_parsing": "须为 true 或 false",
+    "datetime_parsing": "须为带时区的 ISO-8601 时间",
+    "datetime_from_date_parsing": "须为带时区的 ISO-8601 时间",
+    "timezone_aware": "时间须带时区",
+    "model_attributes_type": "须为 JSON 对象",
+    "dict_type": "须为 JSON 对象",
+    "list_type": "须为数组",
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or (str(loc[0]) if loc else "")
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ")
+    if kind == "enum":
+        return f"取值无效，可选：{ctx.get('expected', '')}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
+        return f"须 {op} {next(iter(ctx.values()), '')}"
+    return _PYDANTIC_MESSAGES.get(kind, err.get("msg", "取值无效"))
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "field": "body" if e.get("type") == "json_invalid" else _field(tuple(e.get("loc", ()))),
+            "message": _message(e),
+        }
+        for e in errors
+    ]
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    details = details or []
+    if is_api(request):
+        body = {"error": {"code": code, "message": message, "details": details}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    page = render(
+        request, "web/error.html", {"status": status, "message": message, "details": details}, status_code=status
+    )
+    for k, v in (headers or {}).items():
+        page.headers[k] = v
+    return page
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, LoginRequired) and not is_api(request):
+            return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+        headers = None
+        if isinstance(exc, TooManyRequests) and exc.retry_after_s:
+            headers = {"Retry-After": str(exc.retry_after_s)}
+        return error_response(
+            request, exc.status_code, exc.code, exc.message, [d.as_dict() for d in exc.details], headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        details = validation_details(list(exc.errors()))
+        if any(d["message"] == "JSON 格式错误" for d in details):
+            return error_response(request, 422, "malformed_json", "请求体不是合法的 JSON", details)
+        summary = "；".join(f"{d['field']}: {d['message']}" for d in details[:5])
+        return error_response(request, 422, "validation_error", f"输入有误：{summary}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败"))
+        if isinstance(exc.detail, str) and exc.detail and exc.status_code not in _HTTP_MESSAGES:
+            message = exc.detail
+        return error_response(request, exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "internal_error", "服务器内部错误，已记录日志，请稍后重试或联系管理员")

@@ -1,0 +1,162 @@
+"""Test fixtures shared by the whole suite.
+
+The suite runs on SQLite, and on PostgreSQL when ``YINGJI_TEST_DATABASE_URL`` is set. Each test session
+gets its own database (a temporary SQLite file, or a fresh schema on PostgreSQL so that runs never meet),
+applies every migration, and loads the demo district once. Each test then runs inside a transaction that
+is rolled back at its end (``db``, ``client``); code under test may commit freely: its commits are
+savepoints of that transaction.
+
+Fixtures: ``database_url``, ``engine``, ``db`` (a Session), ``database`` (a Database on the test's
+connection), ``app``, ``client`` (an anonymous TestClient), ``api`` (``api("admin")`` → a TestClient with
+that demo user's bearer token), ``page_client`` (``page_client("admin")`` → a logged-in browser-like
+client with ``.csrf``), ``fixed_clock``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from yingji.bootstrap import bootstrap
+from yingji.core import clock as core_clock
+from yingji.core.db import Database, make_engine
+from yingji.core.migrate import upgrade
+from yingji.demo import DEMO_USERS, seed_demo
+
+PG_URL = os.environ.get("YINGJI_TEST_DATABASE_URL", "")
+PASSWORDS = {u["username"]: u["password"] for u in DEMO_USERS}
+
+
+def with_search_path(url: str, schema: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if PG_URL:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield with_search_path(PG_URL, schema)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    os.environ.setdefault("YINGJI_SECRET_KEY", "test-secret-key")
+    bootstrap()
+    upgrade(database_url)
+    eng = make_engine(database_url)
+    seed_demo(Database(eng))
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def database(connection: Connection) -> Database:
+    """A Database whose every transaction is a savepoint inside the test's rolled-back transaction."""
+    return Database(connection, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+def db(database: Database) -> Iterator[Session]:
+    with database.sessionmaker() as session:
+        session.info["actor_id"] = None
+        yield session
+        session.flush()
+
+
+@pytest.fixture
+def app(database: Database, tmp_path: Path):
+    from yingji.app import create_app
+    from yingji.core.config import Settings
+
+    settings = Settings(data_dir=tmp_path, secret_key="test-secret-key")
+    application = create_app(settings=settings, database=database)
+    application.state.demo_label = "柳江区（演示）"
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def api(app) -> Callable[[str], TestClient]:
+    """``api("labao")`` → a client sending that demo user's bearer token."""
+
+    clients: dict[str, TestClient] = {}
+
+    def for_user(username: str) -> TestClient:
+        if username not in clients:
+            c = TestClient(app, raise_server_exceptions=False)
+            r = c.post("/api/v1/auth/token", json={"username": username, "password": PASSWORDS[username]})
+            assert r.status_code == 200, r.text
+            c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+            clients[username] = c
+        return clients[username]
+
+    return for_user
+
+
+class PageClient(TestClient):
+    csrf: str = ""
+
+
+@pytest.fixture
+def page_client(app) -> Callable[[str], PageClient]:
+    """``page_client("admin")`` → a client logged in through the login form, with ``.csrf`` set."""
+
+    def login(username: str) -> PageClient:
+        c = PageClient(app, raise_server_exceptions=False)
+        form = c.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        r = c.post(
+            "/login",
+            data={"username": username, "password": PASSWORDS[username], "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303, r.text
+        home = c.get("/")
+        c.csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text).group(1)
+        return c
+
+    return login
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[Callable[[datetime], None]]:
+    """``fixed_clock(datetime(...))`` freezes ``utcnow()``; call again to move time."""
+    now = {"t": datetime(2026, 6, 1, 2, 0, tzinfo=UTC)}
+
+    def set_time(t: datetime) -> None:
+        now["t"] = t
+
+    with core_clock.use_clock(lambda: now["t"]):
+        yield set_time
