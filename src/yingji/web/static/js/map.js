@@ -37,7 +37,8 @@ window.YingjiMap = (function () {
     const [township, district] = await Promise.all([boundaries("township"), boundaries("district")]);
     addLevel("township", township, true);
     const d = addLevel("district", district, true);
-    if (d.getLayers().length) map.fitBounds(d.getBounds(), { padding: [10, 10] });
+    // No animation: layers added while a zoom animation runs are drawn at the wrong scale.
+    if (d.getLayers().length) map.fitBounds(d.getBounds(), { padding: [10, 10], animate: false });
     const village = await boundaries("village");
     addLevel("village", village, true);
     addLevel("grid", await boundaries("grid"), false);
