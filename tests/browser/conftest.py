@@ -1,0 +1,106 @@
+"""Browser tests: a live server on a free loopback port, with its own freshly migrated and seeded
+database (browser tests commit real changes, so they never share the suite's database), driven by
+Playwright in Debian's Chromium (never a downloaded browser).
+
+Fixtures: ``live_server`` (base URL), ``browser``, ``page`` (a fresh page), ``login(page, username)``.
+When Chromium is missing the tests are skipped, except where ``YINGJI_BROWSER_REQUIRED`` is set (CI),
+where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.conftest import PASSWORDS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from yingji.app import create_app
+    from yingji.bootstrap import bootstrap
+    from yingji.core.config import Settings
+    from yingji.core.db import Database
+    from yingji.core.migrate import upgrade
+    from yingji.demo import seed_demo
+
+    data_dir = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{data_dir / 'live.db'}"
+    bootstrap()
+    upgrade(url)
+    database = Database.from_url(url)
+    seed_demo(database)
+    app = create_app(settings=Settings(data_dir=data_dir, secret_key="browser-test"), database=database)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("YINGJI_BROWSER_REQUIRED"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server: str):
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login() -> Callable[..., None]:
+    def do(page, username: str) -> None:
+        page.goto("/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORDS[username])
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+
+    return do
