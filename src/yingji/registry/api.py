@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Response
 
 from yingji.core.pagination import Page, PageParams
 from yingji.registry import service
-from yingji.registry.enums import Industry
+from yingji.registry.enums import DepartmentKind, Industry
 from yingji.registry.schemas import (
     DepartmentRead,
     EnterpriseCreate,
@@ -65,9 +65,17 @@ def delete_enterprise(enterprise_id: int, db: DbSession, user: ApiUser) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/departments", response_model=list[DepartmentRead])
-def list_departments(db: DbSession, user: ApiUser, kind: str | None = None) -> list[DepartmentRead]:
-    return [DepartmentRead.model_validate(d) for d in service.list_departments(db=db, actor=user, kind=kind)]
+@router.get("/departments", response_model=Page[DepartmentRead])
+def list_departments(
+    db: DbSession, user: ApiUser, paging: Paging, kind: DepartmentKind | None = None
+) -> Page[DepartmentRead]:
+    rows, total = service.list_departments(db=db, actor=user, kind=kind, page=paging)
+    return Page(
+        items=[DepartmentRead.model_validate(d) for d in rows],
+        total=total,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
 
 
 @router.get("/people", response_model=Page[PersonRead])

@@ -43,6 +43,7 @@ class UserView:
     def can(self, permission: str) -> bool:
         return role_can(self.role, permission)
 
+
 ANON_CSRF_COOKIE = "yingji_csrf"
 
 
