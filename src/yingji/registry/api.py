@@ -34,12 +34,7 @@ def list_enterprises(
     rows, total = service.list_enterprises(
         db=db, actor=user, page=paging, industry=industry, region_code=region, q=q, remote_video=remote_video
     )
-    return Page(
-        items=[EnterpriseRead.model_validate(r) for r in rows],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    return Page.of(EnterpriseRead, rows, total, paging)
 
 
 @router.post("/enterprises", response_model=EnterpriseRead, status_code=201)
@@ -70,20 +65,13 @@ def list_departments(
     db: DbSession, user: ApiUser, paging: Paging, kind: DepartmentKind | None = None
 ) -> Page[DepartmentRead]:
     rows, total = service.list_departments(db=db, actor=user, kind=kind, page=paging)
-    return Page(
-        items=[DepartmentRead.model_validate(d) for d in rows],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    return Page.of(DepartmentRead, rows, total, paging)
 
 
 @router.get("/people", response_model=Page[PersonRead])
 def list_people(db: DbSession, user: ApiUser, paging: Paging, q: str | None = None) -> Page[PersonRead]:
     rows, total = service.list_people(db=db, actor=user, page=paging, q=q)
-    return Page(
-        items=[PersonRead.model_validate(r) for r in rows], total=total, page=paging.page, page_size=paging.page_size
-    )
+    return Page.of(PersonRead, rows, total, paging)
 
 
 @router.post("/people", response_model=PersonRead, status_code=201)
