@@ -462,11 +462,22 @@ def _shelters(db: Session, ctx, townships, villages) -> int:
         for v in local if t is townships[0] else []:
             lon, lat = _point(db, v.code, rng)
             service.create_shelter(
-                db=db, actor=SYSTEM, data=ShelterCreate(
-                    name=f"{v.name}学校操场紧急避难场所", kind=ShelterKind.school, level=ShelterLevel.emergency,
-                    region_code=v.code, lon=lon, lat=lat, effective_area_m2=Decimal(rng.randint(1500, 5000)),
-                    site_safety="远离高层建筑倒塌范围", accessible=True, facilities=["应急供水", "应急厕所"],
-                    seismic_grade=7, manager=_name(rng), phone=_mobile(rng),
+                db=db,
+                actor=SYSTEM,
+                data=ShelterCreate(
+                    name=f"{v.name}学校操场紧急避难场所",
+                    kind=ShelterKind.school,
+                    level=ShelterLevel.emergency,
+                    region_code=v.code,
+                    lon=lon,
+                    lat=lat,
+                    effective_area_m2=Decimal(rng.randint(1500, 5000)),
+                    site_safety="远离高层建筑倒塌范围",
+                    accessible=True,
+                    facilities=["应急供水", "应急厕所"],
+                    seismic_grade=7,
+                    manager=_name(rng),
+                    phone=_mobile(rng),
                 ),
             )
             n += 1

@@ -2,8 +2,9 @@
 tables): ``from yingji.resources import service as resources_service``."""
 
 from yingji.resources.service.alerts import acknowledge_alert, daily_check, list_alerts, record_alert
-from yingji.resources.service.coverage import coverage, nearest
+from yingji.resources.service.coverage import coverage, import_roads, nearest
 from yingji.resources.service.excel import export_sheet, import_sheet, template
+from yingji.resources.service.maps import coverage_export, map_layer
 from yingji.resources.service.shelters import (
     CHECKS,
     assess_shelter,
@@ -69,6 +70,8 @@ __all__ = [
     "assessments",
     "certification",
     "coverage",
+    "coverage_export",
+    "map_layer",
     "create_agreement",
     "create_document",
     "create_expert",
@@ -87,6 +90,7 @@ __all__ = [
     "get_shelter",
     "get_team",
     "get_warehouse",
+    "import_roads",
     "import_sheet",
     "in_transit",
     "issue_status_link",

@@ -223,3 +223,11 @@ def coverage(*, db: Session, actor: Actor, shelters_per_village: int = 3) -> dic
         "targets": {"fire_time_s": fire_target, "team_time_s": team_target, "shelter_population_share": share},
         "road_graph": {"source": graph.source, "generated": graph.source == routing.GENERATED, "nodes": graph.n},
     }
+
+
+def import_roads(*, db: Session, name: str, data: bytes, actor: Actor | None = None) -> int:
+    """Replaces the road graph from an ``.osm`` or ``.geojson`` file (all or nothing)."""
+    if actor is not None:
+        require(actor, "resources.catalogue")
+    rows = routing.edges_from_file(name, data)
+    return routing.replace_edges(db, rows)
