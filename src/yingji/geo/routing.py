@@ -387,13 +387,17 @@ def graph_from_rows(rows: list[tuple], source: str) -> RoadGraph:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, int, int | None], RoadGraph] = {}
+_cache: dict[tuple, RoadGraph] = {}
 
 
 def road_graph(db: Session) -> RoadGraph:
     """The graph of the stored edges, rebuilt when they change."""
-    count, max_id = db.execute(select(func.count(RoadEdge.id), func.max(RoadEdge.id))).one()
-    key = (str(db.get_bind().url), count, max_id)
+    # Edges are replaced as a whole: count, last id and total length tell one network from another.
+    count, max_id, total = db.execute(
+        select(func.count(RoadEdge.id), func.max(RoadEdge.id), func.sum(RoadEdge.length_m))
+    ).one()
+    bind = db.get_bind()
+    key = (str(getattr(bind, "url", None) or bind.engine.url), count, max_id, round(total or 0, 1))
     with _lock:
         graph = _cache.get(key)
         if graph is None:
