@@ -31,8 +31,11 @@ def hand_graph() -> routing.RoadGraph:
 def test_fastest_is_not_the_shortest() -> None:
     g = hand_graph()
     found = g.nearest(*A, [C, D, B], k=3)
-    assert [(r.index, r.travel_time_s, r.distance_m) for r in found] == [(2, 100.0, 1000.0), (0, 200.0, 2000.0),
-                                                                          (1, 250.0, 2500.0)]
+    assert [(r.index, r.travel_time_s, r.distance_m) for r in found] == [
+        (2, 100.0, 1000.0),
+        (0, 200.0, 2000.0),
+        (1, 250.0, 2500.0),
+    ]
 
 
 def test_walking_uses_the_shortest_way_and_ignores_one_way() -> None:
@@ -72,8 +75,10 @@ def test_parallel_roads_keep_the_fastest() -> None:
 def test_bounded_search_widens_until_k_found() -> None:
     rng = random.Random(3)
     rows = routing.grid_edges(lon0=109.0, lat0=24.0, nx=60, ny=60, spacing_m=400, rng=rng)
-    g = graph_from_rows([(r["a_lon"], r["a_lat"], r["b_lon"], r["b_lat"], r["length_m"], r["speed_kmh"],
-                          r["oneway"]) for r in rows], routing.GENERATED)
+    g = graph_from_rows(
+        [(r["a_lon"], r["a_lat"], r["b_lon"], r["b_lat"], r["length_m"], r["speed_kmh"], r["oneway"]) for r in rows],
+        routing.GENERATED,
+    )
     far = [(float(g.lon.max()), float(g.lat.max()))]
     (r,) = g.nearest(float(g.lon.min()), float(g.lat.min()), far, k=1, first_limit_s=10)
     assert r.travel_time_s > 600 and math.isfinite(r.distance_m)
@@ -81,12 +86,21 @@ def test_bounded_search_widens_until_k_found() -> None:
 
 
 def test_geojson_import_and_its_errors() -> None:
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"highway": "primary", "oneway": "yes"},
-         "geometry": {"type": "LineString", "coordinates": [list(A), list(B), list(C)]}},
-        {"type": "Feature", "properties": {"highway": "residential", "maxspeed": "20"},
-         "geometry": {"type": "MultiLineString", "coordinates": [[list(C), list(D)]]}},
-    ]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"highway": "primary", "oneway": "yes"},
+                "geometry": {"type": "LineString", "coordinates": [list(A), list(B), list(C)]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"highway": "residential", "maxspeed": "20"},
+                "geometry": {"type": "MultiLineString", "coordinates": [[list(C), list(D)]]},
+            },
+        ],
+    }
     rows = routing.edges_from_file("roads.geojson", json.dumps(fc).encode())
     assert len(rows) == 3
     assert rows[0]["oneway"] is True and rows[0]["speed_kmh"] == 60 and rows[2]["speed_kmh"] == 20

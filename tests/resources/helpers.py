@@ -32,9 +32,16 @@ _codes = iter(range(1, 10**6))
 
 def material(db, *, reorder_point: int = 0, shelf_life_days: int | None = None):
     return service.create_material(
-        db=db, actor=SYSTEM,
-        data=MaterialCreate(code=f"T{next(_codes):05d}", name="测试帐篷", category="life_rescue", unit="顶",
-                            reorder_point=Decimal(reorder_point), shelf_life_days=shelf_life_days),
+        db=db,
+        actor=SYSTEM,
+        data=MaterialCreate(
+            code=f"T{next(_codes):05d}",
+            name="测试帐篷",
+            category="life_rescue",
+            unit="顶",
+            reorder_point=Decimal(reorder_point),
+            shelf_life_days=shelf_life_days,
+        ),
     )
 
 
@@ -48,15 +55,21 @@ ACCEPTED = {"acceptance": {"inspector": "验收员", "passed": True}}
 
 
 def receive(db, warehouse_id: int, material_id: int, qty, batch_no: str, expiry: date | None = None):
-    return post(db, "receipt", warehouse_id,
-                [{"material_id": material_id, "quantity": Decimal(qty), "batch_no": batch_no, "expiry_date": expiry}],
-                **ACCEPTED)
+    return post(
+        db,
+        "receipt",
+        warehouse_id,
+        [{"material_id": material_id, "quantity": Decimal(qty), "batch_no": batch_no, "expiry_date": expiry}],
+        **ACCEPTED,
+    )
 
 
 def on_hand(db, warehouse_id: int, material_id: int) -> dict[str, Decimal]:
     """Batch number → quantity on hand."""
-    return {r["batch_no"]: r["quantity"] for r in
-            service.stock(db=db, actor=SYSTEM, warehouse_id=warehouse_id, material_id=material_id)}
+    return {
+        r["batch_no"]: r["quantity"]
+        for r in service.stock(db=db, actor=SYSTEM, warehouse_id=warehouse_id, material_id=material_id)
+    }
 
 
 def ledger_consistent(db) -> None:
@@ -66,9 +79,12 @@ def ledger_consistent(db) -> None:
     from yingji.resources.models import StockBalance, StockMovement
 
     sums = dict(
-        ((w, b), q) for w, b, q in db.execute(
-            select(StockMovement.warehouse_id, StockMovement.batch_id, func.sum(StockMovement.quantity))
-            .group_by(StockMovement.warehouse_id, StockMovement.batch_id))
+        ((w, b), q)
+        for w, b, q in db.execute(
+            select(StockMovement.warehouse_id, StockMovement.batch_id, func.sum(StockMovement.quantity)).group_by(
+                StockMovement.warehouse_id, StockMovement.batch_id
+            )
+        )
     )
     for bal in db.scalars(select(StockBalance)):
         assert bal.quantity >= 0

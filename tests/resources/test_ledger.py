@@ -19,8 +19,9 @@ from yingji.resources.schemas import DocumentCreate, LineIn
 
 def test_receipt_needs_a_passed_acceptance_check(db) -> None:
     w, m = warehouse(db), material(db)
-    data = DocumentCreate(kind="receipt", warehouse_id=w.id,
-                          lines=[LineIn(material_id=m.id, quantity=Decimal(5), batch_no="B1")])
+    data = DocumentCreate(
+        kind="receipt", warehouse_id=w.id, lines=[LineIn(material_id=m.id, quantity=Decimal(5), batch_no="B1")]
+    )
     doc = service.create_document(db=db, actor=SYSTEM, data=data)
     with pytest.raises(ValidationFailed) as err:
         service.post_document(db=db, actor=SYSTEM, document_id=doc.id)
@@ -73,10 +74,15 @@ def test_count_books_the_variance(db) -> None:
     receive(db, w.id, m.id, 10, "B1")
     receive(db, w.id, m.id, 10, "B2")
     batches = {r["batch_no"]: r["batch_id"] for r in service.stock(db=db, actor=SYSTEM, warehouse_id=w.id)}
-    doc = post(db, "count", w.id, [
-        {"material_id": m.id, "batch_id": batches["B1"], "quantity": Decimal(8)},  # 2 missing
-        {"material_id": m.id, "batch_id": batches["B2"], "quantity": Decimal(10)},  # as booked: no movement
-    ])
+    doc = post(
+        db,
+        "count",
+        w.id,
+        [
+            {"material_id": m.id, "batch_id": batches["B1"], "quantity": Decimal(8)},  # 2 missing
+            {"material_id": m.id, "batch_id": batches["B2"], "quantity": Decimal(10)},  # as booked: no movement
+        ],
+    )
     moves = service.document_movements(db, doc.id)
     assert [(x.batch_id, x.quantity) for x in moves] == [(batches["B1"], Decimal(-2))]
     assert on_hand(db, w.id, m.id) == {"B1": Decimal(8), "B2": Decimal(10)}
@@ -121,10 +127,15 @@ def test_rotation_swaps_an_expiring_batch_for_a_fresh_one(db) -> None:
     w, m = warehouse(db), material(db)
     receive(db, w.id, m.id, 10, "OLD", date(2026, 7, 1))
     old = service.stock(db=db, actor=SYSTEM, warehouse_id=w.id)[0]["batch_id"]
-    post(db, "rotation", w.id, [
-        {"material_id": m.id, "batch_id": old, "quantity": Decimal(-10)},
-        {"material_id": m.id, "batch_no": "NEW", "quantity": Decimal(10), "expiry_date": date(2029, 7, 1)},
-    ])
+    post(
+        db,
+        "rotation",
+        w.id,
+        [
+            {"material_id": m.id, "batch_id": old, "quantity": Decimal(-10)},
+            {"material_id": m.id, "batch_no": "NEW", "quantity": Decimal(10), "expiry_date": date(2029, 7, 1)},
+        ],
+    )
     assert on_hand(db, w.id, m.id) == {"NEW": Decimal(10)}
     with pytest.raises(ValidationFailed):  # a rotation needs both sides
         post(db, "rotation", w.id, [{"material_id": m.id, "batch_no": "X", "quantity": Decimal(1)}])
@@ -136,12 +147,20 @@ def test_donation_needs_a_donor_and_bad_lines_are_named(db) -> None:
         post(db, "donation", w.id, [{"material_id": m.id, "quantity": Decimal(1), "batch_no": "D"}])
     assert err.value.details[0].field == "counterparty"
     with pytest.raises(ValidationFailed) as err:
-        post(db, "receipt", w.id, [
-            {"material_id": m.id, "quantity": Decimal(1)},
-            {"material_id": 999999, "quantity": Decimal(1), "batch_no": "X"},
-        ], **ACCEPTED)
+        post(
+            db,
+            "receipt",
+            w.id,
+            [
+                {"material_id": m.id, "quantity": Decimal(1)},
+                {"material_id": 999999, "quantity": Decimal(1), "batch_no": "X"},
+            ],
+            **ACCEPTED,
+        )
     assert {d.field for d in err.value.details} == {"lines[0].batch_no", "lines[1].material_id"}
-    post(db, "donation", w.id, [{"material_id": m.id, "quantity": Decimal(7), "batch_no": "D"}], counterparty="爱心企业")
+    post(
+        db, "donation", w.id, [{"material_id": m.id, "quantity": Decimal(7), "batch_no": "D"}], counterparty="爱心企业"
+    )
     assert on_hand(db, w.id, m.id) == {"D": Decimal(7)}
 
 
@@ -168,7 +187,8 @@ OPS = st.lists(
         st.tuples(st.just("count"), st.integers(0, 2), st.integers(0, 40)),
         st.tuples(st.just("reverse"), st.integers(0, 0), st.integers(0, 0)),
     ),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 
@@ -202,8 +222,12 @@ def test_any_sequence_of_documents_keeps_stock_equal_to_its_movements(db, ops) -
                     if f"B{batch}" not in ids:
                         sp.rollback()
                         continue
-                    doc = post(db, "count", w.id, [{"material_id": m.id, "batch_id": ids[f"B{batch}"],
-                                                    "quantity": Decimal(qty)}])
+                    doc = post(
+                        db,
+                        "count",
+                        w.id,
+                        [{"material_id": m.id, "batch_id": ids[f"B{batch}"], "quantity": Decimal(qty)}],
+                    )
                     model[f"B{batch}"] = Decimal(qty)
                 else:
                     if not posted:

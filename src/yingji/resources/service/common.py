@@ -8,7 +8,7 @@ from sqlalchemy import false, or_
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, ensure_region_in_scope, region_in_scope, scope_condition
-from yingji.core.errors import NotFound, invalid
+from yingji.core.errors import NotFound, PermissionDenied, invalid
 from yingji.geo import service as geo_service
 
 
@@ -42,7 +42,10 @@ def ensure_readable(actor: Actor, path: str, *, what: str, enterprise_id: int | 
 
 
 def ensure_writable(actor: Actor, path: str, *, what: str) -> None:
-    """Changes stay inside the actor's own area: a township edits only its own points."""
+    """Changes stay inside the actor's own area: a township edits only its own points. What it can see but
+    not change (the district's resources) answers 403; what it cannot see, 404."""
+    if not region_in_scope(actor, path) and can_read(actor, path):
+        raise PermissionDenied(f"只能修改本辖区的{what}")
     ensure_region_in_scope(actor, path, what=what)
 
 
