@@ -115,8 +115,10 @@ def test_geojson_import_and_its_errors() -> None:
 
 def test_osm_xml_import() -> None:
     osm = b"""<?xml version='1.0'?><osm version="0.6">
-      <node id="1" lon="109.00" lat="24.0"/><node id="2" lon="109.01" lat="24.0"/><node id="3" lon="109.02" lat="24.0"/>
-      <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="secondary"/><tag k="maxspeed" v="50"/></way>
+      <node id="1" lon="109.00" lat="24.0"/><node id="2" lon="109.01" lat="24.0"/>
+      <node id="3" lon="109.02" lat="24.0"/>
+      <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/>
+        <tag k="highway" v="secondary"/><tag k="maxspeed" v="50"/></way>
       <way id="11"><nd ref="1"/><nd ref="3"/><tag k="building" v="yes"/></way>
     </osm>"""
     rows = routing.edges_from_file("extract.osm", osm)
@@ -131,3 +133,22 @@ def test_stored_graph_is_rebuilt_when_edges_change(db) -> None:
     routing.replace_edges(db, [routing._edge(A, B, "primary", 60, False, "geojson:test")])
     after = routing.road_graph(db)
     assert after.n == 2 and after.source == "geojson:test"
+
+
+def test_bounded_nearest_agrees_with_the_full_search() -> None:
+    rng = random.Random(11)
+    rows = routing.grid_edges(lon0=109.0, lat0=24.0, nx=40, ny=40, spacing_m=300, rng=rng)
+    g = graph_from_rows(
+        [(r["a_lon"], r["a_lat"], r["b_lon"], r["b_lat"], r["length_m"], r["speed_kmh"], r["oneway"]) for r in rows],
+        routing.GENERATED,
+    )
+    box = (float(g.lon.min()), float(g.lat.min()), float(g.lon.max()), float(g.lat.max()))
+    for _ in range(20):
+        targets = [(rng.uniform(box[0], box[2]), rng.uniform(box[1], box[3])) for _ in range(rng.randint(1, 30))]
+        lon, lat = rng.uniform(box[0], box[2]), rng.uniform(box[1], box[3])
+        for mode in ("drive", "walk"):
+            k = rng.randint(1, 5)
+            fast = g.nearest(lon, lat, targets, k=k, mode=mode, first_limit_s=1)
+            (full,) = g.best([(lon, lat)], targets, k=k, mode=mode)
+            assert [round(r.travel_time_s, 6) for r in fast] == [round(r.travel_time_s, 6) for r in full]
+            assert [round(r.distance_m, 3) for r in fast] == [round(r.distance_m, 3) for r in full]

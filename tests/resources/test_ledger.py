@@ -249,3 +249,25 @@ def test_any_sequence_of_documents_keeps_stock_equal_to_its_movements(db, ops) -
             assert on_hand(db, w.id, m.id) == {b: q for b, q in model.items() if q > 0}
     finally:
         outer.rollback()
+
+
+def test_expiry_alert_from_the_scheduled_job(db, database, fixed_clock) -> None:
+    from datetime import UTC, datetime
+
+    from yingji.core import jobs, outbox
+
+    fixed_clock(datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+    w, m = warehouse(db), material(db)
+    receive(db, w.id, m.id, 4, "SOON", date(2026, 7, 15))  # within 90 days
+    receive(db, w.id, m.id, 4, "LATER", date(2027, 7, 15))
+    db.commit()
+    summary = jobs.run_job(database, "resources.stock_alerts")
+    assert "临期提醒" in summary
+    outbox.drain(database, topics=["resources.stock_alert"])
+    with database.transaction() as s:
+        mine = [a for a in service.list_alerts(db=s, actor=SYSTEM) if a.warehouse_id == w.id]
+    assert [a.kind for a in mine] == ["expiry"] and "SOON" in mine[0].message and "2026-07-15" in mine[0].message
+    jobs.run_job(database, "resources.stock_alerts")  # the same batch is not announced twice
+    outbox.drain(database, topics=["resources.stock_alert"])
+    with database.transaction() as s:
+        assert len([a for a in service.list_alerts(db=s, actor=SYSTEM) if a.warehouse_id == w.id]) == 1

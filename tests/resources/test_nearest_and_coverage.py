@@ -89,3 +89,27 @@ def test_map_layers(api) -> None:
         fc = c.get(f"/api/v1/resources/map/{layer}.geojson").json()
         assert fc["type"] == "FeatureCollection" and fc["features"], layer
     assert c.get("/api/v1/resources/map/secrets.geojson").status_code == 404
+
+
+def test_road_import_through_the_api(api) -> None:
+    import json
+
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"highway": "primary"},
+                "geometry": {"type": "LineString", "coordinates": [[109.30, 24.25], [109.35, 24.25], [109.40, 24.25]]},
+            }
+        ],
+    }
+    files = {"file": ("roads.geojson", json.dumps(fc).encode())}
+    assert api("labao").post("/api/v1/resources/roads", files=files).status_code == 403
+    bad = {"file": ("roads.geojson", b"{not json")}
+    assert api("duty").post("/api/v1/resources/roads", files=bad).status_code == 422
+    assert api("duty").get("/api/v1/resources/coverage").json()["road_graph"]["generated"] is True  # unchanged
+    r = api("duty").post("/api/v1/resources/roads", files=files)
+    assert r.status_code == 200 and r.json() == {"edges": 2}
+    body = api("duty").get("/api/v1/resources/nearest", params={"lon": 109.35, "lat": 24.25, "kind": "team"}).json()
+    assert body["road_graph"] == {"source": "geojson:roads.geojson", "generated": False, "nodes": 3}

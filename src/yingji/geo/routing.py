@@ -102,6 +102,7 @@ class RoadGraph:
         length = np.maximum(edges[:, 4], 0.01)
         time_s = length / (np.maximum(edges[:, 5], 1.0) / 3.6)
         two = ~oneway
+        self._vmin = float(max(np.min(edges[:, 5]), 1.0) / 3.6) if m else 1.0
         self._dedupe(a, b, time_s, length, two)
         self.drive_t = self.drive.T.tocsr()
 
@@ -159,28 +160,41 @@ class RoadGraph:
         first_limit_s: float = 900.0,
     ) -> list[Route]:
         """The ``k`` targets reached soonest from (lon, lat), driving or walking; unreachable ones left out.
-        The search is bounded and widened (×4) until k targets are found or the whole graph is searched."""
+
+        The Dijkstra search is bounded: first by a guess from the straight-line distance of the k-th nearest
+        target at the slowest road speed, then widened (×4) until the k-th best travel time lies within the
+        bound, which makes the answer exact (anything beyond the bound is slower)."""
         if not targets:
             return []
         (origin,), (off,) = self.snap(lon, lat)
         t_nodes, t_off = self.snap([t[0] for t in targets], [t[1] for t in targets])
         speed = WALK_SPEED_MS if mode == "walk" else ACCESS_SPEED_MS
-        limit = first_limit_s if mode == "drive" else first_limit_s * WALK_SPEED_MS
+        xy = self._xy([lon], [lat])[0]
+        straight = np.sort(np.hypot(*(self._xy([t[0] for t in targets], [t[1] for t in targets]) - xy).T))
+        kth = float(straight[min(k, len(straight)) - 1])
+        slowest = WALK_SPEED_MS if mode == "walk" else self._vmin
+        limit_s = max(first_limit_s, 1.5 * kth / slowest)
         while True:
+            limit = limit_s * WALK_SPEED_MS if mode == "walk" else limit_s  # walking costs are metres
             cost, pred = self._search(mode, np.array([origin]), limit=limit)
             cost, pred = cost[0], pred[0]
-            reached = np.isfinite(cost[t_nodes])
-            if reached.sum() >= k or not np.isfinite(limit):
-                break
-            limit = limit * 4 if limit < 48 * 3600 else np.inf
-        out: list[Route] = []
-        for i in np.flatnonzero(reached):
-            c = float(cost[t_nodes[i]])
-            access = float(off + t_off[i])
+            network = cost[t_nodes]
+            reached = np.flatnonzero(np.isfinite(network))
+            access = off + t_off[reached]
             if mode == "walk":
-                out.append(Route(int(i), c / WALK_SPEED_MS + access / speed, c + access))
+                times = (network[reached] + access) / WALK_SPEED_MS
             else:
-                out.append(Route(int(i), c + access / speed, math.nan))
+                times = network[reached] + access / speed
+            kth_time = np.sort(times)[k - 1] if len(times) >= k else np.inf
+            if kth_time <= limit_s or not np.isfinite(limit_s):
+                break
+            limit_s = limit_s * 4 if limit_s < 48 * 3600 else np.inf
+        out: list[Route] = []
+        for j, i in enumerate(reached):
+            if mode == "walk":
+                out.append(Route(int(i), float(times[j]), float(network[i] + access[j])))
+            else:
+                out.append(Route(int(i), float(times[j]), math.nan))
         out.sort(key=lambda r: (r.travel_time_s, r.index))
         out = out[:k]
         if mode == "drive":

@@ -340,6 +340,13 @@ def coverage_xlsx(db: DbSession, user: ApiUser) -> Response:
     return _xlsx(data, "coverage.xlsx")
 
 
+@router.post("/roads")
+def import_roads(db: DbSession, user: ApiUser, file: UploadFile = File(...)) -> dict[str, Any]:
+    """Replaces the road graph with an OpenStreetMap XML extract (.osm) or a GeoJSON file of roads."""
+    n = service.import_roads(db=db, actor=user, name=file.filename or "", data=file.file.read())
+    return {"edges": n}
+
+
 @router.get("/map/{layer}.geojson")
 def map_layer(layer: str, db: DbSession, user: ApiUser) -> dict[str, Any]:
     return service.map_layer(db=db, actor=user, layer=layer)
