@@ -178,35 +178,20 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
             db=db, actor=SYSTEM, team_id=team.id, data=EquipmentCreate(kind="vehicle", name="消防摩托车", quantity=2)
         )
         counts["fire"] += 1
-    for i in range(8):
-        t = townships[i % len(townships)]
-        lon, lat = _point(db, t.code, rng)
+    # Planned by 专栏10: 8 一级 stations, 11 小型 stations.
+    sites = [(townships[i % len(townships)], f"一级消防站（规划 {i + 1}）", FireStationClass.level1) for i in range(8)]
+    sites += [(villages[(i * 11) % len(villages)], "小型消防站（规划）", FireStationClass.small) for i in range(11)]
+    for region, label, station_class in sites:
+        lon, lat = _point(db, region.code, rng)
         service.create_team(
             db=db,
             actor=SYSTEM,
             data=TeamCreate(
-                name=f"{t.name}一级消防站（规划 {i + 1}）",
+                name=f"{region.name}{label}",
                 kind=TeamKind.fire_station,
-                station_class=FireStationClass.level1,
+                station_class=station_class,
                 planned=True,
-                region_code=t.code,
-                lon=lon,
-                lat=lat,
-            ),
-        )
-        counts["planned"] += 1
-    for i in range(11):
-        v = villages[(i * 11) % len(villages)]
-        lon, lat = _point(db, v.code, rng)
-        service.create_team(
-            db=db,
-            actor=SYSTEM,
-            data=TeamCreate(
-                name=f"{v.name}小型消防站（规划）",
-                kind=TeamKind.fire_station,
-                station_class=FireStationClass.small,
-                planned=True,
-                region_code=v.code,
+                region_code=region.code,
                 lon=lon,
                 lat=lat,
             ),
@@ -455,58 +440,37 @@ SHELTER_MIX = [
 
 def _shelters(db: Session, ctx, townships, villages) -> int:
     rng = ctx.rng
-    n = 0
+    sites = []  # (village, name, kind, level, area range, safety, accessible)
     for t in townships:
         local = [v for v in villages if v.path.startswith(t.path + "/")]
         # A school yard in every urban community of the township seat; a few larger sites everywhere.
         for v in local if t is townships[0] else []:
-            lon, lat = _point(db, v.code, rng)
-            service.create_shelter(
-                db=db,
-                actor=SYSTEM,
-                data=ShelterCreate(
-                    name=f"{v.name}学校操场紧急避难场所",
-                    kind=ShelterKind.school,
-                    level=ShelterLevel.emergency,
-                    region_code=v.code,
-                    lon=lon,
-                    lat=lat,
-                    effective_area_m2=Decimal(rng.randint(1500, 5000)),
-                    site_safety="远离高层建筑倒塌范围",
-                    accessible=True,
-                    facilities=["应急供水", "应急厕所"],
-                    seismic_grade=7,
-                    manager=_name(rng),
-                    phone=_mobile(rng),
-                ),
-            )
-            n += 1
-        per = 6 if t is townships[0] else 3
-        for i in range(per):
-            kind, label, level, (lo, hi) = SHELTER_MIX[i % len(SHELTER_MIX)]
-            v = local[(i * 5) % len(local)]
-            lon, lat = _point(db, v.code, rng)
-            service.create_shelter(
-                db=db,
-                actor=SYSTEM,
-                data=ShelterCreate(
-                    name=f"{v.name}{label}应急避难场所",
-                    kind=kind,
-                    level=level,
-                    region_code=v.code,
-                    lon=lon,
-                    lat=lat,
-                    effective_area_m2=Decimal(rng.randint(lo, hi)),
-                    site_safety="远离滑坡及危险化学品企业",
-                    accessible=rng.random() < 0.6,
-                    facilities=["应急供水", "应急厕所", "应急照明"][: rng.randint(1, 3)],
-                    seismic_grade=7,
-                    manager=_name(rng),
-                    phone=_mobile(rng),
-                ),
-            )
-            n += 1
-    return n
+            sites.append((v, "学校操场", ShelterKind.school, ShelterLevel.emergency, (1500, 5000), True))
+        for i in range(6 if t is townships[0] else 3):
+            kind, label, level, area = SHELTER_MIX[i % len(SHELTER_MIX)]
+            sites.append((local[(i * 5) % len(local)], label, kind, level, area, rng.random() < 0.6))
+    for v, label, kind, level, (lo, hi), accessible in sites:
+        lon, lat = _point(db, v.code, rng)
+        service.create_shelter(
+            db=db,
+            actor=SYSTEM,
+            data=ShelterCreate(
+                name=f"{v.name}{label}应急避难场所",
+                kind=kind,
+                level=level,
+                region_code=v.code,
+                lon=lon,
+                lat=lat,
+                effective_area_m2=Decimal(rng.randint(lo, hi)),
+                site_safety="远离滑坡、危险化学品企业和高层建筑倒塌范围",
+                accessible=accessible,
+                facilities=["应急供水", "应急厕所", "应急照明"][: rng.randint(1, 3)],
+                seismic_grade=7,
+                manager=_name(rng),
+                phone=_mobile(rng),
+            ),
+        )
+    return len(sites)
 
 
 def seed(db: Session, ctx) -> str:

@@ -82,6 +82,15 @@ def _check_lines(db: Session, data: DocumentCreate) -> None:
         raise ValidationFailed("单据明细有误：" + errors[0].message, details=errors)
 
 
+def _numbered(db: Session, **values) -> StockDocument:
+    """A new document numbered by kind, day and id (RK20260601-000042)."""
+    doc = StockDocument(number="TMP-" + new_token()[:20], **values)
+    db.add(doc)
+    db.flush()
+    doc.number = f"{PREFIX[DocumentKind(doc.kind)]}{doc.created_at:%Y%m%d}-{doc.id:06d}"
+    return doc
+
+
 def create_document(*, db: Session, actor: Actor, data: DocumentCreate) -> StockDocument:
     """A draft document; nothing changes in stock until it is posted."""
     require(actor, "resources.stock.post")
@@ -100,8 +109,8 @@ def create_document(*, db: Session, actor: Actor, data: DocumentCreate) -> Stock
     if data.kind == DocumentKind.donation and not data.counterparty.strip():
         raise invalid("counterparty", "捐赠入库须填写捐赠方")
     _check_lines(db, data)
-    doc = StockDocument(
-        number="TMP-" + new_token()[:20],
+    doc = _numbered(
+        db,
         kind=data.kind,
         status=DocumentStatus.draft,
         warehouse_id=warehouse.id,
@@ -113,9 +122,6 @@ def create_document(*, db: Session, actor: Actor, data: DocumentCreate) -> Stock
         created_by=actor.id,
         created_at=utcnow(),
     )
-    db.add(doc)
-    db.flush()
-    doc.number = f"{PREFIX[DocumentKind(data.kind)]}{doc.created_at:%Y%m%d}-{doc.id:06d}"
     for line in data.lines:
         db.add(DocumentLine(document_id=doc.id, **line.model_dump()))
     db.flush()
@@ -295,8 +301,8 @@ def reverse_document(*, db: Session, actor: Actor, document_id: int, reason: str
     if not reason.strip():
         raise invalid("reason", "请填写冲销原因")
     now = utcnow()
-    rev = StockDocument(
-        number="TMP-" + new_token()[:20],
+    rev = _numbered(
+        db,
         kind=DocumentKind.reversal,
         status=DocumentStatus.posted,
         warehouse_id=doc.warehouse_id,
@@ -309,9 +315,6 @@ def reverse_document(*, db: Session, actor: Actor, document_id: int, reason: str
         posted_at=now,
         posted_by=actor.id,
     )
-    db.add(rev)
-    db.flush()
-    rev.number = f"{PREFIX[DocumentKind.reversal]}{now:%Y%m%d}-{rev.id:06d}"
     # Reverse the inflows first so a transfer's receipt is undone before the stock returns to its source.
     for m in sorted(document_movements(db, doc.id), key=lambda m: m.quantity, reverse=True):
         _move(db, rev, m.warehouse_id, db.get(Batch, m.batch_id), -Decimal(m.quantity), "quantity")
