@@ -80,3 +80,14 @@ def test_team_opens_its_own_status_page_without_an_account(page_client, client) 
     assert r.status_code == 200 and "已上报" in r.text
     assert client.post(link, data={"status": "on_duty", "csrf_token": "forged"}).status_code == 403
     assert client.get("/resources/team-status/nonsense").status_code == 404
+
+
+def test_nearest_page(page_client) -> None:
+    c = page_client("duty")
+    assert "查找" in c.get("/resources/nearest").text
+    r = c.get("/resources/nearest", params={"lon": "109.35", "lat": "24.25", "kind": "shelter", "k": "3"})
+    assert r.status_code == 200 and r.text.count("data-seconds=") == 3 and "演示路网" in r.text
+    seconds = [int(x) for x in re.findall(r'data-seconds="(\d+)"', r.text)]
+    assert seconds == sorted(seconds)
+    r = c.get("/resources/nearest", params={"lon": "东经", "lat": "24.25"})
+    assert r.status_code == 422 and "经纬度须为数字" in r.text

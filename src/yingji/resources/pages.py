@@ -288,6 +288,44 @@ def coverage_page(request: Request, db: DbSession, user: PageUser, only: str = "
     )
 
 
+@router.get("/resources/nearest", response_class=HTMLResponse)
+def nearest_page(
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    lon: str = "",
+    lat: str = "",
+    kind: str = "team",
+    material_id: str = "",
+    k: int = 5,
+) -> HTMLResponse:
+    """就近查找: the nearest available teams, warehouses holding a material, or shelters with room."""
+    result = None
+    if lon and lat:
+        try:
+            point = float(lon), float(lat)
+        except ValueError:
+            raise invalid("lon", "经纬度须为数字") from None
+        result = service.nearest(
+            db=db,
+            actor=user,
+            lon=point[0],
+            lat=point[1],
+            kind=kind,
+            k=k,
+            material_id=int(material_id) if material_id.isdigit() else None,
+        )
+    return _render(
+        request,
+        "nearest.html",
+        {
+            "result": result,
+            "materials": service.list_materials(db=db, actor=user),
+            "values": {"lon": lon, "lat": lat, "kind": kind, "material_id": material_id, "k": k},
+        },
+    )
+
+
 def _model(model: Any, values: dict[str, Any]) -> Any:
     try:
         return model.model_validate(values)
