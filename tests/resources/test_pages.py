@@ -54,8 +54,9 @@ def test_occupancy_and_issue_forms(page_client, api) -> None:
     point = next(w for w in api("labao").get("/api/v1/resources/warehouses").json() if w["level"] == "township")
     stock = api("labao").get("/api/v1/resources/stock", params={"warehouse_id": point["id"]}).json()
     r = c.post(
-        f"/resources/warehouses/{point['id']}/issue",
+        f"/resources/warehouses/{point['id']}/documents",
         data={
+            "kind": "issue",
             "material_id": stock[0]["material_id"],
             "quantity": "1",
             "counterparty": "拉堡镇某村",
@@ -91,3 +92,70 @@ def test_nearest_page(page_client) -> None:
     assert seconds == sorted(seconds)
     r = c.get("/resources/nearest", params={"lon": "东经", "lat": "24.25"})
     assert r.status_code == 422 and "经纬度须为数字" in r.text
+
+
+def test_receipt_transfer_and_reversal_from_the_warehouse_page(page_client, api) -> None:
+    c = page_client("duty")
+    district = next(w for w in api("duty").get("/api/v1/resources/warehouses").json() if w["level"] == "district")
+    point = next(w for w in api("duty").get("/api/v1/resources/warehouses").json() if w["level"] == "township")
+    tent = next(m for m in api("duty").get("/api/v1/resources/materials").json() if m["name"] == "救灾帐篷")
+    url = f"/resources/warehouses/{district['id']}/documents"
+    base = {"material_id": tent["id"], "csrf_token": c.csrf}
+
+    def stock(wid):
+        rows = api("duty").get("/api/v1/resources/stock", params={"warehouse_id": wid, "material_id": tent["id"]})
+        return {r["batch_no"]: float(r["quantity"]) for r in rows.json()}
+
+    r = c.post(url, data={**base, "kind": "receipt", "quantity": "30", "batch_no": "PAGE-1", "inspector": "韦明"})
+    assert r.status_code == 422 and "验收" in r.text  # not ticked as passed: nothing booked
+    assert "PAGE-1" not in stock(district["id"])
+    r = c.post(
+        url,
+        data={
+            **base,
+            "kind": "receipt",
+            "quantity": "30",
+            "batch_no": "PAGE-1",
+            "inspector": "韦明",
+            "passed": "on",
+            "expiry_date": "2030-01-01",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and stock(district["id"])["PAGE-1"] == 30
+    r = c.post(
+        url,
+        data={**base, "kind": "transfer", "quantity": "1", "to_warehouse_id": str(point["id"])},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    transit = api("duty").get("/api/v1/resources/documents/in-transit").json()
+    doc = next(d for d in transit if d["to_warehouse_id"] == point["id"] and d["lines"][0]["quantity"] == "1.000")
+    r = c.post(
+        f"/resources/documents/{doc['id']}/reverse",
+        data={"reason": "调错了", "csrf_token": c.csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert doc["id"] not in [d["id"] for d in api("duty").get("/api/v1/resources/documents/in-transit").json()]
+    r = c.post(url, data={**base, "kind": "magic", "quantity": "1"})
+    assert r.status_code == 422
+
+
+def test_village_officer_registers_a_volunteer_team_on_the_phone(page_client, api) -> None:
+    c = page_client("officer")
+    form = c.get("/resources/teams/volunteer")
+    assert form.status_code == 200
+    codes = re.findall(r'<option value="(4502\d{8})"', form.text)
+    assert len(codes) == 1  # the officer's own village only
+    code = codes[0]
+    r = c.post("/resources/teams/volunteer", data={"name": "x", "region_code": code, "csrf_token": c.csrf})
+    assert r.status_code == 422 and "登记" in r.text
+    r = c.post(
+        "/resources/teams/volunteer",
+        data={"name": "村青年突击队", "region_code": code, "contact_phone": "13900000000", "csrf_token": c.csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    pending = api("duty").get("/api/v1/resources/teams", params={"approval": "pending"}).json()["items"]
+    assert "村青年突击队" in [t["name"] for t in pending]

@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from yingji.core.clock import utcnow
-from yingji.core.errors import invalid
+from yingji.core.errors import DomainError, invalid
 from yingji.core.pagination import PageParams
+from yingji.geo import service as geo_service
 from yingji.resources import enums, service
-from yingji.resources.schemas import DocumentCreate, LineIn, OccupancyUpdate, TeamStatusUpdate
+from yingji.resources.schemas import DocumentCreate, LineIn, OccupancyUpdate, TeamCreate, TeamStatusUpdate
 from yingji.web.deps import DbSession, MaybePageUser, PageUser, check_anonymous_csrf
 from yingji.web.templating import render, render_anonymous_form
 
@@ -101,6 +102,39 @@ def teams_page(
             "filters": {"kind": kind, "status": status, "q": q, "approval": approval},
         },
     )
+
+
+@router.get("/resources/teams/volunteer", response_class=HTMLResponse)
+def volunteer_form(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    return _render(request, "volunteer_form.html", {"values": {}, "regions": _own_regions(db, user)})
+
+
+@router.post("/resources/teams/volunteer", response_class=HTMLResponse)
+async def volunteer_register(request: Request, db: DbSession, user: PageUser) -> Response:
+    """志愿者组织登记 (township, village officer, bureau): it waits for the bureau's approval."""
+    form = await request.form()
+    values = {k: str(v).strip() for k, v in form.items() if k != "csrf_token" and str(v).strip()}
+    try:
+        data = _model(TeamCreate, {**values, "kind": "volunteer"})
+        team = service.register_volunteer_team(db=db, actor=user, data=data)
+    except DomainError as exc:
+        return _render(
+            request,
+            "volunteer_form.html",
+            {"values": values, "regions": _own_regions(db, user), "message": exc.message},
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(f"/resources/teams/{team.id}", status_code=303)
+
+
+def _own_regions(db: DbSession, user: Any) -> list[Any]:
+
+    return [
+        r
+        for r in geo_service.region_infos(db=db)
+        if r.level in ("township", "village")
+        and (user.scope_path is None or r.path == user.scope_path or r.path.startswith(user.scope_path + "/"))
+    ]
 
 
 @router.get("/resources/teams/{team_id}", response_class=HTMLResponse)
@@ -200,40 +234,48 @@ def warehouse_page(request: Request, db: DbSession, user: PageUser, warehouse_id
             "stock": service.stock(db=db, actor=user, warehouse_id=warehouse_id),
             "documents": service.list_documents(db=db, actor=user, warehouse_id=warehouse_id),
             "materials": service.list_materials(db=db, actor=user),
+            "warehouses": service.list_warehouses(db=db, actor=user),
             "error": error,
         },
     )
 
 
-@router.post("/resources/warehouses/{warehouse_id}/issue", response_class=HTMLResponse)
-def issue(
-    request: Request,
-    db: DbSession,
-    user: PageUser,
-    warehouse_id: int,
-    material_id: int = Form(),
-    quantity: str = Form(),
-    counterparty: str = Form(""),
-    reason: str = Form(""),
-) -> Response:
-    """出库 from the page: a document created and posted in one step (earliest expiry first)."""
+@router.post("/resources/warehouses/{warehouse_id}/documents", response_class=HTMLResponse)
+async def book(request: Request, db: DbSession, user: PageUser, warehouse_id: int) -> Response:
+    """One-line documents from the warehouse page, created and posted in one step: 出库 (earliest expiry
+    first), 调拨 (in transit until received), 验收入库 (with the acceptance check), 捐赠入库."""
+    form = await request.form()
+    value = {k: str(v).strip() for k, v in form.items() if k != "csrf_token" and str(v).strip()}
+    kind = value.get("kind", "")
+    if kind not in ("issue", "transfer", "receipt", "donation"):
+        raise invalid("kind", "请选择出库、调拨、验收入库或捐赠入库")
     try:
-        qty = Decimal(quantity)
+        qty = Decimal(value.get("quantity", ""))
     except InvalidOperation:
         raise invalid("quantity", "数量须为数字") from None
-    data = _model(
-        DocumentCreate,
-        {
-            "kind": "issue",
-            "warehouse_id": warehouse_id,
-            "counterparty": counterparty,
-            "reason": reason,
-            "lines": [LineIn(material_id=material_id, quantity=qty)],
-        },
-    )
-    doc = service.create_document(db=db, actor=user, data=data)
+    line = {"material_id": value.get("material_id"), "quantity": qty}
+    if kind in ("receipt", "donation"):
+        line |= {k: value.get(k) for k in ("batch_no", "production_date", "expiry_date")}
+    body: dict[str, Any] = {
+        "kind": kind,
+        "warehouse_id": warehouse_id,
+        "counterparty": value.get("counterparty", ""),
+        "reason": value.get("reason", ""),
+        "lines": [_model(LineIn, line)],
+    }
+    if kind == "transfer":
+        body["to_warehouse_id"] = value.get("to_warehouse_id")
+    if kind == "receipt":
+        body["acceptance"] = {"inspector": value.get("inspector", ""), "passed": value.get("passed") == "on"}
+    doc = service.create_document(db=db, actor=user, data=_model(DocumentCreate, body))
     service.post_document(db=db, actor=user, document_id=doc.id)
     return RedirectResponse(f"/resources/warehouses/{warehouse_id}", status_code=303)
+
+
+@router.post("/resources/documents/{document_id}/reverse")
+def reverse(db: DbSession, user: PageUser, document_id: int, reason: str = Form("")) -> Response:
+    rev = service.reverse_document(db=db, actor=user, document_id=document_id, reason=reason)
+    return RedirectResponse(f"/resources/warehouses/{rev.warehouse_id}", status_code=303)
 
 
 @router.post("/resources/documents/{document_id}/receive")
