@@ -164,3 +164,34 @@ def test_services_refuse_what_the_role_lacks(db) -> None:
         team = service.list_teams(db=db, actor=SYSTEM, page=PageParams(), approval="approved")[0][0]
         team.approval = "pending"
         service.set_team_status(db=db, actor=SYSTEM, team_id=team.id, data=TeamStatusUpdate(status="deployed"))
+
+
+def test_equipment_and_agreements(api) -> None:
+    duty = api("duty")
+    team = duty.get("/api/v1/resources/teams", params={"kind": "professional"}).json()["items"][0]
+    r = duty.post(
+        f"/api/v1/resources/teams/{team['id']}/equipment",
+        json={"kind": "vehicle", "name": "冲锋舟运输车", "quantity": 1, "plate": "桂B·A1234"},
+    )
+    assert r.status_code == 201
+    assert "冲锋舟运输车" in [e["name"] for e in duty.get(f"/api/v1/resources/teams/{team['id']}/equipment").json()]
+    assert (
+        duty.post(f"/api/v1/resources/teams/{team['id']}/equipment", json={"name": "x", "quantity": 0}).status_code
+        == 422
+    )
+    body = {
+        "kind": "transport",
+        "partner": "演示冷链物流公司",
+        "valid_from": "2026-01-01",
+        "valid_to": "2026-12-31",
+        "response_time_s": 7200,
+        "items": [{"what": "冷藏车", "quantity": 5}],
+    }
+    r = duty.post("/api/v1/resources/agreements", json=body)
+    assert r.status_code == 201 and r.json()["response_time_s"] == 7200
+    assert duty.post("/api/v1/resources/agreements", json={**body, "valid_to": "2025-01-01"}).status_code == 422
+    bad_item = {**body, "kind": "reserve", "items": [{"material_id": 10**9, "quantity": 1}]}
+    assert duty.post("/api/v1/resources/agreements", json=bad_item).status_code == 422
+    kinds = {a["kind"] for a in api("leader").get("/api/v1/resources/agreements").json()}
+    assert kinds == {"reserve", "transport"}
+    assert api("leader").post("/api/v1/resources/agreements", json=body).status_code == 403
