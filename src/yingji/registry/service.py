@@ -256,3 +256,24 @@ def create_person(*, db: Session, actor: Actor, data: PersonCreate) -> Person:
     db.add(person)
     db.flush()
     return person
+
+
+# --- read-only look-ups for other capabilities ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    name: str
+    phone: str
+    title: str
+    region_path: str | None
+
+
+def people_by_title(*, db: Session, titles: list[str], region_path: str | None = None) -> list[PersonInfo]:
+    """People holding one of ``titles`` (e.g. 社区响应队队长 / 社区响应队队员), optionally inside a region,
+    in id order. Used by resources to build the community response teams from the people registered here."""
+    query = select(Person).where(Person.title.in_(titles)).order_by(Person.id)
+    if region_path:
+        query = query.where(path_within(Person.region_path, region_path))
+    return [PersonInfo(p.id, p.name, p.phone, p.title, p.region_path) for p in db.scalars(query)]
