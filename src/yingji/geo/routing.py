@@ -25,16 +25,16 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
-from sqlalchemy import Boolean, Float, Integer, String, delete, func, insert, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
-from yingji.core.db import Base
 from yingji.core.errors import ErrorDetail, ValidationFailed
+from yingji.geo.models import GENERATED_ROADS as GENERATED
+from yingji.geo.models import RoadEdge
 
 EARTH_R = 6_371_000.0
 WALK_SPEED_MS = 5 / 3.6
 ACCESS_SPEED_MS = 20 / 3.6
-GENERATED = "generated"
 # Default speeds (km/h) by OSM highway class when an edge has no maxspeed.
 DEFAULT_SPEED_KMH = {
     "motorway": 100,
@@ -50,22 +50,6 @@ DEFAULT_SPEED_KMH = {
     "path": 5,
     "footway": 5,
 }
-
-
-class RoadEdge(Base):
-    __tablename__ = "road_edges"
-    __audit__ = False  # bulk-loaded network data
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    a_lon: Mapped[float] = mapped_column(Float)
-    a_lat: Mapped[float] = mapped_column(Float)
-    b_lon: Mapped[float] = mapped_column(Float)
-    b_lat: Mapped[float] = mapped_column(Float)
-    length_m: Mapped[float] = mapped_column(Float)
-    speed_kmh: Mapped[float] = mapped_column(Float)
-    highway: Mapped[str] = mapped_column(String(20), default="unclassified")
-    oneway: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[str] = mapped_column(String(100), default=GENERATED)
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

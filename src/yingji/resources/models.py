@@ -24,9 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.core.db import Base, UTCDateTime
 
-# The road graph belongs to geo; importing it here puts its table in the metadata that migrations see.
-from yingji.geo import routing as _routing  # noqa: F401
-
 QTY = Numeric(14, 3)
 
 
