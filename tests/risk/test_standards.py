@@ -23,7 +23,7 @@ from yingji.risk.enums import RiskLevel
         ("0.5", 6, 100, 300, "orange"),
     ],
 )
-def test_lec_worked_examples(L, E, C, score, level) -> None:  # noqa: N803
+def test_lec_worked_examples(L, E, C, score, level) -> None:
     g = standards.grade_lec(L, E, C)
     assert float(g.score) == pytest.approx(score)
     assert g.level == level
@@ -32,13 +32,13 @@ def test_lec_worked_examples(L, E, C, score, level) -> None:  # noqa: N803
 
 def test_lec_band_edges_are_inclusive_from_below() -> None:
     bands = standards.LEC_BANDS
-    assert next(lv for lo, lv in bands if 320 >= lo) == RiskLevel.red
-    assert next(lv for lo, lv in bands if 160 >= lo) == RiskLevel.orange
-    assert next(lv for lo, lv in bands if 70 >= lo) == RiskLevel.yellow
+    assert next(lv for lo, lv in bands if lo <= 320) == RiskLevel.red
+    assert next(lv for lo, lv in bands if lo <= 160) == RiskLevel.orange
+    assert next(lv for lo, lv in bands if lo <= 70) == RiskLevel.yellow
 
 
 @pytest.mark.parametrize(("L", "E", "C", "bad"), [(4, 6, 15, "L"), (3, 7, 15, "E"), (3, 6, 50, "C"), ("x", 6, 15, "L")])
-def test_lec_refuses_values_outside_the_standard_tables(L, E, C, bad) -> None:  # noqa: N803
+def test_lec_refuses_values_outside_the_standard_tables(L, E, C, bad) -> None:
     with pytest.raises(ValidationFailed) as exc:
         standards.grade_lec(L, E, C)
     assert [d.field for d in exc.value.details] == [bad]
@@ -46,8 +46,16 @@ def test_lec_refuses_values_outside_the_standard_tables(L, E, C, bad) -> None:  
 
 @pytest.mark.parametrize(
     ("likelihood", "severity", "score", "level"),
-    [(5, 5, 25, "red"), (4, 5, 20, "red"), (4, 4, 16, "orange"), (3, 5, 15, "orange"), (3, 4, 12, "yellow"),
-     (3, 3, 9, "yellow"), (2, 4, 8, "blue"), (1, 1, 1, "blue")],
+    [
+        (5, 5, 25, "red"),
+        (4, 5, 20, "red"),
+        (4, 4, 16, "orange"),
+        (3, 5, 15, "orange"),
+        (3, 4, 12, "yellow"),
+        (3, 3, 9, "yellow"),
+        (2, 4, 8, "blue"),
+        (1, 1, 1, "blue"),
+    ],
 )
 def test_matrix_worked_examples(likelihood, severity, score, level) -> None:
     g = standards.grade_matrix(likelihood, severity)
@@ -88,7 +96,7 @@ def unit(*subs, people=0, unit_type="storage"):
 
 def test_ammonia_and_chlorine_mixture() -> None:
     r = unit({"name": "液氨", "quantity_t": 8}, {"name": "液氯", "quantity_t": 3}, people=60)
-    assert r.S == Fraction(7, 5) and r.is_major
+    assert Fraction(7, 5) == r.S and r.is_major
     assert r.alpha == Fraction(3, 2)
     assert r.R == 6 and r.grade == 4
     assert [b.beta for b in r.breakdown] == [2, 4]
@@ -97,16 +105,22 @@ def test_ammonia_and_chlorine_mixture() -> None:
 def test_boundary_s_exactly_one_is_major() -> None:
     r = unit({"name": "液化石油气", "quantity_t": 30}, {"name": "氢", "quantity_t": 2}, people=0)
     assert r.S == 1 and r.is_major
-    assert r.R == Fraction(3, 4) and r.grade == 4
+    assert Fraction(3, 4) == r.R and r.grade == 4
     r = unit({"name": "液化石油气", "quantity_t": 30}, {"cas": "1333-74-0", "quantity_t": 2}, people=150)
     assert r.R == 3 and r.grade == 4
 
 
 def test_unit_just_below_one_is_not_major() -> None:
     # 0.7 + 0.2 + 0.1 is 0.9999999999999999 in floats; exactly 1 in fractions.
-    r = unit({"name": "甲醇", "quantity_t": 350}, {"name": "乙醇", "quantity_t": 100}, {"name": "丙酮", "quantity_t": 50})
+    r = unit(
+        {"name": "甲醇", "quantity_t": 350}, {"name": "乙醇", "quantity_t": 100}, {"name": "丙酮", "quantity_t": 50}
+    )
     assert r.S == 1 and r.is_major
-    r = unit({"name": "甲醇", "quantity_t": "349.999"}, {"name": "乙醇", "quantity_t": 100}, {"name": "丙酮", "quantity_t": 50})
+    r = unit(
+        {"name": "甲醇", "quantity_t": "349.999"},
+        {"name": "乙醇", "quantity_t": 100},
+        {"name": "丙酮", "quantity_t": 50},
+    )
     assert r.S < 1 and not r.is_major and r.R is None and r.grade is None
     r = unit({"name": "液氨", "quantity_t": "9.99"})
     assert not r.is_major
@@ -130,7 +144,7 @@ def test_issue_example_and_grade_three() -> None:
 
 def test_table2_chemical_by_category_lowest_q() -> None:
     r = unit({"name": "柴油", "symbol": "W5.4", "quantity_t": 6000})
-    assert r.S == Fraction(6, 5) and r.is_major and r.breakdown[0].source == "表2 W5.4"
+    assert Fraction(6, 5) == r.S and r.is_major and r.breakdown[0].source == "表2 W5.4"
     # Several hazards: the lowest Q applies (4.1.2).
     r = unit({"name": "某溶剂", "symbols": ["W5.4", "J5"], "quantity_t": 600})
     assert r.breakdown[0].q_t == 500 and r.is_major
@@ -138,7 +152,16 @@ def test_table2_chemical_by_category_lowest_q() -> None:
 
 def test_alpha_table() -> None:
     assert [standards.alpha_for(n)[0] for n in (0, 1, 29, 30, 49, 50, 99, 100, 5000)] == [
-        Fraction(1, 2), 1, 1, Fraction(6, 5), Fraction(6, 5), Fraction(3, 2), Fraction(3, 2), 2, 2]
+        Fraction(1, 2),
+        1,
+        1,
+        Fraction(6, 5),
+        Fraction(6, 5),
+        Fraction(3, 2),
+        Fraction(3, 2),
+        2,
+        2,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,12 @@ LEVEL_SHORT = {RiskLevel.red: "红", RiskLevel.orange: "橙", RiskLevel.yellow: 
 # Higher is worse; stored on rows so that SQL can take the maximum.
 LEVEL_RANK = {RiskLevel.red: 4, RiskLevel.orange: 3, RiskLevel.yellow: 2, RiskLevel.blue: 1}
 RANK_LEVEL = {v: k for k, v in LEVEL_RANK.items()}
-LEVEL_COLORS = {RiskLevel.red: "#c0392b", RiskLevel.orange: "#e67e22", RiskLevel.yellow: "#f1c40f", RiskLevel.blue: "#2980b9"}
+LEVEL_COLORS = {
+    RiskLevel.red: "#c0392b",
+    RiskLevel.orange: "#e67e22",
+    RiskLevel.yellow: "#f1c40f",
+    RiskLevel.blue: "#2980b9",
+}
 
 
 class GradingMethod(StrEnum):
@@ -126,4 +131,8 @@ class ReportStatus(StrEnum):
     rejected = "rejected"
 
 
-REPORT_STATUS_LABELS = {ReportStatus.pending: "待核实", ReportStatus.accepted: "已受理，转为隐患", ReportStatus.rejected: "经核实不予受理"}
+REPORT_STATUS_LABELS = {
+    ReportStatus.pending: "待核实",
+    ReportStatus.accepted: "已受理，转为隐患",
+    ReportStatus.rejected: "经核实不予受理",
+}

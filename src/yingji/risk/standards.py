@@ -94,7 +94,7 @@ def _lec_value(name: str, raw: Any, table: dict[Decimal, str]) -> Decimal:
     return value
 
 
-def grade_lec(L: Any, E: Any, C: Any, *, bands: list[tuple[Decimal, RiskLevel]] = LEC_BANDS) -> Grading:  # noqa: N803
+def grade_lec(L: Any, E: Any, C: Any, *, bands: list[tuple[Decimal, RiskLevel]] = LEC_BANDS) -> Grading:
     values = {}
     errors: list[ErrorDetail] = []
     for name, raw, table in (("L", L, LEC_L), ("E", E, LEC_E), ("C", C, LEC_C)):
@@ -137,7 +137,9 @@ def grade_matrix(likelihood: Any, severity: Any, *, bands: list[tuple[int, RiskL
         except ValidationFailed as exc:
             errors += exc.details
     if errors:
-        raise ValidationFailed("风险矩阵取值有误：" + "；".join(f"{d.field} {d.message}" for d in errors), details=errors)
+        raise ValidationFailed(
+            "风险矩阵取值有误：" + "；".join(f"{d.field} {d.message}" for d in errors), details=errors
+        )
     r = values["likelihood"] * values["severity"]
     level = next(lvl for lower, lvl in bands if r >= lower)
     reason = f"R = L×S = {values['likelihood']}×{values['severity']} = {r}，{LEVEL_WORDS[level]}（DB37/T 2882 分级）"
@@ -241,7 +243,9 @@ def tables() -> Tables:
         for r in _rows("gb18218_table1.csv")
     ]
     categories = {
-        r["symbol"]: HazardCategory(r["symbol"], r["category"], r["description"], Fraction(r["q_t"]), Fraction(r["beta"]))
+        r["symbol"]: HazardCategory(
+            r["symbol"], r["category"], r["description"], Fraction(r["q_t"]), Fraction(r["beta"])
+        )
         for r in _rows("gb18218_table2_table4.csv")
     }
     table3 = {r["name"]: Fraction(r["beta"]) for r in _rows("gb18218_table3.csv")}
@@ -307,11 +311,11 @@ class SubstanceResult:
 @dataclass
 class MajorHazardResult:
     unit_type: str
-    S: Fraction  # noqa: N815
+    S: Fraction
     is_major: bool
     alpha: Fraction
     alpha_reason: str
-    R: Fraction | None  # noqa: N815
+    R: Fraction | None
     grade: int | None
     breakdown: list[SubstanceResult] = field(default_factory=list)
 
