@@ -10,9 +10,11 @@ from fastapi.responses import FileResponse
 
 from yingji.core import files
 from yingji.core.actor import require
-from yingji.core.errors import NotFound
+from yingji.core.errors import NotFound, PermissionDenied
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page, PageParams
+from yingji.geo import service as geo_service
+from yingji.registry.enums import INDUSTRY_LABELS
 from yingji.risk.enums import HazardGrade, HazardStatus, ReportStatus
 from yingji.risk.schemas import (
     FiveAssurances,
@@ -189,8 +191,8 @@ def hazard_attachment(hazard_id: int, attachment_id: int, db: DbSession, user: A
 @router.post("/attachments", status_code=201)
 async def upload(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> dict:
     """A photo (JPEG/PNG/WebP) for a hazard step; pass its id in ``attachment_ids``."""
-    if not (user.can("risk.hazard.report") or user.can("risk.hazard.rectify") or user.can("risk.hazard.manage")):
-        require(user, "risk.hazard.report")
+    if not any(user.can(p) for p in ("risk.hazard.report", "risk.hazard.rectify", "risk.hazard.manage")):
+        raise PermissionDenied("没有上传附件的权限")
     row = files.store(db, data=await file.read(), filename=file.filename or "photo", uploaded_by=user.id)
     return {"id": row.id, "content_type": row.content_type, "size": row.size}
 
@@ -250,6 +252,13 @@ def map_layer(layer: str, db: DbSession, user: ApiUser, industry: str | None = N
     return LAYERS[layer](db=db, actor=user, industry=industry or None, township_code=township or None)
 
 
+@router.get("/map-filters")
+def map_filters(db: DbSession, user: ApiUser) -> dict:
+    require(user, "risk.read")
+    towns = geo_service.region_infos(db=db, level="township")
+    return {"industries": INDUSTRY_LABELS, "townships": [{"code": t.code, "name": t.name} for t in towns]}
+
+
 # --- public reports (staff side) -----------------------------------------------------------------
 
 
@@ -264,6 +273,15 @@ def list_reports(
         page=paging.page,
         page_size=paging.page_size,
     )
+
+
+@router.get("/reports/{report_id}/photo")
+def report_photo(report_id: int, db: DbSession, user: ApiUser) -> FileResponse:
+    report = reports.get_report(db=db, actor=user, report_id=report_id)
+    if report.attachment_id is None:
+        raise NotFound("该举报没有照片")
+    row, path = files.load(db, report.attachment_id)
+    return FileResponse(path, media_type=row.content_type, filename=row.filename)
 
 
 @router.post("/reports/{report_id}/decision", response_model=PublicReportRead)

@@ -138,6 +138,7 @@ def submit_report(
     contact: str = "",
     photo: bytes | None = None,
     photo_name: str = "",
+    region_code: str | None = None,
 ) -> PublicReport:
     """Call after ``throttle`` and ``check_captcha``. Checks every field before writing anything."""
     errors: list[ErrorDetail] = []
@@ -149,8 +150,19 @@ def submit_report(
     if len(place) > 200 or len((contact or "").strip()) > 50:
         errors.append(ErrorDetail("place", "位置说明不超过 200 字，联系方式不超过 50 字"))
     region = None
-    if lon is None or lat is None:
-        errors.append(ErrorDetail("location", "请在地图上点选位置，或填写经纬度"))
+    if (lon is None or lat is None) and region_code:
+        try:
+            chosen = geo_service.region_info(db=db, code=region_code)
+        except NotFound:
+            chosen = None
+        if chosen is None or chosen.level not in ("township", "village") or chosen.centroid is None:
+            errors.append(ErrorDetail("region_code", "请选择本区的村（社区）"))
+        else:
+            lon, lat = chosen.centroid
+    if any(e.field == "region_code" for e in errors):
+        pass
+    elif lon is None or lat is None:
+        errors.append(ErrorDetail("location", "请选择所在村（社区），或使用手机定位"))
     else:
         try:
             hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in ("township", "village")]
@@ -159,7 +171,7 @@ def submit_report(
             errors += exc.details
         if hits:
             region = hits[-1]
-        elif not errors:
+        else:
             errors.append(ErrorDetail("location", "该位置不在本区范围内"))
     if errors:
         raise ValidationFailed("举报内容有误：" + "；".join(e.message for e in errors), details=errors)
