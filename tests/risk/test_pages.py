@@ -10,8 +10,15 @@ import pytest
 @pytest.mark.parametrize("who", ["duty", "labao", "chem", "officer", "leader", "liaison"])
 def test_risk_pages_render_for_each_role(page_client, who) -> None:
     c = page_client(who)
-    for url in ["/risk", "/risk/hazards", "/risk/points", "/risk/major-hazards", "/risk/import", "/risk/card",
-                "/risk/hazards?overdue=1"]:
+    for url in [
+        "/risk",
+        "/risk/hazards",
+        "/risk/points",
+        "/risk/major-hazards",
+        "/risk/import",
+        "/risk/card",
+        "/risk/hazards?overdue=1",
+    ]:
         r = c.get(url)
         assert r.status_code == 200, (who, url, r.text[:500])
         assert "Traceback" not in r.text
