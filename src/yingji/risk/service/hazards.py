@@ -8,6 +8,7 @@ measures, funds, deadline, contingency plan) and can be put under 挂牌督办.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Select, select
@@ -227,7 +228,7 @@ def create_hazard(
             raise invalid("responsible_phone", "电话号码格式不正确")
     attachments = _check_attachments(db, data.attachment_ids)
     hazard = Hazard(
-        code=f"tmp-{now.timestamp()}-{id(data)}",
+        code=f"tmp-{secrets.token_hex(9)}",  # replaced by the numbered code below
         enterprise_id=data.enterprise_id,
         region_path=region_path,
         place=place[:200],
