@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from yingji.core.clock import use_clock, utcnow
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
-from yingji.risk import standards
-from yingji.risk.enums import LEVEL_RANK, HazardAction, HazardGrade, HazardSource, HazardStatus
+from yingji.risk.enums import HazardAction, HazardGrade, HazardSource, HazardStatus
 from yingji.risk.models import RiskPoint
 from yingji.risk.schemas import FiveAssurances, HazardCreate, MajorHazardCreate, ReportDecision
 from yingji.risk.service import escalation, hazards, major_hazards, reports
+from yingji.risk.service.points import graded_fields
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,6 @@ def _points(db: Session, ctx, enterprises: dict[str, list[int]]) -> int:
             k = len(templates) if industry == "hazardous_chemicals" else rng.randint(1, len(templates))
             for name, activity, hz, controls in templates[:k]:
                 L, E, C = rng.choice(LEC_CHOICES)
-                g = standards.grade_lec(L, E, C)
                 rows.append(
                     dict(
                         enterprise_id=eid,
@@ -155,19 +154,14 @@ def _points(db: Session, ctx, enterprises: dict[str, list[int]]) -> int:
                         responsible_phone=None,
                         lon=(e.lon or 0) + rng.uniform(-0.0015, 0.0015) if e.lon else None,
                         lat=(e.lat or 0) + rng.uniform(-0.0015, 0.0015) if e.lat else None,
-                        method="lec",
-                        inputs={"L": str(L), "E": str(E), "C": str(C)},
-                        score=g.score,
-                        level=g.level.value,
-                        level_rank=LEVEL_RANK[g.level],
-                        reason=g.reason[:400],
+                        **graded_fields({"method": "lec", "L": L, "E": E, "C": C}),
                         created_at=now,
                         updated_at=now,
                     )
                 )
     for v in geo_service.region_infos(db=db, level="village")[::6]:
         place, kind = rng.choice(PUBLIC_PLACES)
-        g = standards.grade_matrix(rng.randint(1, 4), rng.randint(2, 5))
+        grading = {"method": "matrix", "likelihood": rng.randint(1, 4), "severity": rng.randint(2, 5)}
         lon, lat = geo_service.random_point_in(db=db, code=v.code, rng=rng)
         rows.append(
             dict(
@@ -183,12 +177,7 @@ def _points(db: Session, ctx, enterprises: dict[str, list[int]]) -> int:
                 responsible_phone=None,
                 lon=lon,
                 lat=lat,
-                method="matrix",
-                inputs={"likelihood": str(int(g.score) // 5 or 1)},
-                score=g.score,
-                level=g.level.value,
-                level_rank=LEVEL_RANK[g.level],
-                reason=g.reason[:400],
+                **graded_fields(grading),
                 created_at=now,
                 updated_at=now,
             )

@@ -30,6 +30,15 @@ def _township_path(db: Session, township_code: str | None) -> str | None:
     return geo_service.region_info(db=db, code=township_code).path if township_code else None
 
 
+def _industry_enterprises(db: Session, actor: Actor, industry: str | None, township_code: str | None) -> set | None:
+    """The enterprise ids of ``industry`` (None: no industry filter)."""
+    if not industry:
+        return None
+    return {
+        r.enterprise_id for r in enterprise_risks(db=db, actor=actor, industry=industry, township_code=township_code)
+    }
+
+
 def enterprises_layer(*, db: Session, actor: Actor, industry: str | None = None, township_code: str | None = None):
     rows = enterprise_risks(db=db, actor=actor, industry=industry, township_code=township_code)
     return _collection(
@@ -60,12 +69,7 @@ def points_layer(*, db: Session, actor: Actor, industry: str | None = None, town
     town = _township_path(db, township_code)
     if town:
         q = q.where(path_within(RiskPoint.region_path, town))
-    allowed = None
-    if industry:
-        allowed = {
-            r.enterprise_id
-            for r in enterprise_risks(db=db, actor=actor, industry=industry, township_code=township_code)
-        }
+    allowed = _industry_enterprises(db, actor, industry, township_code)
     features = []
     for p in db.scalars(q.order_by(RiskPoint.level_rank, RiskPoint.id)):
         if allowed is not None and p.enterprise_id not in allowed:
@@ -97,12 +101,7 @@ def major_hazards_layer(*, db: Session, actor: Actor, industry: str | None = Non
     town = _township_path(db, township_code)
     if town:
         q = q.where(path_within(MajorHazardSource.region_path, town))
-    allowed = None
-    if industry:
-        allowed = {
-            r.enterprise_id
-            for r in enterprise_risks(db=db, actor=actor, industry=industry, township_code=township_code)
-        }
+    allowed = _industry_enterprises(db, actor, industry, township_code)
     return _collection(
         [
             _feature(

@@ -22,9 +22,22 @@ def grade(*, actor: Actor, payload: dict) -> standards.Grading:
     return standards.grade(payload)
 
 
+def graded_fields(grading: dict) -> dict:
+    """The columns a grading fills on a risk point (also used by bulk loads)."""
+    result = standards.grade(grading)
+    return {
+        "method": grading["method"],
+        "inputs": {k: str(v) for k, v in grading.items() if k != "method"},
+        "score": result.score,
+        "level": result.level.value,
+        "level_rank": LEVEL_RANK[result.level],
+        "reason": result.reason[:400],
+    }
+
+
 def create_point(*, db: Session, actor: Actor, data: RiskPointCreate) -> RiskPoint:
     require(actor, "risk.write")
-    result = standards.grade(data.grading)
+    graded = graded_fields(data.grading)
     lon, lat = data.lon, data.lat
     if data.enterprise_id is not None:
         enterprise = enterprise_in_scope(db, actor, data.enterprise_id)
@@ -58,12 +71,7 @@ def create_point(*, db: Session, actor: Actor, data: RiskPointCreate) -> RiskPoi
         responsible_phone=phone,
         lon=lon,
         lat=lat,
-        method=data.grading["method"],
-        inputs={k: str(v) for k, v in data.grading.items() if k != "method"},
-        score=result.score,
-        level=result.level.value,
-        level_rank=LEVEL_RANK[result.level],
-        reason=result.reason[:400],
+        **graded,
         created_at=now,
         updated_at=now,
     )
