@@ -172,3 +172,43 @@ def test_grid_rollup_takes_the_highest_level(api, db) -> None:
         != "blue"
         for p in blue_points
     )  # a blue point can sit in a cell raised by something worse
+
+
+def test_bad_hazard_input_is_refused_and_changes_nothing(api, db) -> None:
+    from yingji.risk.models import Hazard
+
+    eid = chem_enterprise_id(db)
+    n = db.scalar(select(func.count(Hazard.id)))
+    c = api("chem")
+    r = c.post(
+        "/api/v1/risk/hazards", json={"enterprise_id": eid, "title": "无时区期限", "deadline": "2099-01-01T00:00:00"}
+    )
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "deadline"
+    r = c.post("/api/v1/risk/hazards", json={"enterprise_id": eid, "title": "坏等级", "grade": "huge"})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "grade"
+    r = c.post("/api/v1/risk/hazards", json={"enterprise_id": eid, "title": "附件不存在", "attachment_ids": [987654]})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "attachment_ids"
+    r = c.post("/api/v1/risk/hazards", content="{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "malformed_json"
+    assert db.scalar(select(func.count(Hazard.id))) == n
+    h = c.post(
+        "/api/v1/risk/hazards",
+        json={"enterprise_id": eid, "title": "正常登记", "deadline": "2099-01-01T00:00:00+08:00"},
+    )
+    assert h.status_code == 201 and h.json()["deadline"].startswith("2098-12-31T16:00")
+    r = api("duty").post(f"/api/v1/risk/hazards/{h.json()['id']}/transitions", json={"action": "fly"})
+    assert r.status_code == 422
+
+
+def test_photo_upload_checks_type(api) -> None:
+    from .test_public_reports import png
+
+    c = api("chem")
+    r = c.post("/api/v1/risk/attachments", files={"file": ("a.png", png(), "image/png")})
+    assert r.status_code == 201 and r.json()["content_type"] == "image/png"
+    r = c.post("/api/v1/risk/attachments", files={"file": ("a.png", b"MZ fake exe", "image/png")})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "file"
+    assert (
+        api("liaison").post("/api/v1/risk/attachments", files={"file": ("a.png", png(), "image/png")}).status_code
+        == 403
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from yingji.risk.enums import HazardAction, HazardGrade, HazardSource
 
+# Times in the API carry their zone; they are kept and answered in UTC.
+UTCDatetime = Annotated[AwareDatetime, AfterValidator(lambda v: v.astimezone(UTC))]
 Lon = Field(default=None, ge=-180, le=180)
 Lat = Field(default=None, ge=-90, le=90)
 
@@ -103,7 +105,7 @@ class HazardCreate(BaseModel):
     description: str = Field(default="", max_length=4000)
     grade: HazardGrade = HazardGrade.general
     source: HazardSource | None = None
-    deadline: datetime | None = None
+    deadline: UTCDatetime | None = None
     responsible_person: str = Field(default="", max_length=50)
     responsible_phone: str | None = Field(default=None, max_length=20)
     attachment_ids: list[int] = Field(default_factory=list, max_length=10)
@@ -115,7 +117,7 @@ class FiveAssurances(BaseModel):
     responsibility: str = Field(default="", max_length=300)
     measures: str = Field(default="", max_length=4000)
     funds: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    deadline: datetime | None = None
+    deadline: UTCDatetime | None = None
     plan: str = Field(default="", max_length=4000)
 
 
@@ -127,7 +129,7 @@ class TransitionRequest(BaseModel):
     attachment_ids: list[int] = Field(default_factory=list, max_length=10)
     # On confirm: the grade may be corrected and the rectification deadline set.
     grade: HazardGrade | None = None
-    deadline: datetime | None = None
+    deadline: UTCDatetime | None = None
 
 
 class SuperviseRequest(BaseModel):
@@ -191,7 +193,7 @@ class ReportDecision(BaseModel):
     note: str = Field(default="", max_length=500)
     title: str = Field(default="", max_length=200)
     grade: HazardGrade = HazardGrade.general
-    deadline: datetime | None = None
+    deadline: UTCDatetime | None = None
     enterprise_id: int | None = None
 
 

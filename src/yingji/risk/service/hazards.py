@@ -288,6 +288,8 @@ def transition(
         raise invalid("note", NOTE_REQUIRED[action])
     attachments = _check_attachments(db, attachment_ids or [])
     now = utcnow()
+    if grade is not None and grade not in HazardGrade.__members__:
+        raise invalid("grade", "须为 general（一般隐患）或 major（重大隐患）")
     if action == HazardAction.confirm:
         if grade is not None:
             hazard.grade = HazardGrade(grade).value
