@@ -72,20 +72,22 @@ GENERIC = [
     ("配电房", "电气运行", "触电、电气火灾", "定期检测、持证上岗"),
     ("特种设备", "起重、压力容器使用", "起重伤害、爆炸", "定期检验、持证操作"),
 ]
+# (L, E, C) and how often: most points low or general, a few major — a plausible district.
 LEC_CHOICES = [
-    (3, 6, 15),
-    (6, 6, 15),
     (1, 6, 7),
+    (1, 3, 7),
+    (0.5, 6, 15),
+    (3, 3, 7),
+    (1, 1, 7),
     (3, 3, 15),
     (1, 6, 15),
     (3, 6, 7),
-    (6, 6, 40),
-    (1, 3, 7),
-    (0.5, 6, 15),
+    (3, 6, 15),
+    (6, 6, 7),
+    (6, 6, 15),
     (3, 6, 40),
-    (1, 1, 7),
-    (6, 10, 15),
 ]
+LEC_WEIGHTS = [14, 12, 12, 10, 7, 12, 10, 8, 6, 5, 2, 2]
 PUBLIC_PLACES = [("农贸市场", "九小场所"), ("小学", "人员密集场所"), ("供水厂", "生命线"), ("加油站", "九小场所")]
 
 HAZARD_TITLES = [
@@ -139,7 +141,7 @@ def _points(db: Session, ctx, enterprises: dict[str, list[int]]) -> int:
             e = registry_service.enterprise_info(db=db, enterprise_id=eid)
             k = len(templates) if industry == "hazardous_chemicals" else rng.randint(1, len(templates))
             for name, activity, hz, controls in templates[:k]:
-                L, E, C = rng.choice(LEC_CHOICES)
+                L, E, C = rng.choices(LEC_CHOICES, weights=LEC_WEIGHTS)[0]
                 rows.append(
                     dict(
                         enterprise_id=eid,
