@@ -170,12 +170,14 @@ def enterprise_counts_by_industry(*, db: Session, actor: Actor) -> dict[str, int
 # --- departments ---------------------------------------------------------------------------------
 
 
-def list_departments(*, db: Session, actor: Actor, kind: str | None = None) -> list[Department]:
+def list_departments(
+    *, db: Session, actor: Actor, kind: str | None = None, page: PageParams | None = None
+) -> tuple[list[Department], int]:
     require(actor, "registry.read")
     query = select(Department).order_by(Department.kind, Department.code)
     if kind:
         query = query.where(Department.kind == kind)
-    return list(db.scalars(query))
+    return paginate(db, query, page or PageParams(page_size=500))
 
 
 def get_department(*, db: Session, code: str) -> Department:
