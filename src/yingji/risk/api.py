@@ -46,10 +46,6 @@ def xlsx(name: str, data: bytes) -> Response:
     )
 
 
-def page_of(items: list, total: int, paging: PageParams) -> Page:
-    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
-
-
 def hazard_read(h, model=HazardRead, **extra) -> Any:
     return model.model_validate(h).model_copy(update={"overdue": hazards.is_overdue(h), **extra})
 
@@ -78,7 +74,7 @@ def list_points(
     db: DbSession, user: ApiUser, paging: Paging, enterprise_id: int | None = None, level: str | None = None
 ) -> Page[RiskPointRead]:
     rows, total = points.list_points(db=db, actor=user, page=paging, enterprise_id=enterprise_id, level=level)
-    return page_of([RiskPointRead.model_validate(r) for r in rows], total, paging)
+    return Page.of(RiskPointRead, rows, total, paging)
 
 
 @router.post("/points", response_model=RiskPointRead, status_code=201)
@@ -139,7 +135,7 @@ def list_hazards(
         overdue=overdue,
         supervised=supervised,
     )
-    return page_of([hazard_read(h) for h in rows], total, paging)
+    return Page(items=[hazard_read(h) for h in rows], total=total, page=paging.page, page_size=paging.page_size)
 
 
 @router.post("/hazards", response_model=HazardRead, status_code=201)
@@ -269,7 +265,7 @@ def list_reports(
     db: DbSession, user: ApiUser, paging: Paging, status: ReportStatus | None = None
 ) -> Page[PublicReportRead]:
     rows, total = reports.list_reports(db=db, actor=user, page=paging, status=status)
-    return page_of([PublicReportRead.model_validate(r) for r in rows], total, paging)
+    return Page.of(PublicReportRead, rows, total, paging)
 
 
 @router.get("/reports/{report_id}/photo")

@@ -61,7 +61,8 @@ def _supervisor(db: Session, hazard: Hazard) -> tuple[str, str | None]:
     if hazard.supervised and hazard.supervising_unit:
         return hazard.supervising_unit, None
     town = township_path(hazard.region_path)
-    for d in registry_service.list_departments(db=db, actor=SYSTEM, kind="township_office"):
+    offices, _total = registry_service.list_departments(db=db, actor=SYSTEM, kind="township_office")
+    for d in offices:
         if d.region_path == town:
             return d.name, d.phone
     return DISTRICT_REGULATOR, None
