@@ -168,3 +168,22 @@ def test_report_leads_are_scoped(api, client, db) -> None:
     visible = {i["id"] for i in api("labao").get("/api/v1/risk/reports?page_size=500").json()["items"]}
     assert (report.id in visible) == report.region_path.startswith(labao)
     assert api("chem").get("/api/v1/risk/reports").status_code == 403
+
+
+def test_purge_job_removes_expired_captchas_and_windows(client, db, database, fixed_clock) -> None:
+    from datetime import UTC, datetime
+
+    from yingji.core.jobs import run_job
+    from yingji.risk.models import ReportThrottle
+
+    t0 = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+    fixed_clock(t0)
+    f = form(client)
+    client.post("/risk/public/report", data={**f, "description": "只为留下一次计数", "region_code": village_code(db)})
+    assert db.get(ReportCaptcha, f["captcha_token"]) is not None
+    assert db.scalar(select(func.count()).select_from(ReportThrottle)) >= 1
+    fixed_clock(t0 + timedelta(hours=2))
+    run_job(database, "risk.purge_captchas")
+    db.expire_all()
+    assert db.get(ReportCaptcha, f["captcha_token"]) is None
+    assert db.scalar(select(func.count()).select_from(ReportThrottle)) == 0

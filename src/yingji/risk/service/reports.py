@@ -118,7 +118,12 @@ def throttle(*, db: Session, client: str, secret: str) -> None:
 
 
 def purge_captchas(*, db: Session) -> int:
-    rows = list(db.scalars(select(ReportCaptcha).where(ReportCaptcha.expires_at < utcnow())))
+    """Deletes expired captchas and rate-limit windows that have ended; returns how many rows."""
+    now = utcnow()
+    rows = list(db.scalars(select(ReportCaptcha).where(ReportCaptcha.expires_at < now)))
+    rows += list(
+        db.scalars(select(ReportThrottle).where(ReportThrottle.window_start < now - timedelta(seconds=WINDOW_S)))
+    )
     for r in rows:
         db.delete(r)
     db.flush()
