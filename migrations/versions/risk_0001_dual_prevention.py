@@ -1,4 +1,4 @@
-"""risk
+"""risk: risk points, major hazard sources, hidden hazards and their events, notices, public reports
 
 Revision ID: risk_0001
 Revises: 0001_foundation
