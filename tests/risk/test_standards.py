@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -196,3 +197,21 @@ def test_enterprise_level_and_frequency() -> None:
     assert standards.inspection_frequency(RiskLevel.orange, open_major=1, overdue=2)[0] == 12
     assert standards.inspection_frequency(RiskLevel.red, open_major=1, overdue=0)[0] == 12
     assert standards.inspection_frequency(None, open_major=0, overdue=0)[0] == 1
+
+
+def test_bands_are_read_from_the_shipped_data_file() -> None:
+    assert [(int(b), lv.value) for b, lv in standards.LEC_BANDS] == [
+        (320, "red"),
+        (160, "orange"),
+        (70, "yellow"),
+        (0, "blue"),
+    ]
+    assert [int(b) for b, _ in standards.MATRIX_BANDS] == [20, 15, 9, 1]
+    # A province's own bands (passed in here) change the level, not the score.
+    strict = [
+        (Decimal(12), RiskLevel.red),
+        (Decimal(8), RiskLevel.orange),
+        (Decimal(4), RiskLevel.yellow),
+        (Decimal(1), RiskLevel.blue),
+    ]
+    assert standards.grade_matrix(3, 4, bands=strict).level == "red"

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 from yingji.core.errors import ErrorDetail, ValidationFailed, invalid
@@ -53,19 +55,23 @@ LEC_C = {
     Decimal("3"): "重大，致残",
     Decimal("1"): "引人注目，需要救护",
 }
-# (lower bound inclusive, level): first match from the top.
-LEC_BANDS: list[tuple[Decimal, RiskLevel]] = [
-    (Decimal(320), RiskLevel.red),
-    (Decimal(160), RiskLevel.orange),
-    (Decimal(70), RiskLevel.yellow),
-    (Decimal(0), RiskLevel.blue),
-]
-MATRIX_BANDS: list[tuple[int, RiskLevel]] = [
-    (20, RiskLevel.red),
-    (15, RiskLevel.orange),
-    (9, RiskLevel.yellow),
-    (1, RiskLevel.blue),
-]
+
+
+def _bands(method: str) -> list[tuple[Decimal, RiskLevel]]:
+    """(lower bound inclusive, level) from ``data/grading_bands.toml``, red first."""
+    text = (resources.files("yingji.risk") / "data" / "grading_bands.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(text)[method]
+    bands = [
+        (Decimal(str(table[lv.value])), lv)
+        for lv in (RiskLevel.red, RiskLevel.orange, RiskLevel.yellow, RiskLevel.blue)
+    ]
+    if [b for b, _ in bands] != sorted((b for b, _ in bands), reverse=True):
+        raise ValueError(f"grading_bands.toml [{method}]: bounds must fall from red to blue")
+    return bands
+
+
+LEC_BANDS = _bands("lec")
+MATRIX_BANDS = _bands("matrix")
 LEVEL_WORDS = {
     RiskLevel.red: "重大风险",
     RiskLevel.orange: "较大风险",
@@ -130,7 +136,7 @@ def _int_1_5(name: str, raw: Any) -> int:
     return int(number)
 
 
-def grade_matrix(likelihood: Any, severity: Any, *, bands: list[tuple[int, RiskLevel]] = MATRIX_BANDS) -> Grading:
+def grade_matrix(likelihood: Any, severity: Any, *, bands: list[tuple[Decimal, RiskLevel]] = MATRIX_BANDS) -> Grading:
     errors: list[ErrorDetail] = []
     values = {}
     for name, raw in (("likelihood", likelihood), ("severity", severity)):
