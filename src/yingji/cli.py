@@ -151,7 +151,9 @@ def user_add(
             user = accounts_service.create_user(db=db, actor=SYSTEM, data=data)
             typer.echo(f"已创建用户 {user.username}（{user.role}），编号 {user.id}")
     except ValidationError as exc:
-        _fail("；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        from yingji.core.i18n import validation_details
+
+        _fail("；".join(f"{d['field']}: {d['message']}" for d in validation_details(list(exc.errors()))))
     except DomainError as exc:
         _fail(
             "；".join([exc.message] + [f"{d.field}: {d.message}" for d in exc.details if d.message not in exc.message])

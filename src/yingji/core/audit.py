@@ -96,8 +96,9 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _entity_id(obj: Any) -> str:
-    ident = inspect(obj).identity
-    return "/".join(str(i) for i in ident) if ident else ""
+    # The primary key values themselves: during after_flush a new object's identity key is not set yet.
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(i) for i in ident)
 
 
 def entry_hash(

@@ -136,7 +136,7 @@ _index_cache: dict[tuple[str, int, int | None], RegionIndex] = {}
 def _index(db: Session) -> RegionIndex:
     """The STRtree of all regions, rebuilt when the set of regions changes."""
     count, max_id = db.execute(select(func.count(Region.id), func.max(Region.id))).one()
-    key = (str(db.get_bind().url), count, max_id)
+    key = (str(db.get_bind().engine.url), count, max_id)
     with _index_lock:
         idx = _index_cache.get(key)
         if idx is None:

@@ -5,13 +5,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from yingji.core.errors import DomainError
+from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.registry import service
 from yingji.registry.enums import INDUSTRY_LABELS, STATUS_LABELS
 from yingji.registry.schemas import EnterpriseCreate
 from yingji.web.deps import DbSession, PageUser
-from yingji.web.errors import validation_details
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)

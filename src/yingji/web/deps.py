@@ -8,6 +8,7 @@ an error response, never a 200 for a change that was not saved.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,11 +16,33 @@ from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
 from yingji.accounts.models import User
+from yingji.accounts.permissions import role_can
 from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
 from yingji.core.security import same
 
 SESSION_COOKIE = "yingji_session"
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What templates show of the logged-in user: a snapshot, so that an error page rendered after the
+    request's transaction rolled back can still show who is logged in."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    scope_path: str | None
+    enterprise_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(user.id, user.username, user.display_name, user.role, user.scope_path, user.enterprise_id)
+
+    def can(self, permission: str) -> bool:
+        return role_can(self.role, permission)
+
 ANON_CSRF_COOKIE = "yingji_csrf"
 
 
@@ -60,7 +83,7 @@ def api_user(request: Request, db: DbSession) -> User:
     else:
         raise Unauthenticated("需要登录：请在 Authorization 头中提供 Bearer 令牌")
     db.info["actor_id"] = user.id
-    request.state.user = user
+    request.state.user = UserView.of(user)
     return user
 
 
@@ -73,7 +96,7 @@ def page_user_optional(request: Request, db: DbSession) -> User | None:
         return None
     user, session = found
     db.info["actor_id"] = user.id
-    request.state.user = user
+    request.state.user = UserView.of(user)
     request.state.csrf_token = session.csrf_token
     return user
 
