@@ -13,7 +13,7 @@ from yingji.monitoring.service.alarms import (
     notices,
     resolve_held,
 )
-from yingji.monitoring.service.ingest import IngestOutcome, ingest, parse_ts, record_rejection
+from yingji.monitoring.service.ingest import MAX_BATCH, IngestOutcome, ingest, parse_ts, record_rejection
 from yingji.monitoring.service.rules import (
     create_rule,
     get_rule,
@@ -37,6 +37,7 @@ from yingji.monitoring.service.sensors import (
 from yingji.monitoring.service.storage import ensure_partitions, purge_raw, rollup, series
 
 __all__ = [
+    "MAX_BATCH",
     "IngestOutcome",
     "acknowledge",
     "alarm_events",
