@@ -33,6 +33,8 @@ class Counters:
     batches: int = 0
     errors: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    # Messages handled per sensor code (tests and the CLI summary wait on it).
+    by_sensor: dict[str, int] = field(default_factory=dict)
 
 
 def parse_message(topic: str, payload: bytes) -> tuple[list[dict], str | None]:
@@ -125,17 +127,19 @@ class Subscriber:
         """Ingests a batch of raw messages in one transaction."""
         c = self.counters
         items: list[dict] = []
+        pending: list[str | None] = []
         with self.database.transaction() as db:
             for topic, payload in messages:
                 c.messages += 1
                 readings, reason = parse_message(topic, payload)
+                code = topic[len(TOPIC_PREFIX):] if topic.startswith(TOPIC_PREFIX) else None
                 if reason:
                     c.rejected += 1
                     c.reasons[reason] = c.reasons.get(reason, 0) + 1
-                    code = topic[len(TOPIC_PREFIX):] if topic.startswith(TOPIC_PREFIX) else None
                     service.record_rejection(db=db, source="mqtt", sensor_code=code, reason=reason,
                                              payload=payload[:500].decode("utf-8", "replace"))
                 items.extend(readings)
+                pending.append(code)
             for start in range(0, len(items), service.MAX_BATCH):
                 out = service.ingest(db=db, actor=SYSTEM, items=items[start : start + service.MAX_BATCH], source="mqtt")
                 c.accepted += out.accepted
@@ -145,3 +149,6 @@ class Subscriber:
                     key = reason.split("：")[0]
                     c.reasons[key] = c.reasons.get(key, 0) + 1
         c.batches += 1
+        for code in pending:
+            if code:
+                c.by_sensor[code] = c.by_sensor.get(code, 0) + 1
