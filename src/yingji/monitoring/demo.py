@@ -111,13 +111,14 @@ def seed(db: Session, ctx) -> str:
     for start in range(0, len(readings), 10_000):
         service.ingest(db=db, actor=SYSTEM, items=readings[start : start + 10_000], source="demo")
     service.rollup(db=db, now=utcnow())
-    return f"{len(sensors)} 个传感器，{len(readings)} 条读数（近 {HISTORY_H} 小时）"
+    return f"{len(sensors)} 个传感器，{len(readings)} 条读数（近 {HISTORY_H} 小时，截至 24 小时前）"
 
 
 def _history(sensors: list, rng) -> list[dict]:
-    """Half-hourly readings for the last hours: a shower over the first village gauges, a gas leak at the
-    first enterprise, quiet elsewhere."""
-    now = utcnow().replace(second=0, microsecond=0)
+    """Half-hourly readings of yesterday: a shower over the first village gauges, a gas leak at the first
+    enterprise, quiet elsewhere. They end a day ago so that ``yingji simulate rainstorm`` (which stamps its
+    readings in the hours before it starts) always writes after them."""
+    now = utcnow().replace(second=0, microsecond=0) - timedelta(hours=24)
     steps = int(timedelta(hours=HISTORY_H) / STEP)
     out = []
     for idx, s in enumerate(sensors):

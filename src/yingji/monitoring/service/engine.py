@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from yingji.core.db import UTCDateTime
 from yingji.monitoring.enums import LEVEL_RANK, AlarmLevel, RuleKind
 from yingji.monitoring.models import Reading, Rule
 from yingji.monitoring.service import alarms as alarm_service
@@ -92,21 +93,26 @@ def _rate(rule: Rule, b: SensorBatch) -> tuple[Hit | None, bool]:
     return best, latest
 
 
+_READINGS = Reading.__table__
+_CUM_AT = (
+    select(_READINGS.c.cum)
+    .where(_READINGS.c.sensor_id == bindparam("sid"), _READINGS.c.ts <= bindparam("edge", type_=UTCDateTime()))
+    .order_by(_READINGS.c.ts.desc())
+    .limit(1)
+)
+
+
 class _Edges:
-    """Running totals at window edges, looked up once per (sensor, edge) in a batch."""
+    """Running totals at window edges: one indexed look-up per (sensor, edge), on the session's connection
+    (no autoflush: the batch's readings are already written)."""
 
     def __init__(self, db: Session) -> None:
-        self.db, self.cache = db, {}
+        self.conn, self.cache = db.connection(), {}
 
     def cum_at(self, sensor_id: int, edge: datetime) -> float:
         key = (sensor_id, edge)
         if key not in self.cache:
-            self.cache[key] = self.db.scalar(
-                select(Reading.cum)
-                .where(Reading.sensor_id == sensor_id, Reading.ts <= edge)
-                .order_by(Reading.ts.desc())
-                .limit(1)
-            ) or 0.0
+            self.cache[key] = self.conn.execute(_CUM_AT, {"sid": sensor_id, "edge": edge}).scalar() or 0.0
         return self.cache[key]
 
 
@@ -143,6 +149,24 @@ def evaluate(*, db: Session, batches: list[SensorBatch], now: datetime) -> dict[
     edges = _Edges(db)
     active = alarm_service.active_by_key(db=db, sensor_ids=[b.sensor.id for b in batches])
     changed: dict[int, Any] = {}
+    with db.no_autoflush:
+        _apply_rules(db, rules, batches, edges, active, changed, now)
+    if not changed:
+        return {}
+    levels = alarm_service.sensor_levels(db=db, sensor_ids=list(changed))
+    alarm_service.evaluate_combinations(db=db, sensors=list(changed.values()), now=now)
+    return levels
+
+
+def _apply_rules(
+    db: Session,
+    rules: list[Rule],
+    batches: list[SensorBatch],
+    edges: _Edges,
+    active: dict,
+    changed: dict[int, Any],
+    now: datetime,
+) -> None:
     for b in batches:
         applicable = [r for r in rules if applies(r, b.sensor)]
         verdicts: dict[str, tuple[Hit | None, bool]] = {}
@@ -160,9 +184,4 @@ def evaluate(*, db: Session, batches: list[SensorBatch], now: datetime) -> dict[
                 db=db, alarm=alarm, hit=best, firing=firing, sensor=b.sensor, newest_ts=b.points[-1].ts, now=now
             )
             changed[b.sensor.id] = b.sensor
-    if not changed:
-        return {}
-    levels = alarm_service.sensor_levels(db=db, sensor_ids=list(changed))
-    alarm_service.evaluate_combinations(db=db, sensors=list(changed.values()), now=now)
-    return levels
 
