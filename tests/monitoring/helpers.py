@@ -33,7 +33,9 @@ def feed(db: Session, sensor, *points: tuple[timedelta | datetime, float]):
     out = []
     for at, value in points:
         ts = T0 + at if isinstance(at, timedelta) else at
-        out.append(service.ingest(db=db, actor=SYSTEM, items=[{"sensor": sensor.code, "ts": ts.isoformat(), "value": value}]))
+        out.append(
+            service.ingest(db=db, actor=SYSTEM, items=[{"sensor": sensor.code, "ts": ts.isoformat(), "value": value}])
+        )
     db.flush()
     return out
 

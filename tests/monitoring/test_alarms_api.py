@@ -66,8 +66,14 @@ def test_acknowledged_red_alarm_does_not_escalate(db, database, fixed_clock, api
 
 def test_sensor_crud_and_bad_input(api) -> None:
     duty = api("duty")
-    body = {"code": "API-RG-1", "name": "接口雨量站", "kind": "rain_gauge", "lon": 109.33, "lat": 24.27,
-            "region_code": VILLAGE}
+    body = {
+        "code": "API-RG-1",
+        "name": "接口雨量站",
+        "kind": "rain_gauge",
+        "lon": 109.33,
+        "lat": 24.27,
+        "region_code": VILLAGE,
+    }
     r = duty.post("/api/v1/monitoring/sensors", json=body)
     assert r.status_code == 201, r.text
     s = r.json()

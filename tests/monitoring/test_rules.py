@@ -119,8 +119,15 @@ def test_no_data_fires_after_n_intervals_and_clears_on_reading(db, fixed_clock) 
 
 def test_combination_of_sensors_in_an_area(db, fixed_clock) -> None:
     fixed_clock(T0 + 10 * H)
-    rule = make_rule(db, name="进德镇两处内涝", kind="combination", level="red", sensor_kind="waterlogging",
-                     region_code=JINDE, params={"min_sensors": 2, "min_level": "yellow"})
+    rule = make_rule(
+        db,
+        name="进德镇两处内涝",
+        kind="combination",
+        level="red",
+        sensor_kind="waterlogging",
+        region_code=JINDE,
+        params={"min_sensors": 2, "min_level": "yellow"},
+    )
     a, b = make_sensor(db, "waterlogging", region=JINDE), make_sensor(db, "waterlogging", region=JINDE)
     feed(db, a, (0 * M, 30.0))
     feed(db, b, (0 * M, 16.0))  # blue only: not counted
@@ -135,8 +142,9 @@ def test_combination_of_sensors_in_an_area(db, fixed_clock) -> None:
 def test_rules_are_versioned_and_alarms_record_the_version(db, fixed_clock, api) -> None:
     fixed_clock(T0 + 10 * H)
     gauge = make_sensor(db, "tank_temperature", region=LABAO)
-    rule = make_rule(db, name="温度高", kind="threshold", level="yellow", sensor_code=gauge.code,
-                     params={"op": ">=", "value": 50})
+    rule = make_rule(
+        db, name="温度高", kind="threshold", level="yellow", sensor_code=gauge.code, params={"op": ">=", "value": 50}
+    )
     db.flush()
     r = api("duty").patch(f"/api/v1/monitoring/rules/{rule.id}", json={"params": {"op": ">=", "value": 40}})
     assert r.status_code == 200 and r.json()["version"] == 2

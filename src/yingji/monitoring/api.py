@@ -42,11 +42,17 @@ def _xlsx(content: bytes, name: str) -> Response:
 
 @router.get("/sensors", response_model=Page[SensorRead])
 def list_sensors(
-    db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None, region: str | None = None, q: str | None = None
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    kind: str | None = None,
+    region: str | None = None,
+    q: str | None = None,
 ) -> Page[SensorRead]:
     rows, total = service.list_sensors(db=db, actor=user, page=paging, kind=kind, region_code=region, q=q)
-    return Page(items=[SensorRead.model_validate(r) for r in rows], total=total, page=paging.page,
-                page_size=paging.page_size)
+    return Page(
+        items=[SensorRead.model_validate(r) for r in rows], total=total, page=paging.page, page_size=paging.page_size
+    )
 
 
 @router.post("/sensors", response_model=SensorRead, status_code=201)
@@ -134,7 +140,9 @@ async def post_readings(request: Request, db: DbSession, user: ApiUser) -> Inges
 
 @router.get("/rules", response_model=list[RuleRead])
 def list_rules(db: DbSession, user: ApiUser, kind: str | None = None, sensor_kind: str | None = None) -> list[RuleRead]:
-    return [RuleRead.model_validate(r) for r in service.list_rules(db=db, actor=user, kind=kind, sensor_kind=sensor_kind)]
+    return [
+        RuleRead.model_validate(r) for r in service.list_rules(db=db, actor=user, kind=kind, sensor_kind=sensor_kind)
+    ]
 
 
 @router.post("/rules", response_model=RuleRead, status_code=201)
@@ -226,7 +234,9 @@ def notices(db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/stream")
 async def stream(
-    request: Request, user: ApiUser, poll_s: Annotated[float, Query(ge=0.2, le=30)] = 2.0,
+    request: Request,
+    user: ApiUser,
+    poll_s: Annotated[float, Query(ge=0.2, le=30)] = 2.0,
     max_s: Annotated[float, Query(ge=1, le=3600)] = 600,
 ) -> StreamingResponse:
     """Server-sent events: a `change` event whenever alarms or readings change (the map then reloads its

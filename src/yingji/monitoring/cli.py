@@ -84,7 +84,9 @@ def ingest_mqtt(
         typer.echo(f"消息 {c.messages}，入库 {c.accepted}，重复 {c.duplicates}，拒收 {c.rejected}")
     sub.stop()
     c = sub.counters
-    typer.echo(f"已停止：消息 {c.messages}，入库 {c.accepted}，重复 {c.duplicates}，拒收 {c.rejected} {c.reasons or ''}")
+    typer.echo(
+        f"已停止：消息 {c.messages}，入库 {c.accepted}，重复 {c.duplicates}，拒收 {c.rejected} {c.reasons or ''}"
+    )
 
 
 @simulate_app.command("rainstorm")
@@ -107,12 +109,16 @@ def rainstorm(
             rows, _ = service.list_sensors(db=db, actor=SYSTEM, page=PageParams(page_size=500), kind=kind)
             sensors += [SimSensor(s.code, s.kind, s.lon, s.lat, base=80.0) for s in rows if s.active]
     if not sensors:
-        typer.secho("数据库里没有雨量、水位或积水传感器：先载入演示数据（yingji seed demo）", fg=typer.colors.RED, err=True)
+        typer.secho(
+            "数据库里没有雨量、水位或积水传感器：先载入演示数据（yingji seed demo）", fg=typer.colors.RED, err=True
+        )
         raise typer.Exit(1)
     send = _sender(via, database, url=url, username=username, password=password, mqtt_url=mqtt_url)
     typer.echo(f"暴雨模拟：{len(sensors)} 个传感器，{hours:g} 小时，{speed:g} 倍速，经 {via} 发送")
     totals = replay(sensors, hours=hours, speed=speed, end=utcnow(), send=send, echo=typer.echo)
-    typer.echo(f"完成：{totals['steps']} 步，入库 {totals['accepted']}，重复 {totals['duplicates']}，拒收 {totals['rejected']}")
+    typer.echo(
+        f"完成：{totals['steps']} 步，入库 {totals['accepted']}，重复 {totals['duplicates']}，拒收 {totals['rejected']}"
+    )
 
 
 def _sender(via: str, database: Database, *, url: str, username: str, password: str, mqtt_url: str):
@@ -133,8 +139,11 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
         client = httpx.Client(base_url=url, timeout=60)
         r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
         if r.status_code != 200:
-            typer.secho(f"登录 {url} 失败（{r.status_code}）：请确认平台已运行（make run）及账号密码", fg=typer.colors.RED,
-                        err=True)
+            typer.secho(
+                f"登录 {url} 失败（{r.status_code}）：请确认平台已运行（make run）及账号密码",
+                fg=typer.colors.RED,
+                err=True,
+            )
             raise typer.Exit(1)
         client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
 
@@ -157,7 +166,9 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
 
         def publish(batch: list[dict]) -> dict:
             infos = [
-                client.publish(f"yingji/readings/{r['sensor']}", json.dumps({"ts": r["ts"], "value": r["value"]}), qos=1)
+                client.publish(
+                    f"yingji/readings/{r['sensor']}", json.dumps({"ts": r["ts"], "value": r["value"]}), qos=1
+                )
                 for r in batch
             ]
             for info in infos:

@@ -58,25 +58,67 @@ def seed(db: Session, ctx) -> str:
     sensors = []
     for v in villages:  # one automatic rain gauge per village
         lon, lat = geo_service.random_point_in(db=db, code=v.code, rng=rng)
-        sensors.append(_sensor(db, code=f"RG-{v.code}", name=f"{v.name}雨量站", kind="rain_gauge", station=v.name,
-                               department_code="qx", lon=lon, lat=lat, region_code=v.code))
+        sensors.append(
+            _sensor(
+                db,
+                code=f"RG-{v.code}",
+                name=f"{v.name}雨量站",
+                kind="rain_gauge",
+                station=v.name,
+                department_code="qx",
+                lon=lon,
+                lat=lat,
+                region_code=v.code,
+            )
+        )
     for t in townships:  # and a national-grade station at each township seat
         lon, lat = geo_service.random_point_in(db=db, code=t.code, rng=rng)
-        sensors.append(_sensor(db, code=f"RG-{t.code}", name=f"{t.name}气象站雨量", kind="rain_gauge",
-                               station=f"{t.name}气象站", department_code="qx", lon=lon, lat=lat, region_code=t.code))
+        sensors.append(
+            _sensor(
+                db,
+                code=f"RG-{t.code}",
+                name=f"{t.name}气象站雨量",
+                kind="rain_gauge",
+                station=f"{t.name}气象站",
+                department_code="qx",
+                lon=lon,
+                lat=lat,
+                region_code=t.code,
+            )
+        )
     for kind, count, dept, prefix, label in FIELD_NETWORK:
         for i in range(count):
             v = rng.choice(villages)
             lon, lat = geo_service.random_point_in(db=db, code=v.code, rng=rng)
-            sensors.append(_sensor(db, code=f"{prefix}-{i + 1:03d}", name=f"{v.name}{label}", kind=kind,
-                                   station=f"{v.name}{label}", department_code=dept, lon=lon, lat=lat,
-                                   region_code=v.code))
+            sensors.append(
+                _sensor(
+                    db,
+                    code=f"{prefix}-{i + 1:03d}",
+                    name=f"{v.name}{label}",
+                    kind=kind,
+                    station=f"{v.name}{label}",
+                    department_code=dept,
+                    lon=lon,
+                    lat=lat,
+                    region_code=v.code,
+                )
+            )
     urban = townships[0]  # waterlogging gauges at the low points of the district seat's streets
     for i in range(16):
         lon, lat = geo_service.random_point_in(db=db, code=urban.code, rng=rng)
-        sensors.append(_sensor(db, code=f"WG-{i + 1:03d}", name=f"{urban.name}易涝点{i + 1}", kind="waterlogging",
-                               station=f"易涝点{i + 1}", department_code="zj", lon=lon, lat=lat,
-                               region_code=urban.code))
+        sensors.append(
+            _sensor(
+                db,
+                code=f"WG-{i + 1:03d}",
+                name=f"{urban.name}易涝点{i + 1}",
+                kind="waterlogging",
+                station=f"易涝点{i + 1}",
+                department_code="zj",
+                lon=lon,
+                lat=lat,
+                region_code=urban.code,
+            )
+        )
     chem = ctx.created.get("enterprises", {}).get("hazardous_chemicals", [])
     for n, eid in enumerate(chem):
         e = registry_service.enterprise_info(db=db, enterprise_id=eid)
@@ -85,9 +127,20 @@ def seed(db: Session, ctx) -> str:
         for kind in kinds:
             lon = (e.lon or 109.33) + rng.uniform(-0.0005, 0.0005)
             lat = (e.lat or 24.27) + rng.uniform(-0.0005, 0.0005)
-            sensors.append(_sensor(db, code=f"MH-{eid}-{kind}", name=f"{e.name} {KINDS[SensorKind(kind)].label}",
-                                   kind=kind, station=e.name, department_code="yjj", enterprise_id=eid,
-                                   lon=round(lon, 6), lat=round(lat, 6), region_code=code))
+            sensors.append(
+                _sensor(
+                    db,
+                    code=f"MH-{eid}-{kind}",
+                    name=f"{e.name} {KINDS[SensorKind(kind)].label}",
+                    kind=kind,
+                    station=e.name,
+                    department_code="yjj",
+                    enterprise_id=eid,
+                    lon=round(lon, 6),
+                    lat=round(lat, 6),
+                    region_code=code,
+                )
+            )
 
     for pack in ("rainstorm", "landslide", "major_hazard", "waterlogging", "no_data"):
         rules = service.install_pack(db=db, actor=SYSTEM, pack=pack)
@@ -97,15 +150,33 @@ def seed(db: Session, ctx) -> str:
     for s in [s for s in sensors if s.kind == "water_level"][:8]:  # 警戒水位 of the main gauging stations
         base = 86.0 + rng.uniform(0, 2)
         for level, rise, label in (("yellow", 0.0, "警戒"), ("orange", 1.5, "保证")):
-            service.create_rule(db=db, actor=SYSTEM, data=RuleCreate(
-                code=f"{s.code}-{level}", name=f"{s.name} 超{label}水位 {base + rise:.2f} m", kind="threshold",
-                level=level, group=f"{s.code}-stage", sensor_code=s.code, params={"op": ">=", "value": round(base + rise, 2)},
-            ))
+            service.create_rule(
+                db=db,
+                actor=SYSTEM,
+                data=RuleCreate(
+                    code=f"{s.code}-{level}",
+                    name=f"{s.name} 超{label}水位 {base + rise:.2f} m",
+                    kind="threshold",
+                    level=level,
+                    group=f"{s.code}-stage",
+                    sensor_code=s.code,
+                    params={"op": ">=", "value": round(base + rise, 2)},
+                ),
+            )
     for t in townships:  # three or more rain gauges of one township at yellow or above: an area alarm
-        service.create_rule(db=db, actor=SYSTEM, data=RuleCreate(
-            code=f"area-rain-{t.code}", name=f"{t.name}多站暴雨（≥3 站黄色以上）", kind="combination", level="orange",
-            sensor_kind="rain_gauge", region_code=t.code, params={"min_sensors": 3, "min_level": "yellow"},
-        ))
+        service.create_rule(
+            db=db,
+            actor=SYSTEM,
+            data=RuleCreate(
+                code=f"area-rain-{t.code}",
+                name=f"{t.name}多站暴雨（≥3 站黄色以上）",
+                kind="combination",
+                level="orange",
+                sensor_kind="rain_gauge",
+                region_code=t.code,
+                params={"min_sensors": 3, "min_level": "yellow"},
+            ),
+        )
 
     readings = _history(sensors, rng)
     for start in range(0, len(readings), 10_000):
@@ -128,7 +199,11 @@ def _history(sensors: list, rng) -> list[dict]:
             value = base
             if s.kind == "rain_gauge":
                 storm = idx < 4 and k <= 5  # a heavy shower over four gauges in the last two and a half hours
-                value = round(rng.uniform(9, 14), 1) if storm else (round(rng.uniform(0, 1.5), 1) if rng.random() < 0.2 else 0.0)
+                value = (
+                    round(rng.uniform(9, 14), 1)
+                    if storm
+                    else (round(rng.uniform(0, 1.5), 1) if rng.random() < 0.2 else 0.0)
+                )
             elif s.kind in ("water_level", "soil_moisture", "tank_level", "tank_temperature", "bridge_strain"):
                 value = round(base + math.sin(k / 4) * 0.3 + rng.uniform(-0.1, 0.1), 2)
             elif s.kind == "gas" and s.code.endswith("gas") and idx == _first_gas(sensors) and k <= 2:

@@ -39,7 +39,7 @@ class Counters:
 
 def parse_message(topic: str, payload: bytes) -> tuple[list[dict], str | None]:
     """The readings of one message, or the reason it is malformed."""
-    code = topic[len(TOPIC_PREFIX):] if topic.startswith(TOPIC_PREFIX) else ""
+    code = topic[len(TOPIC_PREFIX) :] if topic.startswith(TOPIC_PREFIX) else ""
     if not code or "/" in code:
         return [], f"主题不符合 {TOPIC_PREFIX}<传感器编码>"
     try:
@@ -132,12 +132,17 @@ class Subscriber:
             for topic, payload in messages:
                 c.messages += 1
                 readings, reason = parse_message(topic, payload)
-                code = topic[len(TOPIC_PREFIX):] if topic.startswith(TOPIC_PREFIX) else None
+                code = topic[len(TOPIC_PREFIX) :] if topic.startswith(TOPIC_PREFIX) else None
                 if reason:
                     c.rejected += 1
                     c.reasons[reason] = c.reasons.get(reason, 0) + 1
-                    service.record_rejection(db=db, source="mqtt", sensor_code=code, reason=reason,
-                                             payload=payload[:500].decode("utf-8", "replace"))
+                    service.record_rejection(
+                        db=db,
+                        source="mqtt",
+                        sensor_code=code,
+                        reason=reason,
+                        payload=payload[:500].decode("utf-8", "replace"),
+                    )
                 items.extend(readings)
                 pending.append(code)
             for start in range(0, len(items), service.MAX_BATCH):

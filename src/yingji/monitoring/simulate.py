@@ -98,7 +98,9 @@ def replay(
         totals["rejected"] += len(out.get("rejected", []))
         wettest = max((s for s in sensors if s.kind == "rain_gauge"), key=lambda s: s.total, default=None)
         if wettest is not None and totals["steps"] % 6 == 0:
-            echo(f"{ts:%H:%M} UTC  已发送 {totals['accepted']} 条；最大累计雨量 {wettest.total:.1f} mm（{wettest.code}）")
+            echo(
+                f"{ts:%H:%M} UTC  已发送 {totals['accepted']} 条；最大累计雨量 {wettest.total:.1f} mm（{wettest.code}）"
+            )
         if wait:
             sleep(wait)
     return totals

@@ -10,6 +10,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+COLOUR_WORDS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
+
 
 @dataclass(frozen=True)
 class RainstormCriterion:
@@ -44,8 +46,7 @@ def rainstorm_rules() -> list[dict[str, Any]]:
     return [
         {
             "code": f"rainstorm-{c.level}",
-            "name": f"暴雨{ {'red': '红', 'orange': '橙', 'yellow': '黄', 'blue': '蓝'}[c.level] }色（实况 {c.window_h} 小时"
-            f" ≥ {c.mm:g} 毫米）",
+            "name": f"暴雨{COLOUR_WORDS[c.level]}色（实况 {c.window_h} 小时 ≥ {c.mm:g} 毫米）",
             "kind": "accumulation",
             "level": c.level,
             "group": "rainstorm",

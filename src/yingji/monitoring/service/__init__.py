@@ -32,6 +32,7 @@ from yingji.monitoring.service.sensors import (
     import_sensors,
     list_sensors,
     sensor_code,
+    sensor_state,
     update_sensor,
 )
 from yingji.monitoring.service.storage import ensure_partitions, purge_raw, rollup, series
@@ -68,6 +69,7 @@ __all__ = [
     "rollup",
     "rule_versions",
     "sensor_code",
+    "sensor_state",
     "series",
     "thresholds_for",
     "update_rule",

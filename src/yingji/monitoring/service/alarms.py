@@ -120,7 +120,9 @@ def apply(
                 alarm.level = rule.level
                 alarm.peak_level = higher(alarm.peak_level, rule.level) or rule.level
                 raised = LEVEL_RANK[AlarmLevel(rule.level)] > LEVEL_RANK[AlarmLevel(old)]
-                _event(db, alarm, "raised" if raised else "lowered", f"{LEVEL_LABELS[old]} → {LEVEL_LABELS[rule.level]}")
+                _event(
+                    db, alarm, "raised" if raised else "lowered", f"{LEVEL_LABELS[old]} → {LEVEL_LABELS[rule.level]}"
+                )
                 if raised:
                     _escalate_later(db, alarm, rule, now)
             if alarm.cleared_at is not None and firing:
@@ -202,8 +204,17 @@ def evaluate_combinations(*, db: Session, sensors: list[Any], now: datetime) -> 
         if not firing and alarm is None:
             continue
         hit = _AreaHit(rule, float(count), now) if firing else None
-        apply(db=db, alarm=alarm, hit=hit, firing=firing, sensor=None, newest_ts=now, now=now, region_path=path,
-              unit=" 个站点")
+        apply(
+            db=db,
+            alarm=alarm,
+            hit=hit,
+            firing=firing,
+            sensor=None,
+            newest_ts=now,
+            now=now,
+            region_path=path,
+            unit=" 个站点",
+        )
         changed += 1
     return changed
 
@@ -316,7 +327,10 @@ def acknowledge(*, db: Session, actor: Actor, alarm_id: int, note: str = "") -> 
         raise Conflict("只能确认未确认的告警")
     now = utcnow()
     alarm.state, alarm.acknowledged_at, alarm.acknowledged_by, alarm.updated_at = (
-        AlarmState.acknowledged, now, actor.id, now,
+        AlarmState.acknowledged,
+        now,
+        actor.id,
+        now,
     )
     _event(db, alarm, "acknowledged", note.strip(), actor.id)
     db.flush()

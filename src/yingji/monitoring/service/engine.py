@@ -60,8 +60,10 @@ def applies(rule: Rule, sensor: Any) -> bool:
         return rule.sensor_id == sensor.id
     if rule.sensor_kind and rule.sensor_kind != sensor.kind:
         return False
-    return rule.region_path is None or sensor.region_path == rule.region_path or sensor.region_path.startswith(
-        rule.region_path + "/"
+    return (
+        rule.region_path is None
+        or sensor.region_path == rule.region_path
+        or sensor.region_path.startswith(rule.region_path + "/")
     )
 
 
@@ -184,4 +186,3 @@ def _apply_rules(
                 db=db, alarm=alarm, hit=best, firing=firing, sensor=b.sensor, newest_ts=b.points[-1].ts, now=now
             )
             changed[b.sensor.id] = b.sensor
-

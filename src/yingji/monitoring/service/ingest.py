@@ -235,9 +235,7 @@ def _insert_late(db: Session, sid: int, state: _State, ts: datetime, value: floa
     before = db.scalar(
         select(Reading.cum).where(Reading.sensor_id == sid, Reading.ts < ts).order_by(Reading.ts.desc()).limit(1)
     )
-    db.execute(
-        update(Reading).where(Reading.sensor_id == sid, Reading.ts > ts).values(cum=Reading.cum + value)
-    )
+    db.execute(update(Reading).where(Reading.sensor_id == sid, Reading.ts > ts).values(cum=Reading.cum + value))
     db.execute(insert(Reading).values(sensor_id=sid, ts=ts, value=value, cum=(before or 0.0) + value))
     state.cum += value
     edge = ts.timestamp()
@@ -274,8 +272,13 @@ def _record_rejections(
         item = items[index] if 0 <= index < len(items) else None
         code = item.get("sensor") if isinstance(item, dict) and isinstance(item.get("sensor"), str) else None
         rows.append(
-            {"source": source, "sensor_code": code and code[:64], "reason": reason[:200], "payload": repr(item)[:500],
-             "at": now}
+            {
+                "source": source,
+                "sensor_code": code and code[:64],
+                "reason": reason[:200],
+                "payload": repr(item)[:500],
+                "at": now,
+            }
         )
     db.execute(insert(Rejection), rows)
 
@@ -284,6 +287,13 @@ def record_rejection(*, db: Session, source: str, sensor_code: str | None, reaso
     """A message refused before it became a reading (the MQTT subscriber's malformed payloads)."""
     db.execute(
         insert(Rejection),
-        [{"source": source, "sensor_code": sensor_code and sensor_code[:64], "reason": reason[:200],
-          "payload": payload[:500], "at": utcnow()}],
+        [
+            {
+                "source": source,
+                "sensor_code": sensor_code and sensor_code[:64],
+                "reason": reason[:200],
+                "payload": payload[:500],
+                "at": utcnow(),
+            }
+        ],
     )

@@ -41,7 +41,8 @@ def check_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     extra = sorted(set(params) - allowed)
     if extra:
         raise ValidationFailed(
-            "规则参数不认识：" + "、".join(extra), details=[ErrorDetail(f"params.{k}", "不是该类规则的参数") for k in extra]
+            "规则参数不认识：" + "、".join(extra),
+            details=[ErrorDetail(f"params.{k}", "不是该类规则的参数") for k in extra],
         )
     if kind == RuleKind.threshold:
         _number(params, "value")
@@ -68,14 +69,29 @@ def check_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _snapshot(rule: Rule) -> dict[str, Any]:
-    keys = ("code", "name", "kind", "group", "level", "sensor_kind", "sensor_id", "region_path", "params", "hold_s",
-            "escalate_after_s", "enabled")
+    keys = (
+        "code",
+        "name",
+        "kind",
+        "group",
+        "level",
+        "sensor_kind",
+        "sensor_id",
+        "region_path",
+        "params",
+        "hold_s",
+        "escalate_after_s",
+        "enabled",
+    )
     return {k: getattr(rule, k) for k in keys}
 
 
 def _version(db: Session, rule: Rule, actor: Actor) -> None:
-    db.add(RuleVersion(rule_id=rule.id, version=rule.version, snapshot=_snapshot(rule), changed_by=actor.id,
-                       changed_at=utcnow()))
+    db.add(
+        RuleVersion(
+            rule_id=rule.id, version=rule.version, snapshot=_snapshot(rule), changed_by=actor.id, changed_at=utcnow()
+        )
+    )
 
 
 def create_rule(*, db: Session, actor: Actor, data: RuleCreate, pack: str | None = None, source: str = "") -> Rule:
@@ -175,7 +191,9 @@ def install_pack(*, db: Session, actor: Actor, pack: str) -> list[Rule]:
         if db.scalar(select(Rule.id).where(Rule.code == spec["code"])) is not None:
             continue
         fields = {k: v for k, v in spec.items() if k != "source"}
-        made.append(create_rule(db=db, actor=actor, data=RuleCreate(**fields), pack=pack, source=spec.get("source", "")))
+        made.append(
+            create_rule(db=db, actor=actor, data=RuleCreate(**fields), pack=pack, source=spec.get("source", ""))
+        )
     return made
 
 
@@ -184,11 +202,4 @@ def thresholds_for(*, db: Session, sensor: Sensor) -> list[dict[str, Any]]:
     from yingji.monitoring.service.engine import applies
 
     rules = db.scalars(select(Rule).where(Rule.enabled.is_(True), Rule.kind == RuleKind.threshold))
-    return [
-        {"name": r.name, "value": r.params["value"], "level": r.level}
-        for r in rules
-        if applies(r, sensor)
-    ]
-
-
-
+    return [{"name": r.name, "value": r.params["value"], "level": r.level} for r in rules if applies(r, sensor)]

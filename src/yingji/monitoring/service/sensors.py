@@ -221,3 +221,7 @@ def export_sensors(*, db: Session, actor: Actor) -> bytes:
 
 def sensor_code(*, db: Session, sensor_id: int | None) -> str | None:
     return db.scalar(select(Sensor.code).where(Sensor.id == sensor_id)) if sensor_id is not None else None
+
+
+def sensor_state(*, db: Session, sensor_id: int) -> SensorState | None:
+    return db.get(SensorState, sensor_id)

@@ -53,8 +53,15 @@ def rollup(*, db: Session, now: datetime, since: datetime | None = None) -> int:
         agg.setdefault((sid, _hour(ts)), []).append(value)
     db.execute(delete(HourlyReading).where(HourlyReading.hour >= start, HourlyReading.hour < end))
     out = [
-        {"sensor_id": sid, "hour": hour, "count": len(v), "min": min(v), "max": max(v), "mean": sum(v) / len(v),
-         "sum": sum(v)}
+        {
+            "sensor_id": sid,
+            "hour": hour,
+            "count": len(v),
+            "min": min(v),
+            "max": max(v),
+            "mean": sum(v) / len(v),
+            "sum": sum(v),
+        }
         for (sid, hour), v in agg.items()
     ]
     if out:
@@ -153,6 +160,8 @@ def series(*, db: Session, actor: Actor, sensor_id: int, start: datetime, end: d
     ).scalars()
     return Series(
         "hourly",
-        [{"ts": h.hour.isoformat(), "min": h.min, "max": h.max, "mean": h.mean, "sum": h.sum, "count": h.count}
-         for h in rows],
+        [
+            {"ts": h.hour.isoformat(), "min": h.min, "max": h.max, "mean": h.mean, "sum": h.sum, "count": h.count}
+            for h in rows
+        ],
     )
