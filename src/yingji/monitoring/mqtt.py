@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import paho.mqtt.client as mqtt
 
@@ -64,6 +64,10 @@ class Subscriber:
         parsed = urlparse(url if "://" in url else f"mqtt://{url}")
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 1883
         self.username, self.password = parsed.username, parsed.password
+        # Subscription QoS (``mqtt://host:1883?qos=1``). 0 by default: a broker delivering QoS 1 waits for
+        # each acknowledgement within a small in-flight window and, under bursts, drops what overflows its
+        # per-client queue (Mosquitto: max_queued_messages, 1000 by default).
+        self.qos = int(parse_qs(parsed.query).get("qos", ["0"])[0])
         self.database, self.batch_max, self.flush_s = database, batch_max, flush_s
         self.counters = Counters()
         self.queue: queue.Queue[tuple[str, bytes]] = queue.Queue()
@@ -80,7 +84,7 @@ class Subscriber:
         if reason_code.is_failure:
             log.error("MQTT connection refused: %s", reason_code)
             return
-        client.subscribe(TOPIC_PREFIX + "+", qos=1)
+        client.subscribe(TOPIC_PREFIX + "+", qos=self.qos)
         self.connected.set()
         log.info("MQTT subscriber listening on %s:%s %s+", self.host, self.port, TOPIC_PREFIX)
 

@@ -28,6 +28,7 @@ from yingji.monitoring.enums import (
     higher,
 )
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmNotice, Rule, Sensor, SensorState
+from yingji.monitoring.service.sql import among
 
 ESCALATION_TOPIC = "monitoring.alarm_escalation"
 MAX_FLAP_FACTOR = 4
@@ -40,7 +41,7 @@ def _event(db: Session, alarm: Alarm, kind: str, note: str = "", user_id: int | 
 def active_by_key(*, db: Session, sensor_ids: list[int]) -> dict[tuple[str, int | None], Alarm]:
     if not sensor_ids:
         return {}
-    rows = db.scalars(select(Alarm).where(Alarm.sensor_id.in_(sensor_ids), Alarm.state.in_(ACTIVE_STATES)))
+    rows = db.scalars(select(Alarm).where(among(db, Alarm.sensor_id, sensor_ids), Alarm.state.in_(ACTIVE_STATES)))
     return {(a.group, a.sensor_id): a for a in rows}
 
 
@@ -152,7 +153,9 @@ def sensor_levels(*, db: Session, sensor_ids: list[int]) -> dict[int, str | None
     db.flush()
     levels: dict[int, str | None] = dict.fromkeys(sensor_ids)
     rows = db.execute(
-        select(Alarm.sensor_id, Alarm.level).where(Alarm.sensor_id.in_(sensor_ids), Alarm.state.in_(ACTIVE_STATES))
+        select(Alarm.sensor_id, Alarm.level).where(
+            among(db, Alarm.sensor_id, sensor_ids), Alarm.state.in_(ACTIVE_STATES)
+        )
     )
     for sid, level in rows:
         levels[sid] = higher(levels[sid], level)

@@ -4,6 +4,7 @@ with their reason (and recorded), the rest of the batch is kept."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.monitoring.models import Reading, Rejection, Sensor, SensorState
 from yingji.monitoring.service.engine import Point, SensorBatch, evaluate
+from yingji.monitoring.service.sql import among
 
 MAX_BATCH = 10_000
 FUTURE_TOLERANCE_S = 300
@@ -136,7 +138,7 @@ def ingest(*, db: Session, actor: Actor, items: list[Any], source: str = "http")
             batch.hours = state.hours
             batches.append(batch)
     if rows:
-        db.execute(_insert(db).on_conflict_do_nothing(), rows)
+        _store(db, rows)
         out.accepted += len(rows)
     _save_states(db, [states[sid] for sid in fresh])
     if out.rejected:
@@ -184,7 +186,9 @@ def _lock_sensors(db: Session, actor: Actor, codes: set[str]) -> tuple[dict[str,
         db.execute(update(SensorState).where(false()).values(readings=SensorState.readings))
     cols = [getattr(Sensor, f) for f in _SensorRow.__dataclass_fields__]
     rows = db.execute(
-        select(*cols).where(Sensor.code.in_(codes), scope_condition(actor, Sensor.region_path, Sensor.enterprise_id))
+        select(*cols).where(
+            among(db, Sensor.code, list(codes)), scope_condition(actor, Sensor.region_path, Sensor.enterprise_id)
+        )
     ).all()
     sensors = {r.code: _SensorRow(*r) for r in rows}
     q = (
@@ -196,7 +200,7 @@ def _lock_sensors(db: Session, actor: Actor, codes: set[str]) -> tuple[dict[str,
             SensorState.hours,
             SensorState.readings,
         )
-        .where(SensorState.sensor_id.in_([s.id for s in sensors.values()]))
+        .where(among(db, SensorState.sensor_id, [s.id for s in sensors.values()]))
         .order_by(SensorState.sensor_id)
     )
     if db.get_bind().dialect.name == "postgresql":
@@ -214,7 +218,9 @@ def _existing(db: Session, keys: set[tuple[int, datetime]]) -> set[tuple[int, da
     sids = {k[0] for k in keys}
     lo, hi = min(k[1] for k in keys), max(k[1] for k in keys)
     rows = db.execute(
-        select(Reading.sensor_id, Reading.ts).where(Reading.sensor_id.in_(sids), Reading.ts >= lo, Reading.ts <= hi)
+        select(Reading.sensor_id, Reading.ts).where(
+            among(db, Reading.sensor_id, list(sids)), Reading.ts >= lo, Reading.ts <= hi
+        )
     )
     return {(r.sensor_id, r.ts) for r in rows} & keys
 
@@ -244,8 +250,44 @@ def _insert_late(db: Session, sid: int, state: _State, ts: datetime, value: floa
             state.hours[key] += value
 
 
+def _pg(db: Session) -> Any | None:
+    """The psycopg connection under the session's transaction, on PostgreSQL."""
+    if db.get_bind().dialect.name != "postgresql":
+        return None
+    return db.connection().connection.dbapi_connection
+
+
+def _store(db: Session, rows: list[dict[str, Any]]) -> None:
+    """Writes the batch's new readings. They were checked against the table under the sensors' locks, so on
+    PostgreSQL they go in by COPY; elsewhere an insert that ignores (impossible) conflicts."""
+    raw = _pg(db)
+    if raw is None:
+        db.execute(_insert(db).on_conflict_do_nothing(), rows)
+        return
+    with raw.cursor() as cur, cur.copy("COPY monitoring_readings (sensor_id, ts, value, cum) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row((r["sensor_id"], r["ts"], r["value"], r["cum"]))
+
+
 def _save_states(db: Session, states: list[_State]) -> None:
     if not states:
+        return
+    raw = _pg(db)
+    if raw is not None:  # one statement for the whole batch, its columns passed as arrays
+        with raw.cursor() as cur:
+            cur.execute(
+                "UPDATE monitoring_sensor_states AS s SET last_ts = v.lts, last_value = v.lv, cum = v.c, hours = v.h,"
+                " readings = v.n FROM unnest(%s::int[], %s::timestamptz[], %s::float8[], %s::float8[], %s::json[],"
+                " %s::bigint[]) AS v(sid, lts, lv, c, h, n) WHERE s.sensor_id = v.sid",
+                [
+                    [s.sensor_id for s in states],
+                    [s.last_ts for s in states],
+                    [s.last_value for s in states],
+                    [s.cum for s in states],
+                    [json.dumps(s.hours) for s in states],
+                    [s.readings for s in states],
+                ],
+            )
         return
     db.execute(
         update(STATES)
