@@ -180,11 +180,14 @@ def bench_mqtt(url: str, readings: list[dict], mqtt_url: str, *, grouped: bool =
 def bench_plain(url: str, readings: list[dict], *, copy: bool = False) -> float:
     from yingji.monitoring.models import Reading, Sensor
     from yingji.monitoring.service.ingest import parse_ts
+    from yingji.monitoring.service.storage import ensure_months
 
     engine = make_engine(url)
     with engine.begin() as conn:
         ids = dict(conn.execute(select(Sensor.code, Sensor.id)).all())
     rows = [{"sensor_id": ids[r["sensor"]], "ts": parse_ts(r["ts"]), "value": r["value"], "cum": 0.0} for r in readings]
+    with Database(engine).transaction() as db:  # PostgreSQL: the months' partitions, before timing
+        ensure_months(db=db, months={r["ts"] for r in rows})
     t0 = time.perf_counter()
     for i in range(0, len(rows), BATCH):
         with engine.begin() as conn:

@@ -66,10 +66,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sensor_id", "ts", name=op.f("pk_monitoring_readings")),
         postgresql_partition_by="RANGE (ts)",
     )
-    if op.get_bind().dialect.name == "postgresql":
-        # Monthly partitions are created ahead by the monitoring.storage job; readings outside them (a
-        # replay of old data, a clock far off) land in the default partition rather than failing.
-        op.execute("CREATE TABLE monitoring_readings_default PARTITION OF monitoring_readings DEFAULT")
     op.create_table(
         "monitoring_readings_hourly",
         sa.Column("sensor_id", sa.Integer(), nullable=False),

@@ -55,7 +55,7 @@ class SensorState(Base):
     last_ts: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_value: Mapped[float | None] = mapped_column(Float)
     cum: Mapped[float] = mapped_column(Float, default=0.0)
-    # {"<hour epoch>": running total of the readings before that hour}, the last ~26 hours.
+    # {"<hour epoch>": running total of the readings before that hour}, the last 74 hours.
     hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     readings: Mapped[int] = mapped_column(BigInteger, default=0)
     alarm_level: Mapped[str | None] = mapped_column(String(8))

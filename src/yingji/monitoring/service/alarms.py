@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from yingji.core import outbox
@@ -291,7 +291,7 @@ def list_alarms(
     q = select(Alarm).where(_visible(actor))
     if sensor_code:
         sid = db.scalar(select(Sensor.id).where(Sensor.code == sensor_code))
-        q = q.where(Alarm.sensor_id == sid)
+        q = q.where(Alarm.sensor_id == sid) if sid is not None else q.where(false())
     if state:
         q = q.where(Alarm.state == state)
     if active_only:

@@ -22,6 +22,7 @@ from yingji.core.errors import invalid
 from yingji.monitoring.models import Reading, Rejection, Sensor, SensorState
 from yingji.monitoring.service.engine import Point, SensorBatch, evaluate
 from yingji.monitoring.service.sql import among
+from yingji.monitoring.service.storage import ensure_months
 
 MAX_BATCH = 10_000
 FUTURE_TOLERANCE_S = 300
@@ -138,6 +139,7 @@ def ingest(*, db: Session, actor: Actor, items: list[Any], source: str = "http")
             batch.hours = state.hours
             batches.append(batch)
     if rows:
+        ensure_months(db=db, months={r["ts"] for r in rows})
         _store(db, rows)
         out.accepted += len(rows)
     _save_states(db, [states[sid] for sid in fresh])
@@ -238,6 +240,7 @@ def _advance_hours(state: _State, ts: datetime) -> None:
 
 def _insert_late(db: Session, sid: int, state: _State, ts: datetime, value: float) -> None:
     """A reading older than the sensor's latest: stored, and the running totals after it shifted."""
+    ensure_months(db=db, months=[ts])
     before = db.scalar(
         select(Reading.cum).where(Reading.sensor_id == sid, Reading.ts < ts).order_by(Reading.ts.desc()).limit(1)
     )
