@@ -169,8 +169,16 @@ def _apply_rules(
     changed: dict[int, Any],
     now: datetime,
 ) -> None:
+    by_sensor: dict[int, list[Rule]] = {}
+    by_kind: dict[str | None, list[Rule]] = {}
+    for rule in rules:
+        if rule.sensor_id is not None:
+            by_sensor.setdefault(rule.sensor_id, []).append(rule)
+        else:
+            by_kind.setdefault(rule.sensor_kind, []).append(rule)
     for b in batches:
-        applicable = [r for r in rules if applies(r, b.sensor)]
+        candidates = by_sensor.get(b.sensor.id, []) + by_kind.get(b.sensor.kind, []) + by_kind.get(None, [])
+        applicable = [r for r in candidates if applies(r, b.sensor)]
         verdicts: dict[str, tuple[Hit | None, bool]] = {}
         for rule in applicable:
             hit, latest = _check(rule, b, edges)
