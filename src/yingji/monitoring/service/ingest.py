@@ -124,12 +124,16 @@ def ingest(*, db: Session, actor: Actor, items: list[Any], source: str = "http")
     for sid, points in fresh.items():
         state = states[sid]
         batch = SensorBatch(sensor=by_id[sid], prev_ts=state.last_ts, prev_value=state.last_value)
+        next_hour = None  # the next hour boundary (epoch s): hour marks are only looked at when crossing one
         for ts, value in points:
             if state.last_ts is not None and ts <= state.last_ts:
                 _insert_late(db, sid, state, ts, value)
                 out.accepted += 1
                 continue
-            _advance_hours(state, ts)
+            epoch = ts.timestamp()
+            if next_hour is None or epoch >= next_hour:
+                _advance_hours(state, ts)
+                next_hour = (epoch // 3600 + 1) * 3600
             state.cum += value
             state.last_ts, state.last_value = ts, value
             rows.append({"sensor_id": sid, "ts": ts, "value": value, "cum": state.cum})
@@ -267,9 +271,15 @@ def _store(db: Session, rows: list[dict[str, Any]]) -> None:
     if raw is None:
         db.execute(_insert(db).on_conflict_do_nothing(), rows)
         return
+    # COPY's text format, written in blocks: timestamps in ISO-8601 with their zone, floats in repr (exact).
     with raw.cursor() as cur, cur.copy("COPY monitoring_readings (sensor_id, ts, value, cum) FROM STDIN") as copy:
-        for r in rows:
-            copy.write_row((r["sensor_id"], r["ts"], r["value"], r["cum"]))
+        for start in range(0, len(rows), 2000):
+            copy.write(
+                "".join(
+                    f"{r['sensor_id']}\t{r['ts'].isoformat()}\t{r['value']!r}\t{r['cum']!r}\n"
+                    for r in rows[start : start + 2000]
+                )
+            )
 
 
 def _save_states(db: Session, states: list[_State]) -> None:
