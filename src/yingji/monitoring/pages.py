@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from yingji.core.clock import utcnow
-from yingji.core.errors import DomainError, invalid
+from yingji.core.errors import invalid
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.monitoring import service
@@ -169,10 +169,7 @@ def rule_edit(
         data = RuleUpdate(params=parsed, level=level, enabled=enabled == "on")
     except ValueError:
         raise invalid("level", "级别无效") from None
-    try:
-        service.update_rule(db=db, actor=user, rule_id=rule_id, data=data)
-    except DomainError:
-        raise
+    service.update_rule(db=db, actor=user, rule_id=rule_id, data=data)
     return RedirectResponse("/monitoring/rules", status_code=303)
 
 
