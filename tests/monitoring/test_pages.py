@@ -52,3 +52,25 @@ def test_rule_edit_from_the_page_and_bad_input(db, page_client) -> None:
     bad = c.post(f"/monitoring/rules/{rule.id}", data={**form, "params": "{nope"})
     assert bad.status_code == 422 and "JSON" in bad.text
     assert page_client("labao").post(f"/monitoring/rules/{rule.id}", data=form).status_code == 403
+
+
+def test_excel_import_from_the_sensors_page(page_client, api) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from .helpers import VILLAGE
+
+    c = page_client("duty")
+    assert 'action="/monitoring/sensors/import"' in c.get("/monitoring/sensors").text
+    wb = load_workbook(io.BytesIO(api("duty").get("/api/v1/monitoring/sensors/template.xlsx").content))
+    wb.active.delete_rows(2)
+    wb.active.append(["PG-XL-1", "页面导入雨量站", "雨量计", "", "qx", None, 109.33, 24.27, VILLAGE])
+    buf = io.BytesIO()
+    wb.save(buf)
+    files = {"file": ("s.xlsx", buf.getvalue(), "application/octet-stream")}
+    r = c.post("/monitoring/sensors/import", data={"csrf_token": c.csrf}, files=files, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("imported=1")
+    assert "已导入 1 个传感器" in c.get(r.headers["location"]).text
+    labao = page_client("labao")
+    assert labao.post("/monitoring/sensors/import", data={"csrf_token": labao.csrf}, files=files).status_code == 403

@@ -6,8 +6,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
@@ -93,7 +94,14 @@ def alarm_action(
 
 @router.get("/monitoring/sensors", response_class=HTMLResponse)
 def sensors_page(
-    request: Request, db: DbSession, user: PageUser, kind: str = "", region: str = "", q: str = "", page: int = 1
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    kind: str = "",
+    region: str = "",
+    q: str = "",
+    page: int = 1,
+    imported: int | None = None,
 ) -> HTMLResponse:
     paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
     rows, total = service.list_sensors(
@@ -108,10 +116,21 @@ def sensors_page(
             total=total,
             paging=paging,
             filters={"kind": kind, "region": region, "q": q},
+            imported=imported,
             townships=geo_service.region_infos(db=db, level="township"),
             pages=max(1, -(-total // PAGE_SIZE)),
         ),
     )
+
+
+@router.post("/monitoring/sensors/import", response_class=HTMLResponse)
+async def sensors_import(request: Request, db: DbSession, user: PageUser, file: UploadFile) -> Response:
+    limit = request.app.state.settings.max_upload_bytes
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise invalid("file", f"文件超过 {limit // (1024 * 1024)} MB")
+    n = await run_in_threadpool(lambda: service.import_sensors(db=db, actor=user, content=content))
+    return RedirectResponse(f"/monitoring/sensors?imported={n}", status_code=303)
 
 
 @router.get("/monitoring/sensors/{sensor_id}", response_class=HTMLResponse)
