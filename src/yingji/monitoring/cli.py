@@ -118,6 +118,8 @@ def rainstorm(
     totals = replay(sensors, hours=hours, speed=speed, end=utcnow(), send=send, echo=typer.echo)
     typer.echo(
         f"完成：{totals['steps']} 步，入库 {totals['accepted']}，重复 {totals['duplicates']}，拒收 {totals['rejected']}"
+        if via != "mqtt"
+        else f"完成：{totals['steps']} 步，已发布 {totals['accepted']} 条（入库情况见订阅端的统计与“接入异常”记录）"
     )
 
 
