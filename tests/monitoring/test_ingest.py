@@ -47,6 +47,9 @@ def test_mixed_batch_keeps_the_good_and_names_each_bad_reading(db, api) -> None:
     assert db.scalar(select(func.count()).select_from(Reading).where(Reading.sensor_id == gauge.id)) == 2
     recorded = db.scalar(select(func.count()).select_from(Rejection).where(Rejection.source == "http"))
     assert recorded >= 7
+    seen = api("duty").get("/api/v1/monitoring/rejections").json()
+    assert seen["total_24h"] >= 7 and any(x["sensor"] == "NO-SUCH" for x in seen["items"])
+    assert api("leader").get("/api/v1/monitoring/rejections").status_code == 403
     again = api("duty").post(URL, json=batch[:1]).json()  # the same reading once more: a duplicate
     assert again == {"accepted": 0, "duplicates": 1, "rejected": []}
 

@@ -135,6 +135,19 @@ async def post_readings(request: Request, db: DbSession, user: ApiUser) -> Inges
     )
 
 
+@router.get("/rejections")
+def rejections(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """Readings refused in the last 24 hours: their number and the latest 20 with their reasons."""
+    total, rows = service.recent_rejections(db=db, actor=user)
+    return {
+        "total_24h": total,
+        "items": [
+            {"source": r.source, "sensor": r.sensor_code, "reason": r.reason, "payload": r.payload, "at": r.at}
+            for r in rows
+        ],
+    }
+
+
 # --- rules -----------------------------------------------------------------------------------------
 
 

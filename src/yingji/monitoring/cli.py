@@ -119,7 +119,7 @@ def rainstorm(
     typer.echo(
         f"完成：{totals['steps']} 步，入库 {totals['accepted']}，重复 {totals['duplicates']}，拒收 {totals['rejected']}"
         if via != "mqtt"
-        else f"完成：{totals['steps']} 步，已发布 {totals['accepted']} 条（入库情况见订阅端的统计与“接入异常”记录）"
+        else f"完成：{totals['steps']} 步，已发布 {totals['accepted']} 条（入库情况见订阅端统计与“接入异常”）"
     )
 
 

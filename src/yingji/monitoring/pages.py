@@ -68,6 +68,7 @@ def overview(request: Request, db: DbSession, user: PageUser, state: str = "acti
             codes=codes,
             counts=live.alarm_counts(db=db, actor=user),
             notices=service.notices(db=db, actor=user),
+            rejections=service.recent_rejections(db=db, actor=user) if user.can("monitoring.write") else None,
             pages=max(1, -(-total // PAGE_SIZE)),
         ),
     )

@@ -13,7 +13,14 @@ from yingji.monitoring.service.alarms import (
     notices,
     resolve_held,
 )
-from yingji.monitoring.service.ingest import MAX_BATCH, IngestOutcome, ingest, parse_ts, record_rejection
+from yingji.monitoring.service.ingest import (
+    MAX_BATCH,
+    IngestOutcome,
+    ingest,
+    parse_ts,
+    recent_rejections,
+    record_rejection,
+)
 from yingji.monitoring.service.rules import (
     create_rule,
     get_rule,
@@ -64,6 +71,7 @@ __all__ = [
     "notices",
     "parse_ts",
     "purge_raw",
+    "recent_rejections",
     "record_rejection",
     "resolve_held",
     "rollup",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, false, insert, select, update
+from sqlalchemy import bindparam, false, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -352,3 +352,12 @@ def record_rejection(*, db: Session, source: str, sensor_code: str | None, reaso
             }
         ],
     )
+
+
+def recent_rejections(*, db: Session, actor: Actor, limit: int = 20) -> tuple[int, list[Rejection]]:
+    """Readings refused in the last 24 hours: how many, and the latest (for the people who run the network)."""
+    require(actor, "monitoring.write")
+    since = utcnow() - timedelta(hours=24)
+    total = db.scalar(select(func.count()).select_from(Rejection).where(Rejection.at >= since)) or 0
+    rows = db.scalars(select(Rejection).where(Rejection.at >= since).order_by(Rejection.id.desc()).limit(limit))
+    return total, list(rows)
