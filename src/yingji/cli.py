@@ -54,11 +54,23 @@ def serve(
     workers = None if no_workers else BackgroundWorkers(database)
     if workers:
         workers.start()
+    subscriber = None
+    if get_settings().mqtt_url:  # sensor readings over MQTT (monitoring)
+        from yingji.monitoring.mqtt import Subscriber
+
+        subscriber = Subscriber(database, get_settings().mqtt_url)
+        try:
+            subscriber.start()
+        except (ConnectionError, OSError) as exc:
+            typer.secho(f"MQTT 订阅未启动：{exc}", fg=typer.colors.YELLOW, err=True)
+            subscriber = None
     typer.echo(f"\n应急管理综合平台：http://{host}:{port}   API 文档：http://{host}:{port}/api/docs")
     typer.echo(login_hint(database))
     try:
         uvicorn.run(application, host=host, port=port, log_level="info")
     finally:
+        if subscriber:
+            subscriber.stop()
         if workers:
             workers.stop()
 
@@ -199,6 +211,11 @@ def jobs_run(name: Annotated[str, typer.Argument(help="任务名")]) -> None:
 
 for _module in capability_modules("cli"):
     app.add_typer(_module.app, name=_module.__name__.split(".")[1])
+
+from yingji.monitoring.cli import ingest_app, simulate_app  # noqa: E402  (top-level monitoring commands)
+
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(simulate_app, name="simulate")
 
 
 def main() -> None:
