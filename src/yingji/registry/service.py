@@ -254,3 +254,43 @@ def create_person(*, db: Session, actor: Actor, data: PersonCreate) -> Person:
     db.add(person)
     db.flush()
     return person
+
+
+# --- read-only look-ups for warning publication ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone (or an enterprise's safety contact) to warn: id, name, phone, title and where."""
+
+    ref: str
+    name: str
+    phone: str
+    title: str
+    region_path: str | None
+    lon: float | None = None
+    lat: float | None = None
+
+
+def people_by_title_in_regions(*, db: Session, region_paths: list[str], titles: list[str]) -> list[Contact]:
+    """People with one of ``titles`` whose region is one of ``region_paths`` or lies below one."""
+    if not region_paths or not titles:
+        return []
+    q = select(Person).where(Person.title.in_(titles), or_(*[path_within(Person.region_path, p) for p in region_paths]))
+    return [
+        Contact(f"person:{p.id}", p.name, p.phone, p.title, p.region_path) for p in db.scalars(q.order_by(Person.id))
+    ]
+
+
+def enterprise_contacts_in_bbox(*, db: Session, bbox: tuple[float, float, float, float]) -> list[Contact]:
+    """Operating enterprises located inside the (min lon, min lat, max lon, max lat) box, with the safety
+    contact's phone; the caller tests the exact area."""
+    minx, miny, maxx, maxy = bbox
+    q = select(Enterprise).where(
+        Enterprise.lon.between(minx, maxx), Enterprise.lat.between(miny, maxy), Enterprise.safety_phone.is_not(None)
+    )
+    return [
+        Contact(f"enterprise:{e.id}", e.name, e.safety_phone or "", "企业安全负责人", e.region_path, e.lon, e.lat)
+        for e in db.scalars(q.order_by(Enterprise.id))
+        if e.status == "operating"
+    ]
