@@ -25,13 +25,16 @@ def render_speech(text: str, *, voice: str = "cmn", speed: int = 150, espeak: st
         raise RuntimeError("未安装 espeak-ng，无法生成广播语音")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "speech.wav"
-        proc = subprocess.run(
-            [exe, "-v", voice, "-s", str(speed), "-w", str(out), "--stdin"],
-            input=text.encode("utf-8"),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        try:
+            proc = subprocess.run(
+                [exe, "-v", voice, "-s", str(speed), "-w", str(out), "--stdin"],
+                input=text.encode("utf-8"),
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except OSError as exc:
+            raise RuntimeError(f"无法运行 espeak-ng：{exc}") from exc
         if proc.returncode != 0 or not out.exists():
             raise RuntimeError(f"espeak-ng 失败：{proc.stderr.decode(errors='replace')[:200]}")
         return out.read_bytes()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -104,14 +105,37 @@ def resolve_channels(channels: dict[str, Any] | None = None) -> dict[str, Any]:
     return bootstrap.channels() or from_settings()
 
 
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    warning_id: int
+    channel: str
+    address: str
+    name: str
+    kind: str
+
+
 def claim(
-    database: Database, *, worker: str, batch: int = 50, lease_s: int | None = None, warning_id: int | None = None
-) -> list[int]:
+    database: Database,
+    *,
+    worker: str,
+    batch: int = 50,
+    lease_s: int | None = None,
+    warning_id: int | None = None,
+) -> list[Claimed]:
+    """Leases up to ``batch`` due rows to ``worker`` (SKIP LOCKED on PostgreSQL)."""
     now = utcnow()
     lease = timedelta(seconds=lease_s if lease_s is not None else settings().delivery_lease_s)
     with database.transaction() as db:
         q = (
-            select(Delivery.id)
+            select(
+                Delivery.id,
+                Delivery.warning_id,
+                Delivery.channel,
+                Delivery.address,
+                Delivery.name,
+                Delivery.recipient_kind,
+            )
             .where(
                 or_(
                     and_(Delivery.status == DeliveryStatus.pending, Delivery.available_at <= now),
@@ -125,41 +149,47 @@ def claim(
             q = q.where(Delivery.warning_id == warning_id)
         if database.dialect == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        ids = list(db.scalars(q))
-        if ids:
+        rows = [Claimed(*r) for r in db.execute(q).all()]
+        if rows:
             db.execute(
                 update(Delivery)
-                .where(Delivery.id.in_(ids))
+                .where(Delivery.id.in_([r.id for r in rows]))
                 .values(status=DeliveryStatus.sending, locked_by=worker, locked_until=now + lease)
             )
-        return ids
+        return rows
 
 
-def send_one(database: Database, delivery_id: int, *, worker: str, channels: dict[str, Any]) -> str:
+def _messages(database: Database, warning_ids: set[int]) -> dict[int, tuple[WarningMessage, bool]]:
     with database.transaction() as db:
-        d = db.get(Delivery, delivery_id)
-        if d is None or d.status != DeliveryStatus.sending or d.locked_by != worker:
-            return "skipped"
-        w = db.get(WarningMessage, d.warning_id)
-        assert w is not None
-        stale = w.status != Status.published
-        channel_name, address, name, kind = d.channel, d.address, d.name, d.recipient_kind
-        message = message_for(w, d.id)
-    channel = channels.get(channel_name)
+        found = db.scalars(select(WarningMessage).where(WarningMessage.id.in_(warning_ids)))
+        return {w.id: (w, w.status != Status.published) for w in found}
+
+
+def send_one(
+    database: Database,
+    c: Claimed,
+    *,
+    worker: str,
+    channels: dict[str, Any],
+    warning: WarningMessage,
+    stale: bool,
+) -> str:
+    """Sends one claimed row (no transaction open meanwhile) and records the outcome."""
+    channel = channels.get(c.channel)
     started, t0 = utcnow(), time.perf_counter()
     if stale:
         result = DeliveryResult(ok=False, error="预警已被更新或解除，不再发送", permanent=True)
     elif channel is None:
-        result = DeliveryResult(ok=False, error=f"渠道 {channel_name} 未配置", permanent=True)
+        result = DeliveryResult(ok=False, error=f"渠道 {c.channel} 未配置", permanent=True)
     else:
         try:
-            result = channel.send(to=Recipient(name=name, address=address, kind=kind), message=message)
+            result = channel.send(
+                to=Recipient(name=c.name, address=c.address, kind=c.kind), message=message_for(warning, c.id)
+            )
         except Exception as exc:  # an adapter bug must become a recorded failed attempt, not a dead worker
             result = DeliveryResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:480])
     duration = int((time.perf_counter() - t0) * 1000)
-    return _record(
-        database, delivery_id, worker=worker, result=result, started=started, duration_ms=duration, stale=stale
-    )
+    return _record(database, c.id, worker=worker, result=result, started=started, duration_ms=duration, stale=stale)
 
 
 def _record(
@@ -182,6 +212,8 @@ def _record(
         )
         if d.status == DeliveryStatus.sent:  # someone else finished it meanwhile: keep their receipt
             return "sent"
+        if not result.ok and d.locked_by not in (worker, None):  # our lease ran out; the new holder decides
+            return "skipped"
         d.attempts += 1
         d.locked_by = d.locked_until = None
         now = utcnow()
@@ -247,11 +279,13 @@ def run(
     worker = worker or worker_name()
     handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
     while deadline is None or time.monotonic() < deadline:
-        ids = claim(database, worker=worker, batch=batch, lease_s=lease_s, warning_id=warning_id)
-        if not ids:
+        claimed = claim(database, worker=worker, batch=batch, lease_s=lease_s, warning_id=warning_id)
+        if not claimed:
             break
-        for delivery_id in ids:
-            send_one(database, delivery_id, worker=worker, channels=chans)
+        warnings = _messages(database, {c.warning_id for c in claimed})
+        for c in claimed:
+            w, stale = warnings[c.warning_id]
+            send_one(database, c, worker=worker, channels=chans, warning=w, stale=stale)
             handled += 1
     return handled
 

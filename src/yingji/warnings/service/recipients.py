@@ -148,8 +148,8 @@ def summary(*, db: Session, targets: list[Target]) -> dict[str, Any]:
     per_village = Counter(t.village_code for t in targets)
     return {
         "total": len(targets),
-        "by_channel": dict(Counter(t.channel for t in targets)),
-        "by_kind": dict(Counter(t.kind for t in targets)),
+        "by_channel": dict(Counter(str(t.channel) for t in targets)),
+        "by_kind": dict(Counter(str(t.kind) for t in targets)),
         "by_village": [
             {"code": code, "name": names.get(code or "", "未定位"), "count": n}
             for code, n in sorted(per_village.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
