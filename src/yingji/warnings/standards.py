@@ -136,7 +136,7 @@ def cap_polygon(ring: list[list[float]]) -> str:
     pts = [list(p) for p in ring]
     if pts[0] != pts[-1]:
         pts.append(pts[0])
-    return " ".join(f"{lat:.6f},{lon:.6f}".replace(".000000", ".0") for lon, lat in pts)
+    return " ".join(f"{lat:.6f},{lon:.6f}" for lon, lat in pts)
 
 
 def parse_cap_polygon(text: str) -> list[list[float]]:

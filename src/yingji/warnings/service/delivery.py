@@ -273,12 +273,15 @@ def run(
     lease_s: int | None = None,
     warning_id: int | None = None,
     max_seconds: float | None = None,
+    max_batches: int | None = None,
 ) -> int:
     """Claims and sends until nothing is due (or ``max_seconds`` pass); returns how many were handled."""
     chans = resolve_channels(channels)
     worker = worker or worker_name()
     handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
-    while deadline is None or time.monotonic() < deadline:
+    batches = 0
+    while (deadline is None or time.monotonic() < deadline) and (max_batches is None or batches < max_batches):
+        batches += 1
         claimed = claim(database, worker=worker, batch=batch, lease_s=lease_s, warning_id=warning_id)
         if not claimed:
             break
