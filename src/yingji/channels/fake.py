@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from yingji.channels.base import DeliveryResult, Message, Recipient
+
+log = logging.getLogger(__name__)
 
 
 class FakeChannel:
@@ -18,6 +21,7 @@ class FakeChannel:
     def send(self, *, to: Recipient, message: Message) -> DeliveryResult:
         if self.fail_all or to.address in self.fail_addresses:
             return DeliveryResult(ok=False, error=f"{self.name}: {to.address} 不可达")
+        log.info("fake %s → %s: %s", self.name, to.address, message.text)
         with self._lock:
             self.sent.append((to, message))
             return DeliveryResult(ok=True, receipt=f"fake-{self.name}-{len(self.sent)}")

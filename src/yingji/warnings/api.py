@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from yingji.core.pagination import Page, PageParams
 from yingji.warnings.schemas import (
@@ -69,9 +70,11 @@ def subscribe(body: SubscribeRequest, db: DbSession) -> dict[str, Any]:
 
 
 @router.post("/subscriptions/confirm")
-def confirm_subscription(db: DbSession, body: dict[str, str]) -> dict[str, Any]:
-    rows = subscriptions.confirm(db=db, phone=body.get("phone", ""), code=body.get("code", ""))
-    return {"status": "active", "subscriptions": len(rows)}
+def confirm_subscription(db: DbSession, body: dict[str, str]) -> Any:
+    result = subscriptions.confirm(db=db, phone=body.get("phone", ""), code=body.get("code", ""))
+    if result.error is not None:  # answered, not raised: the counted attempt is saved
+        return JSONResponse(result.error.as_dict(), status_code=result.error.status_code)
+    return {"status": "active", "subscriptions": len(result.rows)}
 
 
 @router.post("/subscriptions/unsubscribe")

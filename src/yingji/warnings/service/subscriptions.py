@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -95,7 +96,15 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
     return rows
 
 
-def confirm(*, db: Session, phone: str, code: str) -> list[Subscriber]:
+@dataclass
+class Confirmation:
+    """A wrong code is not an exception: its counted attempt must be saved (the request commits it)."""
+
+    rows: list[Subscriber]
+    error: ValidationFailed | None = None
+
+
+def confirm(*, db: Session, phone: str, code: str) -> Confirmation:
     phone = _phone(phone)
     rows = [s for s in db.scalars(select(Subscriber).where(Subscriber.phone == phone)) if s.code_hash]
     if not rows:
@@ -110,13 +119,15 @@ def confirm(*, db: Session, phone: str, code: str) -> list[Subscriber]:
         for s in rows:
             s.code_attempts += 1
         db.flush()
-        raise invalid("code", "验证码不正确")
+        return Confirmation(
+            [], invalid("code", f"验证码不正确（还可尝试 {MAX_CODE_ATTEMPTS - first.code_attempts} 次）")
+        )
     for s in rows:
         if s.status == SubscriberStatus.pending:
             s.status, s.confirmed_at = SubscriberStatus.active, now
         s.code_hash, s.code_expires, s.code_attempts = None, None, 0
     db.flush()
-    return rows
+    return Confirmation(rows)
 
 
 def unsubscribe(*, db: Session, token: str) -> int:
