@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
-from yingji.core.clock import utcnow
+from yingji.core.clock import use_clock, utcnow
 from yingji.geo import service as geo_service
 from yingji.warnings.enums import DeliveryStatus, Level, RecipientKind, SubscriberStatus
 from yingji.warnings.models import Delivery, ReceivingPoint, Subscriber
@@ -173,8 +173,9 @@ def seed(db: Session, ctx) -> str:
     )
     authoring.submit(db=db, actor=SYSTEM, warning_id=w.id)
     authoring.approve(db=db, actor=SYSTEM, warning_id=w.id, note="同意发布（演示数据）")
-    authoring.publish(db=db, actor=SYSTEM, warning_id=w.id)
-    w.published_at = now - timedelta(minutes=80)
+    published = now - timedelta(minutes=80)
+    with use_clock(lambda: published):
+        authoring.publish(db=db, actor=SYSTEM, warning_id=w.id)
     _simulate_delivery(db, w.id, w.published_at, rng)
     db.flush()
     return (
