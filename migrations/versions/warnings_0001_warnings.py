@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("village_code", sa.String(length=32), nullable=True),
-        sa.Column("event_types", sa.JSON(), nullable=False),
+        sa.Column("event_types", sa.String(length=400), nullable=False),
         sa.Column("code_hash", sa.String(length=128), nullable=True),
         sa.Column("code_expires", yingji.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("code_attempts", sa.Integer(), nullable=False),

@@ -21,7 +21,7 @@ def _sub(db, phone, lon=None, lat=None, village=None, types=None, status="active
             lon=lon,
             lat=lat,
             village_code=village,
-            event_types=types or [],
+            event_types=f",{','.join(types)}," if types else "",
             code_attempts=0,
             unsubscribe_token=f"t-{phone}",
             created_at=utcnow(),

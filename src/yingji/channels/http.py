@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from yingji.channels.base import DeliveryResult, failure
+
+_clients: dict[float, httpx.Client] = {}
+_lock = threading.Lock()
+
+
+def client(timeout_s: float) -> httpx.Client:
+    """One pooled client per timeout, shared by every adapter and worker thread (httpx.Client is
+    thread-safe): no new TLS context and connection per message."""
+    with _lock:
+        if timeout_s not in _clients:
+            _clients[timeout_s] = httpx.Client(timeout=timeout_s, limits=httpx.Limits(max_connections=64))
+        return _clients[timeout_s]
 
 
 def post(
@@ -18,7 +31,7 @@ def post(
     **kwargs: Any,
 ) -> DeliveryResult:
     try:
-        response = httpx.post(url, timeout=timeout_s, **kwargs)
+        response = client(timeout_s).post(url, **kwargs)
     except httpx.HTTPError as exc:
         return failure(exc)
     if response.status_code >= 400:

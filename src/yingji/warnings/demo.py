@@ -139,7 +139,7 @@ def seed(db: Session, ctx) -> str:
             "lon": lon,
             "lat": lat,
             "village_code": code,
-            "event_types": [],
+            "event_types": "",
             "code_attempts": 0,
             "unsubscribe_token": f"demo-{token_base}-{i}",
             "created_at": now - timedelta(days=rng.randint(1, 700)),

@@ -91,7 +91,8 @@ class Subscriber(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     # The village subscribed to (one row per village of a sign-up); with a location, the village holding it.
     village_code: Mapped[str | None] = mapped_column(String(32), index=True)
-    event_types: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every type
+    # The warning types asked for, comma-wrapped (",rainstorm,typhoon,") so SQL can filter; "" = every type.
+    event_types: Mapped[str] = mapped_column(String(400), default="")
     code_hash: Mapped[str | None] = mapped_column(String(128))
     code_expires: Mapped[datetime | None] = mapped_column(UTCDateTime)
     code_attempts: Mapped[int] = mapped_column(Integer, default=0)

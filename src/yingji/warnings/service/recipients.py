@@ -10,11 +10,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.geo import service as geo_service
@@ -27,15 +26,14 @@ INFO_OFFICER_TITLES = ["灾害信息员"]
 CADRE_TITLES = ["村（社区）主任", "社区响应队队长"]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     kind: str
     ref: str
     name: str
     village_code: str | None
     channel: str
     address: str
-    fallbacks: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    fallbacks: dict[str, str] = {}
 
 
 def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:
@@ -43,35 +41,25 @@ def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:
         return []
     lon = np.fromiter((r[lon_i] for r in rows), dtype=float, count=len(rows))
     lat = np.fromiter((r[lat_i] for r in rows), dtype=float, count=len(rows))
-    mask = area.covers(lon, lat)
-    return [r for r, keep in zip(rows, mask, strict=True) if keep]
+    return [rows[i] for i in np.flatnonzero(area.covers(lon, lat))]
 
 
 def subscribers(*, db: Session, area: Area, event_type: str) -> list[Target]:
     minx, miny, maxx, maxy = area.bbox()
-    cols = (
-        Subscriber.id,
-        Subscriber.phone,
-        Subscriber.lon,
-        Subscriber.lat,
-        Subscriber.village_code,
-        Subscriber.event_types,
-    )
-    active = Subscriber.status == SubscriberStatus.active
+    wants = or_(Subscriber.event_types == "", Subscriber.event_types.contains(f",{event_type},", autoescape=True))
+    active = and_(Subscriber.status == SubscriberStatus.active, wants)
+    cols = (Subscriber.id, Subscriber.phone, Subscriber.lon, Subscriber.lat, Subscriber.village_code)
+    # The (lon, lat) index narrows to the bounding box; the exact test runs vectorised on the candidates.
     located = db.execute(
         select(*cols).where(active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy))
     ).all()
     hits = _in_area(area, located, 2, 3)
     if area.village_codes:
-        by_village = db.execute(
+        hits += db.execute(
             select(*cols).where(active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes))
         ).all()
-        hits += by_village
-    return [
-        Target(RecipientKind.subscriber, f"subscriber:{r[0]}", "", r[4], "sms", r[1])
-        for r in hits
-        if not r[5] or event_type in r[5]
-    ]
+    kind = RecipientKind.subscriber.value
+    return [Target(kind, f"subscriber:{r[0]}", "", r[4], "sms", r[1]) for r in hits]
 
 
 def points(*, db: Session, area: Area) -> list[Target]:

@@ -27,6 +27,11 @@ RESEND_AFTER = timedelta(seconds=60)
 MAX_CODE_ATTEMPTS = 5
 
 
+def types_column(types: list[str]) -> str:
+    """The stored form of the warning types asked for: ",a,b," (SQL can match ",a,"), "" for every type."""
+    return f",{','.join(sorted(set(types)))}," if types else ""
+
+
 def _phone(value: str) -> str:
     phone = re.sub(r"[\s-]", "", value or "").removeprefix("+86")
     if not PHONE.match(phone):
@@ -84,7 +89,7 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
             db.add(s)
         elif s.status == SubscriberStatus.unsubscribed:
             s.status = SubscriberStatus.pending
-        s.lon, s.lat, s.event_types = lon, lat, list(data.event_types)
+        s.lon, s.lat, s.event_types = lon, lat, types_column(data.event_types)
         rows.append(s)
     code_hash = hash_password(code)
     for s in existing + [r for r in rows if r not in existing]:
