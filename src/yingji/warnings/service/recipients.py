@@ -33,7 +33,10 @@ class Target(NamedTuple):
     village_code: str | None
     channel: str
     address: str
-    fallbacks: dict[str, str] = {}
+    fallbacks: dict[str, str] = {}  # never mutated (a shared default)
+
+
+NO_FALLBACK: dict[str, str] = {}
 
 
 def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:
@@ -49,17 +52,18 @@ def subscribers(*, db: Session, area: Area, event_type: str) -> list[Target]:
     wants = or_(Subscriber.event_types == "", Subscriber.event_types.contains(f",{event_type},", autoescape=True))
     active = and_(Subscriber.status == SubscriberStatus.active, wants)
     cols = (Subscriber.id, Subscriber.phone, Subscriber.lon, Subscriber.lat, Subscriber.village_code)
+    conn = db.connection()  # Core rows: this runs over hundreds of thousands of points
     # The (lon, lat) index narrows to the bounding box; the exact test runs vectorised on the candidates.
-    located = db.execute(
+    located = conn.execute(
         select(*cols).where(active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy))
     ).all()
     hits = _in_area(area, located, 2, 3)
     if area.village_codes:
-        hits += db.execute(
+        hits += conn.execute(
             select(*cols).where(active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes))
         ).all()
-    kind = RecipientKind.subscriber.value
-    return [Target(kind, f"subscriber:{r[0]}", "", r[4], "sms", r[1]) for r in hits]
+    kind, new = RecipientKind.subscriber.value, tuple.__new__
+    return [new(Target, (kind, f"subscriber:{r[0]}", "", r[4], "sms", r[1], NO_FALLBACK)) for r in hits]
 
 
 def points(*, db: Session, area: Area) -> list[Target]:
