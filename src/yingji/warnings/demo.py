@@ -161,7 +161,7 @@ def seed(db: Session, ctx) -> str:
             event_type="rainstorm",
             level=Level.orange,
             headline="柳江区气象局发布暴雨橙色预警",
-            description="预计未来 3 小时内拉堡镇、进德镇部分村（社区）降雨量将达 50 毫米以上，并可能持续，"
+            description="预计未来 3 小时内城区及周边村（社区）降雨量将达 50 毫米以上，并可能持续，"
             "局地伴有雷电和短时大风。",
             instruction="1. 停止集会、停课、停业（除特殊行业外）；2. 山洪、地质灾害隐患点人员立即转移；"
             "3. 低洼地区做好排涝，切勿涉水通行。",
