@@ -32,13 +32,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from tests.channels.servers import LoopbackHttp
+from tests.warnings.fresh import fresh_database, published_with_deliveries
 
 from yingji.bootstrap import bootstrap
 from yingji.channels.sms import SmsGateway
-from yingji.core.db import Database, make_engine
-from yingji.core.migrate import upgrade
+from yingji.core.db import Database
 from yingji.geo import service as geo_service
 from yingji.warnings.models import Delivery, Subscriber, WarningMessage
 from yingji.warnings.service import delivery, recipients
@@ -49,25 +49,6 @@ N_DELIVER = int(os.environ.get("BENCH_DELIVER", 4000))
 WORKERS = 4
 # A polygon over the north-west quarter of the district (GeoJSON order).
 POLYGON = [[109.15, 24.25], [109.37, 24.22], [109.42, 24.40], [109.20, 24.45], [109.15, 24.25]]
-
-
-def _open() -> tuple[str, Database, callable]:
-    pg = os.environ.get("YINGJI_BENCH_DATABASE_URL", "")
-    if pg:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = make_engine(pg)
-        with admin.begin() as c:
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{pg}{'&' if '?' in pg else '?'}options=-csearch_path%3D{schema}"
-
-        def drop() -> None:
-            with admin.begin() as c:
-                c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-        return url, Database(make_engine(url)), drop
-    tmp = tempfile.mkdtemp(prefix="yingji-bench-")
-    url = f"sqlite:///{tmp}/bench.db"
-    return url, Database(make_engine(url)), lambda: None
 
 
 def _fill(database: Database, n: int) -> None:
@@ -125,10 +106,10 @@ def _warning(db, area_spec) -> WarningMessage:
 
 def main() -> None:
     bootstrap()
-    url, database, drop = _open()
     results: list[tuple[str, str, str]] = []
-    try:
-        upgrade(url)
+    pg_url = os.environ.get("YINGJI_BENCH_DATABASE_URL", "")
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), pg_url=pg_url) as (_url, database):
+        dialect = database.dialect
         t0 = time.perf_counter()
         _fill(database, N_SUBSCRIBERS)
         fill_s = time.perf_counter() - t0
@@ -160,31 +141,10 @@ def main() -> None:
             )
         )
 
-        # Delivery throughput: a small warning of N_DELIVER rows to a loopback HTTP gateway.
+        # Delivery throughput: a warning of N_DELIVER rows to a loopback HTTP gateway.
         with database.transaction() as db:
             db.execute(Delivery.__table__.update().values(status="failed"))  # keep only the throughput rows
-            small = _warning(db, {"polygon": POLYGON})
-            now = datetime.now(UTC)
-            db.execute(
-                insert(Delivery),
-                [
-                    {
-                        "warning_id": small.id,
-                        "recipient_kind": "subscriber",
-                        "recipient_ref": f"subscriber:{i}",
-                        "name": "",
-                        "channel": "sms",
-                        "address": f"139{i:08d}",
-                        "fallbacks": {},
-                        "village_code": None,
-                        "status": "pending",
-                        "attempts": 0,
-                        "available_at": now,
-                        "created_at": now,
-                    }
-                    for i in range(N_DELIVER)
-                ],
-            )
+        wid = published_with_deliveries(database, N_DELIVER)
         gateway = LoopbackHttp().start()
         try:
             sms = SmsGateway(url=gateway.url + "/sms")
@@ -192,7 +152,7 @@ def main() -> None:
 
             def work(k: int) -> None:
                 counts.append(
-                    delivery.run(database, channels={"sms": sms}, worker=f"bench-{k}", batch=50, warning_id=small.id)
+                    delivery.run(database, channels={"sms": sms}, worker=f"bench-{k}", batch=50, warning_id=wid)
                 )
 
             threads = [threading.Thread(target=work, args=(k,)) for k in range(WORKERS)]
@@ -206,9 +166,7 @@ def main() -> None:
             gateway.stop()
         with database.transaction() as db:
             sent = db.scalar(
-                select(func.count())
-                .select_from(Delivery)
-                .where(Delivery.warning_id == small.id, Delivery.status == "sent")
+                select(func.count()).select_from(Delivery).where(Delivery.warning_id == wid, Delivery.status == "sent")
             )
         results.append(
             (
@@ -217,10 +175,7 @@ def main() -> None:
                 f"{sent:,} sent in {send_s:.1f} s; {len(gateway.requests):,} requests",
             )
         )
-    finally:
-        database.bind.dispose()
-        drop()
-    print(f"\nWarning publication benchmark on {database.dialect}", end=" ")
+    print(f"\nWarning publication benchmark on {dialect}", end=" ")
     print(f"({N_SUBSCRIBERS:,} subscribers loaded in {fill_s:.1f} s)\n")
     width = max(len(r[0]) for r in results)
     print(f"| {'step'.ljust(width)} | result | notes |")

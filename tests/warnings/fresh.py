@@ -18,13 +18,15 @@ from yingji.warnings.models import Delivery, WarningMessage
 
 
 @contextmanager
-def fresh_database(tmp_path: Path) -> Iterator[tuple[str, Database]]:
-    if PG_URL:
+def fresh_database(tmp_path: Path, *, pg_url: str | None = None) -> Iterator[tuple[str, Database]]:
+    """``pg_url``: the PostgreSQL server to use (default: the suite's, when it runs on PostgreSQL)."""
+    pg_url = PG_URL if pg_url is None else pg_url
+    if pg_url:
         schema = f"w_{uuid.uuid4().hex[:12]}"
-        admin = make_engine(PG_URL)
+        admin = make_engine(pg_url)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = with_search_path(PG_URL, schema)
+        url = with_search_path(pg_url, schema)
     else:
         url = f"sqlite:///{tmp_path / 'fresh.db'}"
     upgrade(url)
@@ -33,7 +35,7 @@ def fresh_database(tmp_path: Path) -> Iterator[tuple[str, Database]]:
         yield url, database
     finally:
         database.bind.dispose()
-        if PG_URL:
+        if pg_url:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()

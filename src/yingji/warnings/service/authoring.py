@@ -135,6 +135,31 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     return w
 
 
+CONTENT_FIELDS = (
+    "event_type",
+    "level",
+    "headline",
+    "description",
+    "instruction",
+    "effective",
+    "expires",
+    "area",
+    "area_geometry",
+    "area_desc",
+    "village_codes",
+    "region_path",
+    "touches_district",
+)
+
+
+def local_draft_from(source: WarningMessage, **fields: object) -> WarningMessage:
+    """A new local draft carrying ``source``'s content (text, times, area), with ``fields`` set."""
+    values = {name: getattr(source, name) for name in CONTENT_FIELDS}
+    values.update(status=Status.draft, origin="local", created_at=utcnow())
+    values.update(fields)
+    return WarningMessage(**values)
+
+
 def _follow_up(db: Session, actor: Actor, warning_id: int, msg_type: MsgType) -> tuple[WarningMessage, WarningMessage]:
     previous = load(db, actor, warning_id, permission="warnings.write")
     if previous.status != Status.published or previous.origin != "local":
@@ -147,29 +172,14 @@ def _follow_up(db: Session, actor: Actor, warning_id: int, msg_type: MsgType) ->
     )
     if pending is not None:
         raise Conflict(f"该预警已有待发布的后续消息（#{pending}）")
-    w = WarningMessage(
-        sender=previous.sender,
+    w = local_draft_from(
+        previous,
         msg_type=msg_type,
-        status=Status.draft,
-        origin="local",
-        event_type=previous.event_type,
-        level=previous.level,
-        headline=previous.headline,
-        description=previous.description,
-        instruction=previous.instruction,
-        effective=previous.effective,
-        expires=previous.expires,
-        area=previous.area,
-        area_geometry=previous.area_geometry,
-        area_desc=previous.area_desc,
-        village_codes=previous.village_codes,
-        region_path=previous.region_path,
-        touches_district=previous.touches_district,
+        sender=previous.sender,
         department=previous.department,
         references_id=previous.id,
         chain_id=previous.chain_id or previous.id,
         author_id=actor.id,
-        created_at=utcnow(),
     )
     return previous, w
 

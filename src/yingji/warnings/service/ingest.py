@@ -137,29 +137,17 @@ def import_message(*, db: Session, actor: Actor, data: bytes) -> WarningMessage:
 
 def _local_draft(db: Session, upstream: WarningMessage, actor: Actor) -> WarningMessage:
     """A local Alert draft from an upstream message: our duty officer reviews, signs and publishes it."""
+    from yingji.warnings.service.authoring import local_draft_from
     from yingji.warnings.settings import settings
 
-    draft = WarningMessage(
+    draft = local_draft_from(
+        upstream,
         sender=settings().sender,
         msg_type=MsgType.alert,
-        status=Status.draft,
-        origin="local",
-        event_type=upstream.event_type,
-        level=upstream.level,
         headline=upstream.headline[:140],
-        description=upstream.description,
-        instruction=upstream.instruction,
-        effective=upstream.effective,
-        expires=upstream.expires,
-        area=upstream.area,
-        area_geometry=upstream.area_geometry,
-        area_desc=upstream.area_desc,
-        village_codes=upstream.village_codes,
-        region_path=upstream.region_path,
         touches_district=True,
         department=settings().sender_name,
         author_id=None,
-        created_at=utcnow(),
         review_note=f"据上级来文 {upstream.upstream_identifier}（{upstream.department}）生成的草稿",
     )
     db.add(draft)
