@@ -159,3 +159,37 @@ def test_anonymous_is_refused(client):
 
 def test_unknown_warning_is_404(api):
     assert api("duty").get("/api/v1/warnings/999999").status_code == 404
+
+
+def test_out_of_scope_reads_answer_404(api, fixed_clock):
+    w = published(api, area={"regions": ["450206101000"]})  # 进德镇
+    for user in ("labao", "officer"):  # 拉堡镇 officer, a village of 拉堡镇
+        c = api(user)
+        for suffix in ("", "/cap", "/national", "/coverage", "/deliveries", "/recipients"):
+            assert c.get(f"/api/v1/warnings/{w['id']}{suffix}").status_code == 404, (user, suffix)
+        for action in ("submit", "approve", "publish", "cancel"):
+            assert c.post(f"/api/v1/warnings/{w['id']}/{action}").status_code in (403, 404), (user, action)
+    assert api("officer").post(f"/api/v1/warnings/{w['id']}/update", json={}).status_code == 403
+    features = api("labao").get("/api/v1/warnings/map.geojson").json()["features"]
+    assert w["id"] not in {f["id"] for f in features}
+
+
+def test_pages_refuse_roles_without_permission(page_client):
+    chem = page_client("chem")
+    assert chem.get("/warnings").status_code == 403
+    assert chem.get("/warnings/new").status_code == 403
+    form = {
+        "csrf_token": "",
+        "event_type": "rainstorm",
+        "level": "red",
+        "headline": "越权起草",
+        "effective": "2026-06-01T10:00",
+        "expires": "2026-06-01T20:00",
+        "area_mode": "regions",
+        "regions": ["450206100000"],
+    }
+    for user in ("chem", "leader", "officer"):
+        c = page_client(user)
+        r = c.post("/warnings/new", data={**form, "csrf_token": c.csrf})
+        assert r.status_code == 403, user
+        assert "越权起草" not in r.text or "没有" in r.text

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from yingji.core.actor import require
 from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.errors import DomainError
 from yingji.core.pagination import PageParams
@@ -88,6 +89,7 @@ def _form_context(db, values: dict[str, Any], errors: dict[str, str], message: s
 
 @router.get("/warnings/new", response_class=HTMLResponse)
 def new_warning(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    require(user, "warnings.write")
     now = utcnow()
     values = {
         "level": "blue",
