@@ -23,7 +23,7 @@ run: $(STAMP)
 test: lint test-sqlite test-postgres
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench migrations scripts
+	$(BIN)/ruff check $(wildcard src tests bench migrations scripts)
 	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP)
@@ -36,7 +36,7 @@ test-postgres: $(STAMP)
 	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(wildcard bench/*.py); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -22,8 +22,18 @@ def cli_env(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["serve"], ["worker"], ["db", "upgrade"], ["db", "downgrade"], ["seed", "demo"], ["user", "add"],
-     ["audit", "verify"], ["jobs", "list"], ["jobs", "run"]],
+    [
+        [],
+        ["serve"],
+        ["worker"],
+        ["db", "upgrade"],
+        ["db", "downgrade"],
+        ["seed", "demo"],
+        ["user", "add"],
+        ["audit", "verify"],
+        ["jobs", "list"],
+        ["jobs", "run"],
+    ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
     r = runner.invoke(app, [*args, "--help"])
@@ -44,11 +54,25 @@ def test_upgrade_user_add_audit_verify_and_tamper(cli_env) -> None:
     again = runner.invoke(app, ["seed", "demo", "--if-empty"])
     assert again.exit_code == 0 and "已有数据" in again.output
 
-    r = runner.invoke(app, ["user", "add", "--username", "zhang", "--password", "long-password-1",
-                            "--role", "township_officer", "--region", "450206101000"])
+    r = runner.invoke(
+        app,
+        [
+            "user",
+            "add",
+            "--username",
+            "zhang",
+            "--password",
+            "long-password-1",
+            "--role",
+            "township_officer",
+            "--region",
+            "450206101000",
+        ],
+    )
     assert r.exit_code == 0, r.output
-    bad = runner.invoke(app, ["user", "add", "--username", "lisi", "--password", "long-password-1",
-                              "--role", "township_officer"])
+    bad = runner.invoke(
+        app, ["user", "add", "--username", "lisi", "--password", "long-password-1", "--role", "township_officer"]
+    )
     assert bad.exit_code == 1 and "region_code" in bad.output
     bad = runner.invoke(app, ["user", "add", "--username", "lisi", "--password", "short", "--role", "leader"])
     assert bad.exit_code == 1 and "password" in bad.output
@@ -61,7 +85,7 @@ def test_upgrade_user_add_audit_verify_and_tamper(cli_env) -> None:
     import sqlite3
 
     con = sqlite3.connect(cli_env / "cli.db")
-    con.execute("UPDATE audit_entries SET after = '{\"name\": \"forged\"}' WHERE seq = 100")
+    con.execute('UPDATE audit_entries SET after = \'{"name": "forged"}\' WHERE seq = 100')
     con.commit()
     con.close()
     broken = runner.invoke(app, ["audit", "verify"])

@@ -38,8 +38,11 @@ def test_every_enterprise_lies_in_its_region(db) -> None:
 
     from yingji.geo import service as geo_service
 
-    shapes = {r.path: shape(geo_service.get_region(db=db, code=r.code).geometry)
-              for r in geo_service.region_infos(db=db) if r.level in ("township", "village")}
+    shapes = {
+        r.path: shape(geo_service.get_region(db=db, code=r.code).geometry)
+        for r in geo_service.region_infos(db=db)
+        if r.level in ("township", "village")
+    }
     for e in db.scalars(select(Enterprise)):
         assert shapes[e.region_path].covers(Point(e.lon, e.lat)), e.name
 

@@ -95,8 +95,9 @@ def test_success_resets_the_failure_count(client, fixed_clock) -> None:
 def test_login_form_sets_httponly_samesite_cookie(client) -> None:
     form = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-    r = client.post("/login", data={"username": "duty", "password": "yingji-duty-2026", "csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/login", data={"username": "duty", "password": "yingji-duty-2026", "csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     cookie = r.headers["set-cookie"]
     assert "yingji_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie

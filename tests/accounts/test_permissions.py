@@ -29,17 +29,28 @@ def world(db):
     outside = db.scalar(select(Enterprise).where(~Enterprise.region_path.startswith(LABAO + "/")).limit(1))
     officer_village = users["officer"].scope_path
     chem_own = users["chem"].enterprise_id
-    other_chem = db.scalar(select(Enterprise.id).where(Enterprise.id != chem_own,
-                                                       Enterprise.industry == "hazardous_chemicals"))
-    return {"in_labao": in_labao, "outside": outside, "village": officer_village, "chem_own": chem_own,
-            "other_chem": other_chem}
+    other_chem = db.scalar(
+        select(Enterprise.id).where(Enterprise.id != chem_own, Enterprise.industry == "hazardous_chemicals")
+    )
+    return {
+        "in_labao": in_labao,
+        "outside": outside,
+        "village": officer_village,
+        "chem_own": chem_own,
+        "other_chem": other_chem,
+    }
 
 
 def test_anonymous_gets_401_everywhere(client, world) -> None:
     one = f"/api/v1/registry/enterprises/{world['outside'].id}"
-    for method, url in [("get", "/api/v1/registry/enterprises"), ("get", one), ("post", "/api/v1/registry/enterprises"),
-                        ("get", "/api/v1/accounts/users"), ("get", "/api/v1/geo/regions"),
-                        ("get", "/api/v1/registry/people")]:
+    for method, url in [
+        ("get", "/api/v1/registry/enterprises"),
+        ("get", one),
+        ("post", "/api/v1/registry/enterprises"),
+        ("get", "/api/v1/accounts/users"),
+        ("get", "/api/v1/geo/regions"),
+        ("get", "/api/v1/registry/people"),
+    ]:
         r = getattr(client, method)(url, **({"json": {}} if method == "post" else {}))
         assert r.status_code == 401, (method, url, r.text)
 
@@ -106,8 +117,12 @@ def test_read_only_district_roles_cannot_write(api, world, username: str) -> Non
     assert c.post("/api/v1/registry/enterprises", json={**NEW, "uscc": _valid_uscc("R1")}).status_code == 403
     assert c.delete(f"/api/v1/registry/enterprises/{world['outside'].id}").status_code == 403
     assert c.get("/api/v1/accounts/users").status_code == 403
-    assert c.post("/api/v1/accounts/users", json={"username": "x_admin", "password": "12345678", "role": "admin"}
-                  ).status_code == 403
+    assert (
+        c.post(
+            "/api/v1/accounts/users", json={"username": "x_admin", "password": "12345678", "role": "admin"}
+        ).status_code
+        == 403
+    )
 
 
 def test_duty_officer_writes_registry_anywhere_but_not_users(api, world) -> None:
@@ -129,17 +144,38 @@ def test_users_cannot_read_each_other_but_can_read_themselves(api, db) -> None:
 def test_admin_manages_users_with_scope_rules(api) -> None:
     c = api("admin")
     assert c.get("/api/v1/accounts/users").json()["total"] == 7
-    r = c.post("/api/v1/accounts/users", json={"username": "t_officer", "password": "long-enough-1",
-                                               "role": "township_officer"})
+    r = c.post(
+        "/api/v1/accounts/users",
+        json={"username": "t_officer", "password": "long-enough-1", "role": "township_officer"},
+    )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "region_code"
-    r = c.post("/api/v1/accounts/users", json={"username": "t_officer", "password": "long-enough-1",
-                                               "role": "township_officer", "region_code": "450206100001"})
+    r = c.post(
+        "/api/v1/accounts/users",
+        json={
+            "username": "t_officer",
+            "password": "long-enough-1",
+            "role": "township_officer",
+            "region_code": "450206100001",
+        },
+    )
     assert r.status_code == 422 and "township" in r.json()["error"]["message"]
-    r = c.post("/api/v1/accounts/users", json={"username": "t_officer", "password": "long-enough-1",
-                                               "role": "township_officer", "region_code": "450206101000"})
+    r = c.post(
+        "/api/v1/accounts/users",
+        json={
+            "username": "t_officer",
+            "password": "long-enough-1",
+            "role": "township_officer",
+            "region_code": "450206101000",
+        },
+    )
     assert r.status_code == 201 and r.json()["scope_path"] == "450206000000/450206101000"
-    assert c.post("/api/v1/accounts/users", json={"username": "T_OFFICER", "password": "long-enough-1",
-                                                  "role": "duty_officer"}).status_code == 409
+    assert (
+        c.post(
+            "/api/v1/accounts/users",
+            json={"username": "T_OFFICER", "password": "long-enough-1", "role": "duty_officer"},
+        ).status_code
+        == 409
+    )
 
 
 def test_deactivated_user_is_locked_out(api, db) -> None:

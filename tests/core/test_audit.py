@@ -23,10 +23,14 @@ def _entries(db, entity: str, entity_id: int) -> list[AuditEntry]:
 
 def test_create_update_delete_are_audited_with_before_and_after(db) -> None:
     db.info["actor_id"] = 42
-    e = registry_service.create_enterprise(db=db, actor=SYSTEM, data=EnterpriseCreate(
-        name="审计测试企业", uscc=_uscc("AU1"), industry="industry_trade", region_code="450206100000"))
-    registry_service.update_enterprise(db=db, actor=SYSTEM, enterprise_id=e.id,
-                                       data=EnterpriseUpdate(employees=77))
+    e = registry_service.create_enterprise(
+        db=db,
+        actor=SYSTEM,
+        data=EnterpriseCreate(
+            name="审计测试企业", uscc=_uscc("AU1"), industry="industry_trade", region_code="450206100000"
+        ),
+    )
+    registry_service.update_enterprise(db=db, actor=SYSTEM, enterprise_id=e.id, data=EnterpriseUpdate(employees=77))
     registry_service.delete_enterprise(db=db, actor=SYSTEM, enterprise_id=e.id)
     entries = _entries(db, "enterprises", e.id)
     assert [x.action for x in entries] == ["create", "update", "delete"]
@@ -51,8 +55,13 @@ def test_a_rolled_back_change_leaves_no_entry(database) -> None:
     before = _count(database)
     try:
         with database.transaction() as s:
-            registry_service.create_enterprise(db=s, actor=SYSTEM, data=EnterpriseCreate(
-                name="回滚企业", uscc=_uscc("AU2"), industry="industry_trade", region_code="450206100000"))
+            registry_service.create_enterprise(
+                db=s,
+                actor=SYSTEM,
+                data=EnterpriseCreate(
+                    name="回滚企业", uscc=_uscc("AU2"), industry="industry_trade", region_code="450206100000"
+                ),
+            )
             raise RuntimeError("abort")
     except RuntimeError:
         pass
@@ -65,8 +74,13 @@ def _count(database) -> int:
 
 
 def test_verify_names_the_first_altered_entry(db) -> None:
-    e = registry_service.create_enterprise(db=db, actor=SYSTEM, data=EnterpriseCreate(
-        name="篡改测试企业", uscc=_uscc("AU3"), industry="industry_trade", region_code="450206100000"))
+    e = registry_service.create_enterprise(
+        db=db,
+        actor=SYSTEM,
+        data=EnterpriseCreate(
+            name="篡改测试企业", uscc=_uscc("AU3"), industry="industry_trade", region_code="450206100000"
+        ),
+    )
     db.flush()
     entry = _entries(db, "enterprises", e.id)[0]
     assert verify_chain(db).ok

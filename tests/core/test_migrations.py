@@ -4,16 +4,15 @@ create exactly the tables the models describe."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-from tests.conftest import with_search_path
+from tests.conftest import pg_schema
 from yingji.bootstrap import load_models
 from yingji.core.db import Base, make_engine
 from yingji.core.migrate import alembic_config, downgrade, upgrade
@@ -28,14 +27,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         return
     if not PG_URL:
         pytest.skip("YINGJI_TEST_DATABASE_URL not set")
-    schema = f"m_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield with_search_path(PG_URL, schema)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema("m") as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:

@@ -31,8 +31,10 @@ def test_locate_in_the_demo_district(db) -> None:
 
 
 def test_point_on_a_township_border_belongs_to_both(db) -> None:
-    towns = {r.code: shape(service.get_region(db=db, code=r.code).geometry)
-             for r in service.region_infos(db=db, level="township")}
+    towns = {
+        r.code: shape(service.get_region(db=db, code=r.code).geometry)
+        for r in service.region_infos(db=db, level="township")
+    }
     a, b = "450206100000", next(c for c, g in towns.items() if c != "450206100000" and g.touches(towns["450206100000"]))
     # A vertex the two shapes share lies exactly on both boundaries (a point interpolated along the border
     # would be off it by rounding).

@@ -19,10 +19,17 @@ def count(db) -> int:
 
 
 def test_create_locates_the_village_from_coordinates(api, db) -> None:
-    r = api("duty").post("/api/v1/registry/enterprises", json={
-        "name": "柳江测试物流有限公司", "uscc": uscc("A1"), "industry": "road_transport",
-        "lon": 109.33, "lat": 24.26, "safety_phone": "+86 139 1234 5678",
-    })
+    r = api("duty").post(
+        "/api/v1/registry/enterprises",
+        json={
+            "name": "柳江测试物流有限公司",
+            "uscc": uscc("A1"),
+            "industry": "road_transport",
+            "lon": 109.33,
+            "lat": 24.26,
+            "safety_phone": "+86 139 1234 5678",
+        },
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["region_path"].startswith("450206000000/450206100000/")  # 拉堡镇, a village inside it
@@ -32,9 +39,16 @@ def test_create_locates_the_village_from_coordinates(api, db) -> None:
 
 def test_bad_fields_are_named_and_nothing_is_created(api, db) -> None:
     before = count(db)
-    r = api("duty").post("/api/v1/registry/enterprises", json={
-        "name": "X", "uscc": "91350100M000100Y44", "industry": "bakery", "safety_phone": "12345", "lon": 200,
-    })
+    r = api("duty").post(
+        "/api/v1/registry/enterprises",
+        json={
+            "name": "X",
+            "uscc": "91350100M000100Y44",
+            "industry": "bakery",
+            "safety_phone": "12345",
+            "lon": 200,
+        },
+    )
     assert r.status_code == 422
     err = r.json()["error"]
     assert err["code"] == "validation_error"
@@ -46,8 +60,10 @@ def test_bad_fields_are_named_and_nothing_is_created(api, db) -> None:
 
 
 def test_point_outside_the_district_is_refused(api) -> None:
-    r = api("duty").post("/api/v1/registry/enterprises", json={
-        "name": "区外企业", "uscc": uscc("A2"), "industry": "industry_trade", "lon": 116.4, "lat": 39.9})
+    r = api("duty").post(
+        "/api/v1/registry/enterprises",
+        json={"name": "区外企业", "uscc": uscc("A2"), "industry": "industry_trade", "lon": 116.4, "lat": 39.9},
+    )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "lon"
 
 
@@ -88,8 +104,10 @@ def test_pagination_and_filters(api) -> None:
 
 def test_delete_and_update(api, db) -> None:
     c = api("duty")
-    created = c.post("/api/v1/registry/enterprises", json={
-        "name": "待注销企业", "uscc": uscc("A4"), "industry": "industry_trade", "region_code": "450206102000"}).json()
+    created = c.post(
+        "/api/v1/registry/enterprises",
+        json={"name": "待注销企业", "uscc": uscc("A4"), "industry": "industry_trade", "region_code": "450206102000"},
+    ).json()
     r = c.patch(f"/api/v1/registry/enterprises/{created['id']}", json={"status": "closed", "employees": 0})
     assert r.status_code == 200 and r.json()["status"] == "closed"
     assert c.delete(f"/api/v1/registry/enterprises/{created['id']}").status_code == 204
@@ -99,21 +117,51 @@ def test_delete_and_update(api, db) -> None:
 def test_enterprise_form_page_shows_field_errors_in_chinese(page_client, db) -> None:
     c = page_client("duty")
     before = count(db)
-    r = c.post("/registry/enterprises/new", data={"csrf_token": c.csrf, "name": "页面企业", "uscc": "123",
-                                                  "industry": "industry_trade", "region_code": "450206100000"})
+    r = c.post(
+        "/registry/enterprises/new",
+        data={
+            "csrf_token": c.csrf,
+            "name": "页面企业",
+            "uscc": "123",
+            "industry": "industry_trade",
+            "region_code": "450206100000",
+        },
+    )
     assert r.status_code == 422 and "统一社会信用代码应为 18 位" in r.text
     assert count(db) == before
-    ok = c.post("/registry/enterprises/new", data={"csrf_token": c.csrf, "name": "页面企业", "uscc": uscc("A5"),
-                                                   "industry": "industry_trade", "region_code": "450206100000"},
-                follow_redirects=False)
+    ok = c.post(
+        "/registry/enterprises/new",
+        data={
+            "csrf_token": c.csrf,
+            "name": "页面企业",
+            "uscc": uscc("A5"),
+            "industry": "industry_trade",
+            "region_code": "450206100000",
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and count(db) == before + 1
     assert "页面企业" in c.get(ok.headers["location"]).text
 
 
 def test_registry_pages_render(page_client) -> None:
     c = page_client("duty")
-    for url in ["/registry/enterprises", "/registry/enterprises?industry=fireworks", "/registry/departments",
-                "/registry/people?q=韦", "/geo/regions", "/geo/regions?parent=450206100000"]:
+    for url in [
+        "/registry/enterprises",
+        "/registry/enterprises?industry=fireworks",
+        "/registry/departments",
+        "/registry/people?q=韦",
+        "/geo/regions",
+        "/geo/regions?parent=450206100000",
+    ]:
         r = c.get(url)
         assert r.status_code == 200, url
     assert "柳江区应急管理局" in c.get("/registry/departments").text
+
+
+def test_departments_are_listed_with_paging_and_kind(api) -> None:
+    c = api("liaison")
+    offices = c.get("/api/v1/registry/departments?kind=township_office").json()
+    assert offices["total"] == 8 and all(d["kind"] == "township_office" for d in offices["items"])
+    first = c.get("/api/v1/registry/departments?page_size=5").json()
+    assert first["total"] == 22 and len(first["items"]) == 5

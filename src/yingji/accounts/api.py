@@ -40,9 +40,7 @@ def me(user: ApiUser) -> UserRead:
 @router.get("/accounts/users", response_model=Page[UserRead])
 def list_users(db: DbSession, user: ApiUser, paging: Paging, role: str | None = None) -> Page[UserRead]:
     rows, total = service.list_users(db=db, actor=user, page=paging, role=role)
-    return Page(
-        items=[UserRead.model_validate(r) for r in rows], total=total, page=paging.page, page_size=paging.page_size
-    )
+    return Page.of(UserRead, rows, total, paging)
 
 
 @router.post("/accounts/users", response_model=UserRead, status_code=201)

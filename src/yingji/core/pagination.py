@@ -28,6 +28,16 @@ class Page(BaseModel, Generic[T]):
     page: int
     page_size: int
 
+    @classmethod
+    def of(cls, read_model: type[BaseModel], rows: list[Any], total: int, params: PageParams) -> Page[Any]:
+        """The page of ``rows`` (ORM objects) shown through ``read_model``."""
+        return cls(
+            items=[read_model.model_validate(r) for r in rows],
+            total=total,
+            page=params.page,
+            page_size=params.page_size,
+        )
+
 
 def paginate(db: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:
     """Runs ``query`` for one page; returns (rows, total matching rows)."""

@@ -29,9 +29,7 @@ def list_regions(
     q: str | None = None,
 ) -> Page[RegionRead]:
     rows, total = service.list_regions(db=db, actor=user, level=level, parent_code=parent, q=q, page=paging)
-    return Page(
-        items=[RegionRead.model_validate(r) for r in rows], total=total, page=paging.page, page_size=paging.page_size
-    )
+    return Page.of(RegionRead, rows, total, paging)
 
 
 @router.get("/regions/{code}", response_model=RegionDetail)

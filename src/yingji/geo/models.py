@@ -28,3 +28,23 @@ class Region(Base):
     geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     centroid_lon: Mapped[float | None] = mapped_column(Float)
     centroid_lat: Mapped[float | None] = mapped_column(Float)
+
+
+# Label of a road network generated for the demo (not surveyed roads).
+GENERATED_ROADS = "generated"
+
+
+class RoadEdge(Base):
+    __tablename__ = "road_edges"
+    __audit__ = False  # bulk-loaded network data
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a_lon: Mapped[float] = mapped_column(Float)
+    a_lat: Mapped[float] = mapped_column(Float)
+    b_lon: Mapped[float] = mapped_column(Float)
+    b_lat: Mapped[float] = mapped_column(Float)
+    length_m: Mapped[float] = mapped_column(Float)
+    speed_kmh: Mapped[float] = mapped_column(Float)
+    highway: Mapped[str] = mapped_column(String(20), default="unclassified")
+    oneway: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(100), default=GENERATED_ROADS)

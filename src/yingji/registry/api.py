@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Response
 
 from yingji.core.pagination import Page, PageParams
 from yingji.registry import service
-from yingji.registry.enums import Industry
+from yingji.registry.enums import DepartmentKind, Industry
 from yingji.registry.schemas import (
     DepartmentRead,
     EnterpriseCreate,
@@ -34,12 +34,7 @@ def list_enterprises(
     rows, total = service.list_enterprises(
         db=db, actor=user, page=paging, industry=industry, region_code=region, q=q, remote_video=remote_video
     )
-    return Page(
-        items=[EnterpriseRead.model_validate(r) for r in rows],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    return Page.of(EnterpriseRead, rows, total, paging)
 
 
 @router.post("/enterprises", response_model=EnterpriseRead, status_code=201)
@@ -65,17 +60,18 @@ def delete_enterprise(enterprise_id: int, db: DbSession, user: ApiUser) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/departments", response_model=list[DepartmentRead])
-def list_departments(db: DbSession, user: ApiUser, kind: str | None = None) -> list[DepartmentRead]:
-    return [DepartmentRead.model_validate(d) for d in service.list_departments(db=db, actor=user, kind=kind)]
+@router.get("/departments", response_model=Page[DepartmentRead])
+def list_departments(
+    db: DbSession, user: ApiUser, paging: Paging, kind: DepartmentKind | None = None
+) -> Page[DepartmentRead]:
+    rows, total = service.list_departments(db=db, actor=user, kind=kind, page=paging)
+    return Page.of(DepartmentRead, rows, total, paging)
 
 
 @router.get("/people", response_model=Page[PersonRead])
 def list_people(db: DbSession, user: ApiUser, paging: Paging, q: str | None = None) -> Page[PersonRead]:
     rows, total = service.list_people(db=db, actor=user, page=paging, q=q)
-    return Page(
-        items=[PersonRead.model_validate(r) for r in rows], total=total, page=paging.page, page_size=paging.page_size
-    )
+    return Page.of(PersonRead, rows, total, paging)
 
 
 @router.post("/people", response_model=PersonRead, status_code=201)

@@ -91,7 +91,8 @@ def enterprise_page(request: Request, db: DbSession, user: PageUser, enterprise_
 
 @router.get("/registry/departments", response_class=HTMLResponse)
 def departments_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    return render(request, "registry/departments.html", {"rows": service.list_departments(db=db, actor=user)})
+    rows, _total = service.list_departments(db=db, actor=user)
+    return render(request, "registry/departments.html", {"rows": rows})
 
 
 @router.get("/registry/people", response_class=HTMLResponse)

@@ -170,12 +170,14 @@ def enterprise_counts_by_industry(*, db: Session, actor: Actor) -> dict[str, int
 # --- departments ---------------------------------------------------------------------------------
 
 
-def list_departments(*, db: Session, actor: Actor, kind: str | None = None) -> list[Department]:
+def list_departments(
+    *, db: Session, actor: Actor, kind: str | None = None, page: PageParams | None = None
+) -> tuple[list[Department], int]:
     require(actor, "registry.read")
     query = select(Department).order_by(Department.kind, Department.code)
     if kind:
         query = query.where(Department.kind == kind)
-    return list(db.scalars(query))
+    return paginate(db, query, page or PageParams(page_size=500))
 
 
 def get_department(*, db: Session, code: str) -> Department:
@@ -256,41 +258,57 @@ def create_person(*, db: Session, actor: Actor, data: PersonCreate) -> Person:
     return person
 
 
-# --- read-only look-ups for warning publication ---------------------------------------------------
+# --- read-only look-ups for other capabilities ---------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Contact:
-    """Someone (or an enterprise's safety contact) to warn: id, name, phone, title and where."""
-
-    ref: str
+class PersonInfo:
+    id: int
     name: str
     phone: str
     title: str
     region_path: str | None
-    lon: float | None = None
-    lat: float | None = None
 
 
-def people_by_title_in_regions(*, db: Session, region_paths: list[str], titles: list[str]) -> list[Contact]:
-    """People with one of ``titles`` whose region is one of ``region_paths`` or lies below one."""
+def people_by_title(*, db: Session, titles: list[str], region_path: str | None = None) -> list[PersonInfo]:
+    """People holding one of ``titles`` (e.g. 社区响应队队长 / 社区响应队队员), optionally inside a region,
+    in id order. Used by resources to build the community response teams from the people registered here."""
+    query = select(Person).where(Person.title.in_(titles)).order_by(Person.id)
+    if region_path:
+        query = query.where(path_within(Person.region_path, region_path))
+    return [PersonInfo(p.id, p.name, p.phone, p.title, p.region_path) for p in db.scalars(query)]
+
+
+def people_by_title_in_regions(*, db: Session, titles: list[str], region_paths: list[str]) -> list[PersonInfo]:
+    """``people_by_title`` over several regions at once (warnings: the villages an area touches)."""
     if not region_paths or not titles:
         return []
-    q = select(Person).where(Person.title.in_(titles), or_(*[path_within(Person.region_path, p) for p in region_paths]))
-    return [
-        Contact(f"person:{p.id}", p.name, p.phone, p.title, p.region_path) for p in db.scalars(q.order_by(Person.id))
-    ]
+    within = or_(*[path_within(Person.region_path, p) for p in region_paths])
+    query = select(Person).where(Person.title.in_(titles), within)
+    return [PersonInfo(p.id, p.name, p.phone, p.title, p.region_path) for p in db.scalars(query.order_by(Person.id))]
 
 
-def enterprise_contacts_in_bbox(*, db: Session, bbox: tuple[float, float, float, float]) -> list[Contact]:
+@dataclass(frozen=True)
+class EnterpriseContact:
+    id: int
+    name: str
+    phone: str
+    region_path: str
+    lon: float
+    lat: float
+
+
+def enterprise_contacts_in_bbox(*, db: Session, bbox: tuple[float, float, float, float]) -> list[EnterpriseContact]:
     """Operating enterprises located inside the (min lon, min lat, max lon, max lat) box, with the safety
-    contact's phone; the caller tests the exact area."""
+    contact's phone (warnings: the caller tests the exact area)."""
     minx, miny, maxx, maxy = bbox
-    q = select(Enterprise).where(
-        Enterprise.lon.between(minx, maxx), Enterprise.lat.between(miny, maxy), Enterprise.safety_phone.is_not(None)
+    query = select(Enterprise).where(
+        Enterprise.lon.between(minx, maxx),
+        Enterprise.lat.between(miny, maxy),
+        Enterprise.safety_phone.is_not(None),
+        Enterprise.status == "operating",
     )
     return [
-        Contact(f"enterprise:{e.id}", e.name, e.safety_phone or "", "企业安全负责人", e.region_path, e.lon, e.lat)
-        for e in db.scalars(q.order_by(Enterprise.id))
-        if e.status == "operating"
+        EnterpriseContact(e.id, e.name, e.safety_phone or "", e.region_path, e.lon or 0.0, e.lat or 0.0)
+        for e in db.scalars(query.order_by(Enterprise.id))
     ]

@@ -43,6 +43,7 @@ class UserView:
     def can(self, permission: str) -> bool:
         return role_can(self.role, permission)
 
+
 ANON_CSRF_COOKIE = "yingji_csrf"
 
 
@@ -123,8 +124,8 @@ PageUser = Annotated[User, Depends(page_user, scope="function")]
 
 
 def _check_csrf(request: Request, expected: str | None) -> None:
-    # HTMX sends the token as a header (hx-headers on <body>); plain forms as a hidden field. The form has
-    # already been parsed by the time this runs when the endpoint declares Form fields.
+    # HTMX sends the token as a header (hx-headers on <body>); plain forms as the hidden field that
+    # ``csrf_form_field`` read.
     sent = request.headers.get("x-csrf-token") or getattr(request.state, "form_csrf", None)
     if not same(sent, expected):
         raise PermissionDenied("表单已失效（CSRF 校验失败），请刷新页面后重试")

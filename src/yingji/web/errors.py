@@ -28,6 +28,7 @@ _HTTP_MESSAGES = {
     415: ("unsupported_media_type", "不支持的内容类型"),
 }
 
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 

@@ -99,18 +99,23 @@ def people(*, db: Session, area: Area) -> list[Target]:
     paths = [villages[c] for c in area.village_codes if c in villages]
     out = []
     for kind, titles in ((RecipientKind.info_officer, INFO_OFFICER_TITLES), (RecipientKind.cadre, CADRE_TITLES)):
-        for c in registry_service.people_by_title_in_regions(db=db, region_paths=paths, titles=titles):
-            village = (c.region_path or "").rsplit("/", 1)[-1] or None
-            out.append(Target(kind, c.ref, f"{c.name}（{c.title}）", village, "sms", c.phone))
+        for p in registry_service.people_by_title_in_regions(db=db, titles=titles, region_paths=paths):
+            village = (p.region_path or "").rsplit("/", 1)[-1] or None
+            out.append(Target(kind, f"person:{p.id}", f"{p.name}（{p.title}）", village, "sms", p.phone))
     return out
 
 
 def enterprises(*, db: Session, area: Area) -> list[Target]:
     found = registry_service.enterprise_contacts_in_bbox(db=db, bbox=area.bbox())
-    located = [(c, c.lon, c.lat) for c in found if c.lon is not None and c.lat is not None]
+    located = [(c, c.lon, c.lat) for c in found]
     return [
         Target(
-            RecipientKind.enterprise, c.ref, c.name, (c.region_path or "").rsplit("/", 1)[-1] or None, "sms", c.phone
+            RecipientKind.enterprise,
+            f"enterprise:{c.id}",
+            c.name,
+            c.region_path.rsplit("/", 1)[-1] or None,
+            "sms",
+            c.phone,
         )
         for c, _lon, _lat in _in_area(area, located, 1, 2)
     ]

@@ -1,0 +1,422 @@
+"""The road graph and shortest paths over it (``scipy.sparse.csgraph``), for travel times and walking
+distances. Not straight lines.
+
+Edges come from an OpenStreetMap extract (``.osm`` XML) or a GeoJSON file of LineStrings, or, for the
+demo, a generated grid over the district that says so (``source = "generated"``). They are stored in
+``road_edges``; ``road_graph(db)`` builds the in-memory graph once per set of edges.
+
+Costs: driving uses each edge's speed (``maxspeed`` or a default by road class), walking uses length at
+``WALK_SPEED_MS`` on every road in both directions. A point off the network reaches its nearest node in a
+straight line at ``ACCESS_SPEED_MS`` (driving) or walking speed; that stretch is counted in both the time
+and the distance.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from yingji.core.errors import ErrorDetail, ValidationFailed
+from yingji.geo.models import GENERATED_ROADS as GENERATED
+from yingji.geo.models import RoadEdge
+
+EARTH_R = 6_371_000.0
+WALK_SPEED_MS = 5 / 3.6
+ACCESS_SPEED_MS = 20 / 3.6
+# Default speeds (km/h) by OSM highway class when an edge has no maxspeed.
+DEFAULT_SPEED_KMH = {
+    "motorway": 100,
+    "trunk": 80,
+    "primary": 60,
+    "secondary": 50,
+    "tertiary": 40,
+    "unclassified": 30,
+    "residential": 25,
+    "service": 15,
+    "track": 15,
+    "living_street": 10,
+    "path": 5,
+    "footway": 5,
+}
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_R * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class Route:
+    """A target reached from an origin: its index in the targets given, travel time and distance."""
+
+    index: int
+    travel_time_s: float
+    distance_m: float
+
+
+class RoadGraph:
+    """Nodes (lon/lat), a directed time graph, an undirected walking graph, and a k-d tree for snapping."""
+
+    def __init__(self, edges: np.ndarray, oneway: np.ndarray, source: str) -> None:
+        # edges: float array (m, 6) = a_lon, a_lat, b_lon, b_lat, length_m, speed_kmh
+        self.source = source
+        ends = np.round(np.vstack([edges[:, 0:2], edges[:, 2:4]]), 6)
+        coords, inverse = np.unique(ends, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        m = len(edges)
+        a, b = inverse[:m], inverse[m:]
+        self.lon, self.lat = coords[:, 0], coords[:, 1]
+        n = self.n = len(coords)
+        self._lat0 = float(np.mean(self.lat)) if n else 0.0
+        self._tree = cKDTree(self._xy(self.lon, self.lat)) if n else None
+        length = np.maximum(edges[:, 4], 0.01)
+        time_s = length / (np.maximum(edges[:, 5], 1.0) / 3.6)
+        two = ~oneway
+        self._vmin = float(max(np.min(edges[:, 5]), 1.0) / 3.6) if m else 1.0
+        self._dedupe(a, b, time_s, length, two)
+        self.drive_t = self.drive.T.tocsr()
+
+    def _dedupe(self, a, b, time_s, length, two) -> None:
+        # scipy would add up parallel edges between two nodes: keep the cheapest of each pair instead.
+        def build(src, dst, w):
+            order = np.lexsort((w, dst, src))
+            src, dst, w = src[order], dst[order], w[order]
+            first = np.ones(len(src), dtype=bool)
+            first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+            keep = first & (src != dst)
+            return csr_matrix((w[keep], (src[keep], dst[keep])), shape=(self.n, self.n)), order, keep
+
+        src = np.concatenate([a, b[two]])
+        dst = np.concatenate([b, a[two]])
+        self.drive, order, keep = build(src, dst, np.concatenate([time_s, time_s[two]]))
+        lengths = np.concatenate([length, length[two]])[order][keep]
+        self.drive_length = csr_matrix((lengths, (src[order][keep], dst[order][keep])), shape=(self.n, self.n))
+        self.walk, _, _ = build(np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([length, length]))
+
+    def _xy(self, lon: Any, lat: Any) -> np.ndarray:
+        k = math.pi / 180 * EARTH_R
+        return np.column_stack([np.asarray(lon) * k * math.cos(math.radians(self._lat0)), np.asarray(lat) * k])
+
+    def snap(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest node of each point and the straight-line distance to it in metres."""
+        if self._tree is None:
+            raise ValidationFailed("尚无路网数据：请导入路网或生成演示路网", details=[ErrorDetail("road_graph", "空")])
+        dist, idx = self._tree.query(self._xy(np.atleast_1d(lon), np.atleast_1d(lat)))
+        return idx, dist
+
+    def _search(self, mode: str, sources: np.ndarray, *, limit: float = np.inf, reverse: bool = False):
+        graph = self.walk if mode == "walk" else (self.drive_t if reverse else self.drive)
+        return dijkstra(graph, directed=True, indices=sources, limit=limit, return_predecessors=True)
+
+    def _path_length(self, pred: np.ndarray, target: int, reverse: bool) -> float:
+        """Length in metres of the fastest driving path ending at ``target`` (from the search's root)."""
+        total, node = 0.0, target
+        indptr, indices, data = self.drive_length.indptr, self.drive_length.indices, self.drive_length.data
+        while pred[node] >= 0:
+            u, v = (node, pred[node]) if reverse else (pred[node], node)
+            row = slice(indptr[u], indptr[u + 1])
+            total += float(data[row][indices[row] == v][0])
+            node = pred[node]
+        return total
+
+    def nearest(
+        self,
+        lon: float,
+        lat: float,
+        targets: list[tuple[float, float]],
+        *,
+        k: int = 5,
+        mode: str = "drive",
+        first_limit_s: float = 900.0,
+    ) -> list[Route]:
+        """The ``k`` targets reached soonest from (lon, lat), driving or walking; unreachable ones left out.
+
+        The Dijkstra search is bounded: first by a guess from the straight-line distance of the k-th nearest
+        target at the slowest road speed, then widened (×4) until the k-th best travel time lies within the
+        bound, which makes the answer exact (anything beyond the bound is slower)."""
+        if not targets:
+            return []
+        (origin,), (off,) = self.snap(lon, lat)
+        t_nodes, t_off = self.snap([t[0] for t in targets], [t[1] for t in targets])
+        speed = WALK_SPEED_MS if mode == "walk" else ACCESS_SPEED_MS
+        xy = self._xy([lon], [lat])[0]
+        straight = np.sort(np.hypot(*(self._xy([t[0] for t in targets], [t[1] for t in targets]) - xy).T))
+        kth = float(straight[min(k, len(straight)) - 1])
+        slowest = WALK_SPEED_MS if mode == "walk" else self._vmin
+        limit_s = max(first_limit_s, 1.5 * kth / slowest)
+        while True:
+            limit = limit_s * WALK_SPEED_MS if mode == "walk" else limit_s  # walking costs are metres
+            cost, pred = self._search(mode, np.array([origin]), limit=limit)
+            cost, pred = cost[0], pred[0]
+            network = cost[t_nodes]
+            reached = np.flatnonzero(np.isfinite(network))
+            access = off + t_off[reached]
+            if mode == "walk":
+                times = (network[reached] + access) / WALK_SPEED_MS
+            else:
+                times = network[reached] + access / speed
+            kth_time = np.sort(times)[k - 1] if len(times) >= k else np.inf
+            if kth_time <= limit_s or not np.isfinite(limit_s):
+                break
+            limit_s = limit_s * 4 if limit_s < 48 * 3600 else np.inf
+        out: list[Route] = []
+        for j, i in enumerate(reached):
+            if mode == "walk":
+                out.append(Route(int(i), float(times[j]), float(network[i] + access[j])))
+            else:
+                out.append(Route(int(i), float(times[j]), math.nan))
+        out.sort(key=lambda r: (r.travel_time_s, r.index))
+        out = out[:k]
+        if mode == "drive":
+            out = [
+                Route(
+                    r.index,
+                    r.travel_time_s,
+                    self._path_length(pred, int(t_nodes[r.index]), False) + float(off + t_off[r.index]),
+                )
+                for r in out
+            ]
+        return out
+
+    def best(
+        self,
+        origins: list[tuple[float, float]],
+        targets: list[tuple[float, float]],
+        *,
+        k: int = 1,
+        mode: str = "drive",
+        towards_origins: bool = False,
+    ) -> list[list[Route]]:
+        """For every origin, the ``k`` targets reached soonest (unreachable ones left out). With
+        ``towards_origins`` the travel goes from the targets to the origins (a fire station driving to a
+        village), searched on the reversed graph."""
+        if not origins or not targets:
+            return [[] for _ in origins]
+        o_nodes, o_off = self.snap([o[0] for o in origins], [o[1] for o in origins])
+        t_nodes, t_off = self.snap([t[0] for t in targets], [t[1] for t in targets])
+        access = o_off[:, None] + t_off[None, :]
+        cost, pred = self._search(mode, o_nodes, reverse=towards_origins)
+        cost = cost[:, t_nodes]
+        times = cost / WALK_SPEED_MS + access / WALK_SPEED_MS if mode == "walk" else cost + access / ACCESS_SPEED_MS
+        out = []
+        for i in range(len(origins)):
+            order = [int(j) for j in np.argsort(times[i], kind="stable")[:k] if np.isfinite(times[i, j])]
+            if mode == "walk":
+                out.append([Route(j, float(times[i, j]), float(cost[i, j] + access[i, j])) for j in order])
+            else:
+                out.append(
+                    [
+                        Route(
+                            j,
+                            float(times[i, j]),
+                            self._path_length(pred[i], int(t_nodes[j]), towards_origins) + float(access[i, j]),
+                        )
+                        for j in order
+                    ]
+                )
+        return out
+
+
+# --- building edges ------------------------------------------------------------------------------
+
+
+def _speed(highway: str, maxspeed: Any) -> float:
+    try:
+        value = float(str(maxspeed).split()[0])
+        if value > 0:
+            return value
+    except (TypeError, ValueError, IndexError):
+        pass
+    return float(DEFAULT_SPEED_KMH.get(highway, 30))
+
+
+def _edge(a: tuple[float, float], b: tuple[float, float], highway: str, speed: float, oneway: bool, source: str):
+    return {
+        "a_lon": round(a[0], 6),
+        "a_lat": round(a[1], 6),
+        "b_lon": round(b[0], 6),
+        "b_lat": round(b[1], 6),
+        "length_m": round(haversine_m(a[0], a[1], b[0], b[1]), 2),
+        "speed_kmh": speed,
+        "highway": highway[:20],
+        "oneway": oneway,
+        "source": source[:100],
+    }
+
+
+def edges_from_geojson(data: dict[str, Any], *, source: str = "geojson") -> list[dict[str, Any]]:
+    """Edges from a FeatureCollection of LineString / MultiLineString roads (properties: highway,
+    maxspeed, oneway). Coordinates are WGS84 (convert GCJ-02 data before importing)."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ValidationFailed("路网文件须为 GeoJSON FeatureCollection", details=[ErrorDetail("file", "类型不符")])
+    rows, errors = [], []
+    for n, feat in enumerate(data.get("features") or []):
+        geom, props = (feat or {}).get("geometry") or {}, (feat or {}).get("properties") or {}
+        kind = geom.get("type")
+        coords = geom.get("coordinates")
+        lines = [coords] if kind == "LineString" else (coords if kind == "MultiLineString" else None)
+        if not lines:
+            errors.append(ErrorDetail(f"features[{n}]", "几何须为 LineString 或 MultiLineString"))
+            continue
+        highway = str(props.get("highway") or "unclassified")
+        speed = _speed(highway, props.get("maxspeed"))
+        oneway = str(props.get("oneway", "")).lower() in ("yes", "true", "1")
+        for line in lines:
+            try:
+                pts = [(float(p[0]), float(p[1])) for p in line]
+            except (TypeError, ValueError, IndexError):
+                errors.append(ErrorDetail(f"features[{n}]", "坐标须为 [经度, 纬度]"))
+                break
+            if any(not (-180 <= x <= 180 and -90 <= y <= 90) for x, y in pts):
+                errors.append(ErrorDetail(f"features[{n}]", "坐标超出经纬度范围"))
+                break
+            rows += [_edge(p, q, highway, speed, oneway, source) for p, q in zip(pts, pts[1:], strict=False)]
+    if errors:
+        raise ValidationFailed("路网数据有误，未导入", details=errors[:50])
+    return rows
+
+
+def edges_from_osm_xml(data: bytes, *, source: str = "osm") -> list[dict[str, Any]]:
+    """Edges from an OpenStreetMap XML extract: every ``way`` tagged ``highway``."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise ValidationFailed("无法解析 OSM 文件", details=[ErrorDetail("file", str(exc))]) from None
+    nodes = {n.get("id"): (float(n.get("lon")), float(n.get("lat"))) for n in root.iter("node")}
+    rows = []
+    for way in root.iter("way"):
+        tags = {t.get("k"): t.get("v") for t in way.iter("tag")}
+        highway = tags.get("highway")
+        if not highway:
+            continue
+        pts = [nodes[r.get("ref")] for r in way.iter("nd") if r.get("ref") in nodes]
+        oneway = tags.get("oneway") in ("yes", "true", "1")
+        speed = _speed(highway, tags.get("maxspeed"))
+        rows += [_edge(p, q, highway, speed, oneway, source) for p, q in zip(pts, pts[1:], strict=False)]
+    if not rows:
+        raise ValidationFailed("OSM 文件中没有道路（highway）", details=[ErrorDetail("file", "无道路")])
+    return rows
+
+
+def edges_from_file(name: str, data: bytes) -> list[dict[str, Any]]:
+    if name.endswith((".geojson", ".json")):
+        try:
+            parsed = json.loads(data)
+        except ValueError:
+            raise ValidationFailed("GeoJSON 无法解析", details=[ErrorDetail("file", "JSON 格式错误")]) from None
+        return edges_from_geojson(parsed, source=f"geojson:{name}")
+    if name.endswith(".osm"):
+        return edges_from_osm_xml(data, source=f"osm:{name}")
+    raise ValidationFailed("只支持 .osm（OpenStreetMap XML）或 .geojson 文件", details=[ErrorDetail("file", name)])
+
+
+def grid_edges(
+    *,
+    lon0: float,
+    lat0: float,
+    nx: int,
+    ny: int,
+    spacing_m: float,
+    rng: Any,
+    keep: Any = None,
+    source: str = GENERATED,
+) -> list[dict[str, Any]]:
+    """A generated road grid (jittered nodes; every 8th line a 60 km/h road, every 4th 40 km/h, the rest
+    25 km/h). ``keep(lon, lat)`` drops nodes outside an area. For the demo and benchmarks only."""
+    dlat = spacing_m / 111_195.0
+    dlon = dlat / math.cos(math.radians(lat0))
+    pts: dict[tuple[int, int], tuple[float, float]] = {}
+    for i in range(nx):
+        for j in range(ny):
+            lon = lon0 + i * dlon + rng.uniform(-0.2, 0.2) * dlon
+            lat = lat0 + j * dlat + rng.uniform(-0.2, 0.2) * dlat
+            if keep is None or keep(lon, lat):
+                pts[(i, j)] = (lon, lat)
+
+    def cls(line: int) -> tuple[str, float]:
+        if line % 8 == 0:
+            return "primary", 60.0
+        if line % 4 == 0:
+            return "secondary", 40.0
+        return "residential", 25.0
+
+    rows = []
+    for (i, j), p in pts.items():
+        if (q := pts.get((i + 1, j))) is not None:
+            hw, sp = cls(j)
+            rows.append(_edge(p, q, hw, sp, False, source))
+        if (q := pts.get((i, j + 1))) is not None:
+            hw, sp = cls(i)
+            rows.append(_edge(p, q, hw, sp, False, source))
+    return rows
+
+
+# --- storing and loading -------------------------------------------------------------------------
+
+
+def replace_edges(db: Session, rows: Iterable[dict[str, Any]]) -> int:
+    """Replaces the whole road network (the caller's transaction commits it)."""
+    rows = list(rows)
+    db.execute(delete(RoadEdge))
+    for start in range(0, len(rows), 5000):
+        db.execute(insert(RoadEdge), rows[start : start + 5000])
+    _cache.clear()
+    return len(rows)
+
+
+def graph_from_rows(rows: list[tuple], source: str) -> RoadGraph:
+    arr = np.array([r[:6] for r in rows], dtype=float).reshape(-1, 6)
+    oneway = np.array([bool(r[6]) for r in rows], dtype=bool)
+    return RoadGraph(arr, oneway, source)
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, RoadGraph] = {}
+
+
+def road_graph(db: Session) -> RoadGraph:
+    """The graph of the stored edges, rebuilt when they change."""
+    # Edges are replaced as a whole: count, last id and total length tell one network from another.
+    count, max_id, total = db.execute(
+        select(func.count(RoadEdge.id), func.max(RoadEdge.id), func.sum(RoadEdge.length_m))
+    ).one()
+    bind = db.get_bind()
+    key = (str(getattr(bind, "url", None) or bind.engine.url), count, max_id, round(total or 0, 1))
+    with _lock:
+        graph = _cache.get(key)
+        if graph is None:
+            rows = db.execute(
+                select(
+                    RoadEdge.a_lon,
+                    RoadEdge.a_lat,
+                    RoadEdge.b_lon,
+                    RoadEdge.b_lat,
+                    RoadEdge.length_m,
+                    RoadEdge.speed_kmh,
+                    RoadEdge.oneway,
+                )
+            ).all()
+            sources = db.scalars(select(RoadEdge.source).distinct().limit(5)).all()
+            graph = graph_from_rows([tuple(r) for r in rows], ", ".join(sorted(sources)) or "")
+            _cache.clear()
+            _cache[key] = graph
+        return graph
+
+
+def graph_summary(db: Session) -> dict[str, Any]:
+    g = road_graph(db)
+    return {"nodes": g.n, "edges": int(g.walk.nnz // 2), "source": g.source, "generated": g.source == GENERATED}

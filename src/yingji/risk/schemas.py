@@ -1,0 +1,214 @@
+"""Pydantic input and output of the risk API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from yingji.risk.enums import HazardAction, HazardGrade, HazardSource
+
+# Times in the API carry their zone; they are kept and answered in UTC.
+UTCDatetime = Annotated[AwareDatetime, AfterValidator(lambda v: v.astimezone(UTC))]
+Lon = Field(default=None, ge=-180, le=180)
+Lat = Field(default=None, ge=-90, le=90)
+
+
+class GradeResult(BaseModel):
+    score: float
+    level: str
+    reason: str
+
+
+class RiskPointCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_id: int | None = None
+    # A public place (crowded place, lifeline, 九小场所) with no enterprise record: its name and region.
+    place_name: str = Field(default="", max_length=200)
+    region_code: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    location: str = Field(default="", max_length=200)
+    activity: str = Field(default="", max_length=300)
+    hazards: str = Field(default="", max_length=4000)
+    controls: str = Field(default="", max_length=4000)
+    responsible_person: str = Field(default="", max_length=50)
+    responsible_phone: str | None = Field(default=None, max_length=20)
+    lon: float | None = Lon
+    lat: float | None = Lat
+    # {"method": "lec", "L", "E", "C"} or {"method": "matrix", "likelihood", "severity"}
+    grading: dict[str, Any]
+
+
+class RiskPointRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int | None
+    place_name: str
+    region_path: str
+    name: str
+    location: str
+    activity: str
+    hazards: str
+    controls: str
+    responsible_person: str
+    responsible_phone: str | None
+    lon: float | None
+    lat: float | None
+    method: str
+    inputs: dict[str, Any]
+    score: Decimal
+    level: str
+    reason: str
+
+
+class MajorHazardCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_id: int
+    name: str = Field(min_length=1, max_length=200)
+    unit_type: str
+    substances: list[dict[str, Any]]
+    exposed_people: int = 0
+    lon: float | None = Lon
+    lat: float | None = Lat
+
+
+class MajorHazardRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+    name: str
+    unit_type: str
+    substances: list[dict[str, Any]]
+    exposed_people: int
+    s_value: float
+    r_value: float | None
+    is_major: bool
+    grade: int | None
+    result: dict[str, Any]
+
+
+class HazardCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_id: int | None = None
+    region_code: str | None = None
+    place: str = Field(default="", max_length=200)
+    lon: float | None = Lon
+    lat: float | None = Lat
+    title: str = Field(min_length=2, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    grade: HazardGrade = HazardGrade.general
+    source: HazardSource | None = None
+    deadline: UTCDatetime | None = None
+    responsible_person: str = Field(default="", max_length=50)
+    responsible_phone: str | None = Field(default=None, max_length=20)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+
+
+class FiveAssurances(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    responsibility: str = Field(default="", max_length=300)
+    measures: str = Field(default="", max_length=4000)
+    funds: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    deadline: UTCDatetime | None = None
+    plan: str = Field(default="", max_length=4000)
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: HazardAction
+    note: str = Field(default="", max_length=4000)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+    # On confirm: the grade may be corrected and the rectification deadline set.
+    grade: HazardGrade | None = None
+    deadline: UTCDatetime | None = None
+
+
+class SuperviseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    supervising_unit: str = Field(min_length=2, max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
+class HazardEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    from_status: str | None
+    to_status: str | None
+    actor_name: str
+    at: datetime
+    note: str
+    attachment_ids: list[int]
+
+
+class HazardRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    enterprise_id: int | None
+    region_path: str
+    place: str
+    lon: float | None
+    lat: float | None
+    title: str
+    description: str
+    grade: str
+    source: str
+    status: str
+    found_at: datetime
+    deadline: datetime | None
+    responsible_person: str
+    responsible_phone: str | None
+    fa_responsibility: str
+    fa_measures: str
+    fa_funds: Decimal | None
+    fa_plan: str
+    reported_to_regulator_at: datetime | None
+    supervised: bool
+    supervising_unit: str
+    escalation_level: int
+    overdue: bool = False
+    closed_at: datetime | None
+
+
+class HazardDetail(HazardRead):
+    events: list[HazardEventRead] = []
+
+
+class ReportDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    accept: bool
+    note: str = Field(default="", max_length=500)
+    title: str = Field(default="", max_length=200)
+    grade: HazardGrade = HazardGrade.general
+    deadline: UTCDatetime | None = None
+    enterprise_id: int | None = None
+
+
+class PublicReportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    tracking_code: str
+    region_path: str
+    lon: float
+    lat: float
+    place: str
+    description: str
+    attachment_id: int | None
+    status: str
+    hazard_id: int | None
+    decision_note: str
+    created_at: datetime

@@ -1,0 +1,118 @@
+"""Overdue hazards and the notices they cause.
+
+The scheduled job finds hazards past their rectification deadline and escalates each one step at a time
+through the outbox: first a notice to the responsible person, then, once ``SUPERVISOR_AFTER_S`` more have
+passed, to the supervisor (the 挂牌督办 unit, or else the township's emergency office). The outbox handler
+turns each message into one ``HazardNotice`` row (idempotent on hazard, kind and key).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.core.actor import SYSTEM, Actor, require, scope_condition
+from yingji.core.clock import utcnow
+from yingji.core.outbox import enqueue
+from yingji.registry import service as registry_service
+from yingji.risk.enums import HAZARD_GRADE_LABELS, HAZARD_STATUS_LABELS, UNRECTIFIED_STATUSES
+from yingji.risk.models import Hazard, HazardNotice
+from yingji.risk.service.common import township_path
+
+SUPERVISOR_AFTER_S = 3 * 86400
+DISTRICT_REGULATOR = "区应急管理局"
+
+
+def escalate_overdue(*, db: Session) -> dict[str, int]:
+    now = utcnow()
+    rows = db.scalars(
+        select(Hazard).where(
+            Hazard.deadline < now,
+            Hazard.status.in_([s.value for s in UNRECTIFIED_STATUSES]),
+            Hazard.escalation_level < 2,
+        )
+    )
+    counts = {"responsible": 0, "supervisor": 0}
+    for h in rows:
+        stamp = h.deadline.strftime("%Y%m%d%H%M")
+        if h.escalation_level == 0:
+            h.escalation_level = 1
+            counts["responsible"] += 1
+            kind = "overdue_responsible"
+        elif now - h.deadline >= timedelta(seconds=SUPERVISOR_AFTER_S):
+            h.escalation_level = 2
+            counts["supervisor"] += 1
+            kind = "overdue_supervisor"
+        else:
+            continue
+        enqueue(
+            db,
+            topic="risk.hazard.notice",
+            payload={"hazard_id": h.id, "kind": kind, "key": stamp},
+            key=f"{h.id}:{kind}:{stamp}",
+        )
+    db.flush()
+    return counts
+
+
+def _supervisor(db: Session, hazard: Hazard) -> tuple[str, str | None]:
+    if hazard.supervised and hazard.supervising_unit:
+        return hazard.supervising_unit, None
+    town = township_path(hazard.region_path)
+    offices, _total = registry_service.list_departments(db=db, actor=SYSTEM, kind="township_office")
+    for d in offices:
+        if d.region_path == town:
+            return d.name, d.phone
+    return DISTRICT_REGULATOR, None
+
+
+def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> HazardNotice | None:
+    """Outbox handler body: records the notice once; a redelivery finds it and adds nothing."""
+    existing = db.scalar(
+        select(HazardNotice).where(
+            HazardNotice.hazard_id == hazard_id, HazardNotice.kind == kind, HazardNotice.dedupe_key == key
+        )
+    )
+    if existing is not None:
+        return existing
+    hazard = db.get(Hazard, hazard_id)
+    if hazard is None:
+        return None
+    what = f"{HAZARD_GRADE_LABELS.get(hazard.grade, hazard.grade)} {hazard.code}“{hazard.title}”（{hazard.place}）"
+    deadline = hazard.deadline.strftime("%Y-%m-%d") if hazard.deadline else "未定"
+    if kind == "major_report":
+        recipient, phone = DISTRICT_REGULATOR, None
+        message = f"重大事故隐患报告：{what}，现状态：{HAZARD_STATUS_LABELS.get(hazard.status, hazard.status)}。"
+    elif kind == "supervision":
+        recipient, phone = hazard.responsible_person or hazard.place, hazard.responsible_phone
+        message = f"挂牌督办通知：{what} 已由{hazard.supervising_unit}挂牌督办，请按期（{deadline}）完成整改。"
+    elif kind == "overdue_responsible":
+        recipient, phone = hazard.responsible_person or hazard.place, hazard.responsible_phone
+        message = f"隐患逾期提醒：{what} 整改期限 {deadline} 已过，请立即整改并报告。"
+    else:
+        recipient, phone = _supervisor(db, hazard)
+        message = f"隐患逾期升级：{what} 整改期限 {deadline} 已过 3 日以上仍未整改，请督促。"
+    notice = HazardNotice(
+        hazard_id=hazard.id,
+        kind=kind,
+        dedupe_key=key,
+        recipient=recipient[:200],
+        recipient_phone=phone,
+        region_path=hazard.region_path,
+        enterprise_id=hazard.enterprise_id,
+        message=message,
+        created_at=utcnow(),
+    )
+    db.add(notice)
+    db.flush()
+    return notice
+
+
+def list_notices(*, db: Session, actor: Actor, hazard_id: int | None = None, limit: int = 100) -> list[HazardNotice]:
+    require(actor, "risk.read")
+    q = select(HazardNotice).where(scope_condition(actor, HazardNotice.region_path, HazardNotice.enterprise_id))
+    if hazard_id is not None:
+        q = q.where(HazardNotice.hazard_id == hazard_id)
+    return list(db.scalars(q.order_by(HazardNotice.id.desc()).limit(limit)))

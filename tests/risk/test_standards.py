@@ -1,0 +1,217 @@
+"""Worked examples for LEC, the 5×5 matrix and GB 18218-2018 (cn-rules.md §1.8, §2.1, §2.2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from yingji.core.errors import ValidationFailed
+from yingji.risk import standards
+from yingji.risk.enums import RiskLevel
+
+
+@pytest.mark.parametrize(
+    ("L", "E", "C", "score", "level"),
+    [
+        (3, 6, 15, 270, "orange"),
+        (6, 6, 15, 540, "red"),
+        (1, 6, 7, 42, "blue"),
+        (3, 3, 15, 135, "yellow"),
+        (10, 10, 100, 10000, "red"),
+        (0.1, 0.5, 1, 0.05, "blue"),
+        ("0.5", 6, 100, 300, "orange"),
+    ],
+)
+def test_lec_worked_examples(L, E, C, score, level) -> None:
+    g = standards.grade_lec(L, E, C)
+    assert float(g.score) == pytest.approx(score)
+    assert g.level == level
+    assert "D = L×E×C" in g.reason
+
+
+def test_lec_band_edges_are_inclusive_from_below() -> None:
+    bands = standards.LEC_BANDS
+    assert next(lv for lo, lv in bands if lo <= 320) == RiskLevel.red
+    assert next(lv for lo, lv in bands if lo <= 160) == RiskLevel.orange
+    assert next(lv for lo, lv in bands if lo <= 70) == RiskLevel.yellow
+
+
+@pytest.mark.parametrize(("L", "E", "C", "bad"), [(4, 6, 15, "L"), (3, 7, 15, "E"), (3, 6, 50, "C"), ("x", 6, 15, "L")])
+def test_lec_refuses_values_outside_the_standard_tables(L, E, C, bad) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_lec(L, E, C)
+    assert [d.field for d in exc.value.details] == [bad]
+
+
+@pytest.mark.parametrize(
+    ("likelihood", "severity", "score", "level"),
+    [
+        (5, 5, 25, "red"),
+        (4, 5, 20, "red"),
+        (4, 4, 16, "orange"),
+        (3, 5, 15, "orange"),
+        (3, 4, 12, "yellow"),
+        (3, 3, 9, "yellow"),
+        (2, 4, 8, "blue"),
+        (1, 1, 1, "blue"),
+    ],
+)
+def test_matrix_worked_examples(likelihood, severity, score, level) -> None:
+    g = standards.grade_matrix(likelihood, severity)
+    assert (int(g.score), g.level) == (score, level)
+
+
+@pytest.mark.parametrize(("likelihood", "severity"), [(0, 3), (6, 1), (2.5, 3), (True, 3), (None, 2)])
+def test_matrix_refuses_out_of_range(likelihood, severity) -> None:
+    with pytest.raises(ValidationFailed):
+        standards.grade_matrix(likelihood, severity)
+
+
+def test_every_matrix_product_has_a_band() -> None:
+    for a in range(1, 6):
+        for b in range(1, 6):
+            assert standards.grade_matrix(a, b).level in RiskLevel
+
+
+def test_shipped_table1_is_the_2018_table() -> None:
+    t = standards.tables()
+    assert len(t.named) == 85
+    assert [c.no for c in t.named] == list(range(1, 86))
+    by_name = {c.name: c for c in t.named}
+    assert by_name["氢"].q == 5  # the 2009 table and OCR copies differ
+    assert by_name["碳酰氯"].q == Fraction(3, 10)
+    assert by_name["甲醇"].q == 500 and by_name["汽油（乙醇汽油、甲醇汽油）"].q == 200
+    assert len(t.categories) == 24 and t.categories["W5.4"].q == 5000
+    assert len(t.table3) == 14
+    for c in t.named:
+        assert c.table3_name in t.table3 if c.table3_name else c.beta_symbol in t.categories
+
+
+def unit(*subs, people=0, unit_type="storage"):
+    return standards.assess_major_hazard(
+        {"unit_type": unit_type, "exposed_people": people, "substances": [dict(s) for s in subs]}
+    )
+
+
+def test_ammonia_and_chlorine_mixture() -> None:
+    r = unit({"name": "液氨", "quantity_t": 8}, {"name": "液氯", "quantity_t": 3}, people=60)
+    assert Fraction(7, 5) == r.S and r.is_major
+    assert r.alpha == Fraction(3, 2)
+    assert r.R == 6 and r.grade == 4
+    assert [b.beta for b in r.breakdown] == [2, 4]
+
+
+def test_boundary_s_exactly_one_is_major() -> None:
+    r = unit({"name": "液化石油气", "quantity_t": 30}, {"name": "氢", "quantity_t": 2}, people=0)
+    assert r.S == 1 and r.is_major
+    assert Fraction(3, 4) == r.R and r.grade == 4
+    r = unit({"name": "液化石油气", "quantity_t": 30}, {"cas": "1333-74-0", "quantity_t": 2}, people=150)
+    assert r.R == 3 and r.grade == 4
+
+
+def test_unit_just_below_one_is_not_major() -> None:
+    # 0.7 + 0.2 + 0.1 is 0.9999999999999999 in floats; exactly 1 in fractions.
+    r = unit(
+        {"name": "甲醇", "quantity_t": 350}, {"name": "乙醇", "quantity_t": 100}, {"name": "丙酮", "quantity_t": 50}
+    )
+    assert r.S == 1 and r.is_major
+    r = unit(
+        {"name": "甲醇", "quantity_t": "349.999"},
+        {"name": "乙醇", "quantity_t": 100},
+        {"name": "丙酮", "quantity_t": 50},
+    )
+    assert r.S < 1 and not r.is_major and r.R is None and r.grade is None
+    r = unit({"name": "液氨", "quantity_t": "9.99"})
+    assert not r.is_major
+
+
+def test_grades_one_and_two() -> None:
+    r = unit({"name": "氯", "quantity_t": 100}, people=120)
+    assert (r.S, r.R, r.grade) == (20, 160, 1)
+    r = unit({"name": "液氨", "cas": "7664-41-7", "quantity_t": 300}, people=40)
+    assert (r.S, r.R, r.grade) == (30, Fraction(72), 2)
+
+
+def test_issue_example_and_grade_three() -> None:
+    r = unit({"name": "液氨", "cas": "7664-41-7", "quantity_t": 200}, people=60, unit_type="production")
+    assert (r.S, r.R, r.grade) == (20, 60, 2)
+    r = unit({"name": "液氨", "quantity_t": 40}, people=10)
+    assert (r.S, r.R, r.grade) == (4, 8, 4)
+    r = unit({"name": "液氨", "quantity_t": 50}, people=10)
+    assert (r.R, r.grade) == (10, 3)
+
+
+def test_table2_chemical_by_category_lowest_q() -> None:
+    r = unit({"name": "柴油", "symbol": "W5.4", "quantity_t": 6000})
+    assert Fraction(6, 5) == r.S and r.is_major and r.breakdown[0].source == "表2 W5.4"
+    # Several hazards: the lowest Q applies (4.1.2).
+    r = unit({"name": "某溶剂", "symbols": ["W5.4", "J5"], "quantity_t": 600})
+    assert r.breakdown[0].q_t == 500 and r.is_major
+
+
+def test_alpha_table() -> None:
+    assert [standards.alpha_for(n)[0] for n in (0, 1, 29, 30, 49, 50, 99, 100, 5000)] == [
+        Fraction(1, 2),
+        1,
+        1,
+        Fraction(6, 5),
+        Fraction(6, 5),
+        Fraction(3, 2),
+        Fraction(3, 2),
+        2,
+        2,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sub", "field", "text"),
+    [
+        ({"name": "不存在的化学品", "quantity_t": 1}, "substances[0].name", "不存在的化学品"),
+        ({"name": "液氨", "quantity_t": -1}, "substances[0].quantity_t", "液氨"),
+        ({"name": "液氨", "quantity_t": 1, "unit": "m3"}, "substances[0].unit", "液氨"),
+        ({"name": "液氨"}, "substances[0].quantity_t", "液氨"),
+        ({"cas": "9004-70-0", "quantity_t": 1}, "substances[0].name", "9004-70-0"),
+        ({"name": "液氨", "cas": "7782-50-5", "quantity_t": 1}, "substances[0].cas", "液氨"),
+        ({"name": "柴油", "symbol": "W99", "quantity_t": 1}, "substances[0].symbol", "柴油"),
+    ],
+)
+def test_bad_substances_are_named(sub, field, text) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        unit(sub)
+    assert exc.value.details[0].field == field
+    assert text in exc.value.details[0].message
+
+
+def test_kilograms_are_converted() -> None:
+    assert unit({"name": "氯", "quantity_t": 5000, "unit": "kg"}).S == 1
+
+
+def test_enterprise_level_and_frequency() -> None:
+    assert standards.enterprise_level(["blue", "yellow"], []) == "yellow"
+    assert standards.enterprise_level(["blue"], [2]) == "red"
+    assert standards.enterprise_level([], []) is None
+    assert standards.inspection_frequency(RiskLevel.yellow, open_major=0, overdue=0)[0] == 2
+    assert standards.inspection_frequency(RiskLevel.yellow, open_major=1, overdue=0)[0] == 6
+    assert standards.inspection_frequency(RiskLevel.orange, open_major=1, overdue=2)[0] == 12
+    assert standards.inspection_frequency(RiskLevel.red, open_major=1, overdue=0)[0] == 12
+    assert standards.inspection_frequency(None, open_major=0, overdue=0)[0] == 1
+
+
+def test_bands_are_read_from_the_shipped_data_file() -> None:
+    assert [(int(b), lv.value) for b, lv in standards.LEC_BANDS] == [
+        (320, "red"),
+        (160, "orange"),
+        (70, "yellow"),
+        (0, "blue"),
+    ]
+    assert [int(b) for b, _ in standards.MATRIX_BANDS] == [20, 15, 9, 1]
+    # A province's own bands (passed in here) change the level, not the score.
+    strict = [
+        (Decimal(12), RiskLevel.red),
+        (Decimal(8), RiskLevel.orange),
+        (Decimal(4), RiskLevel.yellow),
+        (Decimal(1), RiskLevel.blue),
+    ]
+    assert standards.grade_matrix(3, 4, bands=strict).level == "red"
