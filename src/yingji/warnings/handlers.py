@@ -23,7 +23,7 @@ def _database(db: Session) -> Database:
 def start_delivery(db: Session, msg: OutboxMessage) -> None:
     """Wakes delivery of a just-published warning. The rows themselves are the durable queue: sending
     what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases."""
-    delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=50)
+    delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=20)
 
 
 @handler("warnings.subscription_code")
