@@ -277,3 +277,38 @@ def people_by_title(*, db: Session, titles: list[str], region_path: str | None =
     if region_path:
         query = query.where(path_within(Person.region_path, region_path))
     return [PersonInfo(p.id, p.name, p.phone, p.title, p.region_path) for p in db.scalars(query)]
+
+
+def people_by_title_in_regions(*, db: Session, titles: list[str], region_paths: list[str]) -> list[PersonInfo]:
+    """``people_by_title`` over several regions at once (warnings: the villages an area touches)."""
+    if not region_paths or not titles:
+        return []
+    within = or_(*[path_within(Person.region_path, p) for p in region_paths])
+    query = select(Person).where(Person.title.in_(titles), within)
+    return [PersonInfo(p.id, p.name, p.phone, p.title, p.region_path) for p in db.scalars(query.order_by(Person.id))]
+
+
+@dataclass(frozen=True)
+class EnterpriseContact:
+    id: int
+    name: str
+    phone: str
+    region_path: str
+    lon: float
+    lat: float
+
+
+def enterprise_contacts_in_bbox(*, db: Session, bbox: tuple[float, float, float, float]) -> list[EnterpriseContact]:
+    """Operating enterprises located inside the (min lon, min lat, max lon, max lat) box, with the safety
+    contact's phone (warnings: the caller tests the exact area)."""
+    minx, miny, maxx, maxy = bbox
+    query = select(Enterprise).where(
+        Enterprise.lon.between(minx, maxx),
+        Enterprise.lat.between(miny, maxy),
+        Enterprise.safety_phone.is_not(None),
+        Enterprise.status == "operating",
+    )
+    return [
+        EnterpriseContact(e.id, e.name, e.safety_phone or "", e.region_path, e.lon or 0.0, e.lat or 0.0)
+        for e in db.scalars(query.order_by(Enterprise.id))
+    ]

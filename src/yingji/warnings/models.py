@@ -1,1 +1,147 @@
-"""Tables of this capability (none yet)."""
+"""Tables of warning publication: warnings (one row per CAP message), receiving points, subscribers,
+deliveries and their attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yingji.core.db import Base, UTCDateTime
+
+
+class WarningMessage(Base):
+    """One message: an Alert, or an Update/Cancel that references the message before it."""
+
+    __tablename__ = "warnings"
+    __audit_exclude__ = {"source_xml"}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identifier: Mapped[str | None] = mapped_column(String(120), unique=True)  # set at publication
+    sender: Mapped[str] = mapped_column(String(120))
+    msg_type: Mapped[str] = mapped_column(String(8), default="Alert")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    origin: Mapped[str] = mapped_column(String(10), default="local")  # local / upstream
+    event_type: Mapped[str] = mapped_column(String(32), index=True)
+    level: Mapped[str] = mapped_column(String(8))
+    headline: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    effective: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # As entered: {"polygon": [[lon, lat], ...]} | {"circle": {...}} | {"regions": [codes]}
+    area: Mapped[dict[str, Any]] = mapped_column(JSON)
+    area_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # GeoJSON (WGS84) of the whole area
+    area_desc: Mapped[str] = mapped_column(String(500), default="")
+    village_codes: Mapped[list[str]] = mapped_column(JSON, default=list)  # villages the area touches
+    region_path: Mapped[str] = mapped_column(String(400), index=True)  # smallest region holding the area
+    touches_district: Mapped[bool] = mapped_column(default=True)
+    department: Mapped[str] = mapped_column(String(100), default="")
+    references_id: Mapped[int | None] = mapped_column(ForeignKey("warnings.id", ondelete="RESTRICT"), index=True)
+    chain_id: Mapped[int | None] = mapped_column(Integer, index=True)  # id of the first message of the chain
+    references_text: Mapped[str] = mapped_column(Text, default="")  # upstream references, as received
+    upstream_sender: Mapped[str] = mapped_column(String(200), default="")
+    upstream_identifier: Mapped[str | None] = mapped_column(String(200), index=True)
+    source_format: Mapped[str] = mapped_column(String(10), default="")  # cap / national
+    source_xml: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(Integer)
+    approver_id: Mapped[int | None] = mapped_column(Integer)
+    publisher_id: Mapped[int | None] = mapped_column(Integer)
+    review_note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class ReceivingPoint(Base):
+    """A place that receives warnings for the people around it: a village loudspeaker, a school, a
+    hospital, a public screen. Addresses per channel; the first is the preferred channel."""
+
+    __tablename__ = "warning_points"
+    __table_args__ = (Index("ix_warning_points_lon_lat", "lon", "lat"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    village_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    region_path: Mapped[str] = mapped_column(String(400), index=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    contacts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # {"loudspeaker": url, "sms": phone}
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Subscriber(Base):
+    """A resident who asked for warnings by SMS: a phone, a location or villages, and warning types."""
+
+    __tablename__ = "warning_subscribers"
+    __audit__ = False  # tens of thousands of rows; the phone is personal data kept out of the audit log
+    __table_args__ = (
+        Index("ix_warning_subscribers_lon_lat", "lon", "lat"),
+        UniqueConstraint("phone", "village_code", name="uq_warning_subscribers_phone_village"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(14), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    # The village subscribed to (one row per village of a sign-up); with a location, the village holding it.
+    village_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The warning types asked for, comma-wrapped (",rainstorm,typhoon,") so SQL can filter; "" = every type.
+    event_types: Mapped[str] = mapped_column(String(400), default="")
+    code_hash: Mapped[str | None] = mapped_column(String(128))
+    code_expires: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    code_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    unsubscribe_token: Mapped[str] = mapped_column(String(64), index=True)  # shared by one sign-up's rows
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """One message to one recipient on one channel. Written at publication (same transaction), then
+    claimed and sent by delivery workers. (warning, channel, address) is unique: never twice."""
+
+    __tablename__ = "warning_deliveries"
+    __audit__ = False  # one row per recipient and channel: hundreds of thousands
+    __table_args__ = (
+        UniqueConstraint("warning_id", "channel", "address", name="uq_warning_deliveries_target"),
+        Index("ix_warning_deliveries_due", "status", "available_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warnings.id", ondelete="CASCADE"), index=True)
+    recipient_kind: Mapped[str] = mapped_column(String(16))
+    recipient_ref: Mapped[str] = mapped_column(String(40))  # "subscriber:12", "person:3", "point:7", …
+    name: Mapped[str] = mapped_column(String(200), default="")
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(300))
+    fallbacks: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # other channels of this recipient
+    fallback_of: Mapped[int | None] = mapped_column(Integer)
+    village_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_by: Mapped[str | None] = mapped_column(String(80))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receipt: Mapped[str | None] = mapped_column(String(300))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeliveryAttempt(Base):
+    __tablename__ = "warning_delivery_attempts"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("warning_deliveries.id", ondelete="CASCADE"), index=True)
+    worker: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    ok: Mapped[bool] = mapped_column(default=False)
+    receipt: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(String(500))

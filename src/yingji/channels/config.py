@@ -1,0 +1,71 @@
+"""Which adapter each channel uses, from the environment (prefix ``YINGJI_CHANNEL_``).
+
+A channel with no settings is simply absent: its deliveries fail as "渠道未配置" and fall back to another
+channel of the recipient. ``YINGJI_CHANNEL_FAKE=true`` installs the in-process fake for every channel
+(demonstrations without gateways).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from yingji.channels.email import SmtpEmail
+from yingji.channels.fake import FakeChannel
+from yingji.channels.loudspeaker import Loudspeaker
+from yingji.channels.sms import SmsGateway
+from yingji.channels.webhook import Webhook
+
+
+class ChannelSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YINGJI_CHANNEL_", extra="ignore")
+
+    fake: bool = False
+    sms_url: str = ""
+    sms_format: str = "json"  # aliyun / tencent / json
+    sms_access_key: str = ""
+    sms_secret: str = ""
+    sms_sign_name: str = ""
+    sms_template: str = ""
+    sms_app_id: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    webhook_secret: str = ""
+    broadcast_url: str = ""
+    broadcast_voice: str = "cmn"
+
+
+def from_settings(settings: ChannelSettings | None = None) -> dict[str, Any]:
+    s = settings or ChannelSettings()
+    if s.fake:
+        return {name: FakeChannel(name) for name in ("sms", "email", "webhook", "loudspeaker")}
+    found: dict[str, Any] = {}
+    if s.sms_url:
+        found["sms"] = SmsGateway(
+            url=s.sms_url,
+            format=s.sms_format,
+            access_key=s.sms_access_key,
+            secret=s.sms_secret,
+            sign_name=s.sms_sign_name,
+            template=s.sms_template,
+            app_id=s.sms_app_id,
+        )
+    if s.smtp_host and s.smtp_from:
+        found["email"] = SmtpEmail(
+            host=s.smtp_host,
+            port=s.smtp_port,
+            sender=s.smtp_from,
+            username=s.smtp_username,
+            password=s.smtp_password,
+            starttls=s.smtp_starttls,
+        )
+    if s.webhook_secret:
+        found["webhook"] = Webhook(secret=s.webhook_secret)
+    if s.broadcast_url:
+        found["loudspeaker"] = Loudspeaker(endpoint=s.broadcast_url, voice=s.broadcast_voice)
+    return found

@@ -1,0 +1,47 @@
+"""Outbox handlers of warning publication (idempotent)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from yingji.channels.base import Message, Recipient
+from yingji.core.db import Database
+from yingji.core.outbox import OutboxMessage, handler
+from yingji.warnings.service import delivery
+from yingji.warnings.settings import settings
+
+
+def _database(db: Session) -> Database:
+    bind = db.get_bind()
+    if isinstance(bind, Connection):  # tests: the session runs on one connection inside a transaction
+        return Database(bind, join_transaction_mode="create_savepoint")
+    return Database(bind)
+
+
+@handler("warnings.published")
+def start_delivery(db: Session, msg: OutboxMessage) -> None:
+    """Wakes delivery of a just-published warning. The rows themselves are the durable queue: sending
+    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases."""
+    delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=20)
+
+
+@handler("warnings.subscription_code")
+def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
+    """Sends the confirmation code by SMS; raises (so the outbox retries) when the SMS is not accepted."""
+    channels = delivery.resolve_channels()
+    sms = channels.get("sms")
+    if sms is None:
+        raise RuntimeError("短信渠道未配置，无法发送订阅验证码")
+    p = msg.payload
+    s = settings()
+    text = (
+        f"【{s.sender_name}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
+        f"退订：{s.public_base_url}/public/unsubscribe/{p['token']}"
+    )
+    result = sms.send(
+        to=Recipient(name="", address=p["phone"]),
+        message=Message(key=f"subcode:{msg.id}", headline="预警订阅验证码", text=text),
+    )
+    if not result.ok:
+        raise RuntimeError(result.error or "短信发送失败")

@@ -1,0 +1,225 @@
+"""Pages of warning publication: the list, the drafting form with its map, the sign-off page with the
+recipients per channel and village, coverage; the public pages are in ``public.py``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from yingji.core.actor import require
+from yingji.core.clock import LOCAL_TZ, to_local, utcnow
+from yingji.core.errors import DomainError
+from yingji.core.pagination import PageParams
+from yingji.geo import service as geo_service
+from yingji.warnings import public
+from yingji.warnings.enums import (
+    CHANNEL_LABELS,
+    LEVEL_LABELS,
+    MSG_TYPE_LABELS,
+    RECIPIENT_LABELS,
+    STATUS_LABELS,
+)
+from yingji.warnings.schemas import WarningCreate, WarningRevision
+from yingji.warnings.service import authoring, coverage, messages, recipients
+from yingji.warnings.service.area import parse_area
+from yingji.warnings.standards import event_types
+from yingji.web.deps import DbSession, PageUser
+from yingji.web.errors import validation_details
+from yingji.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(public.router)
+PAGE_SIZE = 30
+TABS = [("", "全部"), ("draft", "草稿"), ("submitted", "待审核"), ("approved", "已签发"), ("published", "已发布")]
+
+
+def labels() -> dict[str, Any]:
+    return {
+        "level_labels": LEVEL_LABELS,
+        "status_labels": STATUS_LABELS,
+        "msg_type_labels": MSG_TYPE_LABELS,
+        "channel_labels": CHANNEL_LABELS,
+        "recipient_labels": RECIPIENT_LABELS,
+        "event_types": event_types(),
+    }
+
+
+@router.get("/warnings", response_class=HTMLResponse)
+def warnings_page(
+    request: Request, db: DbSession, user: PageUser, status: str = "", origin: str = "", page: int = 1
+) -> HTMLResponse:
+    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    rows, total = authoring.list_warnings(db=db, actor=user, page=paging, status=status or None, origin=origin or None)
+    return render(
+        request,
+        "warnings/list.html",
+        {
+            **labels(),
+            "rows": rows,
+            "total": total,
+            "paging": paging,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "status": status,
+            "origin": origin,
+            "tabs": TABS,
+            "district": coverage.district_year(db=db, actor=user),
+        },
+    )
+
+
+def _local_input(value: datetime) -> str:
+    return to_local(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def _form_context(db, values: dict[str, Any], errors: dict[str, str], message: str = "") -> dict[str, Any]:
+    return {
+        **labels(),
+        "values": values,
+        "errors": errors,
+        "message": message,
+        "townships": geo_service.region_infos(db=db, level="township"),
+        "villages": geo_service.region_infos(db=db, level="village"),
+    }
+
+
+@router.get("/warnings/new", response_class=HTMLResponse)
+def new_warning(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    require(user, "warnings.write")
+    now = utcnow()
+    values = {
+        "level": "blue",
+        "event_type": "rainstorm",
+        "effective": _local_input(now),
+        "expires": _local_input(now.replace(microsecond=0) + (datetime.min.replace(hour=12) - datetime.min)),
+        "area_mode": "regions",
+    }
+    return render(request, "warnings/form.html", _form_context(db, values, {}))
+
+
+def _parse_local(text: str) -> datetime | str:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return value.replace(tzinfo=LOCAL_TZ) if value.tzinfo is None else value
+
+
+def _area_from_form(form: Any) -> dict[str, Any]:
+    mode = form.get("area_mode", "regions")
+    if mode == "polygon":
+        try:
+            return {"polygon": json.loads(form.get("polygon") or "[]")}
+        except json.JSONDecodeError:
+            return {"polygon": "格式错误"}
+    if mode == "circle":
+
+        def num(name: str) -> Any:
+            try:
+                return float(form.get(name, ""))
+            except ValueError:
+                return form.get(name)
+
+        return {"circle": {"lon": num("circle_lon"), "lat": num("circle_lat"), "radius_m": num("circle_radius_m")}}
+    return {"regions": form.getlist("regions")}
+
+
+def _errors(exc: Exception) -> tuple[dict[str, str], str]:
+    if isinstance(exc, ValidationError):
+        return {d["field"]: d["message"] for d in validation_details(list(exc.errors()))}, ""
+    assert isinstance(exc, DomainError)
+    return ({d.field.split(".")[0]: d.message for d in exc.details} or {"": exc.message}), exc.message
+
+
+@router.post("/warnings/new", response_class=HTMLResponse)
+async def create_warning(request: Request, db: DbSession, user: PageUser) -> Response:
+    form = await request.form()
+    values = {k: v for k, v in form.items() if k not in ("csrf_token", "regions")}
+    values["regions"] = form.getlist("regions")
+    data = {
+        "event_type": form.get("event_type", ""),
+        "level": form.get("level", ""),
+        "headline": form.get("headline", ""),
+        "description": form.get("description", ""),
+        "instruction": form.get("instruction", ""),
+        "effective": _parse_local(str(form.get("effective", ""))),
+        "expires": _parse_local(str(form.get("expires", ""))),
+        "area": _area_from_form(form),
+    }
+    try:
+        w = authoring.create_warning(db=db, actor=user, data=WarningCreate.model_validate(data))
+    except (ValidationError, DomainError) as exc:
+        errors, message = _errors(exc)
+        status = exc.status_code if isinstance(exc, DomainError) else 422
+        return render(request, "warnings/form.html", _form_context(db, values, errors, message), status_code=status)
+    return RedirectResponse(f"/warnings/{w.id}", status_code=303)
+
+
+@router.get("/warnings/card", response_class=HTMLResponse)
+def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    """The home-page card (loaded by HTMX): the year's coverage, warnings in force, waiting sign-offs."""
+    _rows, pending = authoring.list_warnings(db=db, actor=user, page=PageParams(page_size=1), status="submitted")
+    return render(
+        request,
+        "warnings/card.html",
+        {
+            **labels(),
+            "district": coverage.district_year(db=db, actor=user),
+            "current": messages.current(db=db, limit=5),
+            "pending": pending,
+        },
+    )
+
+
+@router.get("/warnings/{warning_id}", response_class=HTMLResponse)
+def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: int) -> HTMLResponse:
+    w = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
+    ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
+    if w.identifier and w.origin == "local":
+        ctx["coverage"] = coverage.for_warning(db=db, actor=user, warning_id=w.id)
+    elif w.area and w.origin == "local":
+        targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
+        ctx["preview"] = recipients.summary(db=db, targets=targets)
+    ctx["can"] = {
+        "submit": user.can("warnings.write") and w.status == "draft" and w.origin == "local",
+        "approve": user.can("warnings.approve") and w.status == "submitted" and w.author_id != user.id,
+        "publish": user.can("warnings.publish") and w.status == "approved",
+        "follow_up": user.can("warnings.write") and w.status == "published" and w.origin == "local",
+    }
+    return render(request, "warnings/detail.html", ctx)
+
+
+ACTIONS = {
+    "submit": lambda db, user, wid, note: authoring.submit(db=db, actor=user, warning_id=wid),
+    "approve": lambda db, user, wid, note: authoring.approve(db=db, actor=user, warning_id=wid, note=note),
+    "reject": lambda db, user, wid, note: authoring.reject(db=db, actor=user, warning_id=wid, note=note),
+    "publish": lambda db, user, wid, note: authoring.publish(db=db, actor=user, warning_id=wid),
+    "cancel": lambda db, user, wid, note: authoring.create_cancel(db=db, actor=user, warning_id=wid, note=note),
+}
+
+
+@router.post("/warnings/{warning_id}/update", response_class=HTMLResponse)
+async def update_warning(request: Request, db: DbSession, user: PageUser, warning_id: int) -> Response:
+    form = await request.form()
+    changes: dict[str, Any] = {
+        k: form.get(k) for k in ("level", "headline", "description", "instruction") if form.get(k)
+    }
+    if form.get("expires"):
+        changes["expires"] = _parse_local(str(form.get("expires")))
+    w = authoring.create_update(db=db, actor=user, warning_id=warning_id, data=WarningRevision.model_validate(changes))
+    return RedirectResponse(f"/warnings/{w.id}", status_code=303)
+
+
+@router.post("/warnings/{warning_id}/{action}", response_class=HTMLResponse)
+async def warning_action(request: Request, db: DbSession, user: PageUser, warning_id: int, action: str) -> Response:
+    if action not in ACTIONS:
+        return render(
+            request, "web/error.html", {"status": 404, "message": "操作不存在", "details": []}, status_code=404
+        )
+    form = await request.form()
+    w = ACTIONS[action](db, user, warning_id, str(form.get("note", ""))[:500])
+    return RedirectResponse(f"/warnings/{w.id}", status_code=303)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from yingji.warnings.enums import Level
+from yingji.warnings.standards import event_types
+
+
+def _check_event_type(v: str) -> str:
+    if v not in event_types():
+        raise ValueError(f"未知预警类型 {v}，可选：{', '.join(event_types())}")
+    return v
+
+
+class WarningCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_type: str
+    level: Level
+    headline: str = Field(min_length=2, max_length=140)
+    description: str = Field(default="", max_length=4000)
+    instruction: str = Field(default="", max_length=2000)
+    effective: AwareDatetime
+    expires: AwareDatetime
+    area: dict[str, Any]
+    department: str = Field(default="", max_length=100)
+
+    _event = field_validator("event_type")(_check_event_type)
+
+
+class WarningRevision(BaseModel):
+    """The changes an Update carries; what is left out is copied from the message it updates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level | None = None
+    headline: str | None = Field(default=None, min_length=2, max_length=140)
+    description: str | None = Field(default=None, max_length=4000)
+    instruction: str | None = Field(default=None, max_length=2000)
+    effective: AwareDatetime | None = None
+    expires: AwareDatetime | None = None
+    area: dict[str, Any] | None = None
+
+
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(default="", max_length=500)
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(default="", max_length=500)
+
+
+class WarningRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    identifier: str | None
+    sender: str
+    msg_type: str
+    status: str
+    origin: str
+    event_type: str
+    level: str
+    headline: str
+    description: str
+    instruction: str
+    effective: datetime
+    expires: datetime
+    area: dict[str, Any]
+    area_desc: str
+    village_codes: list[str]
+    region_path: str
+    touches_district: bool
+    department: str
+    references_id: int | None
+    chain_id: int | None
+    upstream_identifier: str | None
+    author_id: int | None
+    approver_id: int | None
+    review_note: str
+    created_at: datetime
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    published_at: datetime | None
+
+
+class RecipientSummary(BaseModel):
+    total: int
+    by_channel: dict[str, int]
+    by_kind: dict[str, int]
+    by_village: list[dict[str, Any]]
+
+
+class SubscribeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str
+    village_codes: list[str] = Field(default_factory=list, max_length=20)
+    lon: float | None = None
+    lat: float | None = None
+    event_types: list[str] = Field(default_factory=list)

@@ -1,0 +1,11 @@
+"""Use cases of warning publication, split by use case:
+
+* ``area``          the warning area (polygon, circle, regions) and the villages it touches
+* ``authoring``     draft → submitted → approved → published; updates and cancellations
+* ``recipients``    who receives a warning, by channel and village
+* ``delivery``      delivery rows, the workers that send them, retries and fallback
+* ``ingest``        CAP 1.2 and national-format messages from upstream agencies
+* ``coverage``      targeted / reached, per channel and village, time to 50/90/100 %
+* ``subscriptions`` residents' SMS subscriptions
+* ``messages``      a warning as AlertData (CAP 1.2 and national XML), public listings
+"""

@@ -1,0 +1,235 @@
+"""Draft → submitted → approved (by someone else, with the right role) → published; then updated or
+cancelled, each a new message referencing the one before. Nothing reaches the public before approval."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.core.actor import Actor, region_in_scope, require
+from yingji.core.clock import utcnow
+from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed
+from yingji.core.pagination import PageParams, paginate
+from yingji.warnings.enums import MsgType, Status
+from yingji.warnings.models import WarningMessage
+from yingji.warnings.schemas import WarningCreate, WarningRevision
+from yingji.warnings.service.access import load, visible
+from yingji.warnings.service.area import Area, geojson, parse_area
+from yingji.warnings.settings import settings
+
+
+def _check_times(effective: datetime, expires: datetime) -> None:
+    errors = []
+    if expires <= effective:
+        errors.append(ErrorDetail("expires", "失效时间须晚于生效时间"))
+    if expires <= utcnow():
+        errors.append(ErrorDetail("expires", "失效时间须晚于当前时间"))
+    if errors:
+        raise ValidationFailed("预警时间有误：" + "；".join(e.message for e in errors), details=errors)
+
+
+def _ensure_area_in_scope(actor: Actor, area: Area) -> None:
+    if actor.scope_path is not None and not region_in_scope(actor, area.region_path):
+        raise PermissionDenied("预警区域超出您的辖区")
+
+
+def _apply_area(w: WarningMessage, area: Area) -> None:
+    w.area, w.area_geometry, w.area_desc = area.spec, geojson(area), area.description
+    w.village_codes, w.region_path, w.touches_district = area.village_codes, area.region_path, area.touches_district
+
+
+def create_warning(*, db: Session, actor: Actor, data: WarningCreate) -> WarningMessage:
+    require(actor, "warnings.write")
+    _check_times(data.effective, data.expires)
+    area = parse_area(db=db, area=data.area)
+    _ensure_area_in_scope(actor, area)
+    w = WarningMessage(
+        sender=settings().sender,
+        msg_type=MsgType.alert,
+        status=Status.draft,
+        origin="local",
+        event_type=data.event_type,
+        level=data.level,
+        headline=data.headline.strip(),
+        description=data.description.strip(),
+        instruction=data.instruction.strip(),
+        effective=data.effective,
+        expires=data.expires,
+        department=data.department or settings().sender_name,
+        author_id=actor.id,
+        created_at=utcnow(),
+    )
+    _apply_area(w, area)
+    db.add(w)
+    db.flush()
+    w.chain_id = w.id
+    db.flush()
+    return w
+
+
+def _transition(w: WarningMessage, expected: Status, what: str) -> None:
+    if w.status != expected:
+        raise Conflict(f"预警当前状态为“{w.status}”，不能{what}")
+
+
+def submit(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
+    w = load(db, actor, warning_id, permission="warnings.write")
+    _transition(w, Status.draft, "提交审核")
+    w.status, w.submitted_at = Status.submitted, utcnow()
+    if w.author_id is None:  # a draft made from an upstream message: whoever submits it is its author
+        w.author_id = actor.id
+    db.flush()
+    return w
+
+
+def approve(*, db: Session, actor: Actor, warning_id: int, note: str = "") -> WarningMessage:
+    w = load(db, actor, warning_id, permission="warnings.approve")
+    if w.author_id is not None and w.author_id == actor.id:
+        raise PermissionDenied("不能签发自己起草的预警，须由他人审核签发")
+    _transition(w, Status.submitted, "签发")
+    w.status, w.approver_id, w.approved_at, w.review_note = Status.approved, actor.id, utcnow(), note
+    db.flush()
+    return w
+
+
+def reject(*, db: Session, actor: Actor, warning_id: int, note: str = "") -> WarningMessage:
+    """Sends a submitted warning back to its author as a draft, with the reviewer's note."""
+    w = load(db, actor, warning_id, permission="warnings.approve")
+    _transition(w, Status.submitted, "退回")
+    w.status, w.review_note, w.submitted_at = Status.draft, note or "退回修改", None
+    db.flush()
+    return w
+
+
+def _identifier(db: Session, when: datetime) -> str:
+    from yingji.warnings.standards import CHINA
+
+    base = f"{settings().sender_code}_{when.astimezone(CHINA):%Y%m%d%H%M%S}"
+    candidate, n = base, 0
+    while db.scalar(select(WarningMessage.id).where(WarningMessage.identifier == candidate)) is not None:
+        n += 1
+        candidate = f"{base}_{n}"
+    return candidate
+
+
+def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
+    """Publishes a signed warning: gives it its identifier, supersedes the message it references and
+    writes one delivery row per recipient and channel in this same transaction."""
+    from yingji.warnings.service import delivery
+
+    w = load(db, actor, warning_id, permission="warnings.publish")
+    _transition(w, Status.approved, "发布")
+    if w.msg_type != MsgType.cancel and w.expires <= utcnow():
+        raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
+    now = utcnow()
+    w.status, w.published_at, w.publisher_id = Status.published, now, actor.id
+    w.identifier = _identifier(db, now)
+    if w.references_id is not None:
+        previous = db.get(WarningMessage, w.references_id)
+        if previous is not None and previous.status == Status.published:
+            previous.status = Status.superseded
+    db.flush()
+    delivery.create_deliveries(db=db, warning=w)
+    return w
+
+
+CONTENT_FIELDS = (
+    "event_type",
+    "level",
+    "headline",
+    "description",
+    "instruction",
+    "effective",
+    "expires",
+    "area",
+    "area_geometry",
+    "area_desc",
+    "village_codes",
+    "region_path",
+    "touches_district",
+)
+
+
+def local_draft_from(source: WarningMessage, **fields: object) -> WarningMessage:
+    """A new local draft carrying ``source``'s content (text, times, area), with ``fields`` set."""
+    values = {name: getattr(source, name) for name in CONTENT_FIELDS}
+    values.update(status=Status.draft, origin="local", created_at=utcnow())
+    values.update(fields)
+    return WarningMessage(**values)
+
+
+def _follow_up(db: Session, actor: Actor, warning_id: int, msg_type: MsgType) -> tuple[WarningMessage, WarningMessage]:
+    previous = load(db, actor, warning_id, permission="warnings.write")
+    if previous.status != Status.published or previous.origin != "local":
+        raise Conflict("只能更新或解除本平台已发布且仍有效的预警")
+    pending = db.scalar(
+        select(WarningMessage.id).where(
+            WarningMessage.references_id == previous.id,
+            WarningMessage.status.in_([Status.draft, Status.submitted, Status.approved]),
+        )
+    )
+    if pending is not None:
+        raise Conflict(f"该预警已有待发布的后续消息（#{pending}）")
+    w = local_draft_from(
+        previous,
+        msg_type=msg_type,
+        sender=previous.sender,
+        department=previous.department,
+        references_id=previous.id,
+        chain_id=previous.chain_id or previous.id,
+        author_id=actor.id,
+    )
+    return previous, w
+
+
+def create_update(*, db: Session, actor: Actor, warning_id: int, data: WarningRevision) -> WarningMessage:
+    _previous, w = _follow_up(db, actor, warning_id, MsgType.update)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for key in ("level", "headline", "description", "instruction", "effective", "expires"):
+        if key in changes:
+            setattr(w, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
+    _check_times(w.effective, w.expires)
+    if "area" in changes:
+        area = parse_area(db=db, area=changes["area"])
+        _ensure_area_in_scope(actor, area)
+        _apply_area(w, area)
+    db.add(w)
+    db.flush()
+    return w
+
+
+def create_cancel(*, db: Session, actor: Actor, warning_id: int, note: str = "") -> WarningMessage:
+    previous, w = _follow_up(db, actor, warning_id, MsgType.cancel)
+    w.headline = f"解除{previous.headline}"[:140]
+    w.description = note or f"{previous.department}解除{previous.headline}。"
+    w.instruction = ""
+    db.add(w)
+    db.flush()
+    return w
+
+
+def get_warning(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
+    return load(db, actor, warning_id)
+
+
+def list_warnings(
+    *, db: Session, actor: Actor, page: PageParams, status: str | None = None, origin: str | None = None
+) -> tuple[list[WarningMessage], int]:
+    require(actor, "warnings.read")
+    q = select(WarningMessage).where(visible(actor))
+    if status:
+        q = q.where(WarningMessage.status == status)
+    if origin:
+        q = q.where(WarningMessage.origin == origin)
+    return paginate(db, q.order_by(WarningMessage.id.desc()), page)
+
+
+def chain(*, db: Session, actor: Actor, warning_id: int) -> list[WarningMessage]:
+    w = load(db, actor, warning_id)
+    return list(
+        db.scalars(
+            select(WarningMessage).where(WarningMessage.chain_id == (w.chain_id or w.id)).order_by(WarningMessage.id)
+        )
+    )

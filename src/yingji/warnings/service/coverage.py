@@ -1,0 +1,114 @@
+"""Coverage: of the recipients targeted, how many were reached (on any channel), per channel and per
+village, and how long it took to reach 50 %, 90 % and 100 % of them after publication."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from yingji.core.actor import Actor, require
+from yingji.core.clock import utcnow
+from yingji.geo import service as geo_service
+from yingji.warnings.enums import DeliveryStatus, Status
+from yingji.warnings.models import Delivery, WarningMessage
+from yingji.warnings.service.access import load, visible
+from yingji.warnings.standards import CHINA
+
+
+def _time_to(fractions: tuple[float, ...], published: datetime | None, times: list[datetime], total: int) -> dict:
+    out: dict[str, int | None] = {}
+    for f in fractions:
+        need = max(1, -(-int(round(f * total * 1000)) // 1000)) if total else 0
+        key = f"{int(f * 100)}"
+        if published is None or total == 0 or len(times) < need:
+            out[key] = None
+        else:
+            out[key] = max(0, int((times[need - 1] - published).total_seconds()))
+    return out
+
+
+def for_warning(*, db: Session, actor: Actor, warning_id: int) -> dict[str, Any]:
+    w = load(db, actor, warning_id)
+    rows = db.execute(
+        select(
+            Delivery.recipient_ref,
+            Delivery.channel,
+            Delivery.village_code,
+            Delivery.status,
+            Delivery.sent_at,
+            Delivery.fallback_of,
+        ).where(Delivery.warning_id == w.id)
+    ).all()
+    first_reached: dict[str, datetime] = {}
+    village_of: dict[str, str | None] = {}
+    by_channel: dict[str, dict[str, int]] = defaultdict(lambda: {"targeted": 0, "sent": 0, "failed": 0, "pending": 0})
+    for ref, channel, village, status, sent_at, fallback_of in rows:
+        village_of.setdefault(ref, village)
+        c = by_channel[channel]
+        if fallback_of is None:
+            c["targeted"] += 1
+        key = {"sent": "sent", "failed": "failed"}.get(status, "pending")
+        c[key] += 1
+        if (
+            status == DeliveryStatus.sent
+            and sent_at is not None
+            and (ref not in first_reached or sent_at < first_reached[ref])
+        ):
+            first_reached[ref] = sent_at
+    total, reached = len(village_of), len(first_reached)
+    names = {v.code: v.name for v in geo_service.region_infos(db=db)}
+    villages: dict[str | None, dict[str, Any]] = {}
+    for ref, village in village_of.items():
+        v = villages.setdefault(
+            village, {"code": village, "name": names.get(village or "", "未定位"), "targeted": 0, "reached": 0}
+        )
+        v["targeted"] += 1
+        v["reached"] += ref in first_reached
+    for v in villages.values():
+        v["percent"] = round(100 * v["reached"] / v["targeted"], 1) if v["targeted"] else 100.0
+    times = sorted(first_reached.values())
+    return {
+        "warning_id": w.id,
+        "targeted": total,
+        "reached": reached,
+        "percent": round(100 * reached / total, 1) if total else None,
+        "by_channel": dict(by_channel),
+        "by_village": sorted(villages.values(), key=lambda v: (v["percent"], v["code"] or "")),
+        "time_to_s": _time_to((0.5, 0.9, 1.0), w.published_at, times, total),
+    }
+
+
+def district_year(*, db: Session, actor: Actor, year: int | None = None) -> dict[str, Any]:
+    """The plan's figure: share of targeted recipients reached, over the warnings published this year."""
+    require(actor, "warnings.read")
+    year = year or utcnow().astimezone(CHINA).year
+    start = datetime(year, 1, 1, tzinfo=CHINA)
+    end = datetime(year + 1, 1, 1, tzinfo=CHINA)
+    ids = select(WarningMessage.id).where(
+        visible(actor),
+        WarningMessage.origin == "local",
+        WarningMessage.published_at >= start,
+        WarningMessage.published_at < end,
+        WarningMessage.status.in_([Status.published, Status.superseded]),
+    )
+    warnings = db.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    sent = func.max(case((Delivery.status == DeliveryStatus.sent, 1), else_=0))
+    per_recipient = (
+        select(sent.label("reached"))
+        .where(Delivery.warning_id.in_(ids))
+        .group_by(Delivery.warning_id, Delivery.recipient_ref)
+        .subquery()
+    )
+    targeted, reached = db.execute(select(func.count(), func.coalesce(func.sum(per_recipient.c.reached), 0))).one()
+    return {
+        "year": year,
+        "warnings": warnings,
+        "targeted": targeted,
+        "reached": reached,
+        "percent": round(100 * reached / targeted, 2) if targeted else None,
+        "target_percent": 100,
+    }

@@ -1,0 +1,302 @@
+"""Delivery that loses nothing.
+
+Publication writes one ``Delivery`` row per recipient and channel in the publishing transaction: the rows
+are this capability's outbox (a ``warnings.published`` outbox message in the same transaction wakes a
+worker). Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several share the work)
+under a lease, send each outside any transaction, and record the attempt and the gateway's receipt in
+a transaction of its own, one row at a time.
+
+Never twice: (warning, channel, address) is unique; a row is sent only by the worker holding its lease;
+it is marked ``sent`` right after the gateway answers. A worker killed between the gateway's answer and
+that commit leaves one row (per worker) whose lease runs out: it is sent again **with the same key**
+(SMS ``OutId``/``SessionContext``, e-mail ``Message-ID``, webhook and loudspeaker ``Idempotency-Key``),
+by which the receiving system recognises the repeat.
+
+Failures are retried with exponential backoff; after the last attempt (or at once for a permanent
+failure) the recipient's next channel is tried (a fallback row).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from yingji.channels.base import DeliveryResult, Message, Recipient
+from yingji.core.clock import utcnow
+from yingji.core.db import Database
+from yingji.core.outbox import enqueue, worker_name
+from yingji.warnings.enums import DeliveryStatus, Level, MsgType, Status
+from yingji.warnings.models import Delivery, DeliveryAttempt, WarningMessage
+from yingji.warnings.service import recipients
+from yingji.warnings.service.area import parse_area
+from yingji.warnings.settings import settings
+from yingji.warnings.standards import LEVELS
+
+CHUNK = 5000
+
+
+def create_deliveries(*, db: Session, warning: WarningMessage) -> int:
+    """One row per target of the warning's area, in the caller's transaction; returns how many."""
+    area = parse_area(db=db, area=warning.area)
+    targets = recipients.resolve(db=db, area=area, event_type=warning.event_type)
+    now = utcnow()
+    rows = [
+        {
+            "warning_id": warning.id,
+            "recipient_kind": str(t.kind),
+            "recipient_ref": t.ref,
+            "name": t.name,
+            "channel": t.channel,
+            "address": t.address,
+            "fallbacks": t.fallbacks,
+            "village_code": t.village_code,
+            "status": DeliveryStatus.pending.value,
+            "attempts": 0,
+            "available_at": now,
+            "created_at": now,
+        }
+        for t in targets
+    ]
+    for i in range(0, len(rows), CHUNK):
+        db.execute(insert(Delivery), rows[i : i + CHUNK])
+    enqueue(db, topic="warnings.published", payload={"warning_id": warning.id}, key=str(warning.id))
+    return len(rows)
+
+
+def message_for(w: WarningMessage, delivery_id: int) -> Message:
+    s = settings()
+    level = LEVELS[Level(w.level)]
+    if w.msg_type == MsgType.cancel:
+        text = f"【{w.department or s.sender_name}】{w.headline}。{w.description}"
+    else:
+        text = f"【{w.department or s.sender_name}】{w.headline}：{w.description}"
+        if w.instruction:
+            text += f" 防御指南：{w.instruction}"
+    return Message(
+        key=f"{w.identifier}:{delivery_id}",
+        headline=w.headline,
+        text=text,
+        level=w.level,
+        event=w.event_type,
+        payload={
+            "identifier": w.identifier,
+            "msgType": w.msg_type,
+            "severity": level.severity,
+            "areaDesc": w.area_desc,
+            "effective": w.effective.isoformat(),
+            "expires": w.expires.isoformat(),
+            "cap": f"{s.public_base_url}/public/warnings/{w.identifier}.cap",
+        },
+    )
+
+
+def resolve_channels(channels: dict[str, Any] | None = None) -> dict[str, Any]:
+    if channels is not None:
+        return channels
+    from yingji import bootstrap
+    from yingji.channels.config import from_settings
+
+    return bootstrap.channels() or from_settings()
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    warning_id: int
+    channel: str
+    address: str
+    name: str
+    kind: str
+
+
+def claim(
+    database: Database,
+    *,
+    worker: str,
+    batch: int = 50,
+    lease_s: int | None = None,
+    warning_id: int | None = None,
+) -> list[Claimed]:
+    """Leases up to ``batch`` due rows to ``worker`` (SKIP LOCKED on PostgreSQL)."""
+    now = utcnow()
+    lease = timedelta(seconds=lease_s if lease_s is not None else settings().delivery_lease_s)
+    with database.transaction() as db:
+        q = (
+            select(
+                Delivery.id,
+                Delivery.warning_id,
+                Delivery.channel,
+                Delivery.address,
+                Delivery.name,
+                Delivery.recipient_kind,
+            )
+            .where(
+                or_(
+                    and_(Delivery.status == DeliveryStatus.pending, Delivery.available_at <= now),
+                    and_(Delivery.status == DeliveryStatus.sending, Delivery.locked_until < now),
+                )
+            )
+            .order_by(Delivery.id)
+            .limit(batch)
+        )
+        if warning_id is not None:
+            q = q.where(Delivery.warning_id == warning_id)
+        if database.dialect == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        rows = [Claimed(*r) for r in db.execute(q).all()]
+        if rows:
+            db.execute(
+                update(Delivery)
+                .where(Delivery.id.in_([r.id for r in rows]))
+                .values(status=DeliveryStatus.sending, locked_by=worker, locked_until=now + lease)
+            )
+        return rows
+
+
+def _messages(database: Database, warning_ids: set[int]) -> dict[int, tuple[WarningMessage, bool]]:
+    with database.transaction() as db:
+        found = db.scalars(select(WarningMessage).where(WarningMessage.id.in_(warning_ids)))
+        return {w.id: (w, w.status != Status.published) for w in found}
+
+
+def send_one(
+    database: Database,
+    c: Claimed,
+    *,
+    worker: str,
+    channels: dict[str, Any],
+    warning: WarningMessage,
+    stale: bool,
+) -> str:
+    """Sends one claimed row (no transaction open meanwhile) and records the outcome."""
+    channel = channels.get(c.channel)
+    started, t0 = utcnow(), time.perf_counter()
+    if stale:
+        result = DeliveryResult(ok=False, error="预警已被更新或解除，不再发送", permanent=True)
+    elif channel is None:
+        result = DeliveryResult(ok=False, error=f"渠道 {c.channel} 未配置", permanent=True)
+    else:
+        try:
+            result = channel.send(
+                to=Recipient(name=c.name, address=c.address, kind=c.kind), message=message_for(warning, c.id)
+            )
+        except Exception as exc:  # an adapter bug must become a recorded failed attempt, not a dead worker
+            result = DeliveryResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:480])
+    duration = int((time.perf_counter() - t0) * 1000)
+    return _record(database, c.id, worker=worker, result=result, started=started, duration_ms=duration, stale=stale)
+
+
+def _record(
+    database: Database, delivery_id: int, *, worker: str, result: DeliveryResult, started, duration_ms: int, stale: bool
+) -> str:
+    s = settings()
+    with database.transaction() as db:
+        d = db.get(Delivery, delivery_id)
+        assert d is not None
+        db.add(
+            DeliveryAttempt(
+                delivery_id=d.id,
+                worker=worker,
+                started_at=started,
+                duration_ms=duration_ms,
+                ok=result.ok,
+                receipt=result.receipt,
+                error=result.error,
+            )
+        )
+        if d.status == DeliveryStatus.sent:  # someone else finished it meanwhile: keep their receipt
+            return "sent"
+        if not result.ok and d.locked_by not in (worker, None):  # our lease ran out; the new holder decides
+            return "skipped"
+        d.attempts += 1
+        d.locked_by = d.locked_until = None
+        now = utcnow()
+        if result.ok:
+            d.status, d.sent_at, d.receipt, d.last_error = DeliveryStatus.sent, now, result.receipt, None
+            return "sent"
+        d.last_error = result.error
+        if result.permanent or d.attempts >= s.delivery_max_attempts:
+            d.status = DeliveryStatus.failed
+            if not stale:
+                _fall_back(db, d)
+            return "failed"
+        d.status = DeliveryStatus.pending
+        d.available_at = now + timedelta(seconds=s.delivery_backoff_s * 2 ** (d.attempts - 1))
+        return "retry"
+
+
+def _fall_back(db: Session, d: Delivery) -> Delivery | None:
+    """The recipient's next channel, unless that (channel, address) already has a row for this warning."""
+    for channel, address in (d.fallbacks or {}).items():
+        exists = db.scalar(
+            select(Delivery.id).where(
+                Delivery.warning_id == d.warning_id, Delivery.channel == channel, Delivery.address == address
+            )
+        )
+        if exists is not None:
+            continue
+        rest = {k: v for k, v in d.fallbacks.items() if k != channel}
+        now = utcnow()
+        fb = Delivery(
+            warning_id=d.warning_id,
+            recipient_kind=d.recipient_kind,
+            recipient_ref=d.recipient_ref,
+            name=d.name,
+            channel=channel,
+            address=address,
+            fallbacks=rest,
+            fallback_of=d.id,
+            village_code=d.village_code,
+            status=DeliveryStatus.pending,
+            attempts=0,
+            available_at=now,
+            created_at=now,
+        )
+        db.add(fb)
+        db.flush()
+        return fb
+    return None
+
+
+def run(
+    database: Database,
+    *,
+    channels: dict[str, Any] | None = None,
+    worker: str | None = None,
+    batch: int = 50,
+    lease_s: int | None = None,
+    warning_id: int | None = None,
+    max_seconds: float | None = None,
+    max_batches: int | None = None,
+) -> int:
+    """Claims and sends until nothing is due (or ``max_seconds`` pass); returns how many were handled."""
+    chans = resolve_channels(channels)
+    worker = worker or worker_name()
+    handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
+    batches = 0
+    while (deadline is None or time.monotonic() < deadline) and (max_batches is None or batches < max_batches):
+        batches += 1
+        claimed = claim(database, worker=worker, batch=batch, lease_s=lease_s, warning_id=warning_id)
+        if not claimed:
+            break
+        warnings = _messages(database, {c.warning_id for c in claimed})
+        for c in claimed:
+            w, stale = warnings[c.warning_id]
+            send_one(database, c, worker=worker, channels=chans, warning=w, stale=stale)
+            handled += 1
+    return handled
+
+
+def attempts(*, db: Session, delivery_ids: Iterable[int]) -> list[DeliveryAttempt]:
+    ids = list(delivery_ids)
+    if not ids:
+        return []
+    return list(
+        db.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_(ids)).order_by(DeliveryAttempt.id))
+    )

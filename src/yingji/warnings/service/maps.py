@@ -1,0 +1,85 @@
+"""Read models for the map layer and the delivery list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from yingji.core.actor import Actor, require
+from yingji.core.clock import utcnow
+from yingji.core.pagination import PageParams, paginate
+from yingji.warnings.enums import LEVEL_COLOURS, LEVEL_LABELS, Level, Status
+from yingji.warnings.models import Delivery, WarningMessage
+from yingji.warnings.service.access import load, visible
+from yingji.warnings.standards import event_types
+
+
+def current_features(*, db, actor: Actor) -> dict[str, Any]:
+    require(actor, "warnings.read")
+    now = utcnow()
+    rows = db.scalars(
+        select(WarningMessage)
+        .where(
+            visible(actor),
+            WarningMessage.status.in_([Status.published, Status.received]),
+            WarningMessage.msg_type != "Cancel",
+            WarningMessage.expires > now,
+            WarningMessage.area_geometry.is_not(None),
+        )
+        .order_by(WarningMessage.id.desc())
+        .limit(200)
+    )
+    labels = event_types()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": w.id,
+                "geometry": w.area_geometry,
+                "properties": {
+                    "id": w.id,
+                    "headline": w.headline,
+                    "level": w.level,
+                    "level_label": LEVEL_LABELS.get(Level(w.level), w.level),
+                    "colour": LEVEL_COLOURS.get(Level(w.level), "#888"),
+                    "event": labels[w.event_type].label if w.event_type in labels else w.event_type,
+                    "origin": w.origin,
+                    "area_desc": w.area_desc,
+                    "expires": w.expires.isoformat(),
+                },
+            }
+            for w in rows
+        ],
+    }
+
+
+def deliveries_page(*, db, actor: Actor, warning_id: int, page: PageParams, status: str | None = None) -> dict:
+    w = load(db, actor, warning_id)
+    q = select(Delivery).where(Delivery.warning_id == w.id)
+    if status:
+        q = q.where(Delivery.status == status)
+    rows, total = paginate(db, q.order_by(Delivery.id), page)
+    return {
+        "items": [
+            {
+                "id": d.id,
+                "recipient_kind": d.recipient_kind,
+                "name": d.name,
+                "channel": d.channel,
+                "address": d.address,
+                "village_code": d.village_code,
+                "status": d.status,
+                "attempts": d.attempts,
+                "receipt": d.receipt,
+                "last_error": d.last_error,
+                "fallback_of": d.fallback_of,
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            }
+            for d in rows
+        ],
+        "total": total,
+        "page": page.page,
+        "page_size": page.page_size,
+    }

@@ -1,0 +1,106 @@
+"""Real servers on loopback for the channel tests: a threaded HTTP server (SMS gateway, webhook receiver,
+broadcast endpoint) that records every request, and an aiosmtpd SMTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class LoopbackHttp:
+    """``respond(received) -> (status, json)``; default: 200 with a receipt id."""
+
+    respond: Callable[[Received], tuple[int, Any]] | None = None
+    requests: list[Received] = field(default_factory=list)
+
+    def start(self) -> LoopbackHttp:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                rec = Received(
+                    "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)
+                )
+                with lock:
+                    outer.requests.append(rec)
+                    n = len(outer.requests)
+                status, payload = outer.respond(rec) if outer.respond else (200, {"id": f"r{n}"})
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                status, payload = outer.respond(Received("GET", self.path, {}, b"")) if outer.respond else (404, {})
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SmtpSink:
+    """aiosmtpd on a free loopback port, keeping every message received."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.messages.append(envelope)
+                return "250 OK"
+
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self._port = probe.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self._port)
+
+    def start(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    def stop(self) -> None:
+        self.controller.stop()
