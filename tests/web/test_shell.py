@@ -59,3 +59,10 @@ def test_openapi_docs_served(client) -> None:
     assert client.get("/api/docs").status_code == 200
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/auth/token" in spec["paths"]
+
+
+def test_login_page_leads_the_public_to_its_pages(client) -> None:
+    html = client.get("/login").text
+    for url in ("/public/warnings", "/public/subscribe", "/risk/public/report", "/risk/public/track"):
+        assert f'href="{url}"' in html
+        assert client.get(url).status_code == 200, url

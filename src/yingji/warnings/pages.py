@@ -16,6 +16,7 @@ from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.errors import DomainError
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
+from yingji.monitoring import service as monitoring_service
 from yingji.warnings import public
 from yingji.warnings.enums import (
     CHANNEL_LABELS,
@@ -88,7 +89,7 @@ def _form_context(db, values: dict[str, Any], errors: dict[str, str], message: s
 
 
 @router.get("/warnings/new", response_class=HTMLResponse)
-def new_warning(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | None = None) -> HTMLResponse:
     require(user, "warnings.write")
     now = utcnow()
     values = {
@@ -98,6 +99,12 @@ def new_warning(request: Request, db: DbSession, user: PageUser) -> HTMLResponse
         "expires": _local_input(now.replace(microsecond=0) + (datetime.min.replace(hour=12) - datetime.min)),
         "area_mode": "regions",
     }
+    if alarm is not None:
+        # Drafting from a monitoring alarm: its level, type, place and figures fill the form; the author
+        # still reviews everything and the draft goes through sign-off like any other.
+        found = monitoring_service.alarm_summary(db=db, actor=user, alarm_id=alarm)
+        values.update(level=found.level, event_type=found.event_type, headline=found.headline,
+                      description=found.description, regions=[found.region_code])
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 

@@ -13,6 +13,7 @@ from yingji.monitoring.service.alarms import (
     notices,
     resolve_held,
 )
+from yingji.monitoring.service.handoff import AlarmSummary, alarm_summary
 from yingji.monitoring.service.ingest import (
     MAX_BATCH,
     IngestOutcome,
@@ -45,6 +46,8 @@ from yingji.monitoring.service.sensors import (
 from yingji.monitoring.service.storage import ensure_partitions, purge_raw, rollup, series
 
 __all__ = [
+    "AlarmSummary",
+    "alarm_summary",
     "MAX_BATCH",
     "IngestOutcome",
     "acknowledge",

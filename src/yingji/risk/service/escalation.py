@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels import service as channels_service
 from yingji.core.actor import SYSTEM, Actor, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.outbox import enqueue
@@ -107,6 +108,10 @@ def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> Hazar
     )
     db.add(notice)
     db.flush()
+    if phone:
+        # The notice is also sent to the person's phone; queued here, sent by the outbox with retries.
+        channels_service.enqueue_sms(db, phone=phone, headline="隐患督办通知", text=message,
+                                     key=f"risk-notice:{notice.id}")
     return notice
 
 

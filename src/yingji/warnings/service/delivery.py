@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from yingji.channels import service as channels_service
 from yingji.channels.base import DeliveryResult, Message, Recipient
 from yingji.core.clock import utcnow
 from yingji.core.db import Database
@@ -97,12 +98,7 @@ def message_for(w: WarningMessage, delivery_id: int) -> Message:
 
 
 def resolve_channels(channels: dict[str, Any] | None = None) -> dict[str, Any]:
-    if channels is not None:
-        return channels
-    from yingji import bootstrap
-    from yingji.channels.config import from_settings
-
-    return bootstrap.channels() or from_settings()
+    return channels_service.configured(channels)
 
 
 @dataclass(frozen=True)
