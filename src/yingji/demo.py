@@ -50,6 +50,19 @@ DEMO_USERS: list[dict[str, Any]] = [
 ]
 
 
+# Fictitious people: common surnames of the region and given names, and mobile numbers of valid shape.
+SURNAMES = "韦覃黄蓝莫梁陆罗李张王陈刘杨周吴廖谭蒙卢潘龙唐农邓"
+GIVEN = "明华强芳兰丽军平勇辉敏静杰涛斌霞婷燕峰磊宇鹏林凤秀英德福海龙春梅"
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(["13", "15", "17", "18", "19"]) + str(rng.randint(0, 9)) + f"{rng.randint(0, 99999999):08d}"
+
+
 @dataclass
 class DemoContext:
     """Shared state of one seed run: the random source and what earlier capabilities created."""

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from yingji.core.errors import ValidationFailed
-from yingji.geo import routing
+from yingji.geo import roads, routing
 from yingji.geo.routing import graph_from_rows
 
 A, B, C, D = (109.00, 24.0), (109.01, 24.0), (109.02, 24.0), (109.03, 24.0)
@@ -60,7 +60,7 @@ def test_a_point_off_the_road_is_reached_in_a_straight_line() -> None:
     g = hand_graph()
     off = (A[0], A[1] + 0.001)  # about 111 m north of A
     (r,) = g.nearest(*off, [B], k=1)
-    access = routing.haversine_m(*off, *A)
+    access = roads.haversine_m(*off, *A)
     assert 105 < access < 116
     assert r.distance_m == pytest.approx(1000 + access, rel=1e-3)
     assert r.travel_time_s == pytest.approx(100 + access / routing.ACCESS_SPEED_MS, rel=1e-3)
@@ -74,7 +74,7 @@ def test_parallel_roads_keep_the_fastest() -> None:
 
 def test_bounded_search_widens_until_k_found() -> None:
     rng = random.Random(3)
-    rows = routing.grid_edges(lon0=109.0, lat0=24.0, nx=60, ny=60, spacing_m=400, rng=rng)
+    rows = roads.grid_edges(lon0=109.0, lat0=24.0, nx=60, ny=60, spacing_m=400, rng=rng)
     g = graph_from_rows(
         [(r["a_lon"], r["a_lat"], r["b_lon"], r["b_lat"], r["length_m"], r["speed_kmh"], r["oneway"]) for r in rows],
         routing.GENERATED,
@@ -101,16 +101,16 @@ def test_geojson_import_and_its_errors() -> None:
             },
         ],
     }
-    rows = routing.edges_from_file("roads.geojson", json.dumps(fc).encode())
+    rows = roads.edges_from_file("roads.geojson", json.dumps(fc).encode())
     assert len(rows) == 3
     assert rows[0]["oneway"] is True and rows[0]["speed_kmh"] == 60 and rows[2]["speed_kmh"] == 20
-    assert rows[0]["length_m"] == pytest.approx(routing.haversine_m(*A, *B), abs=0.01)
+    assert rows[0]["length_m"] == pytest.approx(roads.haversine_m(*A, *B), abs=0.01)
     bad = {"type": "FeatureCollection", "features": [{"geometry": {"type": "Point", "coordinates": [1, 2]}}]}
     with pytest.raises(ValidationFailed) as err:
-        routing.edges_from_file("bad.geojson", json.dumps(bad).encode())
+        roads.edges_from_file("bad.geojson", json.dumps(bad).encode())
     assert err.value.details[0].field == "features[0]"
     with pytest.raises(ValidationFailed):
-        routing.edges_from_file("roads.shp", b"")
+        roads.edges_from_file("roads.shp", b"")
 
 
 def test_osm_xml_import() -> None:
@@ -121,23 +121,23 @@ def test_osm_xml_import() -> None:
         <tag k="highway" v="secondary"/><tag k="maxspeed" v="50"/></way>
       <way id="11"><nd ref="1"/><nd ref="3"/><tag k="building" v="yes"/></way>
     </osm>"""
-    rows = routing.edges_from_file("extract.osm", osm)
+    rows = roads.edges_from_file("extract.osm", osm)
     assert len(rows) == 2 and {r["highway"] for r in rows} == {"secondary"}
     with pytest.raises(ValidationFailed):
-        routing.edges_from_file("broken.osm", b"<osm><node")
+        roads.edges_from_file("broken.osm", b"<osm><node")
 
 
 def test_stored_graph_is_rebuilt_when_edges_change(db) -> None:
     before = routing.road_graph(db)
     assert before.source == routing.GENERATED and before.n > 1000  # the demo's generated graph
-    routing.replace_edges(db, [routing._edge(A, B, "primary", 60, False, "geojson:test")])
+    routing.replace_edges(db, [roads._edge(A, B, "primary", 60, False, "geojson:test")])
     after = routing.road_graph(db)
     assert after.n == 2 and after.source == "geojson:test"
 
 
 def test_bounded_nearest_agrees_with_the_full_search() -> None:
     rng = random.Random(11)
-    rows = routing.grid_edges(lon0=109.0, lat0=24.0, nx=40, ny=40, spacing_m=300, rng=rng)
+    rows = roads.grid_edges(lon0=109.0, lat0=24.0, nx=40, ny=40, spacing_m=300, rng=rng)
     g = graph_from_rows(
         [(r["a_lon"], r["a_lat"], r["b_lon"], r["b_lat"], r["length_m"], r["speed_kmh"], r["oneway"]) for r in rows],
         routing.GENERATED,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from yingji.registry.standards import normalize_phone, uscc_check_char, uscc_problem
+from yingji.core.validation import normalize_phone
+from yingji.registry.standards import uscc_check_char, uscc_problem
 
 # The standard's own example, and codes of well-known companies as printed on their business licences.
 VALID = ["91350100M000100Y43", "91110108551385082Q", "91310000717866186P", "9144030071526726XG"]

@@ -27,6 +27,7 @@ from yingji.core.errors import (
 )
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.security import hash_password, needs_rehash, new_token, token_digest, verify_password
+from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 
@@ -63,7 +64,7 @@ def create_user(*, db: Session, actor: Actor, data: UserCreate) -> User:
         raise invalid("region_code", "该角色的范围是全区，不绑定区域")
     phone = None
     if data.phone:
-        phone = registry_service.normalize_phone(data.phone)
+        phone = normalize_phone(data.phone)
         if phone is None:
             raise invalid("phone", "电话号码格式不正确")
     user = User(
@@ -109,7 +110,7 @@ def update_user(*, db: Session, actor: Actor, user_id: int, data: UserUpdate) ->
         user.password_hash = hash_password(changes.pop("password"))
         revoke_all(db=db, user_id=user.id)
     if "phone" in changes and changes["phone"]:
-        phone = registry_service.normalize_phone(changes["phone"])
+        phone = normalize_phone(changes["phone"])
         if phone is None:
             raise invalid("phone", "电话号码格式不正确")
         changes["phone"] = phone

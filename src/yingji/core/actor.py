@@ -81,3 +81,13 @@ def scope_condition(actor: Actor, region_path_column: Any, enterprise_id_column:
     if actor.scope_path is None:
         return true()
     return path_within(region_path_column, actor.scope_path)
+
+
+def ensure_in_scope(actor: Actor, *, region_path: str | None, enterprise_id: int | None, what: str = "记录") -> None:
+    """For a record that may belong to an enterprise (or only to a place): an enterprise's record is
+    visible to that enterprise and to whoever covers its place; any other record only by place."""
+    if enterprise_id is not None and actor.enterprise_id is not None:
+        if actor.enterprise_id != enterprise_id:
+            raise NotFound(f"{what}不存在")
+        return
+    ensure_region_in_scope(actor, region_path, what=what)

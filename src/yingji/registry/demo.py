@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
+from yingji.demo import mobile, person_name
 from yingji.geo import service as geo_service
 from yingji.registry import service
 from yingji.registry.enums import Industry
@@ -59,18 +60,8 @@ ENTERPRISE_MIX = [
 ]
 REMOTE_VIDEO = {Industry.hazardous_chemicals: 6, Industry.fireworks: 2, Industry.non_coal_mining: 3}  # 11 in all
 
-SURNAMES = "韦覃黄蓝莫梁陆罗李张王陈刘杨周吴廖谭蒙卢潘龙唐农邓"
-GIVEN = "明华强芳兰丽军平勇辉敏静杰涛斌霞婷燕峰磊宇鹏林凤秀英德福海龙春梅"
 COMMUNITY_TEAMS = 118
 COMMUNITY_MEMBERS = 695
-
-
-def person_name(rng) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def mobile(rng) -> str:
-    return rng.choice(["13", "15", "17", "18", "19"]) + str(rng.randint(0, 9)) + f"{rng.randint(0, 99999999):08d}"
 
 
 def uscc(rng, used: set[str]) -> str:

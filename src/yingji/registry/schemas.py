@@ -5,8 +5,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from yingji.core.validation import Lat, Lon, Phone
 from yingji.registry.enums import EnterpriseStatus, Industry
-from yingji.registry.standards import normalize_phone, uscc_problem
+from yingji.registry.standards import uscc_problem
 
 
 def _uscc(value: str) -> str:
@@ -17,17 +18,8 @@ def _uscc(value: str) -> str:
     return value
 
 
-def _phone(value: str) -> str:
-    phone = normalize_phone(value)
-    if phone is None:
-        raise ValueError("电话号码格式不正确（手机 11 位，或固话如 0772-7212345）")
-    return phone
-
 
 USCC = Annotated[str, AfterValidator(_uscc)]
-Phone = Annotated[str, AfterValidator(_phone)]
-Lon = Annotated[float, Field(ge=-180, le=180)]
-Lat = Annotated[float, Field(ge=-90, le=90)]
 
 
 class EnterpriseCreate(BaseModel):

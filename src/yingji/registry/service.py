@@ -19,10 +19,10 @@ from yingji.core.actor import (
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
 from yingji.registry.models import Department, Enterprise, Person
 from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCreate
-from yingji.registry.standards import normalize_phone
 
 # Fields an enterprise's own safety manager may change; the rest belong to the regulator.
 SELF_EDITABLE = {"address", "legal_representative", "safety_contact", "safety_phone", "employees", "lon", "lat"}

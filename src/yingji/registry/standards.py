@@ -9,8 +9,6 @@ weights Wi = 3^(i-1) mod 31 for i = 1..17.
 
 from __future__ import annotations
 
-import re
-
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 _USCC_AUTHORITY = set("123456789ABCDEFGNY")
@@ -35,24 +33,4 @@ def uscc_problem(code: str) -> str | None:
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         return f"校验位错误：应为 {expected}，实际 {code[17]}"
-    return None
-
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?[1-9]\d{6,7}$")
-
-
-def normalize_phone(raw: str) -> str | None:
-    """A mainland mobile (11 digits, 1[3-9]…) or landline (0772-1234567) number in canonical form,
-    or None when it is neither. "+86", spaces and hyphens in mobiles are tolerated."""
-    phone = raw.strip().replace(" ", "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    elif phone.startswith("0086"):
-        phone = phone[4:]
-    digits = phone.replace("-", "")
-    if _MOBILE.match(digits):
-        return digits
-    if _LANDLINE.match(phone):
-        return phone if "-" in phone else phone
     return None

@@ -18,36 +18,27 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
 from yingji.core.clock import utcnow
-from yingji.geo import routing
+from yingji.demo import mobile, person_name
+from yingji.geo import roads, routing
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
-from yingji.resources import service
+from yingji.resources import demo_stock, service
 from yingji.resources.enums import (
-    DocumentKind,
     FireStationClass,
-    MaterialCategory,
     ShelterKind,
     ShelterLevel,
     Speciality,
     TeamKind,
 )
 from yingji.resources.schemas import (
-    AgreementCreate,
-    DocumentCreate,
     EquipmentCreate,
     ExpertCreate,
-    LineIn,
-    MaterialCreate,
     MemberCreate,
     ShelterCreate,
     TeamCreate,
-    WarehouseCreate,
 )
-from yingji.resources.standards import material_catalogue
 
 ROAD_SPACING_M = 500
-SURNAMES = "韦覃黄蓝莫梁陆罗李张王陈刘杨周吴廖谭蒙卢潘龙唐农邓"
-GIVEN = "明华强芳兰丽军平勇辉敏静杰涛斌霞婷燕峰磊宇鹏林凤秀英德福海龙春梅"
 PROFESSIONAL = [
     ("柳江区重型地质灾害救援专业队", Speciality.geological),
     ("柳江区重型化工灭火救援队", Speciality.hazchem),
@@ -61,14 +52,6 @@ PROFESSIONAL = [
 ]
 
 
-def _name(rng) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _mobile(rng) -> str:
-    return "139" + f"{rng.randint(0, 99999999):08d}"
-
-
 def _road_graph(db: Session, rng) -> int:
     district = geo_service.boundaries(db=db, level="district")["features"][0]["geometry"]
     geom = shape(district)
@@ -77,7 +60,7 @@ def _road_graph(db: Session, rng) -> int:
     dlat = ROAD_SPACING_M / 111_195.0
     ny = int((maxy - miny) / dlat) + 2
     nx = int((maxx - minx) / dlat * 0.92) + 2
-    rows = routing.grid_edges(
+    rows = roads.grid_edges(
         lon0=minx,
         lat0=miny,
         nx=nx,
@@ -109,8 +92,8 @@ def _members(db: Session, team_id: int, rng, count: int, qualification: str, tod
             actor=SYSTEM,
             team_id=team_id,
             data=MemberCreate(
-                name=_name(rng),
-                phone=_mobile(rng),
+                name=person_name(rng),
+                phone=mobile(rng),
                 role="队长" if i == 0 else "队员",
                 qualification=qualification if cert else "",
                 certificate_no=cert,
@@ -139,7 +122,7 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
             lon=lon,
             lat=lat,
             base_address="拉堡镇演示大道 119 号",
-            contact_name=_name(rng),
+            contact_name=person_name(rng),
             contact_phone="0772-7211119",
         ),
     )
@@ -169,8 +152,8 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
                 region_code=t.code,
                 lon=lon,
                 lat=lat,
-                contact_name=_name(rng),
-                contact_phone=_mobile(rng),
+                contact_name=person_name(rng),
+                contact_phone=mobile(rng),
             ),
         )
         _members(db, team.id, rng, 6, "消防员国家职业资格", today)
@@ -210,8 +193,8 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
                 region_code=district.code,
                 lon=lon,
                 lat=lat,
-                contact_name=_name(rng),
-                contact_phone=_mobile(rng),
+                contact_name=person_name(rng),
+                contact_phone=mobile(rng),
             ),
         )
         _members(db, team.id, rng, rng.randint(12, 30), "应急救援员", today)
@@ -231,8 +214,8 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
                 kind=TeamKind.enterprise,
                 speciality=Speciality.hazchem,
                 enterprise_id=eid,
-                contact_name=_name(rng),
-                contact_phone=_mobile(rng),
+                contact_name=person_name(rng),
+                contact_phone=mobile(rng),
             ),
         )
         _members(db, team.id, rng, rng.randint(6, 12), "危险化学品救援", today)
@@ -288,146 +271,14 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
                 region_code=t.code,
                 lon=lon,
                 lat=lat,
-                contact_name=_name(rng),
-                contact_phone=_mobile(rng),
+                contact_name=person_name(rng),
+                contact_phone=mobile(rng),
             ),
         )
         if approve is None:
             team.approval = "pending"
         _members(db, team.id, rng, rng.randint(10, 25), "志愿者救援培训", today)
     return counts
-
-
-def _stock(db: Session, ctx, district, townships, today) -> tuple[int, int]:
-    rng = ctx.rng
-    materials = [
-        service.create_material(
-            db=db,
-            actor=SYSTEM,
-            data=MaterialCreate(
-                code=f"WZ{i + 1:03d}",
-                name=c.name,
-                category=MaterialCategory(c.category),
-                subcategory=c.subcategory,
-                unit=c.unit,
-                specification=c.specification,
-                shelf_life_days=c.shelf_life_days,
-                reorder_point=c.reorder_point,
-            ),
-        )
-        for i, c in enumerate(material_catalogue())
-    ]
-    lon, lat = _point(db, townships[0].code, rng)
-    warehouses = [
-        service.create_warehouse(
-            db=db,
-            actor=SYSTEM,
-            data=WarehouseCreate(
-                name="柳江区区域性应急救援物资储备库",
-                region_code=district.code,
-                lon=lon,
-                lat=lat,
-                capacity_m3=Decimal(12000),
-                area_m2=Decimal(3000),
-                manager=_name(rng),
-                phone="0772-7215110",
-                address="拉堡镇演示物流园 8 号",
-            ),
-        )
-    ]
-    for t in townships:
-        lon, lat = _point(db, t.code, rng)
-        warehouses.append(
-            service.create_warehouse(
-                db=db,
-                actor=SYSTEM,
-                data=WarehouseCreate(
-                    name=f"{t.name}救灾物资储备点",
-                    region_code=t.code,
-                    lon=lon,
-                    lat=lat,
-                    capacity_m3=Decimal(600),
-                    area_m2=Decimal(200),
-                    manager=_name(rng),
-                    phone=_mobile(rng),
-                ),
-            )
-        )
-    docs = 0
-    for w in warehouses:
-        scale = 10 if w.level == "district" else 1
-        lines = []
-        for m in materials:
-            if w.level != "district" and rng.random() < 0.3:
-                continue
-            made = today - timedelta(days=rng.randint(30, 700))
-            # Some batches near their end so that the expiry alerts and rotations have something to show.
-            life = m.shelf_life_days or 3650
-            if rng.random() < 0.12:
-                made = today - timedelta(days=life - rng.randint(20, 80))
-            qty = Decimal(int(m.reorder_point * scale * Decimal(rng.uniform(0.6, 2.5)))) + 1
-            lines.append(
-                LineIn(
-                    material_id=m.id,
-                    quantity=qty,
-                    batch_no=f"{made:%Y%m}-{w.id}-{m.id}",
-                    production_date=made,
-                    expiry_date=made + timedelta(days=life),
-                )
-            )
-        doc = service.create_document(
-            db=db,
-            actor=SYSTEM,
-            data=DocumentCreate(
-                kind=DocumentKind.receipt,
-                warehouse_id=w.id,
-                counterparty="演示供应商",
-                reason="年度储备入库",
-                acceptance={"inspector": _name(rng), "passed": True, "note": "数量、规格、外观合格"},
-                lines=lines,
-            ),
-        )
-        service.post_document(db=db, actor=SYSTEM, document_id=doc.id)
-        docs += 1
-    # A transfer from the district reserve to a township point, still in transit.
-    doc = service.create_document(
-        db=db,
-        actor=SYSTEM,
-        data=DocumentCreate(
-            kind=DocumentKind.transfer,
-            warehouse_id=warehouses[0].id,
-            to_warehouse_id=warehouses[2].id,
-            reason="汛前前置物资",
-            lines=[
-                LineIn(material_id=materials[0].id, quantity=Decimal(20)),
-                LineIn(material_id=materials[6].id, quantity=Decimal(50)),
-            ],
-        ),
-    )
-    service.post_document(db=db, actor=SYSTEM, document_id=doc.id)
-    for kind, partner, seconds in (
-        ("reserve", "柳江区演示粮油超市有限公司", 4 * 3600),
-        ("reserve", "柳州演示五金机电有限公司", 6 * 3600),
-        ("transport", "柳江区演示运输集团有限公司", 2 * 3600),
-    ):
-        service.create_agreement(
-            db=db,
-            actor=SYSTEM,
-            data=AgreementCreate(
-                kind=kind,
-                partner=partner,
-                contact_name=_name(rng),
-                contact_phone=_mobile(rng),
-                region_code=district.code,
-                valid_from=today - timedelta(days=100),
-                valid_to=today + timedelta(days=265),
-                response_time_s=seconds,
-                items=[{"material_id": materials[4].id, "quantity": 2000}]
-                if kind == "reserve"
-                else [{"what": "厢式货车", "quantity": 20}],
-            ),
-        )
-    return len(warehouses), docs
 
 
 SHELTER_MIX = [
@@ -466,8 +317,8 @@ def _shelters(db: Session, ctx, townships, villages) -> int:
                 accessible=accessible,
                 facilities=["应急供水", "应急厕所", "应急照明"][: rng.randint(1, 3)],
                 seismic_grade=7,
-                manager=_name(rng),
-                phone=_mobile(rng),
+                manager=person_name(rng),
+                phone=mobile(rng),
             ),
         )
     return len(sites)
@@ -486,16 +337,16 @@ def seed(db: Session, ctx) -> str:
             db=db,
             actor=SYSTEM,
             data=ExpertCreate(
-                name=_name(ctx.rng),
+                name=person_name(ctx.rng),
                 speciality=speciality,
                 title=ctx.rng.choice(["高级工程师", "教授", "主任医师", "研究员"]),
                 organisation=ctx.rng.choice(
                     ["柳州市应急管理专家库", "广西地质环境监测站", "柳州市化工协会", "柳江区人民医院"]
                 ),
-                phone=_mobile(ctx.rng),
+                phone=mobile(ctx.rng),
             ),
         )
-    warehouses, docs = _stock(db, ctx, district, townships, today)
+    warehouses, docs = demo_stock.seed_stock(db, ctx, district, townships, today)
     shelters = _shelters(db, ctx, townships, villages)
     service.daily_check(db)
     return (

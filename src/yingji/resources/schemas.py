@@ -6,9 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from yingji.registry.standards import normalize_phone
+from yingji.core.validation import Lat, Lon, Phone
 from yingji.resources.enums import (
     AgreementKind,
     DocumentKind,
@@ -23,17 +23,6 @@ from yingji.resources.enums import (
     TeamStatus,
 )
 
-
-def _phone(value: str) -> str:
-    phone = normalize_phone(value)
-    if phone is None:
-        raise ValueError("电话号码格式不正确（手机 11 位，或固话如 0772-7212345）")
-    return phone
-
-
-Phone = Annotated[str, AfterValidator(_phone)]
-Lon = Annotated[float, Field(ge=-180, le=180)]
-Lat = Annotated[float, Field(ge=-90, le=90)]
 Qty = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3)]
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
-from yingji.accounts.models import User
 from yingji.accounts.permissions import role_can
+from yingji.core.actor import Actor
 from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
 from yingji.core.security import same
@@ -37,7 +37,7 @@ class UserView:
     enterprise_id: int | None
 
     @classmethod
-    def of(cls, user: User) -> UserView:
+    def of(cls, user: Any) -> UserView:
         return cls(user.id, user.username, user.display_name, user.role, user.scope_path, user.enterprise_id)
 
     def can(self, permission: str) -> bool:
@@ -68,7 +68,7 @@ class LoginRequired(DomainError):
     code = "login_required"
 
 
-def api_user(request: Request, db: DbSession) -> User:
+def api_user(request: Request, db: DbSession) -> Actor:
     """A bearer token, or, for the platform's own pages (map, HTMX), the session cookie; a write through
     the cookie must carry the page's CSRF token in ``X-CSRF-Token``."""
     header = request.headers.get("authorization", "")
@@ -88,10 +88,10 @@ def api_user(request: Request, db: DbSession) -> User:
     return user
 
 
-ApiUser = Annotated[User, Depends(api_user, scope="function")]
+ApiUser = Annotated[Actor, Depends(api_user, scope="function")]
 
 
-def page_user_optional(request: Request, db: DbSession) -> User | None:
+def page_user_optional(request: Request, db: DbSession) -> Actor | None:
     found = accounts_service.resolve_session(db=db, token=request.cookies.get(SESSION_COOKIE))
     if found is None:
         return None
@@ -102,7 +102,7 @@ def page_user_optional(request: Request, db: DbSession) -> User | None:
     return user
 
 
-MaybePageUser = Annotated[User | None, Depends(page_user_optional, scope="function")]
+MaybePageUser = Annotated[Actor | None, Depends(page_user_optional, scope="function")]
 
 
 async def csrf_form_field(request: Request) -> None:
@@ -112,7 +112,7 @@ async def csrf_form_field(request: Request) -> None:
         request.state.form_csrf = form.get("csrf_token")
 
 
-def page_user(request: Request, user: MaybePageUser, _form: Annotated[None, Depends(csrf_form_field)]) -> User:
+def page_user(request: Request, user: MaybePageUser, _form: Annotated[None, Depends(csrf_form_field)]) -> Actor:
     if user is None:
         raise LoginRequired("请先登录")
     if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -120,7 +120,7 @@ def page_user(request: Request, user: MaybePageUser, _form: Annotated[None, Depe
     return user
 
 
-PageUser = Annotated[User, Depends(page_user, scope="function")]
+PageUser = Annotated[Actor, Depends(page_user, scope="function")]
 
 
 def _check_csrf(request: Request, expected: str | None) -> None:

@@ -14,7 +14,12 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from yingji.core import outbox
-from yingji.core.actor import Actor, ensure_enterprise_in_scope, ensure_region_in_scope, require, scope_condition
+from yingji.core.actor import (
+    Actor,
+    ensure_in_scope,
+    require,
+    scope_condition,
+)
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
 from yingji.core.pagination import PageParams, paginate
@@ -306,10 +311,7 @@ def get_alarm(*, db: Session, actor: Actor, alarm_id: int) -> Alarm:
     alarm = db.get(Alarm, alarm_id)
     if alarm is None:
         raise NotFound("告警不存在")
-    if alarm.enterprise_id is not None:
-        ensure_enterprise_in_scope(actor, alarm.enterprise_id, alarm.region_path)
-    else:
-        ensure_region_in_scope(actor, alarm.region_path, what="告警")
+    ensure_in_scope(actor, region_path=alarm.region_path, enterprise_id=alarm.enterprise_id, what="告警")
     return alarm
 
 

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from yingji.core import excel
 from yingji.core.actor import (
     Actor,
-    ensure_enterprise_in_scope,
-    ensure_region_in_scope,
+    ensure_in_scope,
     path_within,
     region_in_scope,
     require,
@@ -108,10 +107,7 @@ def get_sensor(*, db: Session, actor: Actor, sensor_id: int | None = None, code:
         sensor = db.scalar(select(Sensor).where(Sensor.code == code))
     if sensor is None:
         raise NotFound("传感器不存在")
-    if sensor.enterprise_id is not None:
-        ensure_enterprise_in_scope(actor, sensor.enterprise_id, sensor.region_path)
-    else:
-        ensure_region_in_scope(actor, sensor.region_path, what="传感器")
+    ensure_in_scope(actor, region_path=sensor.region_path, enterprise_id=sensor.enterprise_id, what="传感器")
     return sensor
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, region_in_scope, require
 from yingji.core.errors import invalid
-from yingji.geo import routing
+from yingji.geo import roads, routing
 from yingji.geo import service as geo_service
 from yingji.resources import standards
 from yingji.resources.enums import (
@@ -229,5 +229,5 @@ def import_roads(*, db: Session, name: str, data: bytes, actor: Actor | None = N
     """Replaces the road graph from an ``.osm`` or ``.geojson`` file (all or nothing)."""
     if actor is not None:
         require(actor, "resources.catalogue")
-    rows = routing.edges_from_file(name, data)
+    rows = roads.edges_from_file(name, data)
     return routing.replace_edges(db, rows)

@@ -20,7 +20,7 @@ from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied
 from yingji.core.files import Attachment
 from yingji.core.outbox import enqueue
 from yingji.core.pagination import PageParams, paginate
-from yingji.registry.standards import normalize_phone
+from yingji.core.validation import normalize_phone
 from yingji.risk.enums import (
     ACTION_LABELS,
     HAZARD_STATUS_LABELS,

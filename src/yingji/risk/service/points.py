@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, ensure_enterprise_in_scope, require, scope_condition
+from yingji.core.actor import Actor, ensure_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import NotFound, invalid
 from yingji.core.pagination import PageParams, paginate
-from yingji.registry.standards import normalize_phone
+from yingji.core.validation import normalize_phone
 from yingji.risk import standards
 from yingji.risk.enums import LEVEL_RANK, RANK_LEVEL, RiskLevel
 from yingji.risk.models import MajorHazardSource, RiskPoint
@@ -108,10 +108,7 @@ def get_point(*, db: Session, actor: Actor, point_id: int) -> RiskPoint:
     point = db.get(RiskPoint, point_id)
     if point is None:
         raise NotFound("风险点不存在")
-    if point.enterprise_id is not None:
-        ensure_enterprise_in_scope(actor, point.enterprise_id, point.region_path)
-    else:
-        ensure_enterprise_in_scope(actor, -1, point.region_path)
+    ensure_in_scope(actor, region_path=point.region_path, enterprise_id=point.enterprise_id, what="风险点")
     return point
 
 

@@ -1,0 +1,40 @@
+"""Field rules every capability shares: mainland phone numbers and WGS84 coordinates, as plain
+functions and as Pydantic field types."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?[1-9]\d{6,7}$")
+
+
+def normalize_phone(raw: str) -> str | None:
+    """A mainland mobile (11 digits, 1[3-9]…) or landline (0772-1234567) number in canonical form,
+    or None when it is neither. "+86", spaces and hyphens in mobiles are tolerated."""
+    phone = raw.strip().replace(" ", "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("0086"):
+        phone = phone[4:]
+    digits = phone.replace("-", "")
+    if _MOBILE.match(digits):
+        return digits
+    if _LANDLINE.match(phone):
+        return phone if "-" in phone else phone
+    return None
+
+
+def _phone(value: str) -> str:
+    phone = normalize_phone(value)
+    if phone is None:
+        raise ValueError("电话号码格式不正确（手机 11 位，或固话如 0772-7212345）")
+    return phone
+
+
+Phone = Annotated[str, AfterValidator(_phone)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
