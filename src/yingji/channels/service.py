@@ -3,11 +3,17 @@ phone that must not be lost (queued in the caller's transaction, sent by the out
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
+from yingji.core.actor import Actor, require
+from yingji.core.outbox import OutboxMessage
 
 SMS_TOPIC = "channels.sms"
 
@@ -25,3 +31,51 @@ def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
 def enqueue_sms(db: Session, *, phone: str, headline: str, text: str, key: str) -> None:
     """Queues one SMS; the same ``key`` is queued (and sent) once."""
     outbox.enqueue(db, topic=SMS_TOPIC, payload={"phone": phone, "headline": headline, "text": text}, key=key)
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    name: str
+    label: str
+    configured: bool
+    adapter: str  # what is used, without secrets
+    settings: str  # the environment variables that configure it
+
+
+LABELS = {"sms": "短信", "email": "电子邮件", "webhook": "Webhook（电视、广播、显示屏）", "loudspeaker": "农村大喇叭"}
+SETTINGS = {
+    "sms": "YINGJI_CHANNEL_SMS_URL, _SMS_FORMAT (aliyun / tencent / json), _SMS_ACCESS_KEY, _SMS_SECRET …",
+    "email": "YINGJI_CHANNEL_SMTP_HOST, _SMTP_PORT, _SMTP_FROM, _SMTP_USERNAME, _SMTP_PASSWORD",
+    "webhook": "YINGJI_CHANNEL_WEBHOOK_SECRET",
+    "loudspeaker": "YINGJI_CHANNEL_BROADCAST_URL, _BROADCAST_VOICE",
+}
+
+
+def _adapter(channel: Any) -> str:
+    if isinstance(channel, FakeChannel):
+        return "演示用假渠道（只记录，不发送）"
+    parts = [type(channel).__name__]
+    for attr in ("format", "url", "host", "endpoint", "voice"):
+        value = getattr(channel, attr, None)
+        if value:
+            # Gateways are shown by host only: their URLs may carry keys.
+            shown = urlsplit(value).netloc if attr in ("url", "endpoint") else value
+            parts.append(f"{attr}={shown}")
+    return " ".join(parts)
+
+
+def status(*, actor: Actor) -> list[ChannelStatus]:
+    """Which channels are in use and how, for the people who run the platform (no secrets shown)."""
+    require(actor, "channels.read")
+    found = configured()
+    return [
+        ChannelStatus(name, LABELS[name], name in found, _adapter(found[name]) if name in found else "", SETTINGS[name])
+        for name in LABELS
+    ]
+
+
+def recent_sms(*, db: Session, actor: Actor, limit: int = 20) -> list[OutboxMessage]:
+    """The latest queued text messages (sent, waiting or failed), with their last error."""
+    require(actor, "channels.read")
+    q = select(OutboxMessage).where(OutboxMessage.topic == SMS_TOPIC).order_by(OutboxMessage.id.desc())
+    return list(db.scalars(q.limit(limit)))

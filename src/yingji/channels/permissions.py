@@ -1,0 +1,4 @@
+GRANTS = {
+    "duty_officer": {"channels.read"},
+    "leader": {"channels.read"},
+}
