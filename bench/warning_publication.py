@@ -1,8 +1,8 @@
 # ruff: noqa: E402
 """Benchmark of warning publication: targeting, delivery rows, delivery throughput.
 
-    .venv/bin/python bench/warnings.py                       # SQLite (a temporary file)
-    YINGJI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/warnings.py
+    .venv/bin/python bench/warning_publication.py                       # SQLite (a temporary file)
+    YINGJI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/warning_publication.py
 
 1. resolve the subscribers inside a polygon among 1,000,000 subscriber points (target < 1 s)
 2. create the delivery rows of a warning over that polygon (target < 20 s on PostgreSQL)
