@@ -1,4 +1,3 @@
-# ruff: noqa: E402
 """Benchmark of warning publication: targeting, delivery rows, delivery throughput.
 
     .venv/bin/python bench/warning_publication.py                       # SQLite (a temporary file)
@@ -14,14 +13,8 @@ On PostgreSQL it works in a fresh schema that is dropped at the end.
 from __future__ import annotations
 
 import os
-import sys
-
-# This file is named like the standard library's ``warnings``: take its own folder off the import path
-# before anything imports ``warnings``.
-_HERE = os.path.dirname(os.path.realpath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _HERE]
-
 import random
+import sys
 import tempfile
 import threading
 import time
