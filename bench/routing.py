@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from yingji.geo.routing import graph_from_rows, grid_edges
+from yingji.geo.roads import grid_edges
+from yingji.geo.routing import graph_from_rows
 
 
 def main() -> None:
