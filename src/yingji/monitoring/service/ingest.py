@@ -269,7 +269,10 @@ def _store(db: Session, rows: list[dict[str, Any]]) -> None:
     PostgreSQL they go in by COPY; elsewhere an insert that ignores (impossible) conflicts."""
     raw = _pg(db)
     if raw is None:
-        db.execute(_insert(db).on_conflict_do_nothing(), rows)
+        if db.get_bind().dialect.name == "sqlite":
+            _store_sqlite(db, rows)
+        else:
+            db.execute(_insert(db).on_conflict_do_nothing(), rows)
         return
     # COPY's text format, written in blocks: timestamps in ISO-8601 with their zone, floats in repr (exact).
     with raw.cursor() as cur, cur.copy("COPY monitoring_readings (sensor_id, ts, value, cum) FROM STDIN") as copy:
@@ -280,6 +283,22 @@ def _store(db: Session, rows: list[dict[str, Any]]) -> None:
                     for r in rows[start : start + 2000]
                 )
             )
+
+
+def _store_sqlite(db: Session, rows: list[dict[str, Any]]) -> None:
+    """SQLite's executemany straight from the driver: the per-value type processing of SQLAlchemy costs more
+    than the insert itself. Timestamps in the text form SQLAlchemy stores and reads (naive UTC)."""
+    cursor = db.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany(
+            "INSERT OR IGNORE INTO monitoring_readings (sensor_id, ts, value, cum) VALUES (?, ?, ?, ?)",
+            [
+                (r["sensor_id"], r["ts"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), r["value"], r["cum"])
+                for r in rows
+            ],
+        )
+    finally:
+        cursor.close()
 
 
 def _save_states(db: Session, states: list[_State]) -> None:
