@@ -21,6 +21,10 @@ class PageParams(BaseModel):
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
 
+    def page_count(self, total: int) -> int:
+        """How many pages ``total`` rows fill (at least one, so an empty list still shows "1 / 1")."""
+        return max(1, -(-total // self.page_size))
+
 
 class Page(BaseModel, Generic[T]):
     items: list[T]

@@ -69,7 +69,7 @@ def overview(request: Request, db: DbSession, user: PageUser, state: str = "acti
             counts=live.alarm_counts(db=db, actor=user),
             notices=service.notices(db=db, actor=user),
             rejections=service.recent_rejections(db=db, actor=user) if user.can("monitoring.write") else None,
-            pages=max(1, -(-total // PAGE_SIZE)),
+            pages=paging.page_count(total),
         ),
     )
 
@@ -119,7 +119,7 @@ def sensors_page(
             filters={"kind": kind, "region": region, "q": q},
             imported=imported,
             townships=geo_service.region_infos(db=db, level="township"),
-            pages=max(1, -(-total // PAGE_SIZE)),
+            pages=paging.page_count(total),
         ),
     )
 

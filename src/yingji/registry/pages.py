@@ -45,7 +45,7 @@ def enterprises_page(
             "paging": paging,
             "region_names": names,
             "filters": {"industry": industry, "region": region, "q": q},
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "pages": paging.page_count(total),
         },
     )
 
@@ -102,5 +102,5 @@ def people_page(request: Request, db: DbSession, user: PageUser, page: int = 1, 
     return render(
         request,
         "registry/people.html",
-        {"rows": rows, "total": total, "paging": paging, "q": q, "pages": max(1, -(-total // PAGE_SIZE))},
+        {"rows": rows, "total": total, "paging": paging, "q": q, "pages": paging.page_count(total)},
     )

@@ -102,15 +102,11 @@ def _members(db: Session, team_id: int, rng, count: int, qualification: str, tod
         )
 
 
-def _point(db, code, rng):
-    return geo_service.random_point_in(db=db, code=code, rng=rng)
-
-
 def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, int]:
     rng = ctx.rng
     counts = {"fire": 0, "planned": 0}
     seat = townships[0]
-    lon, lat = _point(db, seat.code, rng)
+    lon, lat = geo_service.random_point_in(db=db, code=seat.code, rng=rng)
     main = service.create_team(
         db=db,
         actor=SYSTEM,
@@ -141,7 +137,7 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
     counts["fire"] += 1
     # Township fire teams (micro stations) where people are, and the stations the plan builds (专栏10).
     for t in townships[1:]:
-        lon, lat = _point(db, t.code, rng)
+        lon, lat = geo_service.random_point_in(db=db, code=t.code, rng=rng)
         team = service.create_team(
             db=db,
             actor=SYSTEM,
@@ -165,7 +161,7 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
     sites = [(townships[i % len(townships)], f"一级消防站（规划 {i + 1}）", FireStationClass.level1) for i in range(8)]
     sites += [(villages[(i * 11) % len(villages)], "小型消防站（规划）", FireStationClass.small) for i in range(11)]
     for region, label, station_class in sites:
-        lon, lat = _point(db, region.code, rng)
+        lon, lat = geo_service.random_point_in(db=db, code=region.code, rng=rng)
         service.create_team(
             db=db,
             actor=SYSTEM,
@@ -182,7 +178,7 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
         counts["planned"] += 1
     for name, speciality in PROFESSIONAL:
         t = rng.choice(townships[:3])
-        lon, lat = _point(db, t.code, rng)
+        lon, lat = geo_service.random_point_in(db=db, code=t.code, rng=rng)
         team = service.create_team(
             db=db,
             actor=SYSTEM,
@@ -260,7 +256,7 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
         (("柳江区蓝天救援队", True), ("柳江区红十字志愿救护队", True), ("拉堡镇青年应急志愿服务队", None))
     ):
         t = townships[i % 2]
-        lon, lat = _point(db, t.code, rng)
+        lon, lat = geo_service.random_point_in(db=db, code=t.code, rng=rng)
         team = service.create_team(
             db=db,
             actor=SYSTEM,
@@ -301,7 +297,7 @@ def _shelters(db: Session, ctx, townships, villages) -> int:
             kind, label, level, area = SHELTER_MIX[i % len(SHELTER_MIX)]
             sites.append((local[(i * 5) % len(local)], label, kind, level, area, rng.random() < 0.6))
     for v, label, kind, level, (lo, hi), accessible in sites:
-        lon, lat = _point(db, v.code, rng)
+        lon, lat = geo_service.random_point_in(db=db, code=v.code, rng=rng)
         service.create_shelter(
             db=db,
             actor=SYSTEM,

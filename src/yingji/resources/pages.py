@@ -98,7 +98,7 @@ def teams_page(
             "rows": rows,
             "total": total,
             "paging": paging,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "pages": paging.page_count(total),
             "filters": {"kind": kind, "status": status, "q": q, "approval": approval},
         },
     )

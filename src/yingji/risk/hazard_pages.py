@@ -53,7 +53,7 @@ def hazards_page(
             "rows": rows,
             "total": total,
             "paging": paging,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "pages": paging.page_count(total),
             "filters": {"status": status, "grade": grade, "overdue": overdue, "supervised": supervised},
             "query": query,
             "is_overdue": hazards.is_overdue,

@@ -64,7 +64,7 @@ def warnings_page(
             "rows": rows,
             "total": total,
             "paging": paging,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "pages": paging.page_count(total),
             "status": status,
             "origin": origin,
             "tabs": TABS,
