@@ -22,8 +22,9 @@ def test_the_page_warns_about_next_year_until_it_is_confirmed(page_client, decem
     assert page.status_code == 200
     assert 'data-missing-year="2027"' in page.text
     assert 'data-known-year="2026"' in page.text
-    r = admin.post("/settings/calendar/year", data={"year": "2027", "source": "国务院办公厅关于2027年部分节假日安排的通知",
-                                                    "csrf_token": admin.csrf}, follow_redirects=False)
+    notice = "国务院办公厅关于2027年部分节假日安排的通知"
+    form = {"year": "2027", "source": notice, "csrf_token": admin.csrf}
+    r = admin.post("/settings/calendar/year", data=form, follow_redirects=False)
     assert r.status_code == 303
     assert 'data-missing-year="2027"' not in admin.get("/settings/calendar").text
 
