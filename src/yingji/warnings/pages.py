@@ -103,8 +103,13 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
         # Drafting from a monitoring alarm: its level, type, place and figures fill the form; the author
         # still reviews everything and the draft goes through sign-off like any other.
         found = monitoring_service.alarm_summary(db=db, actor=user, alarm_id=alarm)
-        values.update(level=found.level, event_type=found.event_type, headline=found.headline,
-                      description=found.description, regions=[found.region_code])
+        values.update(
+            level=found.level,
+            event_type=found.event_type,
+            headline=found.headline,
+            description=found.description,
+            regions=[found.region_code],
+        )
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 
