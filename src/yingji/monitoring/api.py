@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.core.excel import XLSX_MIME
+from yingji.core.jsonparse import loads_items
 from yingji.core.pagination import Page, PageParams
 from yingji.monitoring import service
 from yingji.monitoring.schemas import (
@@ -121,10 +122,7 @@ def sensor_series(
 async def post_readings(request: Request, db: DbSession, user: ApiUser) -> IngestResult:
     """A batch of up to 10,000 readings `[{"sensor": code, "ts": ISO-8601 with zone, "value": number}]`.
     Bad readings are rejected one by one with their reason; the rest are stored."""
-    try:
-        items = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise invalid("body", "请求体不是合法的 JSON") from None
+    items = loads_items(await request.body(), field="body", message="请求体不是合法的 JSON")
     if isinstance(items, dict) and isinstance(items.get("readings"), list):
         items = items["readings"]
     out = await run_in_threadpool(lambda: service.ingest(db=db, actor=user, items=items, source="http"))
