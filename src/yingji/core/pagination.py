@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -41,6 +42,14 @@ class Page(BaseModel, Generic[T]):
             page=params.page,
             page_size=params.page_size,
         )
+
+    @classmethod
+    def sliced(cls, rows: Sequence[Any], params: PageParams, read_model: type[BaseModel] | None = None) -> Page[Any]:
+        """One page of a short list its service returns whole (rules, warehouses, a team's members): the same
+        envelope as every other list, so a client pages them all alike."""
+        chosen = list(rows[params.offset : params.offset + params.page_size])
+        items = [read_model.model_validate(r) for r in chosen] if read_model else chosen
+        return cls(items=items, total=len(rows), page=params.page, page_size=params.page_size)
 
 
 def paginate(db: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
+from yingji.core.jsonparse import loads
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.monitoring import service
@@ -179,12 +180,9 @@ def rule_edit(
     level: str = Form(...),
     enabled: str = Form(""),
 ) -> Response:
-    try:
-        parsed = json.loads(params)
-        if not isinstance(parsed, dict):
-            raise ValueError
-    except ValueError:
-        raise invalid("params", '参数须为 JSON 对象，如 {"op": ">=", "value": 50}') from None
+    parsed = loads(params, field="params", message='参数须为 JSON 对象，如 {"op": ">=", "value": 50}')
+    if not isinstance(parsed, dict):
+        raise invalid("params", '参数须为 JSON 对象，如 {"op": ">=", "value": 50}')
     try:
         data = RuleUpdate(params=parsed, level=level, enabled=enabled == "on")
     except ValueError:

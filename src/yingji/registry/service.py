@@ -19,6 +19,7 @@ from yingji.core.actor import (
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
 from yingji.registry.models import Department, Enterprise, Person
@@ -83,7 +84,7 @@ def list_enterprises(
     if region_code:
         query = query.where(path_within(Enterprise.region_path, geo_service.region_info(db=db, code=region_code).path))
     if q:
-        query = query.where(or_(Enterprise.name.contains(q), Enterprise.uscc == q.upper()))
+        query = query.where(matches(q, within=[Enterprise.name]) | (Enterprise.uscc == q.upper()))
     if remote_video is not None:
         query = query.where(Enterprise.remote_video.is_(remote_video))
     return paginate(db, query.order_by(Enterprise.id), page)
@@ -227,7 +228,7 @@ def list_people(*, db: Session, actor: Actor, page: PageParams, q: str | None = 
     require(actor, "registry.read")
     query = select(Person).where(scope_condition(actor, Person.region_path, Person.enterprise_id))
     if q:
-        query = query.where(or_(Person.name.contains(q), Person.phone.startswith(q)))
+        query = query.where(matches(q, within=[Person.name], prefix=[Person.phone]))
     return paginate(db, query.order_by(Person.id), page)
 
 

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yingji.core.errors import DomainError, TooManyRequests
 from yingji.core.i18n import validation_details
+from yingji.core.jsonparse import TOO_DEEP
 from yingji.web.deps import LoginRequired
 from yingji.web.templating import render
 
@@ -75,6 +76,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+            # FastAPI's own body parsing: JSON nested too deep for Python's recursive parser is bad input.
+            details = [{"field": "body", "message": TOO_DEEP}]
+            return error_response(request, 422, "malformed_json", f"请求体不是合法的 JSON：{TOO_DEEP}", details)
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败"))
         if isinstance(exc.detail, str) and exc.detail and exc.status_code not in _HTTP_MESSAGES:
             message = exc.detail

@@ -110,8 +110,9 @@ def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> Hazar
     db.flush()
     if phone:
         # The notice is also sent to the person's phone; queued here, sent by the outbox with retries.
-        channels_service.enqueue_sms(db, phone=phone, headline="隐患督办通知", text=message,
-                                     key=f"risk-notice:{notice.id}")
+        channels_service.enqueue_sms(
+            db, phone=phone, headline="隐患督办通知", text=message, key=f"risk-notice:{notice.id}"
+        )
     return notice
 
 
