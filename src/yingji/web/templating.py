@@ -19,6 +19,7 @@ from yingji import CAPABILITIES
 from yingji.accounts.enums import ROLE_LABELS
 from yingji.core.clock import to_local
 from yingji.web.deps import ANON_CSRF_COOKIE
+from yingji.web.hardening import is_https
 from yingji.web.nav import NAV
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,10 @@ def render_anonymous_form(
     token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(24)
     response = render(request, name, {"anon_csrf": token, **(context or {})}, status_code=status_code)
     response.set_cookie(
-        ANON_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=request.app.state.settings.secure_cookies
+        ANON_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request.scope, request.app.state.settings),
     )
     return response
