@@ -159,7 +159,7 @@ def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int,
             status=live.status(sensor, state, utcnow()),
             alarms=alarms,
             hours=hours,
-            chart_json=json.dumps(chart, ensure_ascii=False),
+            chart=chart,
         ),
     )
 

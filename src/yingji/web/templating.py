@@ -3,7 +3,6 @@ Each capability keeps its templates under a folder of its own name (``risk/templ
 
 from __future__ import annotations
 
-import json
 import secrets
 from functools import cache
 from pathlib import Path
@@ -13,7 +12,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
-from markupsafe import Markup
 
 from yingji import CAPABILITIES
 from yingji.accounts.enums import ROLE_LABELS
@@ -32,7 +30,6 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(dirs[0]))
     t.env.loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
     t.env.filters["local"] = lambda v, fmt="%Y-%m-%d %H:%M": to_local(v).strftime(fmt) if v else ""
-    t.env.filters["tojson_attr"] = lambda v: Markup(json.dumps(v, ensure_ascii=False))
     t.env.globals["nav"] = NAV
     t.env.globals["capabilities"] = CAPABILITIES
     t.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
