@@ -156,7 +156,9 @@ def delete_enterprise(*, db: Session, actor: Actor, enterprise_id: int) -> None:
         raise PermissionDenied("企业账号不能删除企业")
     people = db.scalar(select(func.count()).select_from(Person).where(Person.enterprise_id == enterprise.id)) or 0
     if people:
-        raise Conflict(f"该企业仍登记有 {people} 名人员，不能删除；请先移除或改挂人员", [ErrorDetail("people", "仍有人员")])
+        raise Conflict(
+            f"该企业仍登记有 {people} 名人员，不能删除；请先移除或改挂人员", [ErrorDetail("people", "仍有人员")]
+        )
     try:
         with db.begin_nested():  # a savepoint: PostgreSQL keeps the transaction usable after the refusal
             db.delete(enterprise)
