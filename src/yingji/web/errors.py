@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yingji.core.errors import DomainError, TooManyRequests
@@ -101,6 +101,14 @@ def install(app: FastAPI) -> None:
         status, code, message = integrity_reason(exc)
         log.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
         return error_response(request, status, code, message)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # A number the database cannot hold (an id of 2^70): SQLite's driver raises OverflowError while
+        # binding it, PostgreSQL a DataError. Bad input, refused like any other.
+        log.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(request, 422, "validation_error", "输入的数值超出允许范围")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
