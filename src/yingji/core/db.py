@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 # Constraint names are fixed here so that migrations name them the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -45,8 +48,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+# Execution option naming how a SQLite transaction begins: "IMMEDIATE" (the default: every engine.begin()
+# of migrations, the CLI and claims) or "DEFERRED" (read sessions, see below).
+BEGIN_OPTION = "yingji_begin"
+_DEFERRED = "yingji_deferred_txn"
+_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
+
+
+def _writes(statement: str, context: Any) -> bool:
+    if statement.lstrip()[:9].upper().startswith(_WRITE_WORDS):
+        return True
+    # SELECT … FOR UPDATE means "I am about to write what I read": SQLite has no such clause, so the
+    # write lock is taken before the read instead.
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+
+
+def make_engine(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None, **kwargs: Any
+) -> Engine:
     if url.startswith("sqlite"):
+        # SQLite connections are cheap; the pool must never be what a request waits for (the web
+        # server's thread pool has 40 threads, plus the workers).
+        if ":memory:" not in url and "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", pool_size or 20)
+            kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 30)
+            kwargs.setdefault("pool_timeout", 10)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -64,11 +91,35 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         def _sqlite_begin(conn: Any) -> None:
             # IMMEDIATE takes the write lock up front: a transaction that reads and then writes never
             # fails with "database is locked" on the lock upgrade; other writers wait (busy timeout).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A read session begins DEFERRED: in WAL mode readers neither wait for nor block the writer.
+            mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+            conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+            conn.info[_DEFERRED] = mode == "DEFERRED"
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _upgrade_on_write(conn: Any, cursor: Any, statement: str, _p: Any, context: Any, _many: bool) -> None:
+            # A read session that writes after all: SQLite cannot turn a read transaction into a write
+            # one while another connection writes (it fails at once, without waiting). So the read
+            # snapshot is ended and an IMMEDIATE transaction begun in its place, which waits its turn.
+            # What was read before is then as "read committed" as on PostgreSQL.
+            if conn.info.get(_DEFERRED) and _writes(statement, context):
+                conn.info[_DEFERRED] = False
+                log.debug("read transaction upgraded to a write transaction by: %.80s", statement)
+                cursor.execute("COMMIT")
+                cursor.execute("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _txn_end(conn: Any) -> None:
+            conn.info[_DEFERRED] = False
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", pool_size or 10)
+        kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 20)
+        kwargs.setdefault("pool_timeout", 10)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -79,6 +130,11 @@ class Database:
     def __init__(self, bind: Engine | Connection, **session_kwargs: Any) -> None:
         self.bind = bind
         self.sessionmaker = sessionmaker(bind=bind, expire_on_commit=False, **session_kwargs)
+        # Sessions that mostly read (GET requests, read phases of jobs): on SQLite they begin DEFERRED
+        # and take the write lock only if and when they write (see ``make_engine``).
+        self.read_sessionmaker = sessionmaker(
+            bind=bind, expire_on_commit=False, execution_options={BEGIN_OPTION: "DEFERRED"}, **session_kwargs
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -89,8 +145,11 @@ class Database:
         return self.bind.dialect.name
 
     @contextmanager
-    def transaction(self, *, actor_id: int | None = None) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
-        with self.sessionmaker() as session, session.begin():
+    def transaction(self, *, actor_id: int | None = None, read: bool = False) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error. ``read=True`` for one that
+        reads (and at most writes a little at its end): on SQLite it holds no lock while it reads.
+        Keep write transactions short: on SQLite every other writer waits for them."""
+        maker = self.read_sessionmaker if read else self.sessionmaker
+        with maker() as session, session.begin():
             session.info["actor_id"] = actor_id
             yield session

@@ -1,8 +1,9 @@
 """FastAPI dependencies shared by every capability's ``api.py`` and ``pages.py``.
 
 The request owns the unit of work: ``get_db`` commits when the endpoint returns and rolls back when it
-raises. It is ``scope="function"`` so the commit happens before the response is sent: a failed commit is
-an error response, never a 200 for a change that was not saved.
+raises; GET requests get a read session (see ``core.db``). It is ``scope="function"`` so the commit
+happens before the response is sent: a failed commit is an error response, never a 200 for a change
+that was not saved.
 """
 
 from __future__ import annotations
@@ -51,9 +52,16 @@ def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def get_db(request: Request) -> Iterator[Session]:
+    # A GET reads: on SQLite its transaction takes no lock, so pages never queue behind the writers
+    # (a GET that writes after all takes the write lock at that moment). Other methods write and take
+    # the lock at once, as short as the request.
     database: Database = request.app.state.database
-    with database.sessionmaker() as session, session.begin():
+    maker = database.read_sessionmaker if request.method in READ_METHODS else database.sessionmaker
+    with maker() as session, session.begin():
         session.info["actor_id"] = None
         yield session
 
@@ -79,7 +87,7 @@ def api_user(request: Request, db: DbSession) -> Actor:
             raise Unauthenticated("令牌无效或已过期，请重新获取")
     elif found := accounts_service.resolve_session(db=db, token=request.cookies.get(SESSION_COOKIE)):
         user, session = found
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in READ_METHODS:
             _check_csrf(request, session.csrf_token)
     else:
         raise Unauthenticated("需要登录：请在 Authorization 头中提供 Bearer 令牌")
@@ -115,7 +123,7 @@ async def csrf_form_field(request: Request) -> None:
 def page_user(request: Request, user: MaybePageUser, _form: Annotated[None, Depends(csrf_form_field)]) -> Actor:
     if user is None:
         raise LoginRequired("请先登录")
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    if request.method not in READ_METHODS:
         _check_csrf(request, request.state.csrf_token)
     return user
 
