@@ -74,7 +74,8 @@ def make_engine(
             kwargs.setdefault("pool_size", pool_size or 20)
             kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 30)
             kwargs.setdefault("pool_timeout", 10)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        connect_args = {"check_same_thread": False, "timeout": 30, **kwargs.pop("connect_args", {})}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
