@@ -11,16 +11,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Integer, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from yingji.core import jobs, outbox
 from yingji.core.db import Base, Database, make_engine
 from yingji.core.outbox import OutboxMessage
 
 
-class _Note(Base):
+class _TestBase(DeclarativeBase):  # its own metadata: the platform's models must match the migrations
+    pass
+
+
+class _Note(_TestBase):
     __tablename__ = "test_lock_notes"
-    __audit__ = False
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(String(40))
 
@@ -28,7 +31,8 @@ class _Note(Base):
 @pytest.fixture
 def filedb(tmp_path: Path):
     engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}", connect_args={"timeout": 5})
-    Base.metadata.create_all(engine, tables=[_Note.__table__, OutboxMessage.__table__, jobs.JobRun.__table__])
+    _TestBase.metadata.create_all(engine)
+    Base.metadata.create_all(engine, tables=[OutboxMessage.__table__, jobs.JobRun.__table__])
     yield Database(engine)
     engine.dispose()
 
@@ -82,7 +86,7 @@ def test_read_session_that_writes_waits_for_the_lock_instead_of_failing(filedb: 
                 time.sleep(0.2)  # the holder now has the write lock and commits a row after our read
                 s.add(_Note(text="from a read session"))
                 s.flush()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     t = threading.Thread(target=reader_then_writer)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -64,9 +68,104 @@ def _writes(statement: str, context: Any) -> bool:
     return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
 
 
-def make_engine(
-    url: str, *, pool_size: int | None = None, max_overflow: int | None = None, **kwargs: Any
-) -> Engine:
+class WriteQueue:
+    """Writers of one SQLite file in this process take turns first come, first served.
+
+    SQLite's own wait for its write lock is polling (sleep, retry) and unfair: a request's write can
+    lose the race to a worker that commits and begins again every few milliseconds, for seconds on
+    end. Queued here, a waiting writer gets the lock as soon as the one before it ends. (Other processes,
+    e.g. ``yingji worker``, still meet SQLite's busy timeout.)"""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held and not self._waiters:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()  # handed over: still held, by the next in line
+            else:
+                self._held = False
+
+
+_queues: dict[str, WriteQueue] = {}
+_queues_lock = threading.Lock()
+WRITE_WAIT_S = 30.0
+
+
+def _queue_for(path: str) -> WriteQueue:
+    key = os.path.realpath(path)
+    with _queues_lock:
+        return _queues.setdefault(key, WriteQueue())
+
+
+class _QueuedConnection(sqlite3.Connection):
+    """A pysqlite connection that holds its file's ``WriteQueue`` turn from BEGIN IMMEDIATE until its
+    transaction ends, whichever thread ends it (FastAPI may commit in another thread than the query)."""
+
+    write_queue: WriteQueue | None = None
+    holds_turn = False
+
+    def take_turn(self) -> None:
+        if self.write_queue is None or self.holds_turn:
+            return
+        if not self.write_queue.acquire(WRITE_WAIT_S):
+            raise sqlite3.OperationalError(f"database is locked (waited {WRITE_WAIT_S:.0f} s for the write lock)")
+        self.holds_turn = True
+
+    def give_turn(self) -> None:
+        if self.holds_turn and self.write_queue is not None:
+            self.holds_turn = False
+            self.write_queue.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_turn()
+
+
+def _begin_immediate(raw: Any, cursor: Any) -> None:
+    take = getattr(raw, "take_turn", None)
+    if take is not None:
+        take()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    except BaseException:
+        if take is not None:
+            raw.give_turn()
+        raise
+
+
+def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         # SQLite connections are cheap; the pool must never be what a request waits for (the web
         # server's thread pool has 40 threads, plus the workers).
@@ -74,11 +173,20 @@ def make_engine(
             kwargs.setdefault("pool_size", pool_size or 20)
             kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 30)
             kwargs.setdefault("pool_timeout", 10)
-        connect_args = {"check_same_thread": False, "timeout": 30, **kwargs.pop("connect_args", {})}
+        connect_args = {
+            "check_same_thread": False,
+            "timeout": 30,
+            "factory": _QueuedConnection,
+            **kwargs.pop("connect_args", {}),
+        }
         engine = create_engine(url, connect_args=connect_args, **kwargs)
+        path = engine.url.database or ""
+        queue = _queue_for(path) if path and path != ":memory:" else None
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            if isinstance(dbapi_connection, _QueuedConnection):
+                dbapi_connection.write_queue = queue
             # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT: switch it off and
             # let SQLAlchemy's "begin" below start every transaction.
             dbapi_connection.isolation_level = None
@@ -94,7 +202,15 @@ def make_engine(
             # fails with "database is locked" on the lock upgrade; other writers wait (busy timeout).
             # A read session begins DEFERRED: in WAL mode readers neither wait for nor block the writer.
             mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
-            conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+            raw = conn.connection.driver_connection
+            cursor = raw.cursor()
+            try:
+                if mode == "DEFERRED":
+                    cursor.execute("BEGIN DEFERRED")
+                else:
+                    _begin_immediate(raw, cursor)
+            finally:
+                cursor.close()
             conn.info[_DEFERRED] = mode == "DEFERRED"
 
         @event.listens_for(engine, "before_cursor_execute")
@@ -107,7 +223,7 @@ def make_engine(
                 conn.info[_DEFERRED] = False
                 log.debug("read transaction upgraded to a write transaction by: %.80s", statement)
                 cursor.execute("COMMIT")
-                cursor.execute("BEGIN IMMEDIATE")
+                _begin_immediate(conn.connection.driver_connection, cursor)
 
         @event.listens_for(engine, "commit")
         @event.listens_for(engine, "rollback")

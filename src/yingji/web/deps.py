@@ -1,9 +1,9 @@
 """FastAPI dependencies shared by every capability's ``api.py`` and ``pages.py``.
 
 The request owns the unit of work: ``get_db`` commits when the endpoint returns and rolls back when it
-raises; GET requests get a read session (see ``core.db``). It is ``scope="function"`` so the commit
-happens before the response is sent: a failed commit is an error response, never a 200 for a change
-that was not saved.
+raises; its transaction takes SQLite's write lock only at its first write (see ``core.db``). It is
+``scope="function"`` so the commit happens before the response is sent: a failed commit is an error
+response, never a 200 for a change that was not saved.
 """
 
 from __future__ import annotations
@@ -56,12 +56,14 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    # A GET reads: on SQLite its transaction takes no lock, so pages never queue behind the writers
-    # (a GET that writes after all takes the write lock at that moment). Other methods write and take
-    # the lock at once, as short as the request.
+    # On SQLite a request's transaction begins DEFERRED: it reads without any lock (WAL readers never
+    # wait), and takes the write lock at its first write, until its commit. A request that checks a
+    # password, parses an area or renders a page before it writes therefore holds the lock only for
+    # the write itself. Between the reads and the write it sees other commits, as under PostgreSQL's
+    # READ COMMITTED; a read that must not change before the write uses ``with_for_update()``, which
+    # takes the write lock before that read on SQLite too (see ``core.db``).
     database: Database = request.app.state.database
-    maker = database.read_sessionmaker if request.method in READ_METHODS else database.sessionmaker
-    with maker() as session, session.begin():
+    with database.read_sessionmaker() as session, session.begin():
         session.info["actor_id"] = None
         yield session
 
