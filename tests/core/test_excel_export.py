@@ -70,7 +70,7 @@ def test_hazard_ledger_exports_after_a_title_with_a_control_character(api, db) -
     assert r.status_code == 201, r.text
     # The API refuses control characters now; rows stored before that (or imported by other means) may
     # still hold one, and the export must survive them.
-    db.execute(text("UPDATE risk_hazards SET title = :t WHERE id = :id"), 
+    db.execute(text("UPDATE risk_hazards SET title = :t WHERE id = :id"),
                {"t": "消防\x07通道堵塞", "id": r.json()["id"]})
     db.flush()
     export = duty.get("/api/v1/risk/export/hazards")
