@@ -49,8 +49,11 @@ def serve(
     from yingji.demo import login_hint
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yingji.app import demo_dataset
+
     database = _database()
     application = create_app(database=database)
+    demo_dataset(database)  # before the workers start: the demo sandbox gateway only with the demo data
     workers = None if no_workers else BackgroundWorkers(database)
     if workers:
         workers.start()
@@ -86,8 +89,12 @@ def worker(
     from yingji.core.workers import BackgroundWorkers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yingji.app import demo_dataset
+
     bootstrap()
-    workers = BackgroundWorkers(_database(), outbox_workers=outbox_workers)
+    database = _database()
+    demo_dataset(database)  # the demo sandbox gateway only with the demo data set
+    workers = BackgroundWorkers(database, outbox_workers=outbox_workers)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
