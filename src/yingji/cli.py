@@ -37,8 +37,8 @@ def _fail(message: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    host: Annotated[str | None, typer.Option(help="监听地址（默认 YINGJI_HOST，127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option(help="端口（默认 YINGJI_PORT，8000）")] = None,
     no_workers: Annotated[bool, typer.Option("--no-workers", help="不在本进程运行投递与定时任务")] = False,
 ) -> None:
     """运行 Web、API，以及（默认）发件箱投递和定时任务。"""
@@ -50,6 +50,9 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from yingji.app import demo_dataset
+
+    host = host or get_settings().host
+    port = port or get_settings().port
 
     database = _database()
     application = create_app(database=database)
@@ -230,3 +233,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
