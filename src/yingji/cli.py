@@ -37,8 +37,8 @@ def _fail(message: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    host: Annotated[str | None, typer.Option(help="监听地址（默认 YINGJI_HOST，127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option(help="端口（默认 YINGJI_PORT，8000）")] = None,
     no_workers: Annotated[bool, typer.Option("--no-workers", help="不在本进程运行投递与定时任务")] = False,
 ) -> None:
     """运行 Web、API，以及（默认）发件箱投递和定时任务。"""
@@ -49,8 +49,14 @@ def serve(
     from yingji.demo import login_hint
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yingji.app import demo_dataset
+
+    host = host or get_settings().host
+    port = port or get_settings().port
+
     database = _database()
     application = create_app(database=database)
+    demo_dataset(database)  # before the workers start: the demo sandbox gateway only with the demo data
     workers = None if no_workers else BackgroundWorkers(database)
     if workers:
         workers.start()
@@ -86,8 +92,12 @@ def worker(
     from yingji.core.workers import BackgroundWorkers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yingji.app import demo_dataset
+
     bootstrap()
-    workers = BackgroundWorkers(_database(), outbox_workers=outbox_workers)
+    database = _database()
+    demo_dataset(database)  # the demo sandbox gateway only with the demo data set
+    workers = BackgroundWorkers(database, outbox_workers=outbox_workers)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -223,3 +233,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

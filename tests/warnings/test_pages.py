@@ -49,7 +49,7 @@ def test_draft_to_published_through_the_pages(page_client, fixed_clock):
     assert duty.post(url + "/submit", data={"csrf_token": duty.csrf}, follow_redirects=False).status_code == 303
     assert "待他人审核签发" in duty.get(url).text
     leader.post(url + "/approve", data={"csrf_token": leader.csrf, "note": "同意"})
-    leader.post(url + "/publish", data={"csrf_token": leader.csrf})
+    leader.post(url + "/publish", data={"csrf_token": leader.csrf, "confirm_unreached": "1"})
     page = leader.get(url).text
     assert "已发布" in page and "覆盖率" in page and "CAP 1.2 XML" in page
 

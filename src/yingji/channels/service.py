@@ -18,6 +18,15 @@ from yingji.core.outbox import OutboxMessage
 SMS_TOPIC = "channels.sms"
 
 
+_demo_loaded = {"value": False}
+
+
+def note_demo_loaded(loaded: bool) -> None:
+    """Told at start-up (``yingji serve`` / ``worker``) whether the demo data set is loaded: the sandbox
+    gateway (演示通道) fills unconfigured channels only then, unless switched on explicitly."""
+    _demo_loaded["value"] = bool(loaded)
+
+
 def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
     """The adapters in use: those wired by ``bootstrap`` (tests, fakes), else those the settings name."""
     if channels is not None:
@@ -25,7 +34,11 @@ def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
     from yingji import bootstrap
     from yingji.channels.config import from_settings
 
-    return bootstrap.channels() or from_settings()
+    return bootstrap.channels() or from_settings(demo_loaded=_demo_loaded["value"])
+
+
+def is_sandbox(channel: Any) -> bool:
+    return bool(getattr(channel, "sandbox", False))
 
 
 def enqueue_sms(db: Session, *, phone: str, headline: str, text: str, key: str) -> None:
@@ -49,9 +62,12 @@ SETTINGS = {
     "webhook": "YINGJI_CHANNEL_WEBHOOK_SECRET",
     "loudspeaker": "YINGJI_CHANNEL_BROADCAST_URL, _BROADCAST_VOICE",
 }
+SANDBOX_SETTING = "YINGJI_CHANNEL_SANDBOX=auto|on|off"
 
 
 def _adapter(channel: Any) -> str:
+    if is_sandbox(channel):
+        return "演示通道（Yingji 内置沙箱网关，只记录，不真实发送）"
     if isinstance(channel, FakeChannel):
         return "演示用假渠道（只记录，不发送）"
     parts = [type(channel).__name__]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from yingji.core.pagination import Page, PageParams
 from yingji.warnings.schemas import (
     CancelRequest,
+    PublishRequest,
     RecipientSummary,
     ReviewRequest,
     SubscribeRequest,
@@ -118,8 +119,11 @@ def reject(warning_id: int, db: DbSession, user: ApiUser, body: ReviewRequest | 
 
 
 @router.post("/{warning_id}/publish", response_model=WarningRead)
-def publish(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
-    return _read(authoring.publish(db=db, actor=user, warning_id=warning_id))
+def publish(warning_id: int, db: DbSession, user: ApiUser, body: PublishRequest | None = None) -> WarningRead:
+    """409 ``unreached_recipients`` (naming the channels) while some recipients have no configured
+    channel, unless ``{"confirm_unreached": true}``."""
+    confirm = body.confirm_unreached if body else False
+    return _read(authoring.publish(db=db, actor=user, warning_id=warning_id, confirm_unreached=confirm))
 
 
 @router.post("/{warning_id}/update", response_model=WarningRead, status_code=201)

@@ -114,10 +114,11 @@ def _identifier(db: Session, when: datetime) -> str:
     return candidate
 
 
-def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
+def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bool = False) -> WarningMessage:
     """Publishes a signed warning: gives it its identifier, supersedes the message it references and
-    writes one delivery row per recipient and channel in this same transaction."""
-    from yingji.warnings.service import delivery
+    writes one delivery row per recipient and channel in this same transaction. Refused (409) while
+    some recipients have no configured channel, unless ``confirm_unreached`` (see ``reach``)."""
+    from yingji.warnings.service import delivery, reach
 
     w = load(db, actor, warning_id, permission="warnings.publish")
     _transition(w, Status.approved, "发布")
@@ -126,6 +127,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     # Who is reached is worked out before the first write: on SQLite the write lock is then held only
     # for the inserts, not for the (district-wide: seconds long) search of recipients.
     targets = delivery.targets_of(db=db, warning=w)
+    reach.require_confirmation(reach.plan(targets=targets), confirmed=confirm_unreached)
     now = utcnow()
     w.status, w.published_at, w.publisher_id = Status.published, now, actor.id
     w.identifier = _identifier(db, now)
