@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # Cookies are marked Secure when the platform is served over HTTPS behind a proxy.
     secure_cookies: bool = False
     mqtt_url: str = ""
+    # The MQTT subscriber's stable client id (its persistent session on the broker), the topic prefix it
+    # subscribes under (``<prefix>+``), and how long the broker keeps the session while it is away.
+    mqtt_client_id: str = "yingji-ingest"
+    mqtt_topic_prefix: str = "yingji/readings/"
+    mqtt_session_expiry_s: int = 7 * 24 * 3600
     max_upload_bytes: int = Field(default=10 * 1024 * 1024)
 
     def resolved_database_url(self) -> str:
