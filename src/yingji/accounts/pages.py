@@ -13,6 +13,7 @@ from yingji.core import audit
 from yingji.core.errors import ValidationFailed
 from yingji.core.pagination import PageParams
 from yingji.web.deps import SESSION_COOKIE, DbSession, MaybePageUser, PageUser, check_anonymous_csrf
+from yingji.web.hardening import is_https
 from yingji.web.templating import render, render_anonymous_form
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +65,7 @@ def login(
         token,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=is_https(request.scope, settings),
         max_age=settings.session_ttl_s,
     )
     return response

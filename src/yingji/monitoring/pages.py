@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -52,7 +51,7 @@ def _ctx(db: DbSession, **extra: Any) -> dict[str, Any]:
 
 @router.get("/monitoring", response_class=HTMLResponse)
 def overview(request: Request, db: DbSession, user: PageUser, state: str = "active", page: int = 1) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_alarms(
         db=db, actor=user, page=paging, state=None if state in ("active", "") else state, active_only=state == "active"
     )
@@ -105,7 +104,7 @@ def sensors_page(
     page: int = 1,
     imported: int | None = None,
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_sensors(
         db=db, actor=user, page=paging, kind=kind or None, region_code=region or None, q=q or None
     )
@@ -160,7 +159,7 @@ def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int,
             status=live.status(sensor, state, utcnow()),
             alarms=alarms,
             hours=hours,
-            chart_json=json.dumps(chart, ensure_ascii=False),
+            chart=chart,
         ),
     )
 

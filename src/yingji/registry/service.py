@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import (
@@ -154,8 +155,21 @@ def delete_enterprise(*, db: Session, actor: Actor, enterprise_id: int) -> None:
     require(actor, "registry.write")
     if actor.enterprise_id is not None:
         raise PermissionDenied("企业账号不能删除企业")
-    db.delete(enterprise)
-    db.flush()
+    people = db.scalar(select(func.count()).select_from(Person).where(Person.enterprise_id == enterprise.id)) or 0
+    if people:
+        raise Conflict(
+            f"该企业仍登记有 {people} 名人员，不能删除；请先移除或改挂人员", [ErrorDetail("people", "仍有人员")]
+        )
+    try:
+        with db.begin_nested():  # a savepoint: PostgreSQL keeps the transaction usable after the refusal
+            db.delete(enterprise)
+            db.flush()
+    except IntegrityError:
+        # Other capabilities' records (user accounts) still point at it; this module cannot name them.
+        raise Conflict(
+            "该企业仍被其他记录（如企业账号）引用，不能删除；请先停用或改挂这些账号",
+            [ErrorDetail("enterprise_id", "仍被引用")],
+        ) from None
 
 
 def enterprise_counts_by_industry(*, db: Session, actor: Actor) -> dict[str, int]:

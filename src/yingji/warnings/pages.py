@@ -54,7 +54,7 @@ def labels() -> dict[str, Any]:
 def warnings_page(
     request: Request, db: DbSession, user: PageUser, status: str = "", origin: str = "", page: int = 1
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = authoring.list_warnings(db=db, actor=user, page=paging, status=status or None, origin=origin or None)
     return render(
         request,
