@@ -185,15 +185,15 @@ def user_add(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """校验审计日志哈希链，报告第一处断链。"""
-    from yingji.core.audit import verify_chain
+    from yingji.core.audit import describe, verify_chain
 
     bootstrap()
     with _database().transaction() as db:
         report = verify_chain(db)
     if report.ok:
-        typer.echo(f"审计日志完整：已校验 {report.checked} 条记录")
+        typer.echo(describe(report))
     else:
-        _fail(f"审计日志在第 {report.broken_seq} 条断开：{report.reason}（之前 {report.checked} 条完好）")
+        _fail(describe(report))
 
 
 @jobs_app.command("list")

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     # that arrives as https (uvicorn trusts X-Forwarded-Proto from the proxy) gets both anyway.
     secure_cookies: bool = False
     mqtt_url: str = ""
+    # The MQTT subscriber's stable client id (its persistent session on the broker), the topic prefix it
+    # subscribes under (``<prefix>+``), and how long the broker keeps the session while it is away.
+    mqtt_client_id: str = "yingji-ingest"
+    mqtt_topic_prefix: str = "yingji/readings/"
+    mqtt_session_expiry_s: int = 7 * 24 * 3600
     max_upload_bytes: int = Field(default=10 * 1024 * 1024)
     # Request bodies, refused with 413 while they are read: readings batches (up to 10,000 readings),
     # spreadsheet/CAP/road-network imports (one file), uploads (a few photos), everything else.

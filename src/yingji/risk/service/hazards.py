@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, ensure_enterprise_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, ValidationFailed, invalid
-from yingji.core.files import Attachment
+from yingji.core.files import ensure_linkable
 from yingji.core.outbox import enqueue
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.validation import normalize_phone
@@ -83,13 +83,6 @@ def is_overdue(hazard: Hazard, now: datetime | None = None) -> bool:
 
 def missing_five_assurances(hazard: Hazard) -> list[str]:
     return [key for key in FIVE_FIELDS if getattr(hazard, key) in (None, "")]
-
-
-def _check_attachments(db: Session, ids: list[int]) -> list[int]:
-    for i in ids:
-        if db.get(Attachment, i) is None:
-            raise invalid("attachment_ids", f"附件 {i} 不存在")
-    return list(ids)
 
 
 def _event(
@@ -201,8 +194,16 @@ def _source_for(actor: Actor, requested: HazardSource | None) -> HazardSource:
 
 
 def create_hazard(
-    *, db: Session, actor: Actor, data: HazardCreate, report_id: int | None = None, source: HazardSource | None = None
+    *,
+    db: Session,
+    actor: Actor,
+    data: HazardCreate,
+    report_id: int | None = None,
+    source: HazardSource | None = None,
+    carried_attachment_ids: list[int] | None = None,
 ) -> Hazard:
+    """``carried_attachment_ids``: photos that come with the record it is made from (a public report's),
+    passed by the service itself; ``data.attachment_ids`` must be the actor's own uploads."""
     require(actor, "risk.hazard.report")
     lon, lat = data.lon, data.lat
     if data.enterprise_id is not None:
@@ -226,7 +227,7 @@ def create_hazard(
         phone = normalize_phone(data.responsible_phone)
         if phone is None:
             raise invalid("responsible_phone", "电话号码格式不正确")
-    attachments = _check_attachments(db, data.attachment_ids)
+    attachments = ensure_linkable(db, actor, data.attachment_ids) + list(carried_attachment_ids or [])
     hazard = Hazard(
         code=f"tmp-{secrets.token_hex(9)}",  # replaced by the numbered code below
         enterprise_id=data.enterprise_id,
@@ -286,7 +287,7 @@ def transition(
         )
     if action in NOTE_REQUIRED and not note.strip():
         raise invalid("note", NOTE_REQUIRED[action])
-    attachments = _check_attachments(db, attachment_ids or [])
+    attachments = ensure_linkable(db, actor, attachment_ids or [])
     now = utcnow()
     if grade is not None and grade not in HazardGrade.__members__:
         raise invalid("grade", "须为 general（一般隐患）或 major（重大隐患）")

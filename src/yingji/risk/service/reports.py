@@ -254,10 +254,10 @@ def decide(*, db: Session, actor: Actor, report_id: int, data: ReportDecision) -
                 title=data.title,
                 description=report.description,
                 grade=data.grade,
-                attachment_ids=[report.attachment_id] if report.attachment_id else [],
             ),
             report_id=report.id,
             source=HazardSource.public_report,
+            carried_attachment_ids=[report.attachment_id] if report.attachment_id else [],
         )
         hazard_service.transition(
             db=db,
