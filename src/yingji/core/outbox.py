@@ -52,13 +52,22 @@ class OutboxMessage(Base):
 
 
 def handler(topic: str) -> Callable[[Handler], Handler]:
-    """Registers the function that delivers messages of ``topic``."""
+    """Registers the function that delivers messages of ``topic``. A topic has exactly one handler: a
+    second, different function for the same topic is refused (it used to replace the first silently).
+    Several parties reacting to one fact subscribe to a domain event instead (``core.events``)."""
 
     def register(fn: Handler) -> Handler:
-        _handlers[topic] = fn
+        existing = _handlers.get(topic)
+        if existing is not None and _name(existing) != _name(fn):
+            raise ValueError(f"outbox topic {topic!r} already has handler {_name(existing)}; refusing {_name(fn)}")
+        _handlers[topic] = fn  # the same function again (a module imported anew) keeps one registration
         return fn
 
     return register
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return f"{fn.__module__}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
 def registered_topics() -> list[str]:
