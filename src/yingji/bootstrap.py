@@ -39,9 +39,6 @@ def load_models() -> None:
     capability_modules("models")
 
 
-_channels: dict[str, Any] = {}
-
-
 def bootstrap(*, channels: dict[str, Any] | None = None, clock: Callable[[], datetime] | None = None) -> None:
     """Loads models, outbox handlers and scheduled jobs; installs the clock and the channel adapters.
     Tests pass fakes and a fixed clock here."""
@@ -53,9 +50,13 @@ def bootstrap(*, channels: dict[str, Any] | None = None, clock: Callable[[], dat
     if clock is not None:
         core_clock.set_clock(clock)
     if channels is not None:
-        _channels.clear()
-        _channels.update(channels)
+        # Handed to the channels capability, which the workers and services ask for their adapters.
+        from yingji.channels import service as channels_service
+
+        channels_service.install(channels)
 
 
 def channels() -> dict[str, Any]:
-    return _channels
+    from yingji.channels import service as channels_service
+
+    return channels_service.installed()

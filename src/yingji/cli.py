@@ -28,6 +28,12 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(events_app, name="events")
 
 
+@app.callback()
+def _root() -> None:
+    """Every command runs with the capabilities loaded (tables, handlers, subscribers, jobs)."""
+    bootstrap()
+
+
 def _database() -> Database:
     return Database.from_url(get_settings().resolved_database_url())
 

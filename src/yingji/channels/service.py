@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels.base import DeliveryResult, Message, Recipient  # noqa: F401  (shapes for senders)
 from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.core.actor import Actor, require
@@ -18,14 +19,28 @@ from yingji.core.outbox import OutboxMessage
 SMS_TOPIC = "channels.sms"
 
 
+_installed: dict[str, Any] = {}
+
+
+def install(adapters: dict[str, Any]) -> None:
+    """The composition root hands the adapters to use (tests: fakes); an empty dict falls back to the
+    adapters the settings name."""
+    _installed.clear()
+    _installed.update(adapters)
+
+
+def installed() -> dict[str, Any]:
+    return _installed
+
+
 def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The adapters in use: those wired by ``bootstrap`` (tests, fakes), else those the settings name."""
+    """The adapters in use: ``channels`` if given, else those installed by the composition root, else
+    those the settings name."""
     if channels is not None:
         return channels
-    from yingji import bootstrap
     from yingji.channels.config import from_settings
 
-    return bootstrap.channels() or from_settings()
+    return _installed or from_settings()
 
 
 def enqueue_sms(db: Session, *, phone: str, headline: str, text: str, key: str) -> None:

@@ -18,6 +18,8 @@ from yingji.core.errors import ErrorDetail, NotFound, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
 from yingji.geo.enums import LEVEL_ORDER, RegionLevel
 from yingji.geo.models import Region
+from yingji.geo.roads import edges_from_file, grid_edges  # noqa: F401  (offered to other capabilities)
+from yingji.geo.routing import GENERATED, RoadGraph, replace_edges, road_graph  # noqa: F401
 from yingji.geo.spatial import IndexedRegion, RegionIndex
 
 

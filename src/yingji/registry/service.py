@@ -21,6 +21,7 @@ from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
+from yingji.registry.enums import INDUSTRY_LABELS  # noqa: F401  (offered to other capabilities)
 from yingji.registry.models import Department, Enterprise, Person
 from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCreate
 

@@ -14,7 +14,7 @@ from yingji.core.errors import NotFound, PermissionDenied
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page, PageParams
 from yingji.geo import service as geo_service
-from yingji.registry.enums import INDUSTRY_LABELS
+from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk.enums import HazardGrade, HazardStatus, ReportStatus
 from yingji.risk.schemas import (
     FiveAssurances,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from yingji.channels.base import Message, Recipient
+from yingji.channels.service import Message, Recipient
 from yingji.core.db import Database
 from yingji.core.outbox import OutboxMessage, handler
 from yingji.warnings.service import delivery

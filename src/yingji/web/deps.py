@@ -15,7 +15,6 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
-from yingji.accounts.permissions import role_can
 from yingji.core.actor import Actor
 from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
@@ -41,7 +40,7 @@ class UserView:
         return cls(user.id, user.username, user.display_name, user.role, user.scope_path, user.enterprise_id)
 
     def can(self, permission: str) -> bool:
-        return role_can(self.role, permission)
+        return accounts_service.role_can(self.role, permission)
 
 
 ANON_CSRF_COOKIE = "yingji_csrf"

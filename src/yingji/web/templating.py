@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
 from yingji import CAPABILITIES
-from yingji.accounts.enums import ROLE_LABELS
+from yingji.accounts.service import ROLE_LABELS
 from yingji.core.clock import to_local
 from yingji.web.deps import ANON_CSRF_COOKIE
 from yingji.web.nav import NAV
