@@ -1,7 +1,7 @@
 """foundation: processed domain events (event id, subscriber), so that subscribers run once per event
 
-Revision ID: foundation_0002_events
-Revises: 0001_foundation
+Revision ID: foundation_0003_events
+Revises: foundation_0002_calendar
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import yingji.core.db
 
-revision: str = "foundation_0002_events"
-down_revision: str | Sequence[str] | None = "0001_foundation"
+revision: str = "foundation_0003_events"
+down_revision: str | Sequence[str] | None = "foundation_0002_calendar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
