@@ -43,9 +43,15 @@ def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
     return _installed or from_settings()
 
 
-def enqueue_sms(db: Session, *, phone: str, headline: str, text: str, key: str) -> None:
-    """Queues one SMS; the same ``key`` is queued (and sent) once."""
-    outbox.enqueue(db, topic=SMS_TOPIC, payload={"phone": phone, "headline": headline, "text": text}, key=key)
+def enqueue_sms(
+    db: Session, *, phone: str, headline: str, text: str, key: str, max_attempts: int = 8, sensitive: bool = False
+) -> None:
+    """Queues one SMS, the one SMS path of every capability; the same ``key`` is queued (and sent) once.
+    ``sensitive`` (confirmation codes): the text is not shown on the channels page."""
+    payload = {"phone": phone, "headline": headline, "text": text}
+    if sensitive:
+        payload["sensitive"] = True
+    outbox.enqueue(db, topic=SMS_TOPIC, payload=payload, key=key, max_attempts=max_attempts)
 
 
 @dataclass(frozen=True)
