@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # about 20 lint-imports runs in subprocesses (make test runs them)
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "yingji"
 LINT = Path(sys.executable).with_name("lint-imports")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
@@ -11,18 +10,12 @@ from yingji.core.outbox import OutboxMessage, handler
 from yingji.warnings.service import delivery
 
 
-def _database(db: Session) -> Database:
-    bind = db.get_bind()
-    if isinstance(bind, Connection):  # tests: the session runs on one connection inside a transaction
-        return Database(bind, join_transaction_mode="create_savepoint")
-    return Database(bind)
-
-
-@handler("warnings.published")
-def start_delivery(db: Session, msg: OutboxMessage) -> None:
+@handler("warnings.published", transaction=False)
+def start_delivery(database: Database, msg: OutboxMessage) -> None:
     """Wakes delivery of a just-published warning. The rows themselves are the durable queue: sending
-    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases."""
-    delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=20)
+    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases.
+    Runs with no transaction open: delivery claims, sends and records in short transactions of its own."""
+    delivery.run(database, warning_id=int(msg.payload["warning_id"]), max_seconds=20)
 
 
 @handler("warnings.subscription_code")
