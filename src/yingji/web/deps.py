@@ -19,6 +19,7 @@ from yingji.accounts import service as accounts_service
 from yingji.core.actor import Actor
 from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
+from yingji.core.pagination import PageParams
 from yingji.core.security import same
 
 SESSION_COOKIE = "yingji_session"
@@ -144,3 +145,7 @@ def check_anonymous_csrf(request: Request, sent: str | None) -> None:
     """Forms shown to anonymous visitors (login, public reports) use a double-submit cookie."""
     if not same(sent, request.cookies.get(ANON_CSRF_COOKIE)):
         raise PermissionDenied("表单已失效（CSRF 校验失败），请刷新页面后重试")
+
+
+# ``?page=&page_size=`` of every paged list, checked the same way everywhere (one definition).
+Paging = Annotated[PageParams, Depends()]
