@@ -19,11 +19,19 @@ seed_app = typer.Typer(help="载入数据集", no_args_is_help=True)
 user_app = typer.Typer(help="用户管理", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 jobs_app = typer.Typer(help="定时任务", no_args_is_help=True)
+events_app = typer.Typer(help="领域事件", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(events_app, name="events")
+
+
+@app.callback()
+def _root() -> None:
+    """Every command runs with the capabilities loaded (tables, handlers, subscribers, jobs)."""
+    bootstrap()
 
 
 def _database() -> Database:
@@ -217,6 +225,18 @@ def jobs_run(name: Annotated[str, typer.Argument(help="任务名")]) -> None:
     except KeyError:
         _fail(f"没有名为 {name} 的任务；用 yingji jobs list 查看")
     typer.echo(summary if summary is not None else "该任务正在其他进程中运行，已跳过")
+
+
+@events_app.command("list")
+def events_list() -> None:
+    """列出每种领域事件、发布方和订阅方。"""
+    from yingji.core.events import catalogue
+
+    bootstrap()
+    for info in catalogue():
+        subs = ", ".join(info.subscribers) or "（无订阅方）"
+        typer.echo(f"{info.name:26} 发布方 {info.publisher:11} 订阅方 {subs}")
+        typer.echo(f"{'':26} {info.doc}")
 
 
 for _module in capability_modules("cli"):

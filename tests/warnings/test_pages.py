@@ -134,10 +134,11 @@ def test_subscription_confirm_and_one_step_unsubscribe(client, db, fixed_clock):
     assert r.status_code == 200 and "验证码已发送" in r.text
     msg = db.scalar(
         select(OutboxMessage)
-        .where(OutboxMessage.topic == "warnings.subscription_code")
+        .where(OutboxMessage.topic == "channels.sms", OutboxMessage.payload["headline"].as_string() == "预警订阅验证码")
         .order_by(OutboxMessage.id.desc())
     )
-    code, unsub = msg.payload["code"], msg.payload["token"]
+    code = re.search(r"验证码为 (\d{6})", msg.payload["text"]).group(1)
+    unsub = re.search(r"/public/unsubscribe/(\S+)$", msg.payload["text"]).group(1)
     bad = client.post(
         "/public/subscribe/confirm",
         data={"csrf_token": token, "phone": "13912345678", "code": "000000" if code != "000000" else "111111"},

@@ -2,18 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from yingji.accounts import audit as audit_log
 from yingji.accounts import service
 from yingji.accounts.schemas import TokenRequest, TokenResponse, UserCreate, UserRead, UserUpdate
 from yingji.core import audit
-from yingji.core.pagination import Page, PageParams
-from yingji.web.deps import ApiUser, DbSession
+from yingji.core.pagination import Page
+from yingji.web.deps import ApiUser, DbSession, Paging
 from yingji.web.errors import error_response
 
 router = APIRouter(tags=["accounts"])
-Paging = Annotated[PageParams, Depends()]
 
 
 @router.post(

@@ -25,9 +25,7 @@ simulate_app = typer.Typer(help="模拟演示数据流", no_args_is_help=True)
 
 
 def _database() -> Database:
-    from yingji.bootstrap import bootstrap
-
-    bootstrap()
+    # The root ``yingji`` command has bootstrapped every capability before this runs.
     return Database.from_url(get_settings().resolved_database_url())
 
 
@@ -149,7 +147,7 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
     if via == "http":
         import httpx
 
-        from yingji.demo import DEMO_USERS
+        from yingji.core.demo import DEMO_USERS
 
         password = password or next((u["password"] for u in DEMO_USERS if u["username"] == username), "")
         client = httpx.Client(base_url=url, timeout=60)

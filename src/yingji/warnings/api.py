@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.warnings.schemas import (
     CancelRequest,
     PublishRequest,
@@ -21,10 +21,9 @@ from yingji.warnings.schemas import (
 from yingji.warnings.service import authoring, coverage, ingest, maps, messages, recipients, subscriptions
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/warnings", tags=["warnings"])
-Paging = Annotated[PageParams, Depends()]
 CAP_TYPE = "application/cap+xml; charset=utf-8"
 
 

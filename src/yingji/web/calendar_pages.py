@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -18,7 +18,7 @@ from yingji.core.clock import LOCAL_TZ, utcnow
 from yingji.core.deadlines import UNIT_LABELS, DeadlineRule, Unit, compute
 from yingji.core.errors import DomainError, invalid
 from yingji.core.pagination import Page, PageParams
-from yingji.web.deps import ApiUser, DbSession, PageUser
+from yingji.web.deps import ApiUser, DbSession, PageUser, Paging
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +69,6 @@ def _year_read(status: workdays.YearStatus) -> YearRead:
     return YearRead(year=status.year, source=status.source, complete=status.complete, note=status.note)
 
 
-Paging = Annotated[PageParams, Depends()]
 
 
 def _page_of(items: list, paging: PageParams) -> Page:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, ensure_enterprise_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, ValidationFailed, invalid
+from yingji.core.events import publish
 from yingji.core.files import ensure_linkable
 from yingji.core.outbox import enqueue
 from yingji.core.pagination import PageParams, paginate
@@ -30,6 +31,7 @@ from yingji.risk.enums import (
     HazardSource,
     HazardStatus,
 )
+from yingji.risk.events import HazardClosed, HazardReported
 from yingji.risk.models import Hazard, HazardEvent
 from yingji.risk.schemas import FiveAssurances, HazardCreate
 from yingji.risk.service.common import actor_name, ensure_can_place, enterprise_in_scope, region_for
@@ -256,6 +258,9 @@ def create_hazard(
     hazard.code = f"YH{now:%Y}{hazard.id:06d}"
     _event(db, hazard, actor, "report", to=S.reported, note=data.description, attachment_ids=attachments)
     _report_major(db, hazard)
+    publish(db, HazardReported(hazard_id=hazard.id, code=hazard.code, grade=hazard.grade,
+                               region_path=hazard.region_path, enterprise_id=hazard.enterprise_id,
+                               lon=hazard.lon, lat=hazard.lat, at=now))
     db.flush()
     return hazard
 
@@ -316,6 +321,8 @@ def transition(
     hazard.status, hazard.updated_at = target.value, now
     if target == S.closed:
         hazard.closed_at = now
+        publish(db, HazardClosed(hazard_id=hazard.id, code=hazard.code, grade=hazard.grade,
+                                 region_path=hazard.region_path, at=now))
     elif action == HazardAction.reopen:
         hazard.closed_at = None
     _report_major(db, hazard)

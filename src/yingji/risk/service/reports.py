@@ -170,14 +170,10 @@ def submit_report(
         errors.append(ErrorDetail("location", "请选择所在村（社区），或使用手机定位"))
     else:
         try:
-            hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in ("township", "village")]
+            region = geo_service.region_of(db=db, lon=lon, lat=lat, levels=geo_service.TOWNSHIP_OR_VILLAGE,
+                                           outside_field="location", outside_message="该位置不在本区范围内")
         except ValidationFailed as exc:
-            hits = []
             errors += exc.details
-        if hits:
-            region = hits[-1]
-        else:
-            errors.append(ErrorDetail("location", "该位置不在本区范围内"))
     if errors:
         raise ValidationFailed("举报内容有误：" + "；".join(e.message for e in errors), details=errors)
     attachment_id = None
