@@ -46,6 +46,7 @@ def bootstrap(*, channels: dict[str, Any] | None = None, clock: Callable[[], dat
     load_models()
     capability_modules("handlers")
     capability_modules("scheduled")
+    capability_modules("places")  # place-search providers (geo.places)
     if clock is not None:
         core_clock.set_clock(clock)
     if channels is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,12 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     mqtt_url: str = ""
     max_upload_bytes: int = Field(default=10 * 1024 * 1024)
+
+    # Base maps of the 一张图 map (see docs/foundation.md, map section): a JSON list of XYZ / WMTS tile
+    # sources, and a local MBTiles / PMTiles file served at /tiles for a fully offline map.
+    map_basemaps: list[dict[str, Any]] = Field(default_factory=list)
+    map_tiles: str = ""
+    map_tiles_crs: str = "wgs84"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

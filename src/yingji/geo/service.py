@@ -112,6 +112,8 @@ def boundaries(*, db: Session, level: str) -> dict[str, Any]:
                     "level": r.level,
                     "population": r.population,
                     "approximate": r.approximate,
+                    "centroid_lon": r.centroid_lon,
+                    "centroid_lat": r.centroid_lat,
                 },
                 "geometry": r.geometry,
             }

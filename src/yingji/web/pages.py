@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from yingji.accounts import service as accounts_service
 from yingji.accounts.enums import ROLE_LABELS
+from yingji.geo import basemaps
 from yingji.geo import service as geo_service
 from yingji.geo.enums import LEVEL_LABELS
 from yingji.registry import service as registry_service
@@ -42,7 +43,15 @@ def dashboard(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
 
 @router.get("/map", response_class=HTMLResponse)
 def one_map(request: Request, user: PageUser) -> HTMLResponse:
-    return render(request, "web/map.html", {"full_screen": True})
+    settings = request.app.state.settings
+    bases = basemaps.configured(
+        basemaps=settings.map_basemaps, tiles_file=settings.map_tiles, tiles_crs=settings.map_tiles_crs
+    )
+    return render(
+        request,
+        "web/map.html",
+        {"full_screen": True, "map_config": {"basemaps": bases.items, "problems": bases.problems}},
+    )
 
 
 def _not_built(capability: str):

@@ -1,0 +1,23 @@
+"""Shelters as places for the place search (name or address). Public: the public pages point people to
+them."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from yingji.core.actor import Actor
+from yingji.geo.places import Place, like, provider
+from yingji.resources.models import Shelter
+
+
+@provider("shelter", "避难场所", public=True)
+def shelters(db: Session, actor: Actor | None, q: str, limit: int) -> list[Place]:
+    pattern = like(q)
+    rows = db.scalars(
+        select(Shelter)
+        .where(or_(Shelter.name.like(pattern, escape="\\"), Shelter.address.like(pattern, escape="\\")))
+        .order_by(Shelter.name)
+        .limit(limit)
+    ).all()
+    return [Place("shelter", "避难场所", s.name, s.address, s.lon, s.lat, None, str(s.id)) for s in rows]
