@@ -38,6 +38,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+# The live server's database URL, for a test that starts a second server on the same data.
+LIVE_DATABASE_URL: list[str] = []
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,6 +61,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     data_dir = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{data_dir / 'live.db'}"
+    LIVE_DATABASE_URL[:] = [url]
     bootstrap()
     upgrade(url)
     database = Database.from_url(url)

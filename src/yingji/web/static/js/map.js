@@ -294,6 +294,7 @@ window.YingjiMap = (function () {
 
   // --- actions at a point: right-click / long-press, or the visible 此处 button -------------------------
   const actions = specs.flatMap((s) => s.actions || []);
+  const menuPopup = L.popup({ className: "map-menu-popup" });  // one menu at a time
   function openMenu(latlng) {
     const w = toWgs(latlng), lon = w.lon.toFixed(6), lat = w.lat.toFixed(6);
     const box = L.DomUtil.create("div", "map-menu");
@@ -307,7 +308,7 @@ window.YingjiMap = (function () {
       link.textContent = a.label;
     }
     if (!actions.length) L.DomUtil.create("li", "muted", list).textContent = "无可用操作";
-    L.popup({ className: "map-menu-popup" }).setLatLng(latlng).setContent(box).openOn(map);
+    menuPopup.setLatLng(latlng).setContent(box).openOn(map);
     getJson(`/api/v1/geo/locate?lon=${lon}&lat=${lat}`).then((regions) => {
       where.textContent = regions.filter((r) => r.level !== "grid").map((r) => r.name).join(" · ") || "区外";
     }).catch(() => { where.textContent = ""; });
@@ -318,7 +319,7 @@ window.YingjiMap = (function () {
     const b = L.DomUtil.create("button", "map-here-button");
     b.type = "button";
     b.id = "map-here";
-    b.textContent = "⌖ 此处…";
+    b.textContent = "◎ 此处…";
     b.title = "点选地图上的位置：就近查找、在此新建预警等（也可右键或长按地图）";
     L.DomEvent.disableClickPropagation(b);
     b.addEventListener("click", () => { el.classList.toggle("picking"); b.classList.toggle("active"); });
@@ -338,7 +339,7 @@ window.YingjiMap = (function () {
   for (const spec of specs) {
     for (const item of spec.legend || []) {
       const r = L.DomUtil.create("div", "legend-row", legend);
-      const sw = L.DomUtil.create("span", "swatch" + (item.shape ? " " + item.shape : ""), r);
+      const sw = L.DomUtil.create("span", "swatch " + (item.shape || "dot"), r);
       sw.style.background = item.color;
       r.appendChild(document.createTextNode(item.label));
     }
