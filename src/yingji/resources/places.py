@@ -20,4 +20,7 @@ def shelters(db: Session, actor: Actor | None, q: str, limit: int) -> list[Place
         .order_by(Shelter.name)
         .limit(limit)
     ).all()
-    return [Place("shelter", "避难场所", s.name, s.address, s.lon, s.lat, None, str(s.id)) for s in rows]
+    return [
+        Place("shelter", "避难场所", s.name, s.address, s.lon, s.lat, s.region_path.rsplit("/", 1)[-1], str(s.id))
+        for s in rows
+    ]
