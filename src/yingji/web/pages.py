@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from yingji.accounts import service as accounts_service
 from yingji.accounts.enums import ROLE_LABELS
@@ -13,14 +13,18 @@ from yingji.geo.enums import LEVEL_LABELS
 from yingji.registry import service as registry_service
 from yingji.registry.enums import INDUSTRY_LABELS
 from yingji.web.deps import DbSession, PageUser
+from yingji.web import officer
 from yingji.web.nav import NAV
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(officer.router)
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+def dashboard(request: Request, db: DbSession, user: PageUser) -> Response:
+    if user.role == "info_officer":
+        return RedirectResponse("/officer", status_code=303)  # their home is their village's page
     regions = geo_service.counts_by_level(db=db)
     industries = registry_service.enterprise_counts_by_industry(db=db, actor=user)
     roles = accounts_service.counts_by_role(db=db) if user.can("accounts.manage") else {}
