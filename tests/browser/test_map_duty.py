@@ -55,14 +55,25 @@ def test_layers_are_grouped_with_a_few_on_and_names_appear_with_zoom(page, login
     groups = page.locator("#layer-panel section.layer-group h3").all_inner_texts()
     assert groups == ["底图与基础", "风险", "监测", "预警", "应急资源"]
     on = page.eval_on_selector_all("#layer-panel input[type=checkbox]:checked", "els => els.map(e => e.dataset.layer)")
-    assert on == ["base.district", "base.township", "base.village", "base.labels", "base.rivers",
-                  "risk.major-hazards", "monitoring.alarms", "warnings.current", "resources.shelters"]
+    assert on == [
+        "base.district",
+        "base.township",
+        "base.village",
+        "base.labels",
+        "base.rivers",
+        "risk.major-hazards",
+        "monitoring.alarms",
+        "warnings.current",
+        "resources.shelters",
+    ]
     assert page.locator(".layer-row[data-layer='base.rivers']").get_attribute("data-count") == "1"  # the demo river
 
     # At the district view the 8 township names show and the 118 village names wait for a closer zoom.
     assert page.locator(".township-label").count() == 8
     assert page.locator(".village-label").count() == 118
-    visible = "sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length"
+    visible = (
+        "sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length"
+    )
     assert page.evaluate(visible, ".township-label") == 8
     assert page.evaluate(visible, ".village-label") == 0
     page.evaluate("YingjiMap.map.setZoom(12.5, {animate: false})")
@@ -136,7 +147,9 @@ def tiled_server(live_server: str, tmp_path_factory) -> Iterator[str]:
 
     data_dir = tmp_path_factory.mktemp("tiled")
     blue = png((60, 120, 200))
-    path = make_mbtiles(data_dir / "liujiang.mbtiles", {t: blue for t in tiles_over(108.9, 23.9, 109.8, 24.7, range(8, 13))})
+    path = make_mbtiles(
+        data_dir / "liujiang.mbtiles", {t: blue for t in tiles_over(108.9, 23.9, 109.8, 24.7, range(8, 13))}
+    )
     settings = Settings(
         data_dir=data_dir,
         secret_key="browser-test",

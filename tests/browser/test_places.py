@@ -36,8 +36,12 @@ def test_public_report_place_from_a_village_name(page) -> None:
 
 
 def test_public_report_uses_the_phone_location_when_allowed(browser, live_server) -> None:
-    context = browser.new_context(base_url=live_server, locale="zh-CN", permissions=["geolocation"],
-                                  geolocation={"longitude": 109.352, "latitude": 24.261, "accuracy": 20})
+    context = browser.new_context(
+        base_url=live_server,
+        locale="zh-CN",
+        permissions=["geolocation"],
+        geolocation={"longitude": 109.352, "latitude": 24.261, "accuracy": 20},
+    )
     try:
         page = context.new_page()
         page.goto("/risk/public/report")
@@ -66,6 +70,8 @@ def test_warning_area_from_place_names(page, login) -> None:
     login(page, "duty")
     page.goto("/warnings/new")
     _choose(page, "#warning-place-search", "进德镇", "进德镇")
-    selected = page.eval_on_selector_all("select[name=regions] option:checked", "os => os.map(o => o.textContent.trim())")
+    selected = page.eval_on_selector_all(
+        "select[name=regions] option:checked", "os => os.map(o => o.textContent.trim())"
+    )
     assert selected == ["进德镇（全镇）"]
     assert page.is_checked("input[name=area_mode][value=regions]")

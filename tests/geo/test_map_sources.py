@@ -77,8 +77,14 @@ def test_base_map_list_local_file_first_outline_last_and_wmts_url(tmp_path) -> N
     path = make_mbtiles(tmp_path / "base.mbtiles", {(1, 0, 0): RED})
     found = basemaps.configured(
         basemaps=[
-            {"name": "局GIS（WMTS）", "type": "wmts", "url": "https://gis.example/wmts", "layer": "vec",
-             "tilematrixset": "w", "crs": "wgs84"},
+            {
+                "name": "局GIS（WMTS）",
+                "type": "wmts",
+                "url": "https://gis.example/wmts",
+                "layer": "vec",
+                "tilematrixset": "w",
+                "crs": "wgs84",
+            },
             {"name": "高德式底图", "url": "https://tiles.example/{z}/{x}/{y}.png", "crs": "gcj02"},
             {"name": "缺坐标系", "url": "https://x.example/{z}/{x}/{y}", "crs": "bd09"},
         ],
@@ -93,10 +99,18 @@ def test_base_map_list_local_file_first_outline_last_and_wmts_url(tmp_path) -> N
 
 
 def test_map_page_carries_the_base_maps_and_the_problems(app, page_client, tmp_path) -> None:
-    app.state.settings.map_basemaps = [{"name": "天地图矢量", "url": "https://t{s}.tianditu.gov.cn/vec_w/{z}/{x}/{y}?tk=KEY",
-                                        "subdomains": "01234567"}, {"name": "坏的", "url": "ftp://x"}]
+    app.state.settings.map_basemaps = [
+        {
+            "name": "天地图矢量",
+            "url": "https://t{s}.tianditu.gov.cn/vec_w/{z}/{x}/{y}?tk=KEY",
+            "subdomains": "01234567",
+        },
+        {"name": "坏的", "url": "ftp://x"},
+    ]
     html = page_client("duty").get("/map").text
-    config = json.loads(re.search(r'<script type="application/json" id="map-config">(.*?)</script>', html, re.S).group(1))
+    config = json.loads(
+        re.search(r'<script type="application/json" id="map-config">(.*?)</script>', html, re.S).group(1)
+    )
     assert [b["name"] for b in config["basemaps"]] == ["天地图矢量", "轮廓底图（行政区划）"]
     assert config["problems"] == ["底图配置第 2 项：url 须为 http(s) 地址"]
     # Every capability's layers are data blocks that parse as JSON, and no inline script is left.
@@ -116,15 +130,23 @@ def test_an_officer_gets_only_the_layers_of_their_permissions(app, page_client) 
 # --- roads and rivers -----------------------------------------------------------------------------------
 
 
-RIVER = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"name": "洛清江", "waterway": "river"},
-     "geometry": {"type": "LineString", "coordinates": [[109.30, 24.30], [109.35, 24.28], [109.40, 24.27]]}}]}
+RIVER = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "洛清江", "waterway": "river"},
+            "geometry": {"type": "LineString", "coordinates": [[109.30, 24.30], [109.35, 24.28], [109.40, 24.27]]},
+        }
+    ],
+}
 
 
 def test_rivers_from_geojson_in_gcj02_are_stored_in_wgs84(api) -> None:
     admin = api("admin")
-    r = admin.post("/api/v1/geo/lines/river", files={"file": ("rivers.geojson", json.dumps(RIVER).encode())},
-                   data={"crs": "gcj02"})
+    r = admin.post(
+        "/api/v1/geo/lines/river", files={"file": ("rivers.geojson", json.dumps(RIVER).encode())}, data={"crs": "gcj02"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["imported"] == 1
     layer = admin.get("/api/v1/geo/lines/river.geojson").json()
@@ -162,12 +184,20 @@ def _zipped_shapefile(lines: list[tuple[str, str, list[list[float]]]]) -> bytes:
 
 
 def test_roads_from_a_zipped_shapefile_are_drawn(api) -> None:
-    data = _zipped_shapefile([("柳南高速", "motorway", [[109.2, 24.2], [109.3, 24.25]]), ("拉堡大道", "primary", [[109.3, 24.25], [109.35, 24.3], [109.4, 24.3]])])
+    data = _zipped_shapefile(
+        [
+            ("柳南高速", "motorway", [[109.2, 24.2], [109.3, 24.25]]),
+            ("拉堡大道", "primary", [[109.3, 24.25], [109.35, 24.3], [109.4, 24.3]]),
+        ]
+    )
     admin = api("admin")
     r = admin.post("/api/v1/geo/lines/road", files={"file": ("roads.zip", data)})
     assert r.status_code == 200, r.text
     feats = admin.get("/api/v1/geo/lines/road.geojson").json()["features"]
-    assert sorted((f["properties"]["name"], f["properties"]["kind"]) for f in feats) == [("拉堡大道", "primary"), ("柳南高速", "motorway")]
+    assert sorted((f["properties"]["name"], f["properties"]["kind"]) for f in feats) == [
+        ("拉堡大道", "primary"),
+        ("柳南高速", "motorway"),
+    ]
     assert [len(f["geometry"]["coordinates"]) for f in feats if f["properties"]["name"] == "拉堡大道"] == [3]
 
 
@@ -189,11 +219,18 @@ def test_without_imported_roads_the_road_graph_is_drawn(api) -> None:
 def test_a_bad_line_file_is_refused_naming_the_feature_and_changes_nothing(api) -> None:
     admin = api("admin")
     before = admin.get("/api/v1/geo/lines/river.geojson").json()
-    bad = {"type": "FeatureCollection", "features": [RIVER["features"][0], {"type": "Feature", "properties": {},
-           "geometry": {"type": "Point", "coordinates": [109.3, 24.3]}}]}
+    bad = {
+        "type": "FeatureCollection",
+        "features": [
+            RIVER["features"][0],
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [109.3, 24.3]}},
+        ],
+    }
     r = admin.post("/api/v1/geo/lines/river", files={"file": ("r.geojson", json.dumps(bad).encode())})
     assert r.status_code == 422
-    assert r.json()["error"]["details"] == [{"field": "features[1]", "message": "几何须为 LineString 或 MultiLineString"}]
+    assert r.json()["error"]["details"] == [
+        {"field": "features[1]", "message": "几何须为 LineString 或 MultiLineString"}
+    ]
     assert admin.get("/api/v1/geo/lines/river.geojson").json() == before
 
 

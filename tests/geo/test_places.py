@@ -16,7 +16,12 @@ def test_a_township_by_its_exact_name_comes_first_with_its_position(api) -> None
     duty = api("duty")
     first = _places(duty, "拉堡镇")[0]
     region = duty.get("/api/v1/geo/regions/450206100000").json()
-    assert (first["kind"], first["kind_label"], first["name"], first["region_code"]) == ("township", "镇（街道）", "拉堡镇", "450206100000")
+    assert (first["kind"], first["kind_label"], first["name"], first["region_code"]) == (
+        "township",
+        "镇（街道）",
+        "拉堡镇",
+        "450206100000",
+    )
     assert (first["lon"], first["lat"]) == (region["centroid_lon"], region["centroid_lat"])
 
 
@@ -43,7 +48,11 @@ def test_an_information_officer_finds_only_enterprises_of_their_village(api) -> 
     assert len(all_hits) == 30 and len(mine) < 30
     for p in mine:
         assert duty.get(f"/api/v1/registry/enterprises/{p['ref']}").json()["region_path"].startswith(scope)
-    outside = [p for p in all_hits if not duty.get(f"/api/v1/registry/enterprises/{p['ref']}").json()["region_path"].startswith(scope)]
+    outside = [
+        p
+        for p in all_hits
+        if not duty.get(f"/api/v1/registry/enterprises/{p['ref']}").json()["region_path"].startswith(scope)
+    ]
     assert outside and not {p["ref"] for p in outside} & {p["ref"] for p in mine}
 
 

@@ -43,7 +43,9 @@ def tiles_over(west: float, south: float, east: float, north: float, zooms: rang
     return out
 
 
-def make_mbtiles(path: Path, tiles: dict[tuple[int, int, int], bytes], *, fmt: str = "png", name: str = "测试离线底图") -> Path:
+def make_mbtiles(
+    path: Path, tiles: dict[tuple[int, int, int], bytes], *, fmt: str = "png", name: str = "测试离线底图"
+) -> Path:
     """``tiles`` keyed by XYZ address; stored in MBTiles' TMS rows (flipped)."""
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
@@ -51,7 +53,13 @@ def make_mbtiles(path: Path, tiles: dict[tuple[int, int, int], bytes], *, fmt: s
     zs = [z for z, _, _ in tiles]
     conn.executemany(
         "INSERT INTO metadata VALUES (?, ?)",
-        [("name", name), ("format", fmt), ("minzoom", str(min(zs))), ("maxzoom", str(max(zs))), ("attribution", "测试瓦片")],
+        [
+            ("name", name),
+            ("format", fmt),
+            ("minzoom", str(min(zs))),
+            ("maxzoom", str(max(zs))),
+            ("attribution", "测试瓦片"),
+        ],
     )
     conn.executemany(
         "INSERT INTO tiles VALUES (?, ?, ?, ?)", [(z, x, (1 << z) - 1 - y, data) for (z, x, y), data in tiles.items()]

@@ -25,7 +25,9 @@ def test_the_officer_sees_their_village_warnings_hazards_and_nearest_help(db, ap
     own, other = villages
     names = _names(api, [own, other])
     w_own = published(api, headline="柳江区应急管理局发布暴雨橙色预警（本村）", area={"regions": [own]})
-    w_other = published(api, headline="柳江区应急管理局发布暴雨黄色预警（他村）", level="yellow", area={"regions": [other]})
+    w_other = published(
+        api, headline="柳江区应急管理局发布暴雨黄色预警（他村）", level="yellow", area={"regions": [other]}
+    )
     new_hazard(db, enterprise_id=None, region_code=own, title="本村河堤裂缝", place="村口河堤")
     new_hazard(db, enterprise_id=None, region_code=other, title="他村山体松动", place="后山")
     db.flush()
@@ -45,8 +47,16 @@ def test_the_officer_sees_their_village_warnings_hazards_and_nearest_help(db, ap
 
 def test_another_villages_officer_sees_nothing_of_this_village(db, api, page_client, villages) -> None:
     own, other = villages
-    r = api("admin").post("/api/v1/accounts/users", json={"username": "officer_b", "password": "long-enough-1",
-                                                          "role": "info_officer", "display_name": "信息员 乙", "region_code": other})
+    r = api("admin").post(
+        "/api/v1/accounts/users",
+        json={
+            "username": "officer_b",
+            "password": "long-enough-1",
+            "role": "info_officer",
+            "display_name": "信息员 乙",
+            "region_code": other,
+        },
+    )
     assert r.status_code == 201, r.text
     published(api, headline="柳江区应急管理局发布暴雨橙色预警（甲村）", area={"regions": [own]})
     new_hazard(db, enterprise_id=None, region_code=own, title="甲村河堤裂缝", place="村口河堤")

@@ -4,10 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 
-from yingji.core.actor import require
+from yingji.core.actor import Actor, require
 from yingji.core.errors import NotFound
 from yingji.core.pagination import Page, PageParams
-from yingji.core.actor import Actor
 from yingji.geo import lines, places, service
 from yingji.geo.enums import RegionLevel
 from yingji.geo.schemas import IntersectRequest, PopulationUpdate, RegionBrief, RegionDetail, RegionRead

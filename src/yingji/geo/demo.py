@@ -23,8 +23,15 @@ def _demo_river(db: Session) -> None:
         pts.append([round(lon, 6), round(lat, 6)])
     db.execute(
         insert(MapLine),
-        [{"layer": "river", "name": "演示河流（示意）", "kind": "river", "geometry": {"type": "LineString", "coordinates": pts},
-          "source": GENERATED_ROADS}],
+        [
+            {
+                "layer": "river",
+                "name": "演示河流（示意）",
+                "kind": "river",
+                "geometry": {"type": "LineString", "coordinates": pts},
+                "source": GENERATED_ROADS,
+            }
+        ],
     )
 
 

@@ -24,14 +24,19 @@ LAYERS = {"road": "道路", "river": "河流水系"}
 # OSM tags read for each layer (the class goes into ``kind``).
 _OSM_TAG = {"road": "highway", "river": "waterway"}
 _NAME_FIELDS = ("name", "NAME", "Name", "名称", "MC", "ROADNAME", "RNAME")
-_KIND_FIELDS = {"road": ("highway", "HIGHWAY", "fclass", "class", "KIND"), "river": ("waterway", "WATERWAY", "fclass", "class", "KIND")}
+_KIND_FIELDS = {
+    "road": ("highway", "HIGHWAY", "fclass", "class", "KIND"),
+    "river": ("waterway", "WATERWAY", "fclass", "class", "KIND"),
+}
 
 
 def _shapefile_features(data: bytes, name: str) -> dict[str, Any]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ValidationFailed("Shapefile 须打包为 .zip（含 .shp、.shx、.dbf）", details=[ErrorDetail("file", name)]) from None
+        raise ValidationFailed(
+            "Shapefile 须打包为 .zip（含 .shp、.shx、.dbf）", details=[ErrorDetail("file", name)]
+        ) from None
     members = {n.lower().rsplit(".", 1)[-1]: n for n in zf.namelist() if "." in n and not n.startswith("__MACOSX")}
     missing = [ext for ext in ("shp", "dbf") if ext not in members]
     if missing:
@@ -39,7 +44,9 @@ def _shapefile_features(data: bytes, name: str) -> dict[str, Any]:
     prj = zf.read(members["prj"]).decode("utf-8", "replace") if "prj" in members else ""
     if prj and "GEOGCS" not in prj.upper()[:10] and "PROJCS" in prj.upper():
         # Projected coordinates (metres) cannot be drawn as lon/lat; say so instead of drawing nonsense.
-        raise ValidationFailed("Shapefile 为投影坐标，请先转换为经纬度（WGS84 或 GCJ-02）", details=[ErrorDetail("file", ".prj 为 PROJCS")])
+        raise ValidationFailed(
+            "Shapefile 为投影坐标，请先转换为经纬度（WGS84 或 GCJ-02）", details=[ErrorDetail("file", ".prj 为 PROJCS")]
+        )
     try:
         reader = shapefile.Reader(
             shp=io.BytesIO(zf.read(members["shp"])),
@@ -68,7 +75,11 @@ def _osm_features(data: bytes, layer: str) -> dict[str, Any]:
         pts = [list(nodes[r.get("ref")]) for r in way.iter("nd") if r.get("ref") in nodes]
         if len(pts) >= 2:
             features.append(
-                {"type": "Feature", "properties": {**tags, tag: tags[tag]}, "geometry": {"type": "LineString", "coordinates": pts}}
+                {
+                    "type": "Feature",
+                    "properties": {**tags, tag: tags[tag]},
+                    "geometry": {"type": "LineString", "coordinates": pts},
+                }
             )
     return {"type": "FeatureCollection", "features": features}
 
@@ -151,18 +162,25 @@ def import_lines(*, db: Session, layer: str, name: str, data: bytes, crs: str = 
 def layer_geojson(*, db: Session, layer: str) -> dict[str, Any]:
     """The layer's lines. Roads fall back to the road graph's edges (merged per road class) when no road
     lines were imported, so the roads the travel times use are visible."""
-    rows = db.execute(select(MapLine.name, MapLine.kind, MapLine.geometry, MapLine.source).where(MapLine.layer == layer)).all()
+    rows = db.execute(
+        select(MapLine.name, MapLine.kind, MapLine.geometry, MapLine.source).where(MapLine.layer == layer)
+    ).all()
     features = [
         {"type": "Feature", "properties": {"name": r.name, "kind": r.kind, "source": r.source}, "geometry": r.geometry}
         for r in rows
     ]
     if not features and layer == "road" and db.scalar(select(func.count(RoadEdge.id))):
         by_class: dict[tuple[str, str], list] = {}
-        for e in db.execute(select(RoadEdge.a_lon, RoadEdge.a_lat, RoadEdge.b_lon, RoadEdge.b_lat, RoadEdge.highway, RoadEdge.source)):
+        for e in db.execute(
+            select(RoadEdge.a_lon, RoadEdge.a_lat, RoadEdge.b_lon, RoadEdge.b_lat, RoadEdge.highway, RoadEdge.source)
+        ):
             by_class.setdefault((e.highway, e.source), []).append([[e.a_lon, e.a_lat], [e.b_lon, e.b_lat]])
         features = [
-            {"type": "Feature", "properties": {"name": "", "kind": hw, "source": src},
-             "geometry": {"type": "MultiLineString", "coordinates": lines}}
+            {
+                "type": "Feature",
+                "properties": {"name": "", "kind": hw, "source": src},
+                "geometry": {"type": "MultiLineString", "coordinates": lines},
+            }
             for (hw, src), lines in sorted(by_class.items())
         ]
     return {"type": "FeatureCollection", "features": features}

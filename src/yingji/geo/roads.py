@@ -176,5 +176,3 @@ def grid_edges(
             hw, sp = cls(i)
             rows.append(_edge(p, q, hw, sp, False, source))
     return rows
-
-

@@ -80,10 +80,14 @@ class MBTiles:
         return conn
 
     def get(self, z: int, x: int, y: int) -> bytes | None:
-        row = self._conn().execute(
-            "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
-            (z, x, (1 << z) - 1 - y),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
+                (z, x, (1 << z) - 1 - y),
+            )
+            .fetchone()
+        )
         return bytes(row[0]) if row else None
 
 
@@ -100,7 +104,9 @@ class PMTiles:
             raise TileSourceError(f"不是有效的 PMTiles 文件 {path}：{exc}") from None
         fmt = _PM_TYPES.get(header["tile_type"])
         if fmt is None:
-            raise TileSourceError(f"PMTiles 文件的瓦片类型为 {header['tile_type'].name}，只支持栅格瓦片（png / jpg / webp）")
+            raise TileSourceError(
+                f"PMTiles 文件的瓦片类型为 {header['tile_type'].name}，只支持栅格瓦片（png / jpg / webp）"
+            )
         self._gzip = header["tile_compression"] == Compression.GZIP
         self.info = TileInfo(
             path=str(path),
@@ -109,7 +115,12 @@ class PMTiles:
             name=(meta or {}).get("name") or path.stem,
             min_zoom=header["min_zoom"],
             max_zoom=header["max_zoom"],
-            bounds=(header["min_lon_e7"] / 1e7, header["min_lat_e7"] / 1e7, header["max_lon_e7"] / 1e7, header["max_lat_e7"] / 1e7),
+            bounds=(
+                header["min_lon_e7"] / 1e7,
+                header["min_lat_e7"] / 1e7,
+                header["max_lon_e7"] / 1e7,
+                header["max_lat_e7"] / 1e7,
+            ),
             attribution=(meta or {}).get("attribution") or "",
         )
 

@@ -25,4 +25,7 @@ def enterprises(db: Session, actor: Actor | None, q: str, limit: int) -> list[Pl
         .order_by(Enterprise.name)
         .limit(limit)
     ).all()
-    return [Place("enterprise", "企业", e.name, e.address, e.lon, e.lat, e.region_path.rsplit("/", 1)[-1], str(e.id)) for e in rows]
+    return [
+        Place("enterprise", "企业", e.name, e.address, e.lon, e.lat, e.region_path.rsplit("/", 1)[-1], str(e.id))
+        for e in rows
+    ]

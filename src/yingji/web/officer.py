@@ -54,7 +54,9 @@ def officer_home(request: Request, db: DbSession, user: PageUser, village: str |
     require(user, "geo.read")
     v = _village(db, user, village)
     township = geo_service.region_info(db=db, region_id=v.parent_id) if v.parent_id else None
-    warnings = warning_maps.in_force_for_village(db=db, actor=user, village_code=v.code) if user.can("warnings.read") else []
+    warnings = (
+        warning_maps.in_force_for_village(db=db, actor=user, village_code=v.code) if user.can("warnings.read") else []
+    )
     hazards, reports = [], []
     if user.can("risk.read"):
         rows, _ = hazard_service.list_hazards(db=db, actor=user, page=PageParams(page_size=100), region_path=v.path)

@@ -12,8 +12,8 @@ from yingji.geo import service as geo_service
 from yingji.geo.enums import LEVEL_LABELS
 from yingji.registry import service as registry_service
 from yingji.registry.enums import INDUSTRY_LABELS
-from yingji.web.deps import DbSession, PageUser
 from yingji.web import officer
+from yingji.web.deps import DbSession, PageUser
 from yingji.web.nav import NAV
 from yingji.web.templating import render
 

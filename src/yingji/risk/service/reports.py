@@ -277,7 +277,9 @@ def decide(*, db: Session, actor: Actor, report_id: int, data: ReportDecision) -
     return report
 
 
-def pending_in_scope(*, db: Session, actor: Actor, region_path: str | None = None, limit: int = 20) -> list[PublicReport]:
+def pending_in_scope(
+    *, db: Session, actor: Actor, region_path: str | None = None, limit: int = 20
+) -> list[PublicReport]:
     """Public reports still waiting to be checked in the actor's area, for the 灾害信息员 who is asked to
     look at the spot. Read with risk.read; the reporter's contact is not part of what callers show."""
     require(actor, "risk.read")
