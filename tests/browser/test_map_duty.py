@@ -136,11 +136,10 @@ def test_on_a_phone_the_legend_folds_and_nothing_overflows(page, login) -> None:
 
 
 @pytest.fixture(scope="module")
-def tiled_server(live_server: str, tmp_path_factory) -> Iterator[str]:
-    """A second server on the browser tests' database, with base maps configured."""
+def tiled_server(demo_templates, tmp_path_factory) -> Iterator[str]:
+    """A server on its own copy of the demo, with base maps configured."""
     import uvicorn
 
-    from tests.browser import conftest as browser_conftest
     from yingji.app import create_app
     from yingji.core.config import Settings
     from yingji.core.db import Database
@@ -156,7 +155,7 @@ def tiled_server(live_server: str, tmp_path_factory) -> Iterator[str]:
         map_tiles=str(path),
         map_basemaps=[{"name": "高德式测试底图", "type": "xyz", "url": "/tiles/{z}/{x}/{y}", "crs": "gcj02"}],
     )
-    app = create_app(settings=settings, database=Database.from_url(browser_conftest.LIVE_DATABASE_URL[0]))
+    app = create_app(settings=settings, database=Database.from_url(demo_templates.copy("tiled")))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -168,6 +167,7 @@ def tiled_server(live_server: str, tmp_path_factory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+    app.state.database.bind.dispose()
 
 
 def test_offline_base_map_and_gcj02_base_map_move_the_data(browser, tiled_server, login) -> None:

@@ -4,7 +4,7 @@
 // "check:point": "input[value=circle]"}. A key is a place field (lon, lat, name, region_code, ref, detail)
 // or "check"; after the colon, for which places: a kind (village, township, enterprise, shelter), "area"
 // (village or township) or "point" (the others). data-kinds limits the kinds searched.
-// A <button data-geolocate data-targets='{"lon": …, "lat": …}'> fills the phone's position; with
+// A <button data-locate-me data-targets='{"lon": …, "lat": …}'> fills the phone's position; with
 // data-auto it does so on load when the browser already allows it.
 (function () {
   function matches(qualifier, place) {
@@ -145,5 +145,5 @@
   }
 
   document.querySelectorAll("input[data-place-picker]").forEach(picker);
-  document.querySelectorAll("button[data-geolocate]").forEach(geolocate);
+  document.querySelectorAll("button[data-locate-me]").forEach(geolocate);
 })();
