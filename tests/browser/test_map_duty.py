@@ -77,7 +77,7 @@ def test_layers_are_grouped_with_a_few_on_and_names_appear_with_zoom(page, login
     assert page.evaluate(visible, ".township-label") == 8
     assert page.evaluate(visible, ".village-label") == 0
     page.evaluate("YingjiMap.map.setZoom(12.5, {animate: false})")
-    page.wait_for_function(f"({visible})('.village-label') > 0")
+    page.wait_for_function(f"() => ({visible})('.village-label') > 0")
 
     # A choice is kept for the next visit.
     page.uncheck("input[data-layer='resources.shelters']")
@@ -99,12 +99,12 @@ def test_point_menu_is_visible_and_offers_the_actions(page, login) -> None:
     assert "从此处就近查找救援队伍" in labels and "以此处为圆心新建预警" in labels
     href = links.filter(has_text="救援队伍").get_attribute("href")
     assert href.startswith("/resources/nearest?kind=team&lon=109.") and "&lat=24." in href
-    page.wait_for_function("document.querySelector('.map-menu-where').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('.map-menu-where').textContent.length > 0")
     assert "柳江区" in page.locator(".map-menu-where").inner_text()
     # Right-click opens the same menu.
     page.keyboard.press("Escape")
     page.mouse.click(box["x"] + box["width"] / 3, box["y"] + box["height"] / 2, button="right")
-    page.wait_for_function("document.querySelectorAll('.map-menu a').length >= 4")
+    page.wait_for_function("() => document.querySelectorAll('.map-menu a').length >= 4")
     page.locator(".map-menu a", has_text="以此处为圆心新建预警").click()
     page.wait_for_url("**/warnings/new?*")
     assert page.locator("input[name=area_mode][value=circle]").is_checked()

@@ -46,7 +46,7 @@ def test_public_report_uses_the_phone_location_when_allowed(browser, live_server
         page = context.new_page()
         page.goto("/risk/public/report")
         # Already allowed: filled on load, without a tap.
-        page.wait_for_function("document.getElementById('lon').value !== ''")
+        page.wait_for_function("() => document.getElementById('lon').value !== ''")
         assert page.input_value("#lon") == "109.352000" and page.input_value("#lat") == "24.261000"
         assert "已定位（精度约 20 米）" in page.locator(".geolocate-status").inner_text()
     finally:
@@ -59,7 +59,7 @@ def test_public_report_says_what_to_do_when_location_is_refused(browser, live_se
         page = context.new_page()
         page.goto("/risk/public/report")
         page.click("#locate")
-        page.wait_for_function("document.querySelector('.geolocate-status').textContent.includes('无法获取位置')")
+        page.wait_for_function("() => document.querySelector('.geolocate-status').textContent.includes('无法获取位置')")
         assert "请输入村名、地址选择位置" in page.locator(".geolocate-status").inner_text()
         assert page.input_value("#lon") == ""
     finally:

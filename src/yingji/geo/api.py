@@ -9,7 +9,7 @@ from yingji.core.errors import NotFound
 from yingji.core.pagination import Page, PageParams
 from yingji.geo import lines, places, service
 from yingji.geo.enums import RegionLevel
-from yingji.geo.schemas import IntersectRequest, PopulationUpdate, RegionBrief, RegionDetail, RegionRead
+from yingji.geo.schemas import IntersectRequest, PlaceRead, PopulationUpdate, RegionBrief, RegionDetail, RegionRead
 from yingji.web.deps import ApiUser, DbSession, api_user, page_user_optional
 
 router = APIRouter(prefix="/geo", tags=["geo"])
@@ -83,18 +83,20 @@ def _maybe_user(request: Request, db: DbSession) -> Actor | None:
 MaybeUser = Annotated[Actor | None, Depends(_maybe_user, scope="function")]
 
 
-@router.get("/places")
+@router.get("/places", response_model=Page[PlaceRead])
 def search_places(
     db: DbSession,
     user: MaybeUser,
+    paging: Paging,
     q: Annotated[str, Query(max_length=places.MAX_QUERY)] = "",
     kind: Annotated[list[str] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=30)] = 10,
-) -> dict[str, Any]:
+) -> Page[PlaceRead]:
     """Places whose name or address contains ``q`` (villages, townships, enterprises, shelters …), each
-    with its WGS84 position. Without a login only public kinds (regions, shelters) answer."""
+    with its WGS84 position, best matches first. Without a login only public kinds (regions, shelters)
+    answer."""
     found = places.search(db=db, actor=user, q=q, limit=limit, kinds=kind)
-    return {"items": [p.as_dict() for p in found]}
+    return Page.sliced([p.as_dict() for p in found], paging, PlaceRead)
 
 
 @router.get("/lines/{layer}.geojson")

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor
 from yingji.core.errors import ErrorDetail, ValidationFailed
+from yingji.core.search import contains
 from yingji.geo.models import Region
 
 MAX_QUERY = 50
@@ -62,11 +63,6 @@ def provider(kind: str, label: str, *, public: bool = False) -> Callable[[Finder
     return register
 
 
-def like(q: str) -> str:
-    """A LIKE pattern matching ``q`` anywhere (the wildcards in ``q`` itself escaped with '\\')."""
-    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _rank(p: Place, q: str) -> tuple[int, int]:
     if p.name == q:
         return (0, len(p.name))
@@ -102,7 +98,7 @@ def _regions(level: str, label: str) -> Finder:
     def find(db: Session, actor: Actor | None, q: str, limit: int) -> list[Place]:
         rows = db.scalars(
             select(Region)
-            .where(Region.level == level, Region.centroid_lon.is_not(None), or_(Region.name.like(like(q), escape="\\")))
+            .where(Region.level == level, Region.centroid_lon.is_not(None), contains(Region.name, q))
             .order_by(Region.code)
             .limit(limit)
         ).all()

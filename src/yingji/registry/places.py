@@ -6,7 +6,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, scope_condition
-from yingji.geo.places import Place, like, provider
+from yingji.core.search import contains
+from yingji.geo.places import Place, provider
 from yingji.registry.models import Enterprise
 
 
@@ -14,12 +15,11 @@ from yingji.registry.models import Enterprise
 def enterprises(db: Session, actor: Actor | None, q: str, limit: int) -> list[Place]:
     if actor is None or not actor.can("registry.read"):
         return []
-    pattern = like(q)
     rows = db.scalars(
         select(Enterprise)
         .where(
             Enterprise.lon.is_not(None),
-            or_(Enterprise.name.like(pattern, escape="\\"), Enterprise.address.like(pattern, escape="\\")),
+            or_(contains(Enterprise.name, q), contains(Enterprise.address, q)),
             scope_condition(actor, Enterprise.region_path, Enterprise.id),
         )
         .order_by(Enterprise.name)

@@ -7,16 +7,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor
-from yingji.geo.places import Place, like, provider
+from yingji.core.search import contains
+from yingji.geo.places import Place, provider
 from yingji.resources.models import Shelter
 
 
 @provider("shelter", "避难场所", public=True)
 def shelters(db: Session, actor: Actor | None, q: str, limit: int) -> list[Place]:
-    pattern = like(q)
     rows = db.scalars(
         select(Shelter)
-        .where(or_(Shelter.name.like(pattern, escape="\\"), Shelter.address.like(pattern, escape="\\")))
+        .where(or_(contains(Shelter.name, q), contains(Shelter.address, q)))
         .order_by(Shelter.name)
         .limit(limit)
     ).all()

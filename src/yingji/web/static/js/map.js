@@ -310,7 +310,7 @@ window.YingjiMap = (function () {
     if (!actions.length) L.DomUtil.create("li", "muted", list).textContent = "无可用操作";
     menuPopup.setLatLng(latlng).setContent(box).openOn(map);
     getJson(`/api/v1/geo/locate?lon=${lon}&lat=${lat}`).then((regions) => {
-      where.textContent = regions.filter((r) => r.level !== "grid").map((r) => r.name).join(" · ") || "区外";
+      where.textContent = (regions.items || regions).filter((r) => r.level !== "grid").map((r) => r.name).join(" · ") || "区外";
     }).catch(() => { where.textContent = ""; });
   }
   map.on("contextmenu", (e) => openMenu(e.latlng));
