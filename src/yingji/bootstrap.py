@@ -48,6 +48,7 @@ def bootstrap(*, channels: dict[str, Any] | None = None, clock: Callable[[], dat
     capability_modules("handlers")
     capability_modules("subscribers")
     capability_modules("scheduled")
+    capability_modules("places")  # place-search providers (geo.places)
     if clock is not None:
         core_clock.set_clock(clock)
     if channels is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +58,12 @@ class Settings(BaseSettings):
             return self.server_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
+
+    # Base maps of the 一张图 map (see docs/foundation.md, map section): a JSON list of XYZ / WMTS tile
+    # sources, and a local MBTiles / PMTiles file served at /tiles for a fully offline map.
+    map_basemaps: list[dict[str, Any]] = Field(default_factory=list)
+    map_tiles: str = ""
+    map_tiles_crs: str = "wgs84"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -122,7 +122,13 @@ def edges_from_file(name: str, data: bytes) -> list[dict[str, Any]]:
         return edges_from_geojson(parsed, source=f"geojson:{name}")
     if name.endswith(".osm"):
         return edges_from_osm_xml(data, source=f"osm:{name}")
-    raise ValidationFailed("只支持 .osm（OpenStreetMap XML）或 .geojson 文件", details=[ErrorDetail("file", name)])
+    if name.lower().endswith(".zip"):
+        from yingji.geo.lines import read_features  # pyshp only when a Shapefile comes
+
+        return edges_from_geojson(read_features(name, data), source=f"shapefile:{name}")
+    raise ValidationFailed(
+        "只支持 .osm（OpenStreetMap XML）、.geojson 或 .zip（Shapefile）文件", details=[ErrorDetail("file", name)]
+    )
 
 
 def grid_edges(

@@ -20,6 +20,8 @@ from yingji.core.search import matches
 from yingji.geo.distance import EARTH_RADIUS_M, haversine_m  # noqa: F401  (offered to other capabilities)
 from yingji.geo.enums import LEVEL_ORDER, RegionLevel
 from yingji.geo.models import Region
+from yingji.geo.places import Place  # noqa: F401  (offered to other capabilities' place kinds)
+from yingji.geo.places import provider as place_provider  # noqa: F401
 from yingji.geo.roads import edges_from_file, grid_edges  # noqa: F401  (offered to other capabilities)
 from yingji.geo.routing import GENERATED, RoadGraph, replace_edges, road_graph  # noqa: F401
 from yingji.geo.spatial import IndexedRegion, RegionIndex
@@ -116,6 +118,8 @@ def boundaries(*, db: Session, level: str) -> dict[str, Any]:
                     "level": r.level,
                     "population": r.population,
                     "approximate": r.approximate,
+                    "centroid_lon": r.centroid_lon,
+                    "centroid_lat": r.centroid_lat,
                 },
                 "geometry": r.geometry,
             }

@@ -110,6 +110,13 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
             description=found.description,
             regions=[found.region_code],
         )
+    # From the map's "此处" menu: a circle around the point chosen (3 km until the author changes it).
+    if "circle_lon" in request.query_params and "circle_lat" in request.query_params:
+        values.update(
+            area_mode="circle",
+            circle_lon=request.query_params["circle_lon"][:20],
+            circle_lat=request.query_params["circle_lat"][:20],
+        )
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 

@@ -17,6 +17,7 @@ class NavEntry:
     admin_only: bool = False
     # Shown only to those who hold it (the audit log: admins and leaders).
     permission: str = ""
+    roles: tuple[str, ...] = ()  # only for these roles (empty: everyone)
 
     @property
     def built(self) -> bool:
@@ -33,6 +34,7 @@ def _has_pages(capability: str) -> bool:
 
 
 NAV: tuple[NavEntry, ...] = (
+    NavEntry("web", "我的村", "/officer", "本村预警、隐患、最近的避难场所和队伍", roles=("info_officer",)),
     NavEntry("web", "首页", "/", "值班概览"),
     NavEntry("web", "一张图", "/map", "全区地图：区划、风险、监测、资源"),
     NavEntry("risk", "风险防控", "/risk", "风险分级、重大危险源、隐患排查治理（双重预防）"),

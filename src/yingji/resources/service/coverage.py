@@ -124,6 +124,8 @@ def nearest(
                             "capacity": s.capacity,
                             "free_places": s.capacity - s.occupancy,
                             "open": s.open,
+                            "phone": s.phone,
+                            "address": s.address,
                         },
                     )
                 )

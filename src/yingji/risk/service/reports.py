@@ -15,7 +15,7 @@ import secrets
 from datetime import timedelta
 from html import escape
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from yingji.core import files
@@ -271,3 +271,21 @@ def decide(*, db: Session, actor: Actor, report_id: int, data: ReportDecision) -
     report.decision_note, report.decided_by, report.decided_at = data.note.strip(), actor.id, now
     db.flush()
     return report
+
+
+def pending_in_scope(
+    *, db: Session, actor: Actor, region_path: str | None = None, limit: int = 20
+) -> list[PublicReport]:
+    """Public reports still waiting to be checked in the actor's area, for the 灾害信息员 who is asked to
+    look at the spot. Read with risk.read; the reporter's contact is not part of what callers show."""
+    require(actor, "risk.read")
+    if actor.enterprise_id is not None:
+        return []
+    q = (
+        select(PublicReport)
+        .where(scope_condition(actor, PublicReport.region_path), PublicReport.status == ReportStatus.pending)
+        .where(PublicReport.region_path.startswith(region_path, autoescape=True) if region_path else true())
+        .order_by(PublicReport.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(q))
