@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 LEASE_S = 120
 Handler = Callable[[Session, "OutboxMessage"], None]
 _handlers: dict[str, Handler] = {}
+_own_transactions: set[str] = set()
 
 
 class OutboxMessage(Base):
@@ -51,11 +52,18 @@ class OutboxMessage(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def handler(topic: str) -> Callable[[Handler], Handler]:
-    """Registers the function that delivers messages of ``topic``."""
+def handler(topic: str, *, own_transactions: bool = False) -> Callable[[Handler], Handler]:
+    """Registers the function that delivers messages of ``topic``.
+
+    ``own_transactions``: the handler opens its own transactions (it is given a session with none open and
+    must commit what it does) instead of running inside the one that marks the message done. For handlers
+    that hand work on to code taking its own transactions: on SQLite a write transaction held around them
+    would lock those out (the database has one writer)."""
 
     def register(fn: Handler) -> Handler:
         _handlers[topic] = fn
+        if own_transactions:
+            _own_transactions.add(topic)
         return fn
 
     return register
@@ -128,6 +136,11 @@ def claim(database: Database, *, worker: str, batch: int = 50, topics: list[str]
         return ids
 
 
+def _mark_done(msg: OutboxMessage) -> None:
+    msg.status, msg.done_at, msg.attempts = "done", utcnow(), msg.attempts + 1
+    msg.locked_by = msg.locked_until = None
+
+
 def process(database: Database, message_id: int, *, worker: str) -> str:
     """Runs one leased message's handler; returns its new status."""
     try:
@@ -138,9 +151,18 @@ def process(database: Database, message_id: int, *, worker: str) -> str:
             fn = _handlers.get(msg.topic)
             if fn is None:
                 raise LookupError(f"no handler registered for topic {msg.topic!r}")
-            fn(db, msg)
-            msg.status, msg.done_at, msg.attempts = "done", utcnow(), msg.attempts + 1
-            msg.locked_by = msg.locked_until = None
+            if msg.topic not in _own_transactions:
+                fn(db, msg)  # the handler's work and "done" commit together
+                _mark_done(msg)
+                return "done"
+            db.expunge(msg)
+        with database.sessionmaker() as free:
+            fn(free, msg)
+        with database.transaction() as db:
+            msg = db.get(OutboxMessage, message_id)
+            if msg is None or msg.locked_by != worker:
+                return "skipped"
+            _mark_done(msg)
             return "done"
     except Exception as exc:  # the failure becomes data on the row: status, error and next try
         error = "".join(traceback.format_exception_only(exc)).strip()[:2000]

@@ -19,10 +19,11 @@ def _database(db: Session) -> Database:
     return Database(bind)
 
 
-@handler("warnings.published")
+@handler("warnings.published", own_transactions=True)
 def start_delivery(db: Session, msg: OutboxMessage) -> None:
     """Wakes delivery of a just-published warning. The rows themselves are the durable queue: sending
-    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases."""
+    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases.
+    Delivery takes its own transactions, so the message's own must not be held around it (SQLite)."""
     delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=20)
 
 
