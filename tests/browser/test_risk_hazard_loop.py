@@ -74,7 +74,7 @@ def test_four_colour_layers_on_the_map(page, login) -> None:
     assert page.locator(".risk-major").count() >= 4
     before = page.locator("path.risk-enterprises").count()
     page.select_option("#risk-industry", "hazardous_chemicals")
-    page.wait_for_function(f"document.querySelectorAll('path.risk-enterprises').length < {before}")
+    page.wait_for_function(f"() => document.querySelectorAll('path.risk-enterprises').length < {before}")
     assert 0 < page.locator("path.risk-enterprises").count() <= 26
 
 

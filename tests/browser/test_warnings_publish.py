@@ -18,7 +18,7 @@ def test_warning_from_draft_to_published(page, login, browser, live_server):
     page.fill("textarea[name=description]", "城区低洼路段可能出现积水。")
     page.fill("textarea[name=instruction]", "绕行积水路段。")
     page.check("input[name=area_mode][value=polygon]")
-    page.wait_for_function("document.querySelectorAll('#draw-map path').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#draw-map path').length > 0")
     page.locator("#draw-map").scroll_into_view_if_needed()
     box = page.locator("#draw-map").bounding_box()
     for dx, dy in ((0.45, 0.45), (0.55, 0.45), (0.55, 0.55), (0.45, 0.55)):

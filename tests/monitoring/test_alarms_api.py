@@ -38,10 +38,10 @@ def test_unacknowledged_red_alarm_escalates_to_leaders_once(db, database, fixed_
     assert alarm.escalated_at == T0 + 21 * M
     notices = list(db.scalars(select(AlarmNotice).where(AlarmNotice.alarm_id == alarm.id)))
     assert len(notices) == 1 and "未确认" in notices[0].message  # the one demo leader
-    assert api("leader").get("/api/v1/monitoring/notices").json()[0]["alarm_id"] == alarm.id
+    assert api("leader").get("/api/v1/monitoring/notices").json()["items"][0]["alarm_id"] == alarm.id
     r = api("duty").get(f"{ALARMS}?sensor={gas.code}").json()
     assert r["items"][0]["level"] == "red" and r["items"][0]["state"] == "open"
-    events = [e["kind"] for e in api("duty").get(f"{ALARMS}/{alarm.id}/events").json()]
+    events = [e["kind"] for e in api("duty").get(f"{ALARMS}/{alarm.id}/events").json()["items"]]
     assert events == ["opened", "escalated"]
 
 
@@ -61,7 +61,7 @@ def test_acknowledged_red_alarm_does_not_escalate(db, database, fixed_clock, api
     assert api("labao").post(f"{ALARMS}/{alarm.id}/annotate", json={"note": " "}).status_code == 422
     r = api("labao").post(f"{ALARMS}/{alarm.id}/close", json={"note": "已处置"})
     assert r.status_code == 200 and r.json()["state"] == "closed"
-    kinds = [e["kind"] for e in api("duty").get(f"{ALARMS}/{alarm.id}/events").json()]
+    kinds = [e["kind"] for e in api("duty").get(f"{ALARMS}/{alarm.id}/events").json()["items"]]
     assert kinds == ["opened", "acknowledged", "annotated", "closed"]
 
 

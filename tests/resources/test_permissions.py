@@ -93,7 +93,7 @@ def test_township_cannot_change_the_catalogue_or_approve_volunteers(api) -> None
 
 def test_enterprise_manager_sees_no_warehouses_or_shelters(api, places) -> None:
     chem = api("chem")
-    assert chem.get("/api/v1/resources/warehouses").json() == []
+    assert chem.get("/api/v1/resources/warehouses").json()["items"] == []
     assert chem.get("/api/v1/resources/shelters").json()["total"] == 0
     assert chem.get(f"/api/v1/resources/stock?warehouse_id={places['mine']}").status_code == 404
 

@@ -56,8 +56,10 @@ def test_enterprise_page_and_hazard_detail(page_client, api) -> None:
 
 
 def test_map_includes_risk_layers(page_client) -> None:
-    html = page_client("duty").get("/map").text
-    assert "/api/v1/risk/map/" in html and "风险网格" in html
+    c = page_client("duty")
+    assert '<script src="/static/js/map-risk.js">' in c.get("/map").text
+    script = c.get("/static/js/map-risk.js").text
+    assert "/api/v1/risk/map/" in script and "风险网格" in script
 
 
 def _card_counts(html: str) -> dict[str, int]:

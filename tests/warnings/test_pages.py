@@ -87,7 +87,8 @@ def test_dashboard_card_and_map_layer(page_client, api, fixed_clock):
     assert 'hx-get="/warnings/card"' in c.get("/").text
     card = c.get("/warnings/card")
     assert card.status_code == 200 and "覆盖率" in card.text and "仪表盘测试预警" in card.text
-    assert "/api/v1/warnings/map.geojson" in c.get("/map").text
+    assert '<script src="/static/js/map-warnings.js">' in c.get("/map").text
+    assert "/api/v1/warnings/map.geojson" in c.get("/static/js/map-warnings.js").text
     assert page_client("chem").get("/warnings/card").status_code == 403
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
-
 from yingji.channels.base import Message, Recipient
 from yingji.core.db import Database
 from yingji.core.outbox import OutboxMessage, handler
@@ -12,23 +9,16 @@ from yingji.warnings.service import delivery
 from yingji.warnings.settings import settings
 
 
-def _database(db: Session) -> Database:
-    bind = db.get_bind()
-    if isinstance(bind, Connection):  # tests: the session runs on one connection inside a transaction
-        return Database(bind, join_transaction_mode="create_savepoint")
-    return Database(bind)
-
-
-@handler("warnings.published", own_transactions=True)
-def start_delivery(db: Session, msg: OutboxMessage) -> None:
+@handler("warnings.published", transaction=False)
+def start_delivery(database: Database, msg: OutboxMessage) -> None:
     """Wakes delivery of a just-published warning. The rows themselves are the durable queue: sending
     what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases.
-    Delivery takes its own transactions, so the message's own must not be held around it (SQLite)."""
-    delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=20)
+    Runs with no transaction open: delivery claims, sends and records in short transactions of its own."""
+    delivery.run(database, warning_id=int(msg.payload["warning_id"]), max_seconds=20)
 
 
-@handler("warnings.subscription_code")
-def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
+@handler("warnings.subscription_code", transaction=False)
+def send_subscription_code(_database: Database, msg: OutboxMessage) -> None:
     """Sends the confirmation code by SMS; raises (so the outbox retries) when the SMS is not accepted."""
     channels = delivery.resolve_channels()
     sms = channels.get("sms")
