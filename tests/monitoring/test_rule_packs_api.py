@@ -27,6 +27,12 @@ def test_install_the_rainstorm_pack_once(api, db) -> None:
     assert {lv: (x["params"]["window_s"], x["params"]["value"]) for lv, x in rules.items()} == RAINSTORM
     assert all(x["kind"] == "accumulation" and x["sensor_kind"] == "rain_gauge" for x in rules.values())
     assert all(x["group"] == "rainstorm" for x in rules.values())
+    assert {lv: x["name"] for lv, x in rules.items()} == {
+        "blue": "暴雨蓝色（实况 12 小时 ≥ 50 毫米）",
+        "yellow": "暴雨黄色（实况 6 小时 ≥ 50 毫米）",
+        "orange": "暴雨橙色（实况 3 小时 ≥ 50 毫米）",
+        "red": "暴雨红色（实况 3 小时 ≥ 100 毫米）",
+    }
     again = api("duty").post(f"{PACKS}/rainstorm")
     assert again.status_code == 200 and again.json() == []  # installed once; staff edits are kept
     assert db.scalar(select(func.count()).select_from(Rule).where(Rule.pack == "rainstorm")) == 4
