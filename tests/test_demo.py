@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from yingji.core.meta import get_meta
@@ -47,6 +48,7 @@ def test_every_enterprise_lies_in_its_region(db) -> None:
         assert shapes[e.region_path].covers(Point(e.lon, e.lat)), e.name
 
 
+@pytest.mark.slow  # a whole seed (tens of seconds)
 def test_demo_is_deterministic(tmp_path, db) -> None:
     """A second seed into a new database gives the same district as the session's (seeded once)."""
     from yingji.core.db import Database
