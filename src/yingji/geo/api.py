@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from yingji.core.actor import require
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.geo import service
 from yingji.geo.enums import RegionLevel
 from yingji.geo.schemas import IntersectRequest, PopulationUpdate, RegionBrief, RegionDetail, RegionRead
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/geo", tags=["geo"])
-Paging = Annotated[PageParams, Depends()]
 
 
 def _brief(info: service.RegionInfo) -> RegionBrief:

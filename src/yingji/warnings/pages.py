@@ -26,7 +26,7 @@ from yingji.warnings.enums import (
     STATUS_LABELS,
 )
 from yingji.warnings.schemas import WarningCreate, WarningRevision
-from yingji.warnings.service import authoring, coverage, messages, recipients
+from yingji.warnings.service import authoring, coverage, messages, reach, recipients
 from yingji.warnings.service.area import parse_area
 from yingji.warnings.standards import event_types
 from yingji.web.deps import DbSession, PageUser
@@ -175,12 +175,16 @@ async def create_warning(request: Request, db: DbSession, user: PageUser) -> Res
 def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
     """The home-page card (loaded by HTMX): the year's coverage, warnings in force, waiting sign-offs."""
     _rows, pending = authoring.list_warnings(db=db, actor=user, page=PageParams(page_size=1), status="submitted")
+    # A warning below its coverage target is listed in red on its own: the year's share never hides it.
+    below = coverage.below_target(db=db, actor=user)
     return render(
         request,
         "warnings/card.html",
         {
             **labels(),
             "district": coverage.district_year(db=db, actor=user),
+            "below_count": below[0],
+            "below": below[1],
             "current": messages.current(db=db, limit=5),
             "pending": pending,
         },
@@ -193,9 +197,12 @@ def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: in
     ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
     if w.identifier and w.origin == "local":
         ctx["coverage"] = coverage.for_warning(db=db, actor=user, warning_id=w.id)
+        ctx["failures"] = coverage.failures(db=db, actor=user, warning_id=w.id)
     elif w.area and w.origin == "local":
         targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
         ctx["preview"] = recipients.summary(db=db, targets=targets)
+        # Which channel carries the warning to how many, and who has none: before sign-off and publishing.
+        ctx["plan"] = reach.plan(targets=targets)
     ctx["can"] = {
         "submit": user.can("warnings.write") and w.status == "draft" and w.origin == "local",
         "approve": user.can("warnings.approve") and w.status == "submitted" and w.author_id != user.id,
@@ -209,7 +216,9 @@ ACTIONS = {
     "submit": lambda db, user, wid, note: authoring.submit(db=db, actor=user, warning_id=wid),
     "approve": lambda db, user, wid, note: authoring.approve(db=db, actor=user, warning_id=wid, note=note),
     "reject": lambda db, user, wid, note: authoring.reject(db=db, actor=user, warning_id=wid, note=note),
-    "publish": lambda db, user, wid, note: authoring.publish(db=db, actor=user, warning_id=wid),
+    "publish": lambda db, user, wid, note, form=None: authoring.publish(
+        db=db, actor=user, warning_id=wid, confirm_unreached=bool(form and form.get("confirm_unreached"))
+    ),
     "cancel": lambda db, user, wid, note: authoring.create_cancel(db=db, actor=user, warning_id=wid, note=note),
 }
 
@@ -233,5 +242,10 @@ async def warning_action(request: Request, db: DbSession, user: PageUser, warnin
             request, "web/error.html", {"status": 404, "message": "操作不存在", "details": []}, status_code=404
         )
     form = await request.form()
-    w = ACTIONS[action](db, user, warning_id, str(form.get("note", ""))[:500])
+    note = str(form.get("note", ""))[:500]
+    w = (
+        ACTIONS[action](db, user, warning_id, note, form)
+        if action == "publish"
+        else ACTIONS[action](db, user, warning_id, note)
+    )
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)

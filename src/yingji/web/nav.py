@@ -15,6 +15,8 @@ class NavEntry:
     url: str
     description: str
     admin_only: bool = False
+    # Shown only to those who hold it (the audit log: admins and leaders).
+    permission: str = ""
 
     @property
     def built(self) -> bool:
@@ -47,6 +49,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("channels", "发布渠道", "/channels", "短信、邮件、Webhook、农村大喇叭"),
     NavEntry("web", "工作日日历", "/settings/calendar", "法定期限使用的工作日、节假日与调休"),
     NavEntry("accounts", "用户管理", "/accounts/users", "用户、角色与权限范围", admin_only=True),
+    NavEntry("accounts", "审计日志", "/audit", "每一次新增、修改、删除及哈希链校验", permission="audit.read"),
 )
 
 

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from yingji.accounts import service as accounts_service
-from yingji.accounts.enums import ROLE_LABELS
+from yingji.accounts.service import ROLE_LABELS
 from yingji.geo import service as geo_service
 from yingji.geo.enums import LEVEL_LABELS
 from yingji.registry import service as registry_service
-from yingji.registry.enums import INDUSTRY_LABELS
+from yingji.registry.service import INDUSTRY_LABELS
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.nav import NAV
 from yingji.web.templating import render
