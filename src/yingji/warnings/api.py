@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from yingji.core.pagination import Page, PageParams
 from yingji.warnings.schemas import (
     CancelRequest,
+    FromAlarmsRequest,
     RecipientSummary,
     ReviewRequest,
     SubscribeRequest,
@@ -17,7 +18,7 @@ from yingji.warnings.schemas import (
     WarningRead,
     WarningRevision,
 )
-from yingji.warnings.service import authoring, coverage, ingest, maps, messages, recipients, subscriptions
+from yingji.warnings.service import authoring, coverage, from_alarms, ingest, maps, messages, recipients, subscriptions
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
 from yingji.web.deps import ApiUser, DbSession
@@ -34,6 +35,12 @@ def _read(w) -> WarningRead:
 @router.post("", response_model=WarningRead, status_code=201)
 def create_warning(body: WarningCreate, db: DbSession, user: ApiUser) -> WarningRead:
     return _read(authoring.create_warning(db=db, actor=user, data=body))
+
+
+@router.post("/from-alarms", response_model=WarningRead, status_code=201)
+def draft_from_alarms(body: FromAlarmsRequest, db: DbSession, user: ApiUser) -> WarningRead:
+    """A draft in public wording from monitoring alarms and the other alarms of their events."""
+    return _read(from_alarms.draft_from_alarms(db=db, actor=user, alarm_ids=body.alarm_ids))
 
 
 @router.get("", response_model=Page[WarningRead])

@@ -9,7 +9,7 @@ from yingji.channels.base import Message, Recipient
 from yingji.core.db import Database
 from yingji.core.outbox import OutboxMessage, handler
 from yingji.warnings.service import delivery
-from yingji.warnings.settings import settings
+from yingji.warnings.settings import sender_name, settings
 
 
 def _database(db: Session) -> Database:
@@ -36,7 +36,7 @@ def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
     p = msg.payload
     s = settings()
     text = (
-        f"【{s.sender_name}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
+        f"【{sender_name(db)}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
         f"退订：{s.public_base_url}/public/unsubscribe/{p['token']}"
     )
     result = sms.send(

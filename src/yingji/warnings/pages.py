@@ -16,7 +16,6 @@ from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.errors import DomainError
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
-from yingji.monitoring import service as monitoring_service
 from yingji.warnings import public
 from yingji.warnings.enums import (
     CHANNEL_LABELS,
@@ -26,7 +25,7 @@ from yingji.warnings.enums import (
     STATUS_LABELS,
 )
 from yingji.warnings.schemas import WarningCreate, WarningRevision
-from yingji.warnings.service import authoring, coverage, messages, recipients
+from yingji.warnings.service import authoring, coverage, from_alarms, messages, recipients
 from yingji.warnings.service.area import parse_area
 from yingji.warnings.standards import event_types
 from yingji.web.deps import DbSession, PageUser
@@ -102,9 +101,10 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
     if alarm is not None:
         # Drafting from a monitoring alarm: its level, type, place and figures fill the form; the author
         # still reviews everything and the draft goes through sign-off like any other.
-        found = monitoring_service.alarm_summary(db=db, actor=user, alarm_id=alarm)
+        found = from_alarms.compose_from_alarms(db=db, actor=user, alarm_ids=[alarm])
         values.update(level=found.level, event_type=found.event_type, headline=found.headline,
-                      description=found.description, regions=[found.region_code])
+                      description=found.description, instruction=found.instruction,
+                      instruction_source=found.instruction_source, regions=found.region_codes)
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 

@@ -45,6 +45,12 @@ class WarningRevision(BaseModel):
     area: dict[str, Any] | None = None
 
 
+class FromAlarmsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alarm_ids: list[int] = Field(min_length=1, max_length=200)
+
+
 class CancelRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, region_in_scope, require
 from yingji.core.clock import utcnow
-from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed
+from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
 from yingji.warnings.enums import MsgType, Status
 from yingji.warnings.models import WarningMessage
 from yingji.warnings.schemas import WarningCreate, WarningRevision
 from yingji.warnings.service.access import load, visible
 from yingji.warnings.service.area import Area, geojson, parse_area
-from yingji.warnings.settings import settings
+from yingji.warnings.settings import sender_name, settings
 
 
 def _check_times(effective: datetime, expires: datetime) -> None:
@@ -57,7 +57,7 @@ def create_warning(*, db: Session, actor: Actor, data: WarningCreate) -> Warning
         instruction=data.instruction.strip(),
         effective=data.effective,
         expires=data.expires,
-        department=data.department or settings().sender_name,
+        department=data.department or sender_name(db),
         author_id=actor.id,
         created_at=utcnow(),
     )
@@ -74,9 +74,17 @@ def _transition(w: WarningMessage, expected: Status, what: str) -> None:
         raise Conflict(f"预警当前状态为“{w.status}”，不能{what}")
 
 
+def _require_instruction(w: WarningMessage) -> None:
+    """A warning tells people what to do: without 防御指南 it is not submitted or published (a Cancel,
+    which only lifts a warning, has none)."""
+    if w.msg_type != MsgType.cancel and not (w.instruction or "").strip():
+        raise invalid("instruction", "请填写防御指南后再提交或发布")
+
+
 def submit(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     w = load(db, actor, warning_id, permission="warnings.write")
     _transition(w, Status.draft, "提交审核")
+    _require_instruction(w)
     w.status, w.submitted_at = Status.submitted, utcnow()
     if w.author_id is None:  # a draft made from an upstream message: whoever submits it is its author
         w.author_id = actor.id
@@ -121,6 +129,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
 
     w = load(db, actor, warning_id, permission="warnings.publish")
     _transition(w, Status.approved, "发布")
+    _require_instruction(w)
     if w.msg_type != MsgType.cancel and w.expires <= utcnow():
         raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
     now = utcnow()
