@@ -39,9 +39,7 @@ def _trigger(db, rule: dict, region: str = VILLAGE):
     """A fresh sensor of the rule's kind and readings that reach exactly the rule's threshold."""
     sensor = make_sensor(db, rule["sensor_kind"], region=region)
     p = rule["params"]
-    if rule["kind"] == "threshold":
-        feed(db, sensor, (timedelta(0), float(p["value"])))
-    elif rule["kind"] == "accumulation":
+    if rule["kind"] in ("threshold", "accumulation"):
         feed(db, sensor, (timedelta(0), float(p["value"])))
     elif rule["kind"] == "rate":
         feed(db, sensor, (timedelta(0), 10.0), (H, 10.0 + float(p["per_hour"])))
@@ -54,10 +52,7 @@ def _public_text(w: dict) -> str:
 
 
 PACK_RULES = [
-    (pack, rule)
-    for pack, spec in rule_packs().items()
-    for rule in spec["rules"]
-    if rule["kind"] != "no_data"
+    (pack, rule) for pack, spec in rule_packs().items() for rule in spec["rules"] if rule["kind"] != "no_data"
 ]
 
 

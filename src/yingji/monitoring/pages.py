@@ -50,12 +50,22 @@ def _ctx(db: DbSession, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/monitoring", response_class=HTMLResponse)
-def overview(request: Request, db: DbSession, user: PageUser, state: str = "active", page: int = 1) -> HTMLResponse:
+def overview(
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    state: str = "active",
+    level: str = "",
+    township: str = "",
+    page: int = 1,
+) -> HTMLResponse:
+    """Alarms grouped by event, most severe first, with filters by state, level and township."""
     paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
-    rows, total = service.list_alarms(
-        db=db, actor=user, page=paging, state=None if state in ("active", "") else state, active_only=state == "active"
+    filters = service.checked_filters(
+        db=db, state=None if state in ("active", "") else state, level=level, township=township
     )
-    codes = {a.sensor_id: service.sensor_code(db=db, sensor_id=a.sensor_id) for a in rows}
+    rows, total = service.list_events(db=db, actor=user, page=paging, active_only=state == "active", **filters)
+    codes = {r.lead.sensor_id: service.sensor_code(db=db, sensor_id=r.lead.sensor_id) for r in rows}
     return render(
         request,
         "monitoring/overview.html",
@@ -65,6 +75,8 @@ def overview(request: Request, db: DbSession, user: PageUser, state: str = "acti
             total=total,
             paging=paging,
             state=state,
+            filters={"state": state, "level": level, "township": township},
+            townships=geo_service.region_infos(db=db, level="township"),
             codes=codes,
             counts=live.alarm_counts(db=db, actor=user),
             notices=service.notices(db=db, actor=user),
@@ -79,7 +91,28 @@ def alarm_page(request: Request, db: DbSession, user: PageUser, alarm_id: int) -
     alarm = service.get_alarm(db=db, actor=user, alarm_id=alarm_id)
     sensor = service.get_sensor(db=db, actor=user, sensor_id=alarm.sensor_id) if alarm.sensor_id else None
     events = service.alarm_events(db=db, actor=user, alarm_id=alarm_id)
-    return render(request, "monitoring/alarm.html", _ctx(db, a=alarm, sensor=sensor, events=events))
+    members = service.event_members(db=db, actor=user, event_id=alarm.event_id or alarm.id)
+    rule = service.get_rule(db=db, actor=user, rule_id=alarm.rule_id)
+    return render(
+        request,
+        "monitoring/alarm.html",
+        _ctx(
+            db,
+            a=alarm,
+            sensor=sensor,
+            events=events,
+            members=members,
+            open_members=sum(1 for m in members if m.state == "open"),
+            # A silent sensor is a fault to fix, not a hazard to warn the public about.
+            can_warn=rule.kind != "no_data",
+        ),
+    )
+
+
+@router.post("/monitoring/events/{event_id}/acknowledge")
+def event_acknowledge(request: Request, db: DbSession, user: PageUser, event_id: int, note: str = Form("")) -> Response:
+    done = service.acknowledge_event(db=db, actor=user, event_id=event_id, note=note)
+    return RedirectResponse(f"/monitoring/alarms/{done[0].id}", status_code=303)
 
 
 @router.post("/monitoring/alarms/{alarm_id}/{action}")
@@ -197,7 +230,7 @@ def rule_edit(
 def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
     if not user.can("monitoring.read"):
         return HTMLResponse("")
-    rows, total = service.list_alarms(db=db, actor=user, page=PageParams(page_size=5), active_only=True)
+    rows, total = service.list_events(db=db, actor=user, page=PageParams(page_size=5), active_only=True)
     return render(
         request,
         "monitoring/_card.html",

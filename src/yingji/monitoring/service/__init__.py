@@ -13,7 +13,13 @@ from yingji.monitoring.service.alarms import (
     notices,
     resolve_held,
 )
-from yingji.monitoring.service.events import EventRow, acknowledge_event, event_members, list_events
+from yingji.monitoring.service.events import (
+    EventRow,
+    acknowledge_event,
+    checked_filters,
+    event_members,
+    list_events,
+)
 from yingji.monitoring.service.handoff import AlarmFacts, alarm_facts
 from yingji.monitoring.service.ingest import (
     MAX_BATCH,
@@ -50,6 +56,7 @@ __all__ = [
     "AlarmFacts",
     "EventRow",
     "acknowledge_event",
+    "checked_filters",
     "alarm_facts",
     "event_members",
     "list_events",

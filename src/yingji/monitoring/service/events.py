@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require, scope_condition
 from yingji.core.clock import utcnow
-from yingji.core.errors import Conflict, NotFound
+from yingji.core.errors import Conflict, NotFound, invalid
 from yingji.core.pagination import PageParams
+from yingji.geo import service as geo_service
 from yingji.monitoring.enums import ACTIVE_STATES, LEVEL_RANK, AlarmState
 from yingji.monitoring.models import Alarm, AlarmEvent
 
@@ -52,6 +53,23 @@ def assign(db: Session, alarm: Alarm, family: str) -> None:
         )
     )
     alarm.event_id = joined if joined is not None else alarm.id
+
+
+def checked_filters(
+    *, db: Session, state: str | None, level: str | None, township: str | None
+) -> dict[str, str | None]:
+    """List filters from a request, checked: ``township`` is a region code, turned into its path."""
+    if state and state not in AlarmState.__members__:
+        raise invalid("state", "状态无效，可选 " + "、".join(AlarmState.__members__))
+    if level and level not in LEVEL_RANK:
+        raise invalid("level", "级别无效，可选 red、orange、yellow、blue")
+    path = None
+    if township:
+        try:
+            path = geo_service.region_info(db=db, code=township).path
+        except NotFound:
+            raise invalid("township", f"区域 {township} 不存在") from None
+    return {"state": state or None, "level": level or None, "township": path}
 
 
 @dataclass
