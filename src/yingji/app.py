@@ -17,6 +17,7 @@ from yingji.bootstrap import bootstrap, capability_modules
 from yingji.core.config import Settings, get_settings
 from yingji.core.db import Database
 from yingji.core.meta import get_meta
+from yingji.web import calendar_pages
 from yingji.web import errors as web_errors
 from yingji.web import pages as web_pages
 
@@ -54,6 +55,8 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
         app.include_router(module.router, prefix="/api/v1")
     for module in capability_modules("pages"):
         app.include_router(module.router)
+    app.include_router(calendar_pages.api_router, prefix="/api/v1")
+    app.include_router(calendar_pages.router)
     app.include_router(web_pages.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -34,6 +34,7 @@ def load_models() -> None:
     importlib.import_module("yingji.core.jobs")
     importlib.import_module("yingji.core.meta")
     importlib.import_module("yingji.core.files")
+    importlib.import_module("yingji.core.workdays")
     capability_modules("models")
 
 
