@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -41,6 +42,11 @@ class Page(BaseModel, Generic[T]):
             page=params.page,
             page_size=params.page_size,
         )
+
+
+def page_list(rows: Sequence[T], params: PageParams) -> tuple[list[T], int]:
+    """One page of rows already computed in Python (a list built from several queries): (rows, total)."""
+    return list(rows[params.offset : params.offset + params.page_size]), len(rows)
 
 
 def paginate(db: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:

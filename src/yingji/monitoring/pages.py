@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
 from yingji.monitoring import service
 from yingji.monitoring.enums import (
@@ -198,32 +198,53 @@ def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int,
 
 
 @router.get("/monitoring/rules", response_class=HTMLResponse)
-def rules_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    return render(request, "monitoring/rules.html", _ctx(db, rules=service.list_rules(db=db, actor=user)))
+def rules_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
+    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    rules, total = page_list(service.list_rules(db=db, actor=user), paging)
+    return render(request, "monitoring/rules.html", _ctx(db, rules=rules, total=total, paging=paging))
+
+
+# The parameters of each kind of rule as form fields: (field, parameter, type). The accumulation window is
+# asked in hours and stored in seconds.
+PARAM_FIELDS: dict[str, list[tuple[str, str, str]]] = {
+    "threshold": [("p_op", "op", "op"), ("p_value", "value", "number")],
+    "rate": [("p_per_hour", "per_hour", "number"), ("p_direction", "direction", "choice")],
+    "accumulation": [("p_window_h", "window_s", "hours"), ("p_value", "value", "number")],
+    "no_data": [("p_intervals", "intervals", "integer")],
+    "combination": [("p_min_sensors", "min_sensors", "integer"), ("p_min_level", "min_level", "choice")],
+}
+
+
+def _params_from_form(kind: str, form: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for field, key, kind_of in PARAM_FIELDS.get(kind, []):
+        raw = str(form.get(field, "")).strip()
+        if kind_of in ("op", "choice"):
+            params[key] = raw
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            raise invalid(f"params.{key}", f"“{raw}”不是数字") from None
+        if kind_of == "hours":
+            number *= 3600
+        params[key] = int(number) if kind_of in ("integer", "hours") and number == int(number) else number
+    return params
 
 
 @router.post("/monitoring/rules/{rule_id}", response_class=HTMLResponse)
-def rule_edit(
-    request: Request,
-    db: DbSession,
-    user: PageUser,
-    rule_id: int,
-    params: str = Form(...),
-    level: str = Form(...),
-    enabled: str = Form(""),
-) -> Response:
+async def rule_edit(request: Request, db: DbSession, user: PageUser, rule_id: int) -> Response:
+    """The rule form: level, enabled and the parameters of the rule's kind as separate fields."""
+    form = await request.form()
+    rule = service.get_rule(db=db, actor=user, rule_id=rule_id)
     try:
-        parsed = json.loads(params)
-        if not isinstance(parsed, dict):
-            raise ValueError
-    except ValueError:
-        raise invalid("params", '参数须为 JSON 对象，如 {"op": ">=", "value": 50}') from None
-    try:
-        data = RuleUpdate(params=parsed, level=level, enabled=enabled == "on")
+        data = RuleUpdate(
+            params=_params_from_form(rule.kind, form), level=form.get("level", ""), enabled=form.get("enabled") == "on"
+        )
     except ValueError:
         raise invalid("level", "级别无效") from None
     service.update_rule(db=db, actor=user, rule_id=rule_id, data=data)
-    return RedirectResponse("/monitoring/rules", status_code=303)
+    return RedirectResponse(request.headers.get("referer") or "/monitoring/rules", status_code=303)
 
 
 @router.get("/monitoring/dashboard-card", response_class=HTMLResponse)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from yingji.core.actor import require
 from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.errors import DomainError
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
 from yingji.warnings import public
 from yingji.warnings.enums import (
@@ -35,6 +35,7 @@ from yingji.web.templating import render
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
 PAGE_SIZE = 30
+VILLAGES_PER_PAGE = 50
 TABS = [("", "全部"), ("draft", "草稿"), ("submitted", "待审核"), ("approved", "已签发"), ("published", "已发布")]
 
 
@@ -102,9 +103,15 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
         # Drafting from a monitoring alarm: its level, type, place and figures fill the form; the author
         # still reviews everything and the draft goes through sign-off like any other.
         found = from_alarms.compose_from_alarms(db=db, actor=user, alarm_ids=[alarm])
-        values.update(level=found.level, event_type=found.event_type, headline=found.headline,
-                      description=found.description, instruction=found.instruction,
-                      instruction_source=found.instruction_source, regions=found.region_codes)
+        values.update(
+            level=found.level,
+            event_type=found.event_type,
+            headline=found.headline,
+            description=found.description,
+            instruction=found.instruction,
+            instruction_source=found.instruction_source,
+            regions=found.region_codes,
+        )
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 
@@ -183,7 +190,7 @@ def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLRespo
 
 
 @router.get("/warnings/{warning_id}", response_class=HTMLResponse)
-def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: int) -> HTMLResponse:
+def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: int, villages: int = 1) -> HTMLResponse:
     w = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
     ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
     if w.identifier and w.origin == "local":
@@ -191,6 +198,11 @@ def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: in
     elif w.area and w.origin == "local":
         targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
         ctx["preview"] = recipients.summary(db=db, targets=targets)
+    # A district-wide warning reaches some 300 villages: their table is paged.
+    village_paging = PageParams(page=max(villages, 1), page_size=VILLAGES_PER_PAGE)
+    by_village = (ctx.get("coverage") or ctx.get("preview") or {}).get("by_village", [])
+    ctx["village_rows"], ctx["village_total"] = page_list(by_village, village_paging)
+    ctx["village_paging"] = village_paging
     ctx["can"] = {
         "submit": user.can("warnings.write") and w.status == "draft" and w.origin == "local",
         "approve": user.can("warnings.approve") and w.status == "submitted" and w.author_id != user.id,

@@ -1,0 +1,44 @@
+"""Long page tables are paged with the one shared pager (filters kept across pages), and no page shows
+English words or internal codes where Chinese names belong."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from sqlalchemy import func, select
+
+from yingji.registry.models import Enterprise
+
+
+def _rows(html: str, table_id: str) -> int:
+    body = html.split(f'id="{table_id}"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return body.count("<tr")
+
+
+def test_risk_enterprise_table_is_paged_and_keeps_filters(db, page_client) -> None:
+    total = db.scalar(select(func.count()).select_from(Enterprise))
+    assert total > 50  # the demo district has some 300 enterprises
+    c = page_client("duty")
+    first = c.get("/risk").text
+    assert _rows(first, "enterprise-risks") == 50
+    assert f"第 1 / {-(-total // 50)} 页（共 {total} 家）" in first
+    last_page = -(-total // 50)
+    last = c.get(f"/risk?page={last_page}").text
+    assert _rows(last, "enterprise-risks") == total - 50 * (last_page - 1)
+    filtered = c.get("/risk?industry=hazardous_chemicals&page=1").text
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', filtered)
+    if nxt:  # more than one page of chemical enterprises: the filter stays on the next page
+        assert parse_qs(urlparse(nxt.group(1).replace("&amp;", "&")).query)["industry"] == ["hazardous_chemicals"]
+
+
+def test_village_coverage_and_resource_lists_are_paged(page_client) -> None:
+    c = page_client("duty")
+    coverage = c.get("/resources/coverage").text
+    assert _rows(coverage, "coverage") == 50 and 'rel="next"' in coverage
+    assert 'rel="prev"' in c.get("/resources/coverage?page=2").text
+
+
+def test_departments_show_names_not_codes(page_client) -> None:
+    html = page_client("duty").get("/registry/departments").text
+    assert "柳江区应急管理局" in html and "<td>yjj</td>" not in html
