@@ -4,6 +4,7 @@ English words or internal codes where Chinese names belong."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import func, select
@@ -42,3 +43,54 @@ def test_village_coverage_and_resource_lists_are_paged(page_client) -> None:
 def test_departments_show_names_not_codes(page_client) -> None:
     html = page_client("duty").get("/registry/departments").text
     assert "柳江区应急管理局" in html and "<td>yjj</td>" not in html
+
+
+class _Text(HTMLParser):
+    """The words a person reads on a page: text and placeholders, not scripts, styles or <code>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip, self.out = 0, []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("script", "style", "code"):
+            self.skip += 1
+        self.out += [v for k, v in attrs if k in ("placeholder", "title", "aria-label") and v]
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("script", "style", "code"):
+            self.skip -= 1
+
+    def handle_data(self, data) -> None:
+        if not self.skip:
+            self.out.append(data)
+
+
+# Names of standards, formats and products, read as such in Chinese texts too.
+PROPER_NAMES = {"CAP", "GNSS", "LEL", "LPG", "CAS", "API", "Excel", "GeoJSON", "OpenStreetMap", "Atom", "MPa", "ppm"}
+STAFF_PAGES = [
+    "/", "/monitoring", "/monitoring/sensors", "/monitoring/rules", "/warnings", "/warnings/new", "/risk",
+    "/risk/hazards", "/risk/points", "/risk/major-hazards", "/risk/import", "/resources", "/resources/teams",
+    "/resources/experts", "/resources/warehouses", "/resources/shelters", "/resources/coverage",
+    "/resources/nearest", "/registry/people", "/registry/departments", "/geo/regions", "/channels", "/map",
+    "/public/warnings", "/public/subscribe",
+]  # fmt: skip
+
+
+def test_no_english_words_on_pages(page_client) -> None:
+    c = page_client("admin")
+    found = {}
+    for path in STAFF_PAGES:
+        r = c.get(path)
+        assert r.status_code == 200, path
+        parser = _Text()
+        parser.feed(r.text)
+        words = set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", " ".join(parser.out))) - PROPER_NAMES
+        if words:
+            found[path] = sorted(words)
+    assert found == {}
+
+
+def test_channel_page_names_no_environment_variables(page_client) -> None:
+    html = page_client("duty").get("/channels").text
+    assert "YINGJI_" not in html and "docs/warnings.md" in html

@@ -65,7 +65,12 @@ def overview(
         db=db, state=None if state in ("active", "") else state, level=level, township=township
     )
     rows, total = service.list_events(db=db, actor=user, page=paging, active_only=state == "active", **filters)
-    codes = {r.lead.sensor_id: service.sensor_code(db=db, sensor_id=r.lead.sensor_id) for r in rows}
+    # The station's name, not its code: the code stays on the sensor's own page.
+    codes = {
+        r.lead.sensor_id: service.get_sensor(db=db, actor=user, sensor_id=r.lead.sensor_id).name
+        for r in rows
+        if r.lead.sensor_id is not None
+    }
     return render(
         request,
         "monitoring/overview.html",
