@@ -170,3 +170,29 @@ def test_alarm_page_offers_a_draft_and_the_form_is_prefilled(page_client, db, fi
 
 def test_unknown_alarm_is_404(page_client) -> None:
     assert page_client("duty").get("/warnings/new?alarm=999999").status_code == 404
+
+
+def test_a_draft_from_alarms_is_edited_then_submitted(db, api, page_client, fixed_clock) -> None:
+    fixed_clock(T0 + 2 * H)
+    gauge = make_sensor(db, "rain_gauge", region=VILLAGE)
+    feed(db, gauge, (timedelta(minutes=30), 60.0))
+    [alarm] = alarms_of(db, gauge, "rainstorm")
+    db.commit()
+    w = api("duty").post(FROM_ALARMS, json={"alarm_ids": [alarm.id]}).json()
+    r = api("duty").patch(f"/api/v1/warnings/{w['id']}", json={"instruction": "1．城中社区低洼户立即转移。"})
+    assert r.status_code == 200 and r.json()["instruction"] == "1．城中社区低洼户立即转移。"
+    assert r.json()["headline"] == w["headline"]  # what is left out stays
+    assert api("duty").patch(f"/api/v1/warnings/{w['id']}", json={"level": "purple"}).status_code == 422
+    c = page_client("duty")
+    form = c.get(f"/warnings/{w['id']}/edit")
+    assert form.status_code == 200 and "修改预警草稿" in form.text and "城中社区低洼户立即转移" in form.text
+    fields = {
+        "csrf_token": c.csrf, "event_type": "rainstorm", "level": "red", "headline": "柳江区应急管理局发布暴雨红色预警",
+        "description": w["description"], "instruction": "1．停止集会、停课、停业。", "area_mode": "regions",
+        "regions": [VILLAGE], "effective": "2026-05-31T10:00", "expires": "2026-05-31T22:00",
+    }  # fmt: skip
+    assert c.post(f"/warnings/{w['id']}/edit", data=fields, follow_redirects=False).status_code == 303
+    after = api("duty").get(f"/api/v1/warnings/{w['id']}").json()
+    assert (after["level"], after["instruction"]) == ("red", "1．停止集会、停课、停业。")
+    assert api("duty").post(f"/api/v1/warnings/{w['id']}/submit").status_code == 200
+    assert api("duty").patch(f"/api/v1/warnings/{w['id']}", json={"level": "blue"}).status_code == 409

@@ -105,6 +105,12 @@ def get_warning(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
     return _read(authoring.get_warning(db=db, actor=user, warning_id=warning_id))
 
 
+@router.patch("/{warning_id}", response_model=WarningRead)
+def edit_draft(warning_id: int, body: WarningRevision, db: DbSession, user: ApiUser) -> WarningRead:
+    """Edits a local draft in place (409 once it is submitted)."""
+    return _read(authoring.edit_draft(db=db, actor=user, warning_id=warning_id, data=body))
+
+
 @router.post("/{warning_id}/submit", response_model=WarningRead)
 def submit(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
     return _read(authoring.submit(db=db, actor=user, warning_id=warning_id))

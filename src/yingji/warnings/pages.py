@@ -149,12 +149,14 @@ def _errors(exc: Exception) -> tuple[dict[str, str], str]:
     return ({d.field.split(".")[0]: d.message for d in exc.details} or {"": exc.message}), exc.message
 
 
-@router.post("/warnings/new", response_class=HTMLResponse)
-async def create_warning(request: Request, db: DbSession, user: PageUser) -> Response:
-    form = await request.form()
+def _form_values(form: Any) -> dict[str, Any]:
     values = {k: v for k, v in form.items() if k not in ("csrf_token", "regions")}
     values["regions"] = form.getlist("regions")
-    data = {
+    return values
+
+
+def _form_data(form: Any) -> dict[str, Any]:
+    return {
         "event_type": form.get("event_type", ""),
         "level": form.get("level", ""),
         "headline": form.get("headline", ""),
@@ -164,12 +166,58 @@ async def create_warning(request: Request, db: DbSession, user: PageUser) -> Res
         "expires": _parse_local(str(form.get("expires", ""))),
         "area": _area_from_form(form),
     }
+
+
+@router.post("/warnings/new", response_class=HTMLResponse)
+async def create_warning(request: Request, db: DbSession, user: PageUser) -> Response:
+    form = await request.form()
+    values = _form_values(form)
     try:
-        w = authoring.create_warning(db=db, actor=user, data=WarningCreate.model_validate(data))
+        w = authoring.create_warning(db=db, actor=user, data=WarningCreate.model_validate(_form_data(form)))
     except (ValidationError, DomainError) as exc:
         errors, message = _errors(exc)
         status = exc.status_code if isinstance(exc, DomainError) else 422
         return render(request, "warnings/form.html", _form_context(db, values, errors, message), status_code=status)
+    return RedirectResponse(f"/warnings/{w.id}", status_code=303)
+
+
+@router.get("/warnings/{warning_id}/edit", response_class=HTMLResponse)
+def edit_warning_form(request: Request, db: DbSession, user: PageUser, warning_id: int) -> HTMLResponse:
+    """The drafting form filled with a draft (e.g. one made from alarms), to review and change it."""
+    require(user, "warnings.write")
+    w = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
+    spec = w.area or {}
+    values: dict[str, Any] = {
+        "event_type": w.event_type,
+        "level": w.level,
+        "headline": w.headline,
+        "description": w.description,
+        "instruction": w.instruction,
+        "effective": _local_input(w.effective),
+        "expires": _local_input(w.expires),
+        "area_mode": "polygon" if "polygon" in spec else "circle" if "circle" in spec else "regions",
+        "regions": spec.get("regions", []),
+        "polygon": json.dumps(spec["polygon"]) if "polygon" in spec else "",
+        **({f"circle_{k}": v for k, v in spec["circle"].items()} if "circle" in spec else {}),
+    }
+    return render(request, "warnings/form.html", {**_form_context(db, values, {}), "editing": w})
+
+
+@router.post("/warnings/{warning_id}/edit", response_class=HTMLResponse)
+async def edit_warning(request: Request, db: DbSession, user: PageUser, warning_id: int) -> Response:
+    form = await request.form()
+    values = _form_values(form)
+    try:
+        w = authoring.edit_draft(
+            db=db, actor=user, warning_id=warning_id, data=WarningRevision.model_validate(_form_data(form))
+        )
+    except (ValidationError, DomainError) as exc:
+        if isinstance(exc, DomainError) and exc.status_code in (403, 404, 409):
+            raise
+        errors, message = _errors(exc)
+        editing = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
+        ctx = {**_form_context(db, values, errors, message), "editing": editing}
+        return render(request, "warnings/form.html", ctx, status_code=422)
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)
 
 

@@ -69,6 +69,27 @@ def create_warning(*, db: Session, actor: Actor, data: WarningCreate) -> Warning
     return w
 
 
+def edit_draft(*, db: Session, actor: Actor, warning_id: int, data: WarningRevision) -> WarningMessage:
+    """Changes a local draft in place (a draft made from alarms is reviewed and edited before it is
+    submitted); what ``data`` leaves out stays as it is."""
+    w = load(db, actor, warning_id, permission="warnings.write")
+    if w.status != Status.draft or w.origin != "local":
+        raise Conflict("只能修改本平台的草稿；已提交的预警请退回后修改")
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for key in ("level", "headline", "description", "instruction", "effective", "expires"):
+        if key in changes:
+            setattr(w, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
+    if "event_type" in changes:
+        w.event_type = changes["event_type"]
+    _check_times(w.effective, w.expires)
+    if "area" in changes:
+        area = parse_area(db=db, area=changes["area"])
+        _ensure_area_in_scope(actor, area)
+        _apply_area(w, area)
+    db.flush()
+    return w
+
+
 def _transition(w: WarningMessage, expected: Status, what: str) -> None:
     if w.status != expected:
         raise Conflict(f"预警当前状态为“{w.status}”，不能{what}")
@@ -196,6 +217,8 @@ def _follow_up(db: Session, actor: Actor, warning_id: int, msg_type: MsgType) ->
 def create_update(*, db: Session, actor: Actor, warning_id: int, data: WarningRevision) -> WarningMessage:
     _previous, w = _follow_up(db, actor, warning_id, MsgType.update)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "event_type" in changes:
+        raise invalid("event_type", "更新不能改变预警类型，请解除后另发")
     for key in ("level", "headline", "description", "instruction", "effective", "expires"):
         if key in changes:
             setattr(w, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
