@@ -1,0 +1,24 @@
+"""Incidents API. So far: the incident kinds and grading from figures."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from yingji.incidents import service
+from yingji.incidents.schemas import GradeRead, GradeRequest, KindRead
+from yingji.web.deps import ApiUser
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+
+
+@router.get("/kinds", response_model=list[KindRead])
+def list_kinds(user: ApiUser) -> list[KindRead]:
+    """The four classes of 突发事件 with their kinds and how each is graded."""
+    return service.kinds()
+
+
+@router.post("/grade", response_model=GradeRead)
+def grade(body: GradeRequest, user: ApiUser) -> GradeRead:
+    """Grades an incident from its figures: accidents I–IV (国务院令第493号 第三条, any one criterion,
+    "以上" inclusive), 较大涉险事故 (令21 第二十六条), natural disasters by the relief plan's triggers."""
+    return service.grade(request=body)
