@@ -73,7 +73,7 @@ STAFF_PAGES = [
     "/risk/hazards", "/risk/points", "/risk/major-hazards", "/risk/import", "/resources", "/resources/teams",
     "/resources/experts", "/resources/warehouses", "/resources/shelters", "/resources/coverage",
     "/resources/nearest", "/registry/people", "/registry/departments", "/geo/regions", "/channels", "/map",
-    "/public/warnings", "/public/subscribe",
+    "/public/warnings", "/public/subscribe", "/settings/calendar",
 ]  # fmt: skip
 
 
