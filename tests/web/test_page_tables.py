@@ -68,6 +68,7 @@ class _Text(HTMLParser):
 
 # Names of standards, formats and products, read as such in Chinese texts too.
 PROPER_NAMES = {"CAP", "GNSS", "LEL", "LPG", "CAS", "API", "Excel", "GeoJSON", "OpenStreetMap", "Atom", "MPa", "ppm"}
+PROPER_NAMES |= {"LEC", "WGS", "XML", "JPEG", "PNG", "WebP", "DCS", "SIS"}  # method, datum, formats, systems
 STAFF_PAGES = [
     "/", "/monitoring", "/monitoring/sensors", "/monitoring/rules", "/warnings", "/warnings/new", "/risk",
     "/risk/hazards", "/risk/points", "/risk/major-hazards", "/risk/import", "/resources", "/resources/teams",
@@ -77,10 +78,31 @@ STAFF_PAGES = [
 ]  # fmt: skip
 
 
-def test_no_english_words_on_pages(page_client) -> None:
+def _detail_pages(db) -> list[str]:
+    from yingji.monitoring.models import Alarm, Sensor
+    from yingji.registry.models import Enterprise
+    from yingji.resources.models import Team, Warehouse
+    from yingji.warnings.models import WarningMessage
+
+    first = {m: db.scalar(select(m.id).order_by(m.id)) for m in (Alarm, Sensor, Enterprise, Team, Warehouse)}
+    return [
+        f"/monitoring/alarms/{first[Alarm]}",
+        f"/monitoring/sensors/{first[Sensor]}",
+        f"/risk/enterprises/{first[Enterprise]}",
+        f"/warnings/{db.scalar(select(WarningMessage.id).order_by(WarningMessage.id))}",
+        f"/resources/teams/{first[Team]}",
+        f"/resources/warehouses/{first[Warehouse]}",
+        f"/warnings/new?alarm={first[Alarm]}",
+        "/registry/enterprises/new",
+        "/risk/public/report",
+        "/incidents",
+    ]
+
+
+def test_no_english_words_on_pages(db, page_client) -> None:
     c = page_client("admin")
     found = {}
-    for path in STAFF_PAGES:
+    for path in STAFF_PAGES + _detail_pages(db):
         r = c.get(path)
         assert r.status_code == 200, path
         parser = _Text()
