@@ -196,3 +196,27 @@ def test_a_draft_from_alarms_is_edited_then_submitted(db, api, page_client, fixe
     assert (after["level"], after["instruction"]) == ("red", "1．停止集会、停课、停业。")
     assert api("duty").post(f"/api/v1/warnings/{w['id']}/submit").status_code == 200
     assert api("duty").patch(f"/api/v1/warnings/{w['id']}", json={"level": "blue"}).status_code == 409
+
+
+def test_sender_name_comes_from_settings_or_the_district(db, fixed_clock, monkeypatch) -> None:
+    from yingji.core.actor import SYSTEM
+    from yingji.geo.models import Region
+    from yingji.warnings import settings as warning_settings
+    from yingji.warnings.service.from_alarms import compose_from_alarms
+
+    fixed_clock(T0 + 2 * H)
+    gauge = make_sensor(db, "rain_gauge", region=VILLAGE)
+    feed(db, gauge, (timedelta(minutes=30), 60.0))
+    [alarm] = alarms_of(db, gauge, "rainstorm")
+    root = db.query(Region).filter(Region.parent_id.is_(None)).one()
+    root.name = "融安县"
+    db.flush()
+    assert compose_from_alarms(db=db, actor=SYSTEM, alarm_ids=[alarm.id]).headline == "融安县应急管理局发布暴雨橙色预警"
+    monkeypatch.setenv("YINGJI_WARNINGS_SENDER_NAME", "柳州市柳江区应急管理局")
+    warning_settings.settings.cache_clear()
+    try:
+        text = compose_from_alarms(db=db, actor=SYSTEM, alarm_ids=[alarm.id])
+    finally:
+        monkeypatch.delenv("YINGJI_WARNINGS_SENDER_NAME")
+        warning_settings.settings.cache_clear()
+    assert text.headline == "柳州市柳江区应急管理局发布暴雨橙色预警"
