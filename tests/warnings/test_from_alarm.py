@@ -220,3 +220,18 @@ def test_sender_name_comes_from_settings_or_the_district(db, fixed_clock, monkey
         monkeypatch.delenv("YINGJI_WARNINGS_SENDER_NAME")
         warning_settings.settings.cache_clear()
     assert text.headline == "柳州市柳江区应急管理局发布暴雨橙色预警"
+
+
+def test_a_township_wide_storm_covers_the_township(db, api, fixed_clock) -> None:
+    """Three gauges of 进德镇 at orange make the township's area alarm (≥ 3 stations yellow or above) fire
+    too: one event, and the draft covers the whole township rather than its villages one by one."""
+    fixed_clock(T0 + 2 * H)
+    gauges = []
+    for code in ("450206101201", "450206101202", "450206101203"):
+        gauge = make_sensor(db, "rain_gauge", region=code)
+        feed(db, gauge, (timedelta(minutes=30), 60.0))
+        gauges.append(alarms_of(db, gauge, "rainstorm")[0])
+    db.commit()
+    w = api("duty").post(FROM_ALARMS, json={"alarm_ids": [gauges[0].id]}).json()
+    assert w["area"] == {"regions": ["450206101000"]}
+    assert "进德镇" in w["description"] and "3个雨量站达到暴雨预警标准" in w["description"]

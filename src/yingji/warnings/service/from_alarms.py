@@ -100,7 +100,7 @@ def _observed(event_type: str, level: str, facts: list[AlarmFacts]) -> str:
             window = f"{peak.window_h:g}小时" if peak.window_h else ""
             amount = f"，{window}累计雨量最大{_amount(peak.peak_value, peak.unit)}{at}"
         stations = max((f.sensors for f in facts), default=1)
-        many = f"，{stations}个以上雨量站达到暴雨标准" if stations > 1 else ""
+        many = f"，{stations}个雨量站达到暴雨预警标准" if stations > 1 else ""
         return f"{when}，{where}出现强降雨{amount}{many}，已达暴雨{colour}预警信号标准，降雨可能持续。"
     if peak is None:
         return f"{when}，{where}监测到异常，请注意防范。"
@@ -141,6 +141,10 @@ def compose(*, db: Session, facts: list[AlarmFacts]) -> DraftText:
         code = f.village_code or f.township_code
         if code and code not in regions:
             regions.append(code)
+    whole = {f.township_code for f in facts if f.village_code is None and f.township_code}
+    regions = [
+        c for c in regions if c in whole or not any(f.village_code == c and f.township_code in whole for f in facts)
+    ]
     return DraftText(
         event_type=event_type,
         level=level,
