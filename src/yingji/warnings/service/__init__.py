@@ -8,4 +8,9 @@
 * ``coverage``      targeted / reached, per channel and village, time to 50/90/100 %
 * ``subscriptions`` residents' SMS subscriptions
 * ``messages``      a warning as AlertData (CAP 1.2 and national XML), public listings
+* ``from_alarms``   a draft in public wording from monitoring alarms (``draft_from_alarms``)
 """
+
+from yingji.warnings.service.from_alarms import compose_from_alarms, draft_from_alarms
+
+__all__ = ["compose_from_alarms", "draft_from_alarms"]
