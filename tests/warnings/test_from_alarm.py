@@ -235,3 +235,19 @@ def test_a_township_wide_storm_covers_the_township(db, api, fixed_clock) -> None
     w = api("duty").post(FROM_ALARMS, json={"alarm_ids": [gauges[0].id]}).json()
     assert w["area"] == {"regions": ["450206101000"]}
     assert "进德镇" in w["description"] and "3个雨量站达到暴雨预警标准" in w["description"]
+
+
+def test_signed_warning_without_instruction_is_not_published(db, api, fixed_clock) -> None:
+    from .helpers import NOW, body
+
+    fixed_clock(NOW)
+    wid = api("duty").post("/api/v1/warnings", json=body()).json()["id"]
+    assert api("duty").post(f"/api/v1/warnings/{wid}/submit").status_code == 200
+    assert api("leader").post(f"/api/v1/warnings/{wid}/approve", json={"note": "同意"}).status_code == 200
+    w = db.get(WarningMessage, wid)
+    w.instruction = ""  # emptied after signing (e.g. by an import): publication still refuses it
+    db.commit()
+    r = api("leader").post(f"/api/v1/warnings/{wid}/publish")
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "instruction"
+    db.expire_all()
+    assert db.get(WarningMessage, wid).status == "approved" and db.get(WarningMessage, wid).identifier is None
