@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Depends
+
+from yingji.core.pagination import Page, PageParams
 from yingji.incidents import service
 from yingji.incidents.schemas import GradeRead, GradeRequest, KindRead
 from yingji.web.deps import ApiUser
@@ -11,10 +14,12 @@ from yingji.web.deps import ApiUser
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
 
-@router.get("/kinds", response_model=list[KindRead])
-def list_kinds(user: ApiUser) -> list[KindRead]:
+@router.get("/kinds", response_model=Page[KindRead])
+def list_kinds(user: ApiUser, paging: Annotated[PageParams, Depends()]) -> Page[KindRead]:
     """The four classes of 突发事件 with their kinds and how each is graded."""
-    return service.kinds()
+    kinds = service.kinds()
+    return Page(items=kinds[paging.offset : paging.offset + paging.page_size], total=len(kinds),
+                page=paging.page, page_size=paging.page_size)
 
 
 @router.post("/grade", response_model=GradeRead)

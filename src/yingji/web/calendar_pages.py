@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,7 @@ from yingji.core import workdays
 from yingji.core.clock import LOCAL_TZ, utcnow
 from yingji.core.deadlines import UNIT_LABELS, DeadlineRule, Unit, compute
 from yingji.core.errors import DomainError, invalid
+from yingji.core.pagination import Page, PageParams
 from yingji.web.deps import ApiUser, DbSession, PageUser
 from yingji.web.templating import render
 
@@ -68,16 +69,26 @@ def _year_read(status: workdays.YearStatus) -> YearRead:
     return YearRead(year=status.year, source=status.source, complete=status.complete, note=status.note)
 
 
-@api_router.get("/years", response_model=list[YearRead])
-def api_years(db: DbSession, user: ApiUser) -> list[YearRead]:
+Paging = Annotated[PageParams, Depends()]
+
+
+def _page_of(items: list, paging: PageParams) -> Page:
+    return Page(items=items[paging.offset : paging.offset + paging.page_size], total=len(items),
+                page=paging.page, page_size=paging.page_size)
+
+
+@api_router.get("/years", response_model=Page[YearRead])
+def api_years(db: DbSession, user: ApiUser, paging: Paging) -> Page[YearRead]:
     """This year and the next: whether their holidays and make-up working days are known."""
     calendar = workdays.load_calendar(db)
-    return [_year_read(calendar.year_status(y)) for y in workdays.years_to_check(utcnow().astimezone(LOCAL_TZ).date())]
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    return _page_of([_year_read(calendar.year_status(y)) for y in workdays.years_to_check(today)], paging)
 
 
-@api_router.get("/days", response_model=list[DayRead])
-def api_month(db: DbSession, user: ApiUser, year: int, month: int) -> list[DayRead]:
-    return [DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)]
+@api_router.get("/days", response_model=Page[DayRead])
+def api_month(db: DbSession, user: ApiUser, year: int, month: int, paging: Paging) -> Page[DayRead]:
+    """The days of one month (31 at most: one page at the default page size)."""
+    return _page_of([DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)], paging)
 
 
 @api_router.put("/days/{day}", response_model=DayRead)
