@@ -123,3 +123,14 @@ def test_pages_group_filter_and_acknowledge(db, page_client, fixed_clock) -> Non
     card = c.get("/monitoring/dashboard-card").text
     assert card.index(f'data-event="{red.event_id}"') < card.index(f'data-event="{storm[0].event_id}"')
     assert "等 3 条" in card
+
+
+def test_an_event_is_shown_by_its_most_severe_then_highest_alarm(db, api, fixed_clock) -> None:
+    fixed_clock(T0 + 2 * H)
+    storm = []
+    for code, mm in zip(LABAO_VILLAGES, (60.0, 80.0, 70.0), strict=True):  # all orange: 50 ≤ 3 h total < 100
+        storm += _storm(db, [code], mm=mm)
+    db.commit()
+    items = api("duty").get(f"{EVENTS}?active=true&township={LABAO}&page_size=500").json()["items"]
+    [event] = [e for e in items if e["event_id"] == storm[0].event_id]
+    assert (event["count"], event["lead"]["id"], event["lead"]["peak_value"]) == (3, storm[1].id, 80.0)

@@ -74,7 +74,8 @@ def checked_filters(
 
 @dataclass
 class EventRow:
-    """One line of the alarm list: the event's most severe (then latest) alarm, and how many it has."""
+    """One line of the alarm list: the event's most severe alarm (then the highest value, then the latest),
+    and how many it has."""
 
     event_id: int
     lead: Alarm
@@ -127,7 +128,9 @@ def list_events(
         return [], total
     members: dict[int, list[Alarm]] = {i: [] for i in ids}
     for a in db.scalars(
-        select(Alarm).where(Alarm.event_id.in_(ids), *conds).order_by(LEVEL_ORDER.desc(), Alarm.opened_at.desc())
+        select(Alarm)
+        .where(Alarm.event_id.in_(ids), *conds)
+        .order_by(LEVEL_ORDER.desc(), Alarm.peak_value.desc().nulls_last(), Alarm.opened_at.desc(), Alarm.id)
     ):
         members[a.event_id].append(a)
     rows = [
