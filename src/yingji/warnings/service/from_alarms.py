@@ -55,6 +55,7 @@ class DraftText:
     instruction: str
     instruction_source: str
     region_codes: list[str]
+    alarm_count: int
 
 
 def _when(value: datetime) -> str:
@@ -153,6 +154,7 @@ def compose(*, db: Session, facts: list[AlarmFacts]) -> DraftText:
         instruction=advice.text,
         instruction_source=advice.source,
         region_codes=regions,
+        alarm_count=len(facts),
     )
 
 
@@ -179,4 +181,9 @@ def draft_from_alarms(*, db: Session, actor: Actor, alarm_ids: list[int]) -> War
         expires=now + DRAFT_VALIDITY,
         area={"regions": text.region_codes},
     )
-    return create_warning(db=db, actor=actor, data=data)
+    w = create_warning(db=db, actor=actor, data=data)
+    # For the people who sign it (never public): where the draft came from and what to check.
+    counts = f"{text.alarm_count} 条告警、{len(text.region_codes)} 个区域"
+    w.review_note = f"据监测告警生成的草稿（{counts}），签发前请核对内容、区域和防御指南"
+    db.flush()
+    return w
