@@ -10,6 +10,7 @@ from yingji.accounts import service
 from yingji.accounts.enums import ROLE_LABELS
 from yingji.core.pagination import PageParams
 from yingji.web.deps import SESSION_COOKIE, DbSession, MaybePageUser, PageUser, check_anonymous_csrf
+from yingji.web.hardening import is_https
 from yingji.web.templating import render, render_anonymous_form
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +62,7 @@ def login(
         token,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=is_https(request.scope, settings),
         max_age=settings.session_ttl_s,
     )
     return response

@@ -30,10 +30,17 @@ class Settings(BaseSettings):
     login_lock_after: int = 8
     login_lock_s: int = 15 * 60
 
-    # Cookies are marked Secure when the platform is served over HTTPS behind a proxy.
+    # Served over HTTPS (behind a reverse proxy): cookies are marked Secure and HSTS is sent. A request
+    # that arrives as https (uvicorn trusts X-Forwarded-Proto from the proxy) gets both anyway.
     secure_cookies: bool = False
     mqtt_url: str = ""
     max_upload_bytes: int = Field(default=10 * 1024 * 1024)
+    # Request bodies, refused with 413 while they are read: readings batches (up to 10,000 readings),
+    # spreadsheet/CAP/road-network imports (one file), uploads (a few photos), everything else.
+    max_readings_body_bytes: int = 8 * 1024 * 1024
+    max_import_body_bytes: int = 12 * 1024 * 1024
+    max_upload_body_bytes: int = 32 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 # Constraint names are fixed here so that migrations name them the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -45,12 +52,141 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+# Execution option naming how a SQLite transaction begins: "IMMEDIATE" (the default: every engine.begin()
+# of migrations, the CLI and claims) or "DEFERRED" (read sessions, see below).
+BEGIN_OPTION = "yingji_begin"
+_DEFERRED = "yingji_deferred_txn"
+_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
+
+
+def _writes(statement: str, context: Any) -> bool:
+    if statement.lstrip()[:9].upper().startswith(_WRITE_WORDS):
+        return True
+    # SELECT … FOR UPDATE means "I am about to write what I read": SQLite has no such clause, so the
+    # write lock is taken before the read instead.
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+
+
+class WriteQueue:
+    """Writers of one SQLite file in this process take turns first come, first served.
+
+    SQLite's own wait for its write lock is polling (sleep, retry) and unfair: a request's write can
+    lose the race to a worker that commits and begins again every few milliseconds, for seconds on
+    end. Queued here, a waiting writer gets the lock as soon as the one before it ends. (Other processes,
+    e.g. ``yingji worker``, still meet SQLite's busy timeout.)"""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held and not self._waiters:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()  # handed over: still held, by the next in line
+            else:
+                self._held = False
+
+
+_queues: dict[str, WriteQueue] = {}
+_queues_lock = threading.Lock()
+WRITE_WAIT_S = 30.0
+
+
+def _queue_for(path: str) -> WriteQueue:
+    key = os.path.realpath(path)
+    with _queues_lock:
+        return _queues.setdefault(key, WriteQueue())
+
+
+class _QueuedConnection(sqlite3.Connection):
+    """A pysqlite connection that holds its file's ``WriteQueue`` turn from BEGIN IMMEDIATE until its
+    transaction ends, whichever thread ends it (FastAPI may commit in another thread than the query)."""
+
+    write_queue: WriteQueue | None = None
+    holds_turn = False
+
+    def take_turn(self) -> None:
+        if self.write_queue is None or self.holds_turn:
+            return
+        if not self.write_queue.acquire(WRITE_WAIT_S):
+            raise sqlite3.OperationalError(f"database is locked (waited {WRITE_WAIT_S:.0f} s for the write lock)")
+        self.holds_turn = True
+
+    def give_turn(self) -> None:
+        if self.holds_turn and self.write_queue is not None:
+            self.holds_turn = False
+            self.write_queue.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_turn()
+
+
+def _begin_immediate(raw: Any, cursor: Any) -> None:
+    take = getattr(raw, "take_turn", None)
+    if take is not None:
+        take()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    except BaseException:
+        if take is not None:
+            raw.give_turn()
+        raise
+
+
+def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        # SQLite connections are cheap; the pool must never be what a request waits for (the web
+        # server's thread pool has 40 threads, plus the workers).
+        if ":memory:" not in url and "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", pool_size or 20)
+            kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 30)
+            kwargs.setdefault("pool_timeout", 10)
+        connect_args = {
+            "check_same_thread": False,
+            "timeout": 30,
+            "factory": _QueuedConnection,
+            **kwargs.pop("connect_args", {}),
+        }
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        path = engine.url.database or ""
+        queue = _queue_for(path) if path and path != ":memory:" else None
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            if isinstance(dbapi_connection, _QueuedConnection):
+                dbapi_connection.write_queue = queue
             # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT: switch it off and
             # let SQLAlchemy's "begin" below start every transaction.
             dbapi_connection.isolation_level = None
@@ -64,11 +200,43 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         def _sqlite_begin(conn: Any) -> None:
             # IMMEDIATE takes the write lock up front: a transaction that reads and then writes never
             # fails with "database is locked" on the lock upgrade; other writers wait (busy timeout).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A read session begins DEFERRED: in WAL mode readers neither wait for nor block the writer.
+            mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+            raw = conn.connection.driver_connection
+            cursor = raw.cursor()
+            try:
+                if mode == "DEFERRED":
+                    cursor.execute("BEGIN DEFERRED")
+                else:
+                    _begin_immediate(raw, cursor)
+            finally:
+                cursor.close()
+            conn.info[_DEFERRED] = mode == "DEFERRED"
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _upgrade_on_write(conn: Any, cursor: Any, statement: str, _p: Any, context: Any, _many: bool) -> None:
+            # A read session that writes after all: SQLite cannot turn a read transaction into a write
+            # one while another connection writes (it fails at once, without waiting). So the read
+            # snapshot is ended and an IMMEDIATE transaction begun in its place, which waits its turn.
+            # What was read before is then as "read committed" as on PostgreSQL.
+            if conn.info.get(_DEFERRED) and _writes(statement, context):
+                conn.info[_DEFERRED] = False
+                log.debug("read transaction upgraded to a write transaction by: %.80s", statement)
+                cursor.execute("COMMIT")
+                _begin_immediate(conn.connection.driver_connection, cursor)
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _txn_end(conn: Any) -> None:
+            conn.info[_DEFERRED] = False
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", pool_size or 10)
+        kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 20)
+        kwargs.setdefault("pool_timeout", 10)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -79,6 +247,11 @@ class Database:
     def __init__(self, bind: Engine | Connection, **session_kwargs: Any) -> None:
         self.bind = bind
         self.sessionmaker = sessionmaker(bind=bind, expire_on_commit=False, **session_kwargs)
+        # Sessions that mostly read (GET requests, read phases of jobs): on SQLite they begin DEFERRED
+        # and take the write lock only if and when they write (see ``make_engine``).
+        self.read_sessionmaker = sessionmaker(
+            bind=bind, expire_on_commit=False, execution_options={BEGIN_OPTION: "DEFERRED"}, **session_kwargs
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -89,8 +262,11 @@ class Database:
         return self.bind.dialect.name
 
     @contextmanager
-    def transaction(self, *, actor_id: int | None = None) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
-        with self.sessionmaker() as session, session.begin():
+    def transaction(self, *, actor_id: int | None = None, read: bool = False) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error. ``read=True`` for one that
+        reads (and at most writes a little at its end): on SQLite it holds no lock while it reads.
+        Keep write transactions short: on SQLite every other writer waits for them."""
+        maker = self.read_sessionmaker if read else self.sessionmaker
+        with maker() as session, session.begin():
             session.info["actor_id"] = actor_id
             yield session

@@ -1,5 +1,7 @@
 """Scheduled jobs. Each capability registers its jobs in its ``scheduled.py``; ``yingji jobs list | run``
-and the scheduler inside ``yingji serve`` run them. A job takes a session and returns a short summary.
+and the scheduler inside ``yingji serve`` run them. A job takes a session and returns a short summary;
+a job registered with ``transaction=False`` takes the ``Database`` instead and commits in small steps of
+its own (a long job must not hold SQLite's write lock for its whole run).
 
 A run is claimed through the ``job_runs`` row so that several processes never run the same job at once.
 """
@@ -27,16 +29,20 @@ JobFn = Callable[[Session], str | None]
 class Job:
     name: str
     every_s: int
-    fn: JobFn
+    fn: Callable[..., str | None]
     description: str
+    transaction: bool = True
 
 
 _jobs: dict[str, Job] = {}
 
 
-def scheduled(name: str, *, every_s: int, description: str = "") -> Callable[[JobFn], JobFn]:
-    def register(fn: JobFn) -> JobFn:
-        _jobs[name] = Job(name, every_s, fn, description or (fn.__doc__ or "").strip().split("\n")[0])
+def scheduled(
+    name: str, *, every_s: int, description: str = "", transaction: bool = True
+) -> Callable[[Callable[..., str | None]], Callable[..., str | None]]:
+    def register(fn: Callable[..., str | None]) -> Callable[..., str | None]:
+        summary = description or (fn.__doc__ or "").strip().split("\n")[0]
+        _jobs[name] = Job(name, every_s, fn, summary, transaction)
         return fn
 
     return register
@@ -101,8 +107,11 @@ def run_job(database: Database, name: str, *, force: bool = True) -> str | None:
         return None
     status, summary = "ok", ""
     try:
-        with database.transaction() as db:
-            summary = job.fn(db) or ""
+        if job.transaction:
+            with database.transaction() as db:
+                summary = job.fn(db) or ""
+        else:
+            summary = job.fn(database) or ""
     except Exception as exc:  # recorded on the job row and in the log, and the scheduler goes on
         status, summary = "error", f"{type(exc).__name__}: {exc}"
         log.exception("job %s failed", name)

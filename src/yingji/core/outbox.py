@@ -2,10 +2,14 @@
 that caused them, then delivered by workers.
 
 A worker claims a batch (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers share the work),
-leases it for ``LEASE_S`` seconds and runs each message's handler in its own transaction, which also
-marks the message done. A worker killed mid-batch leaves leased rows that another worker takes again once
-the lease runs out: handlers must therefore be idempotent (deliveries check their own receipts).
-A failing handler is retried with exponential backoff and ends ``failed`` after ``max_attempts``.
+leases it for ``LEASE_S`` seconds and commits the claim. Each message's handler then runs in its own
+short transaction, which also marks the message done; or, for a handler registered with
+``transaction=False`` (one that sends or waits: SMS, HTTP, a long delivery run), with no transaction
+open at all: it gets the ``Database`` and opens the short transactions it needs, and the message is
+marked done in a new transaction afterwards. Nothing holds SQLite's write lock while it waits.
+A worker killed mid-batch leaves leased rows that another worker takes again once the lease runs
+out: handlers must therefore be idempotent (deliveries check their own receipts). A failing handler
+is retried with exponential backoff and ends ``failed`` after ``max_attempts``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ log = logging.getLogger(__name__)
 
 LEASE_S = 120
 Handler = Callable[[Session, "OutboxMessage"], None]
+OutsideHandler = Callable[[Database, "OutboxMessage"], None]
 _handlers: dict[str, Handler] = {}
+_outside: set[str] = set()  # topics whose handler runs outside any transaction
 
 
 class OutboxMessage(Base):
@@ -51,11 +57,17 @@ class OutboxMessage(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def handler(topic: str) -> Callable[[Handler], Handler]:
-    """Registers the function that delivers messages of ``topic``."""
+def handler(topic: str, *, transaction: bool = True) -> Callable[[Any], Any]:
+    """Registers the function that delivers messages of ``topic``: ``fn(session, message)`` run inside
+    the transaction that marks the message done, or with ``transaction=False`` ``fn(database, message)``
+    run with no transaction open (for handlers that send over the network or run long)."""
 
-    def register(fn: Handler) -> Handler:
+    def register(fn: Any) -> Any:
         _handlers[topic] = fn
+        if transaction:
+            _outside.discard(topic)
+        else:
+            _outside.add(topic)
         return fn
 
     return register
@@ -131,17 +143,24 @@ def claim(database: Database, *, worker: str, batch: int = 50, topics: list[str]
 def process(database: Database, message_id: int, *, worker: str) -> str:
     """Runs one leased message's handler; returns its new status."""
     try:
+        with database.transaction(read=True) as db:
+            msg = db.get(OutboxMessage, message_id)
+            if msg is None or msg.status != "processing" or msg.locked_by != worker:
+                return "skipped"
+            topic = msg.topic
+        fn = _handlers.get(topic)
+        if fn is None:
+            raise LookupError(f"no handler registered for topic {topic!r}")
+        if topic in _outside:
+            fn(database, msg)  # no transaction open: it may send and wait as long as it must
+            with database.transaction() as db:
+                return _done(db, message_id, worker=worker)
         with database.transaction() as db:
             msg = db.get(OutboxMessage, message_id)
             if msg is None or msg.status != "processing" or msg.locked_by != worker:
                 return "skipped"
-            fn = _handlers.get(msg.topic)
-            if fn is None:
-                raise LookupError(f"no handler registered for topic {msg.topic!r}")
             fn(db, msg)
-            msg.status, msg.done_at, msg.attempts = "done", utcnow(), msg.attempts + 1
-            msg.locked_by = msg.locked_until = None
-            return "done"
+            return _done(db, message_id, worker=worker)
     except Exception as exc:  # the failure becomes data on the row: status, error and next try
         error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
         with database.transaction() as db:
@@ -158,6 +177,15 @@ def process(database: Database, message_id: int, *, worker: str) -> str:
                 msg.available_at = utcnow() + timedelta(seconds=min(2**msg.attempts, 3600))
             log.warning("outbox message %s (%s) failed: %s", message_id, msg.topic, error)
             return msg.status
+
+
+def _done(db: Session, message_id: int, *, worker: str) -> str:
+    msg = db.get(OutboxMessage, message_id)
+    if msg is None or msg.locked_by != worker:  # our lease ran out meanwhile: the new holder finishes it
+        return "skipped"
+    msg.status, msg.done_at, msg.attempts = "done", utcnow(), msg.attempts + 1
+    msg.locked_by = msg.locked_until = None
+    return "done"
 
 
 def run_once(database: Database, *, worker: str | None = None, batch: int = 50, topics: list[str] | None = None) -> int:

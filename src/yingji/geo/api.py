@@ -50,17 +50,18 @@ def boundaries(db: DbSession, user: ApiUser, level: RegionLevel = RegionLevel.to
     return service.boundaries(db=db, level=level)
 
 
-@router.get("/locate", response_model=list[RegionBrief])
+@router.get("/locate", response_model=Page[RegionBrief])
 def locate(
     db: DbSession,
     user: ApiUser,
+    paging: Paging,
     lon: Annotated[float, Query(ge=-180, le=180)],
     lat: Annotated[float, Query(ge=-90, le=90)],
     level: RegionLevel | None = None,
-) -> list[RegionBrief]:
+) -> Page[RegionBrief]:
     """Regions containing the point, district first (boundary points belong to both sides)."""
     require(user, "geo.read")
-    return [_brief(i) for i in service.locate(db=db, lon=lon, lat=lat, level=level)]
+    return Page.sliced([_brief(i) for i in service.locate(db=db, lon=lon, lat=lat, level=level)], paging)
 
 
 @router.post("/intersect", response_model=list[RegionBrief])

@@ -4,12 +4,12 @@ has a length (great-circle, metres) and a driving speed (``maxspeed`` or a defau
 
 from __future__ import annotations
 
-import json
 import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from yingji.core.errors import ErrorDetail, ValidationFailed
+from yingji.core.jsonparse import loads
 from yingji.geo.models import GENERATED_ROADS as GENERATED
 
 EARTH_R = 6_371_000.0
@@ -122,9 +122,9 @@ def edges_from_osm_xml(data: bytes, *, source: str = "osm") -> list[dict[str, An
 def edges_from_file(name: str, data: bytes) -> list[dict[str, Any]]:
     if name.endswith((".geojson", ".json")):
         try:
-            parsed = json.loads(data)
-        except ValueError:
-            raise ValidationFailed("GeoJSON 无法解析", details=[ErrorDetail("file", "JSON 格式错误")]) from None
+            parsed = loads(data, field="file", message="JSON 格式错误")
+        except ValidationFailed as exc:
+            raise ValidationFailed("GeoJSON 无法解析", details=exc.details) from None
         return edges_from_geojson(parsed, source=f"geojson:{name}")
     if name.endswith(".osm"):
         return edges_from_osm_xml(data, source=f"osm:{name}")
@@ -170,5 +170,3 @@ def grid_edges(
             hw, sp = cls(i)
             rows.append(_edge(p, q, hw, sp, False, source))
     return rows
-
-

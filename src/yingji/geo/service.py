@@ -10,12 +10,13 @@ from typing import Any
 
 from shapely.geometry import Point, Polygon, shape
 from shapely.validation import explain_validity
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
 from yingji.core.errors import ErrorDetail, NotFound, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.geo.enums import LEVEL_ORDER, RegionLevel
 from yingji.geo.models import Region
 from yingji.geo.spatial import IndexedRegion, RegionIndex
@@ -85,7 +86,7 @@ def list_regions(
         parent = get_region(db=db, code=parent_code)
         query = query.where(Region.parent_id == parent.id)
     if q:
-        query = query.where(or_(Region.name.contains(q), Region.code.startswith(q)))
+        query = query.where(matches(q, within=[Region.name], prefix=[Region.code]))
     return paginate(db, query, page)
 
 

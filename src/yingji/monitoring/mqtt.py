@@ -6,7 +6,6 @@ The broker's ACLs decide who may publish: the subscriber ingests as the system a
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -18,6 +17,8 @@ import paho.mqtt.client as mqtt
 
 from yingji.core.actor import SYSTEM
 from yingji.core.db import Database
+from yingji.core.errors import ValidationFailed
+from yingji.core.jsonparse import TOO_DEEP, loads_items
 from yingji.monitoring import service
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,16 @@ def parse_message(topic: str, payload: bytes) -> tuple[list[dict], str | None]:
     if not code or "/" in code:
         return [], f"主题不符合 {TOPIC_PREFIX}<传感器编码>"
     try:
-        body = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        return [], "消息不是合法的 JSON"
-    items = body if isinstance(body, list) else [body]
+        body = loads_items(payload, field="payload", message="消息不是合法的 JSON")
+    except ValidationFailed as exc:
+        return [], exc.details[0].message if exc.details[0].message == TOO_DEEP else "消息不是合法的 JSON"
+    if not isinstance(body, dict | list):
+        return [], "消息须为 JSON 对象 {ts, value} 或其数组"
     out = []
-    for item in items:
+    for item in body if isinstance(body, list) else [body]:
         if not isinstance(item, dict):
-            return [], "消息须为 JSON 对象 {ts, value} 或其数组"
+            out.append(item)  # refused by the ingestion with its reason; the message's other readings stay
+            continue
         if item.get("sensor", code) != code:
             return [], "消息中的 sensor 与主题不一致"
         out.append({**item, "sensor": code})

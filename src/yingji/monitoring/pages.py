@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -60,7 +59,7 @@ def overview(
     page: int = 1,
 ) -> HTMLResponse:
     """Alarms grouped by event, most severe first, with filters by state, level and township."""
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     filters = service.checked_filters(
         db=db, state=None if state in ("active", "") else state, level=level, township=township
     )
@@ -142,7 +141,7 @@ def sensors_page(
     page: int = 1,
     imported: int | None = None,
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_sensors(
         db=db, actor=user, page=paging, kind=kind or None, region_code=region or None, q=q or None
     )
@@ -197,14 +196,14 @@ def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int,
             status=live.status(sensor, state, utcnow()),
             alarms=alarms,
             hours=hours,
-            chart_json=json.dumps(chart, ensure_ascii=False),
+            chart=chart,
         ),
     )
 
 
 @router.get("/monitoring/rules", response_class=HTMLResponse)
 def rules_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rules, total = page_list(service.list_rules(db=db, actor=user), paging)
     return render(request, "monitoring/rules.html", _ctx(db, rules=rules, total=total, paging=paging))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import (
@@ -19,6 +20,7 @@ from yingji.core.actor import (
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
 from yingji.registry.models import Department, Enterprise, Person
@@ -83,7 +85,7 @@ def list_enterprises(
     if region_code:
         query = query.where(path_within(Enterprise.region_path, geo_service.region_info(db=db, code=region_code).path))
     if q:
-        query = query.where(or_(Enterprise.name.contains(q), Enterprise.uscc == q.upper()))
+        query = query.where(matches(q, within=[Enterprise.name]) | (Enterprise.uscc == q.upper()))
     if remote_video is not None:
         query = query.where(Enterprise.remote_video.is_(remote_video))
     return paginate(db, query.order_by(Enterprise.id), page)
@@ -153,8 +155,21 @@ def delete_enterprise(*, db: Session, actor: Actor, enterprise_id: int) -> None:
     require(actor, "registry.write")
     if actor.enterprise_id is not None:
         raise PermissionDenied("企业账号不能删除企业")
-    db.delete(enterprise)
-    db.flush()
+    people = db.scalar(select(func.count()).select_from(Person).where(Person.enterprise_id == enterprise.id)) or 0
+    if people:
+        raise Conflict(
+            f"该企业仍登记有 {people} 名人员，不能删除；请先移除或改挂人员", [ErrorDetail("people", "仍有人员")]
+        )
+    try:
+        with db.begin_nested():  # a savepoint: PostgreSQL keeps the transaction usable after the refusal
+            db.delete(enterprise)
+            db.flush()
+    except IntegrityError:
+        # Other capabilities' records (user accounts) still point at it; this module cannot name them.
+        raise Conflict(
+            "该企业仍被其他记录（如企业账号）引用，不能删除；请先停用或改挂这些账号",
+            [ErrorDetail("enterprise_id", "仍被引用")],
+        ) from None
 
 
 def enterprise_counts_by_industry(*, db: Session, actor: Actor) -> dict[str, int]:
@@ -227,7 +242,7 @@ def list_people(*, db: Session, actor: Actor, page: PageParams, q: str | None = 
     require(actor, "registry.read")
     query = select(Person).where(scope_condition(actor, Person.region_path, Person.enterprise_id))
     if q:
-        query = query.where(or_(Person.name.contains(q), Person.phone.startswith(q)))
+        query = query.where(matches(q, within=[Person.name], prefix=[Person.phone]))
     return paginate(db, query.order_by(Person.id), page)
 
 

@@ -87,7 +87,7 @@ def teams_page(
     q: str = "",
     approval: str = "",
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_teams(
         db=db, actor=user, page=paging, kind=kind or None, status=status or None, q=q or None, approval=approval or None
     )
@@ -201,7 +201,7 @@ def own_status_set(
 def experts_page(
     request: Request, db: DbSession, user: PageUser, speciality: str = "", q: str = "", page: int = 1
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_experts(db=db, actor=user, page=paging, speciality=speciality or None, q=q or None)
     return _render(
         request,
@@ -231,7 +231,7 @@ def warehouses_page(request: Request, db: DbSession, user: PageUser) -> HTMLResp
 def warehouse_page(
     request: Request, db: DbSession, user: PageUser, warehouse_id: int, error: str = "", docs: int = 1
 ) -> HTMLResponse:
-    doc_paging = PageParams(page=max(docs, 1), page_size=PAGE_SIZE)
+    doc_paging = PageParams.clamped(docs, PAGE_SIZE)
     documents, doc_total = page_list(service.list_documents(db=db, actor=user, warehouse_id=warehouse_id), doc_paging)
     return _render(
         request,
@@ -300,7 +300,7 @@ def receive(db: DbSession, user: PageUser, document_id: int) -> Response:
 def shelters_page(
     request: Request, db: DbSession, user: PageUser, level: str = "", condition: str = "", page: int = 1
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_shelters(
         db=db, actor=user, page=paging, level=level or None, condition=condition or None
     )
@@ -328,7 +328,7 @@ def shelter_occupancy(
 @router.get("/resources/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, db: DbSession, user: PageUser, only: str = "", page: int = 1) -> HTMLResponse:
     result = service.coverage(db=db, actor=user)
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, shown = page_list(
         [r for r in result["rows"] if r["outside"]] if only == "outside" else result["rows"], paging
     )

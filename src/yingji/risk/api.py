@@ -93,12 +93,12 @@ def delete_point(point_id: int, db: DbSession, user: ApiUser) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/major-hazards", response_model=list[MajorHazardRead])
+@router.get("/major-hazards", response_model=Page[MajorHazardRead])
 def list_major_hazards(
-    db: DbSession, user: ApiUser, enterprise_id: int | None = None, only_major: bool = False
-) -> list[MajorHazardRead]:
+    db: DbSession, user: ApiUser, paging: Paging, enterprise_id: int | None = None, only_major: bool = False
+) -> Page[MajorHazardRead]:
     rows = major_hazards.list_sources(db=db, actor=user, enterprise_id=enterprise_id, only_major=only_major)
-    return [MajorHazardRead.model_validate(r) for r in rows]
+    return Page.sliced(rows, paging, MajorHazardRead)
 
 
 @router.post("/major-hazards", response_model=MajorHazardRead, status_code=201)
@@ -196,8 +196,8 @@ async def upload(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File(
 
 
 @router.get("/notices")
-def notices(db: DbSession, user: ApiUser, hazard_id: int | None = None) -> list[dict]:
-    return [
+def notices(db: DbSession, user: ApiUser, paging: Paging, hazard_id: int | None = None) -> Page[dict[str, Any]]:
+    rows = [
         {
             "id": n.id,
             "hazard_id": n.hazard_id,
@@ -208,6 +208,7 @@ def notices(db: DbSession, user: ApiUser, hazard_id: int | None = None) -> list[
         }
         for n in escalation.list_notices(db=db, actor=user, hazard_id=hazard_id)
     ]
+    return Page.sliced(rows, paging)
 
 
 # --- supervision and the map ---------------------------------------------------------------------
@@ -215,11 +216,16 @@ def notices(db: DbSession, user: ApiUser, hazard_id: int | None = None) -> list[
 
 @router.get("/enterprises")
 def enterprise_levels(
-    db: DbSession, user: ApiUser, industry: str | None = None, township: str | None = None, level: str | None = None
-) -> list[dict]:
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    industry: str | None = None,
+    township: str | None = None,
+    level: str | None = None,
+) -> Page[dict[str, Any]]:
     """Each enterprise's risk level, open hazards and inspection frequency (差异化监管)."""
     rows = supervision.enterprise_risks(db=db, actor=user, industry=industry, township_code=township, level=level)
-    return [r.as_dict() for r in rows]
+    return Page.sliced([r.as_dict() for r in rows], paging)
 
 
 @router.get("/enterprises/{enterprise_id}/supervision")

@@ -42,7 +42,7 @@ def overview(
     page: int = 1,
 ) -> HTMLResponse:
     view = supervision.district_view(db=db, actor=user, industry=industry or None, township_code=township or None)
-    paging = PageParams(page=max(page, 1), page_size=ENTERPRISES_PER_PAGE)
+    paging = PageParams.clamped(page, ENTERPRISES_PER_PAGE)
     rows, shown = page_list([r for r in view["rows"] if not level or (r.level or "none") == level], paging)
     charts = {k: view[k] for k in ("by_level", "by_industry", "by_township", "trend")}
     return render(
@@ -135,7 +135,7 @@ def enterprise_names(db, ids: set[int]) -> dict[int, str]:
 
 @router.get("/risk/points", response_class=HTMLResponse)
 def points_page(request: Request, db: DbSession, user: PageUser, page: int = 1, level: str = "") -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = points.list_points(db=db, actor=user, page=paging, level=level or None)
     names = enterprise_names(db, {p.enterprise_id for p in rows if p.enterprise_id})
     return render(
@@ -159,7 +159,7 @@ def major_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -
 
 
 def _major(request, db, user, *, values=None, result=None, message="", errors=None, status=200, page: int = 1):
-    paging = PageParams(page=max(page, 1), page_size=ENTERPRISES_PER_PAGE)
+    paging = PageParams.clamped(page, ENTERPRISES_PER_PAGE)
     rows, total = page_list(major_hazards.list_sources(db=db, actor=user), paging)
     names = enterprise_names(db, {r.enterprise_id for r in rows})
     return render(

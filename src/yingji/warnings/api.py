@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from yingji.core.pagination import Page, PageParams
@@ -65,7 +65,11 @@ def map_layer(db: DbSession, user: ApiUser) -> dict[str, Any]:
 
 
 @router.get("/coverage/district")
-def district_coverage(db: DbSession, user: ApiUser, year: int | None = None) -> dict[str, Any]:
+def district_coverage(
+    db: DbSession,
+    user: ApiUser,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="公历年份；缺省为今年")] = None,
+) -> dict[str, Any]:
     return coverage.district_year(db=db, actor=user, year=year)
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
-
 from yingji.channels.base import Message, Recipient
 from yingji.core.db import Database
 from yingji.core.outbox import OutboxMessage, handler
@@ -12,22 +9,16 @@ from yingji.warnings.service import delivery
 from yingji.warnings.settings import sender_name, settings
 
 
-def _database(db: Session) -> Database:
-    bind = db.get_bind()
-    if isinstance(bind, Connection):  # tests: the session runs on one connection inside a transaction
-        return Database(bind, join_transaction_mode="create_savepoint")
-    return Database(bind)
-
-
-@handler("warnings.published")
-def start_delivery(db: Session, msg: OutboxMessage) -> None:
+@handler("warnings.published", transaction=False)
+def start_delivery(database: Database, msg: OutboxMessage) -> None:
     """Wakes delivery of a just-published warning. The rows themselves are the durable queue: sending
-    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases."""
-    delivery.run(_database(db), warning_id=int(msg.payload["warning_id"]), max_seconds=20)
+    what is due is idempotent, and the ``warnings.deliver`` job sweeps retries and expired leases.
+    Runs with no transaction open: delivery claims, sends and records in short transactions of its own."""
+    delivery.run(database, warning_id=int(msg.payload["warning_id"]), max_seconds=20)
 
 
-@handler("warnings.subscription_code")
-def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
+@handler("warnings.subscription_code", transaction=False)
+def send_subscription_code(database: Database, msg: OutboxMessage) -> None:
     """Sends the confirmation code by SMS; raises (so the outbox retries) when the SMS is not accepted."""
     channels = delivery.resolve_channels()
     sms = channels.get("sms")
@@ -35,8 +26,10 @@ def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
         raise RuntimeError("短信渠道未配置，无法发送订阅验证码")
     p = msg.payload
     s = settings()
+    with database.transaction(read=True) as db:  # a short read, closed before the gateway is called
+        sender = sender_name(db)
     text = (
-        f"【{sender_name(db)}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
+        f"【{sender}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
         f"退订：{s.public_base_url}/public/unsubscribe/{p['token']}"
     )
     result = sms.send(

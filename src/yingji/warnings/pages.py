@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from yingji.core.actor import require
 from yingji.core.clock import LOCAL_TZ, to_local, utcnow
-from yingji.core.errors import DomainError
+from yingji.core.errors import DomainError, ValidationFailed
+from yingji.core.jsonparse import loads
 from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
 from yingji.warnings import public
@@ -54,7 +55,7 @@ def labels() -> dict[str, Any]:
 def warnings_page(
     request: Request, db: DbSession, user: PageUser, status: str = "", origin: str = "", page: int = 1
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = authoring.list_warnings(db=db, actor=user, page=paging, status=status or None, origin=origin or None)
     return render(
         request,
@@ -127,8 +128,8 @@ def _area_from_form(form: Any) -> dict[str, Any]:
     mode = form.get("area_mode", "regions")
     if mode == "polygon":
         try:
-            return {"polygon": json.loads(form.get("polygon") or "[]")}
-        except json.JSONDecodeError:
+            return {"polygon": loads(form.get("polygon") or "[]", field="polygon")}
+        except ValidationFailed:
             return {"polygon": "格式错误"}
     if mode == "circle":
 
@@ -247,7 +248,7 @@ def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: in
         targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
         ctx["preview"] = recipients.summary(db=db, targets=targets)
     # A district-wide warning reaches some 300 villages: their table is paged.
-    village_paging = PageParams(page=max(villages, 1), page_size=VILLAGES_PER_PAGE)
+    village_paging = PageParams.clamped(villages, VILLAGES_PER_PAGE)
     by_village = (ctx.get("coverage") or ctx.get("preview") or {}).get("by_village", [])
     ctx["village_rows"], ctx["village_total"] = page_list(by_village, village_paging)
     ctx["village_paging"] = village_paging

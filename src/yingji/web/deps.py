@@ -1,8 +1,9 @@
 """FastAPI dependencies shared by every capability's ``api.py`` and ``pages.py``.
 
 The request owns the unit of work: ``get_db`` commits when the endpoint returns and rolls back when it
-raises. It is ``scope="function"`` so the commit happens before the response is sent: a failed commit is
-an error response, never a 200 for a change that was not saved.
+raises; its transaction takes SQLite's write lock only at its first write (see ``core.db``). It is
+``scope="function"`` so the commit happens before the response is sent: a failed commit is an error
+response, never a 200 for a change that was not saved.
 """
 
 from __future__ import annotations
@@ -51,9 +52,18 @@ def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def get_db(request: Request) -> Iterator[Session]:
+    # On SQLite a request's transaction begins DEFERRED: it reads without any lock (WAL readers never
+    # wait), and takes the write lock at its first write, until its commit. A request that checks a
+    # password, parses an area or renders a page before it writes therefore holds the lock only for
+    # the write itself. Between the reads and the write it sees other commits, as under PostgreSQL's
+    # READ COMMITTED; a read that must not change before the write uses ``with_for_update()``, which
+    # takes the write lock before that read on SQLite too (see ``core.db``).
     database: Database = request.app.state.database
-    with database.sessionmaker() as session, session.begin():
+    with database.read_sessionmaker() as session, session.begin():
         session.info["actor_id"] = None
         yield session
 
@@ -79,7 +89,7 @@ def api_user(request: Request, db: DbSession) -> Actor:
             raise Unauthenticated("令牌无效或已过期，请重新获取")
     elif found := accounts_service.resolve_session(db=db, token=request.cookies.get(SESSION_COOKIE)):
         user, session = found
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in READ_METHODS:
             _check_csrf(request, session.csrf_token)
     else:
         raise Unauthenticated("需要登录：请在 Authorization 头中提供 Bearer 令牌")
@@ -115,7 +125,7 @@ async def csrf_form_field(request: Request) -> None:
 def page_user(request: Request, user: MaybePageUser, _form: Annotated[None, Depends(csrf_form_field)]) -> Actor:
     if user is None:
         raise LoginRequired("请先登录")
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    if request.method not in READ_METHODS:
         _check_csrf(request, request.state.csrf_token)
     return user
 

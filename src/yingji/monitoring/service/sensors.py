@@ -20,6 +20,7 @@ from yingji.core.actor import (
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.geo import service as geo_service
 from yingji.monitoring.enums import KIND_LABELS, KINDS, SensorKind
 from yingji.monitoring.models import Alarm, HourlyReading, Reading, Sensor, SensorState
@@ -127,7 +128,7 @@ def list_sensors(
     if region_code:
         query = query.where(path_within(Sensor.region_path, geo_service.region_info(db=db, code=region_code).path))
     if q:
-        query = query.where(Sensor.name.contains(q) | (Sensor.code == q))
+        query = query.where(matches(q, within=[Sensor.name], equal=[Sensor.code]))
     return paginate(db, query.order_by(Sensor.id), page)
 
 

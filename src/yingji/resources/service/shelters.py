@@ -10,6 +10,7 @@ from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import NotFound, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.resources import standards
 from yingji.resources.enums import ShelterCondition
 from yingji.resources.models import Shelter, ShelterAssessment
@@ -62,7 +63,7 @@ def list_shelters(
     if condition:
         query = query.where(Shelter.condition == condition)
     if q:
-        query = query.where(Shelter.name.contains(q, autoescape=True))
+        query = query.where(matches(q, within=[Shelter.name]))
     return paginate(db, query.order_by(Shelter.region_path, Shelter.id), page)
 
 

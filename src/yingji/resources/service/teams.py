@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.core.security import new_token, token_digest
 from yingji.registry import service as registry_service
 from yingji.resources.enums import Approval, TeamKind
@@ -137,7 +138,7 @@ def list_teams(
         if value:
             query = query.where(column == value)
     if q:
-        query = query.where(Team.name.contains(q, autoescape=True))
+        query = query.where(matches(q, within=[Team.name]))
     return paginate(db, query.order_by(Team.kind, Team.name, Team.id), page)
 
 
@@ -309,7 +310,5 @@ def list_experts(
     if speciality:
         query = query.where(Expert.speciality == speciality)
     if q:
-        query = query.where(
-            or_(Expert.name.contains(q, autoescape=True), Expert.organisation.contains(q, autoescape=True))
-        )
+        query = query.where(matches(q, within=[Expert.name, Expert.organisation]))
     return paginate(db, query.order_by(Expert.speciality, Expert.id), page)

@@ -26,16 +26,22 @@ SUPERVISOR_AFTER_S = 3 * 86400
 DISTRICT_REGULATOR = "区应急管理局"
 
 
-def escalate_overdue(*, db: Session) -> dict[str, int]:
+def escalate_overdue(*, db: Session, after_id: int = 0, limit: int | None = None) -> dict[str, int]:
+    """Escalates overdue hazards with id > ``after_id`` (at most ``limit`` of them, so that the job can
+    commit in small steps); ``last_id`` in the answer is where the next step starts (0: none left)."""
     now = utcnow()
-    rows = db.scalars(
-        select(Hazard).where(
+    q = (
+        select(Hazard)
+        .where(
+            Hazard.id > after_id,
             Hazard.deadline < now,
             Hazard.status.in_([s.value for s in UNRECTIFIED_STATUSES]),
             Hazard.escalation_level < 2,
         )
+        .order_by(Hazard.id)
     )
-    counts = {"responsible": 0, "supervisor": 0}
+    rows = list(db.scalars(q.limit(limit) if limit else q))
+    counts = {"responsible": 0, "supervisor": 0, "last_id": rows[-1].id if rows else 0}
     for h in rows:
         stamp = h.deadline.strftime("%Y%m%d%H%M")
         if h.escalation_level == 0:
@@ -110,8 +116,9 @@ def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> Hazar
     db.flush()
     if phone:
         # The notice is also sent to the person's phone; queued here, sent by the outbox with retries.
-        channels_service.enqueue_sms(db, phone=phone, headline="隐患督办通知", text=message,
-                                     key=f"risk-notice:{notice.id}")
+        channels_service.enqueue_sms(
+            db, phone=phone, headline="隐患督办通知", text=message, key=f"risk-notice:{notice.id}"
+        )
     return notice
 
 

@@ -153,6 +153,9 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     _require_instruction(w)
     if w.msg_type != MsgType.cancel and w.expires <= utcnow():
         raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
+    # Who is reached is worked out before the first write: on SQLite the write lock is then held only
+    # for the inserts, not for the (district-wide: seconds long) search of recipients.
+    targets = delivery.targets_of(db=db, warning=w)
     now = utcnow()
     w.status, w.published_at, w.publisher_id = Status.published, now, actor.id
     w.identifier = _identifier(db, now)
@@ -161,7 +164,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
         if previous is not None and previous.status == Status.published:
             previous.status = Status.superseded
     db.flush()
-    delivery.create_deliveries(db=db, warning=w)
+    delivery.create_deliveries(db=db, warning=w, targets=targets)
     return w
 
 

@@ -42,10 +42,18 @@ from yingji.warnings.standards import LEVELS
 CHUNK = 5000
 
 
-def create_deliveries(*, db: Session, warning: WarningMessage) -> int:
-    """One row per target of the warning's area, in the caller's transaction; returns how many."""
+def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Target]:
+    """Everyone the warning's area reaches (reads only)."""
     area = parse_area(db=db, area=warning.area)
-    targets = recipients.resolve(db=db, area=area, event_type=warning.event_type)
+    return recipients.resolve(db=db, area=area, event_type=warning.event_type)
+
+
+def create_deliveries(
+    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None
+) -> int:
+    """One row per target of the warning's area, in the caller's transaction; returns how many."""
+    if targets is None:
+        targets = targets_of(db=db, warning=warning)
     now = utcnow()
     rows = [
         {

@@ -10,6 +10,7 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor
+from yingji.core.db import Database
 from yingji.core.errors import ValidationFailed
 from yingji.warnings import cap
 from yingji.warnings.service import ingest
@@ -25,10 +26,10 @@ def _links(root: etree._Element) -> list[str]:
     return [u for u in links if u]
 
 
-def poll(*, db: Session, actor: Actor, urls: list[str] | None = None, client: httpx.Client | None = None) -> str:
-    urls = urls if urls is not None else [u.strip() for u in settings().feeds.split(",") if u.strip()]
-    client = client or httpx.Client(timeout=15.0)
-    stored, refused, failed = 0, 0, 0
+def fetch(urls: list[str], client: httpx.Client) -> tuple[list[tuple[str, bytes]], int]:
+    """Downloads every feed (no database involved): the documents found, and how many feeds failed."""
+    found: list[tuple[str, bytes]] = []
+    failed = 0
     for url in urls:
         try:
             body = client.get(url).raise_for_status().content
@@ -40,12 +41,42 @@ def poll(*, db: Session, actor: Actor, urls: list[str] | None = None, client: ht
             log.warning("feed %s: %s", url, exc)
             failed += 1
             continue
-        for doc in documents:
-            try:
-                with db.begin_nested():
-                    ingest.import_message(db=db, actor=actor, data=doc)
-                stored += 1
-            except ValidationFailed as exc:
-                log.warning("feed %s: refused message: %s", url, [d.message for d in exc.details])
-                refused += 1
+        found += [(url, doc) for doc in documents]
+    return found, failed
+
+
+def _store(db: Session, actor: Actor, url: str, doc: bytes) -> bool:
+    try:
+        with db.begin_nested():
+            ingest.import_message(db=db, actor=actor, data=doc)
+        return True
+    except ValidationFailed as exc:
+        log.warning("feed %s: refused message: %s", url, [d.message for d in exc.details])
+        return False
+
+
+def _urls(urls: list[str] | None) -> list[str]:
+    return urls if urls is not None else [u.strip() for u in settings().feeds.split(",") if u.strip()]
+
+
+def _summary(urls: list[str], stored: int, refused: int, failed: int) -> str:
     return f"{len(urls)} 个来源：收录 {stored}，拒收 {refused}，失败 {failed}"
+
+
+def poll(*, db: Session, actor: Actor, urls: list[str] | None = None, client: httpx.Client | None = None) -> str:
+    """Fetches and imports in the caller's transaction (CLI, tests)."""
+    urls = _urls(urls)
+    documents, failed = fetch(urls, client or httpx.Client(timeout=15.0))
+    stored = sum(_store(db, actor, url, doc) for url, doc in documents)
+    return _summary(urls, stored, len(documents) - stored, failed)
+
+
+def poll_in_steps(database: Database, *, actor: Actor, urls: list[str] | None = None) -> str:
+    """The scheduled form: downloads with no transaction open, then one short transaction per message."""
+    urls = _urls(urls)
+    documents, failed = fetch(urls, httpx.Client(timeout=15.0))
+    stored = 0
+    for url, doc in documents:
+        with database.transaction() as db:
+            stored += _store(db, actor, url, doc)
+    return _summary(urls, stored, len(documents) - stored, failed)

@@ -24,8 +24,8 @@ window.YingjiMap = (function () {
       style: styles[level],
       onEachFeature: (f, l) => {
         const p = f.properties;
-        l.bindTooltip(p.name + (p.approximate ? "（示意）" : ""), { sticky: true });
-        l.bindPopup(`<b>${p.name}</b><br>代码：${p.code}<br>人口：${p.population.toLocaleString("zh-CN")}`);
+        l.bindTooltip(window.yingjiEscape(p.name) + (p.approximate ? "（示意）" : ""), { sticky: true });
+        l.bindPopup(`<b>${window.yingjiEscape(p.name)}</b><br>代码：${window.yingjiEscape(p.code)}<br>人口：${p.population.toLocaleString("zh-CN")}`);
       },
     });
     control.addOverlay(layer, names[level]);
@@ -46,7 +46,7 @@ window.YingjiMap = (function () {
     document.getElementById("map").dataset.ready = "true";
   })().catch((err) => {
     const box = document.getElementById("map-legend");
-    box.insertAdjacentHTML("beforeend", `<p class="error">${err.message}</p>`);
+    box.insertAdjacentHTML("beforeend", `<p class="error">${window.yingjiEscape(err.message)}</p>`);
   });
 
   return {
