@@ -6,7 +6,7 @@ from yingji.channels.base import Message, Recipient
 from yingji.core.db import Database
 from yingji.core.outbox import OutboxMessage, handler
 from yingji.warnings.service import delivery
-from yingji.warnings.settings import sender_name, settings
+from yingji.warnings.settings import settings
 
 
 @handler("warnings.published", transaction=False)
@@ -18,7 +18,7 @@ def start_delivery(database: Database, msg: OutboxMessage) -> None:
 
 
 @handler("warnings.subscription_code", transaction=False)
-def send_subscription_code(database: Database, msg: OutboxMessage) -> None:
+def send_subscription_code(_database: Database, msg: OutboxMessage) -> None:
     """Sends the confirmation code by SMS; raises (so the outbox retries) when the SMS is not accepted."""
     channels = delivery.resolve_channels()
     sms = channels.get("sms")
@@ -26,8 +26,7 @@ def send_subscription_code(database: Database, msg: OutboxMessage) -> None:
         raise RuntimeError("短信渠道未配置，无法发送订阅验证码")
     p = msg.payload
     s = settings()
-    with database.transaction(read=True) as db:  # a short read, closed before the gateway is called
-        sender = sender_name(db)
+    sender = p.get("sender") or s.sender_name or "应急管理局"
     text = (
         f"【{sender}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
         f"退订：{s.public_base_url}/public/unsubscribe/{p['token']}"

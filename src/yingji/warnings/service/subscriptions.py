@@ -19,6 +19,7 @@ from yingji.geo import service as geo_service
 from yingji.warnings.enums import SubscriberStatus
 from yingji.warnings.models import Subscriber
 from yingji.warnings.schemas import SubscribeRequest
+from yingji.warnings.settings import sender_name
 from yingji.warnings.standards import event_types
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -96,7 +97,11 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
         s.code_hash, s.code_expires, s.code_attempts = code_hash, now + CODE_TTL, 0
     db.flush()
     enqueue(
-        db, topic="warnings.subscription_code", payload={"phone": phone, "code": code, "token": token}, max_attempts=3
+        db,
+        topic="warnings.subscription_code",
+        # The sender's name travels with the message: the handler sends without opening a session.
+        payload={"phone": phone, "code": code, "token": token, "sender": sender_name(db)},
+        max_attempts=3,
     )
     return rows
 
