@@ -104,7 +104,8 @@ class Deadline:
         return text
 
 
-def _add_months(d: date, months: int) -> date:
+def add_months(d: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), clamped to the end of a shorter month."""
     month0 = d.month - 1 + months
     year, month = d.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(d.day, _month_calendar.monthrange(year, month)[1]))
@@ -131,7 +132,7 @@ def compute(rule: DeadlineRule, *, start: datetime, calendar: WorkCalendar, exte
     if rule.unit == Unit.working_days:
         last, assumed = calendar.shift_working_days(first, sign * amount)
     else:
-        last = first + timedelta(days=sign * amount) if rule.unit == Unit.days else _add_months(first, sign * amount)
+        last = first + timedelta(days=sign * amount) if rule.unit == Unit.days else add_months(first, sign * amount)
         assumed = frozenset()
         if rule.roll:
             last, assumed = calendar.roll_to_working_day(last, backward=rule.direction == "before")

@@ -23,6 +23,7 @@ from yingji.core.errors import ErrorDetail, ValidationFailed
 from yingji.core.workdays import WorkCalendar
 
 ANCHORS = ("occurred_at", "received_at", "stabilised_at")
+WINDOW_FIELDS = ("window_days", "short_window_days")
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,8 @@ def parse_report_rules(data: dict, *, source: str, base: RuleSet | None = None) 
     window = data.get("casualty_changes")
     if window is None and base is not None:
         casualty = base.casualty_changes
-    elif not isinstance(window, dict) or not all(isinstance(window.get(k), int) for k in ("window_days",
-                                                                                         "short_window_days")):
-        problems.append(ErrorDetail(f"{source}.casualty_changes", "缺少伤亡变化补报期限（window_days、short_window_days）"))
+    elif not isinstance(window, dict) or not all(isinstance(window.get(k), int) for k in WINDOW_FIELDS):
+        problems.append(ErrorDetail(f"{source}.casualty_changes", "缺少伤亡变化补报期限：" + "、".join(WINDOW_FIELDS)))
         casualty = CasualtyWindow(30, 7, (), "")
     else:
         casualty = CasualtyWindow(window["window_days"], window["short_window_days"],

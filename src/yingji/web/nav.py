@@ -38,6 +38,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("monitoring", "监测预警", "/monitoring", "监测站点与传感器、告警规则、告警处置"),
     NavEntry("warnings", "预警发布", "/warnings", "预警信息（CAP 1.2）审核、分区域多渠道发布、覆盖率"),
     NavEntry("resources", "应急资源", "/resources", "救援队伍、专家、物资储备库、避难场所"),
+    NavEntry("natural", "自然灾害", "/natural", "地质灾害隐患点、山洪与内涝、森林火险区、群测群防、风险普查与区划"),
     NavEntry("incidents", "指挥调度", "/incidents", "事件接报、分级响应、指挥调度、灾情报告"),
     NavEntry("plans", "预案演练", "/plans", "应急预案备案与修订、演练、培训"),
     NavEntry("stats", "统计指标", "/stats", "规划指标（专栏1）与实施跟踪"),
