@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -52,3 +53,38 @@ def danger_grade(*, people_to_relocate: int, potential_loss_yuan: Decimal | int)
 def disaster_grade(*, deaths: int, direct_loss_yuan: Decimal | int) -> HazardGrade:
     """灾情 of a geological disaster that happened."""
     return _grade("disaster", {"deaths": Decimal(deaths), "direct_loss_yuan": Decimal(direct_loss_yuan)})
+
+
+@cache
+def _patrol_data() -> dict:
+    return tomllib.loads(resources.files("yingji.natural").joinpath("data", "patrol_rules.toml").read_text("utf-8"))
+
+
+def geological_warning_level(colour: str) -> tuple[str, str]:
+    """地质灾害气象风险预警: (grade, risk wording) of a colour, e.g. yellow → ("Ⅲ级", "较高")."""
+    level = _patrol_data()["geological_warning_levels"].get(colour)
+    if level is None:
+        raise ValueError(f"unknown warning colour {colour!r}")
+    return level["grade"], level["risk"]
+
+
+@dataclass(frozen=True)
+class PatrolDue:
+    patrol: str
+    due_at: datetime
+    basis: str
+
+
+def patrol_due(*, warning: str, level: str, issued_at: datetime) -> PatrolDue | None:
+    """When a hazard point under a warning of ``warning`` kind and ``level`` must have been patrolled;
+    None when the rules ask for no patrol at that level."""
+    for rule in _patrol_data()["rule"]:
+        if rule["warning"] == warning and level in rule["levels"]:
+            return PatrolDue(rule["patrol"], issued_at + timedelta(hours=rule["hours"][level]), rule["basis"])
+    return None
+
+
+def patrol_overdue(due: PatrolDue, *, patrols: list[datetime], issued_at: datetime, now: datetime) -> bool:
+    """True when no patrol was recorded between the warning's issue and its due time, and that time passed."""
+    done = any(issued_at <= p <= due.due_at for p in patrols)
+    return not done and now >= due.due_at
