@@ -34,6 +34,9 @@ from yingji.core.db import Database, make_engine
 from yingji.demo import DEMO_USERS
 
 PG_URL = os.environ.get("YINGJI_TEST_DATABASE_URL", "")
+# The suite loads the demo data set, which would switch the demo sandbox gateway on for every channel
+# left unconfigured: tests choose their channels themselves (tests/channels/test_sandbox.py turns it on).
+os.environ.setdefault("YINGJI_CHANNEL_SANDBOX", "off")
 PASSWORDS = {u["username"]: u["password"] for u in DEMO_USERS}
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from yingji import __version__
 from yingji.bootstrap import bootstrap, capability_modules
+from yingji.channels import service as channels_service
 from yingji.core.config import Settings, get_settings
 from yingji.core.db import Database
 from yingji.core.meta import get_meta
@@ -77,8 +78,16 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
 
 def refresh_demo_label(app: FastAPI) -> None:
     """Reads which data set is loaded; every page shows a banner while it is demo data."""
+    app.state.demo_label = demo_dataset(app.state.database)
+
+
+def demo_dataset(database: Database) -> str | None:
+    """The demo data set's label, or None; tells the channels too (the demo sandbox gateway is used only
+    while the demo data set is loaded, unless ``YINGJI_CHANNEL_SANDBOX=on``)."""
     try:
-        with app.state.database.transaction() as db:
-            app.state.demo_label = get_meta(db, "demo_dataset")
+        with database.transaction(read=True) as db:
+            label = get_meta(db, "demo_dataset")
     except Exception:  # no tables yet (migrations not applied): no banner, pages will say what is wrong
-        app.state.demo_label = None
+        label = None
+    channels_service.note_demo_loaded(label is not None)
+    return label

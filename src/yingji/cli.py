@@ -19,11 +19,19 @@ seed_app = typer.Typer(help="载入数据集", no_args_is_help=True)
 user_app = typer.Typer(help="用户管理", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 jobs_app = typer.Typer(help="定时任务", no_args_is_help=True)
+events_app = typer.Typer(help="领域事件", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(events_app, name="events")
+
+
+@app.callback()
+def _root() -> None:
+    """Every command runs with the capabilities loaded (tables, handlers, subscribers, jobs)."""
+    bootstrap()
 
 
 def _database() -> Database:
@@ -37,8 +45,8 @@ def _fail(message: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    host: Annotated[str | None, typer.Option(help="监听地址（默认 YINGJI_HOST，127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option(help="端口（默认 YINGJI_PORT，8000）")] = None,
     no_workers: Annotated[bool, typer.Option("--no-workers", help="不在本进程运行投递与定时任务")] = False,
 ) -> None:
     """运行 Web、API，以及（默认）发件箱投递和定时任务。"""
@@ -49,8 +57,14 @@ def serve(
     from yingji.demo import login_hint
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yingji.app import demo_dataset
+
+    host = host or get_settings().host
+    port = port or get_settings().port
+
     database = _database()
     application = create_app(database=database)
+    demo_dataset(database)  # before the workers start: the demo sandbox gateway only with the demo data
     workers = None if no_workers else BackgroundWorkers(database)
     if workers:
         workers.start()
@@ -86,8 +100,12 @@ def worker(
     from yingji.core.workers import BackgroundWorkers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yingji.app import demo_dataset
+
     bootstrap()
-    workers = BackgroundWorkers(_database(), outbox_workers=outbox_workers)
+    database = _database()
+    demo_dataset(database)  # the demo sandbox gateway only with the demo data set
+    workers = BackgroundWorkers(database, outbox_workers=outbox_workers)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -175,15 +193,15 @@ def user_add(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """校验审计日志哈希链，报告第一处断链。"""
-    from yingji.core.audit import verify_chain
+    from yingji.core.audit import describe, verify_chain
 
     bootstrap()
     with _database().transaction() as db:
         report = verify_chain(db)
     if report.ok:
-        typer.echo(f"审计日志完整：已校验 {report.checked} 条记录")
+        typer.echo(describe(report))
     else:
-        _fail(f"审计日志在第 {report.broken_seq} 条断开：{report.reason}（之前 {report.checked} 条完好）")
+        _fail(describe(report))
 
 
 @jobs_app.command("list")
@@ -209,6 +227,18 @@ def jobs_run(name: Annotated[str, typer.Argument(help="任务名")]) -> None:
     typer.echo(summary if summary is not None else "该任务正在其他进程中运行，已跳过")
 
 
+@events_app.command("list")
+def events_list() -> None:
+    """列出每种领域事件、发布方和订阅方。"""
+    from yingji.core.events import catalogue
+
+    bootstrap()
+    for info in catalogue():
+        subs = ", ".join(info.subscribers) or "（无订阅方）"
+        typer.echo(f"{info.name:26} 发布方 {info.publisher:11} 订阅方 {subs}")
+        typer.echo(f"{'':26} {info.doc}")
+
+
 for _module in capability_modules("cli"):
     app.add_typer(_module.app, name=_module.__name__.split(".")[1])
 
@@ -223,3 +253,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

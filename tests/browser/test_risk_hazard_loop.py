@@ -68,6 +68,9 @@ def test_four_colour_layers_on_the_map(page, login) -> None:
     login(page, "duty")
     page.goto("/map")
     page.wait_for_selector("#map[data-risk-ready=true]")
+    assert page.locator("path.risk-enterprises").count() == 0  # off by default: major hazard sources are on
+    page.check("input[data-layer='risk.enterprises']")
+    page.wait_for_selector(".layer-row[data-layer='risk.enterprises'][data-state=ok]")
     assert page.locator("path.risk-enterprises").count() > 50
     for level in ("red", "orange", "yellow", "blue"):
         assert page.locator(f"path.risk-enterprises.risk-{level}").count() > 0, level

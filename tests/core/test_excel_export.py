@@ -58,22 +58,14 @@ def test_team_named_as_a_formula_is_exported_as_text(api) -> None:
 
 
 def test_hazard_ledger_exports_after_a_title_with_a_control_character(api, db) -> None:
-    from sqlalchemy import text
+    from tests.risk.helpers import new_hazard
 
-    from tests.risk.helpers import chem_enterprise_id
-
-    duty = api("duty")
-    r = duty.post(
-        "/api/v1/risk/hazards",
-        json={"enterprise_id": chem_enterprise_id(db), "title": "消防通道堵塞", "grade": "general"},
-    )
-    assert r.status_code == 201, r.text
-    # The API refuses control characters now; rows stored before that (or imported by other means) may
-    # still hold one, and the export must survive them.
-    db.execute(text("UPDATE risk_hazards SET title = :t WHERE id = :id"),
-               {"t": "消防\x07通道堵塞", "id": r.json()["id"]})
-    db.flush()
-    export = duty.get("/api/v1/risk/export/hazards")
+    # Titles are now refused with control characters; one stored before that (or by an import) must not
+    # break the ledger for everyone.
+    hazard = new_hazard(db, title="消防通道堵塞")
+    hazard.title = "消防\x07通道堵塞"
+    db.commit()
+    export = api("duty").get("/api/v1/risk/export/hazards")
     assert export.status_code == 200, export.text[:300]
     values = [c.value for c in _cells(export.content)]
     assert "消防通道堵塞" in values

@@ -6,8 +6,10 @@ import pytest
 
 
 def test_the_example_of_the_issue(api) -> None:
-    r = api("duty").post("/api/v1/incidents/grade",
-                         json={"kind": "work_safety", "deaths": 2, "serious_injuries": 10, "direct_loss_yuan": 0})
+    r = api("duty").post(
+        "/api/v1/incidents/grade",
+        json={"kind": "work_safety", "deaths": 2, "serious_injuries": 10, "direct_loss_yuan": 0},
+    )
     assert r.status_code == 200
     body = r.json()
     assert (body["grade"], body["label"], body["decided_by"]) == ("III", "较大", ["serious_injuries"])
@@ -57,8 +59,12 @@ def test_kinds_are_listed(api) -> None:
     assert body["total"] == len(kinds)
     assert kinds["landslide"]["class_label"] == "自然灾害"
     assert kinds["road_traffic"]["scheme"] == "accident"
-    assert {k["incident_class"] for k in kinds.values()} == {"natural_disaster", "accident", "public_health",
-                                                              "social_security"}
+    assert {k["incident_class"] for k in kinds.values()} == {
+        "natural_disaster",
+        "accident",
+        "public_health",
+        "social_security",
+    }
 
 
 def test_anonymous_is_refused(client) -> None:

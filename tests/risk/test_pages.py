@@ -56,10 +56,8 @@ def test_enterprise_page_and_hazard_detail(page_client, api) -> None:
 
 
 def test_map_includes_risk_layers(page_client) -> None:
-    c = page_client("duty")
-    assert '<script src="/static/js/map-risk.js">' in c.get("/map").text
-    script = c.get("/static/js/map-risk.js").text
-    assert "/api/v1/risk/map/" in script and "风险网格" in script
+    html = page_client("duty").get("/map").text
+    assert '"url": "/api/v1/risk/map/grid"' in html and "风险网格" in html
 
 
 def _card_counts(html: str) -> dict[str, int]:

@@ -39,6 +39,6 @@ def published(api, *, author: str = "duty", approver: str = "leader", **override
     assert a.post(f"/api/v1/warnings/{wid}/submit").status_code == 200
     r = api(approver).post(f"/api/v1/warnings/{wid}/approve", json={"note": "同意"})
     assert r.status_code == 200, r.text
-    r = api(approver).post(f"/api/v1/warnings/{wid}/publish")
+    r = api(approver).post(f"/api/v1/warnings/{wid}/publish", json={"confirm_unreached": True})
     assert r.status_code == 200, r.text
     return r.json()

@@ -58,7 +58,7 @@ def test_update_and_cancel_reference_the_previous_message(api, fixed_clock):
     assert duty.post(f"/api/v1/warnings/{first['id']}/cancel").status_code == 409
     duty.post(f"/api/v1/warnings/{upd['id']}/submit")
     leader.post(f"/api/v1/warnings/{upd['id']}/approve")
-    upd = leader.post(f"/api/v1/warnings/{upd['id']}/publish").json()
+    upd = leader.post(f"/api/v1/warnings/{upd['id']}/publish", json={"confirm_unreached": True}).json()
     assert upd["status"] == "published" and upd["identifier"] != first["identifier"]
     assert duty.get(f"/api/v1/warnings/{first['id']}").json()["status"] == "superseded"
     cap = duty.get(f"/api/v1/warnings/{upd['id']}/cap").text
@@ -69,7 +69,7 @@ def test_update_and_cancel_reference_the_previous_message(api, fixed_clock):
     assert cancel["msg_type"] == "Cancel" and cancel["references_id"] == upd["id"]
     duty.post(f"/api/v1/warnings/{cancel['id']}/submit")
     leader.post(f"/api/v1/warnings/{cancel['id']}/approve")
-    leader.post(f"/api/v1/warnings/{cancel['id']}/publish")
+    leader.post(f"/api/v1/warnings/{cancel['id']}/publish", json={"confirm_unreached": True})
     cap = duty.get(f"/api/v1/warnings/{cancel['id']}/cap").text
     assert "<msgType>Cancel</msgType>" in cap
     assert first["identifier"] in cap and upd["identifier"] in cap  # every earlier message of the chain
@@ -134,7 +134,7 @@ def test_only_approvers_sign_and_publishers_publish(api, fixed_clock):
     api("leader").post(f"/api/v1/warnings/{wid}/approve")
     for user in ("liaison", "labao", "officer"):
         assert api(user).post(f"/api/v1/warnings/{wid}/publish").status_code in (403, 404), user
-    assert duty.post(f"/api/v1/warnings/{wid}/publish").status_code == 200
+    assert duty.post(f"/api/v1/warnings/{wid}/publish", json={"confirm_unreached": True}).status_code == 200
 
 
 def test_township_officer_scope(api, fixed_clock):

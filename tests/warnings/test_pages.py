@@ -49,7 +49,7 @@ def test_draft_to_published_through_the_pages(page_client, fixed_clock):
     assert duty.post(url + "/submit", data={"csrf_token": duty.csrf}, follow_redirects=False).status_code == 303
     assert "待他人审核签发" in duty.get(url).text
     leader.post(url + "/approve", data={"csrf_token": leader.csrf, "note": "同意"})
-    leader.post(url + "/publish", data={"csrf_token": leader.csrf})
+    leader.post(url + "/publish", data={"csrf_token": leader.csrf, "confirm_unreached": "1"})
     page = leader.get(url).text
     assert "已发布" in page and "覆盖率" in page and "CAP 1.2 XML" in page
 
@@ -87,8 +87,7 @@ def test_dashboard_card_and_map_layer(page_client, api, fixed_clock):
     assert 'hx-get="/warnings/card"' in c.get("/").text
     card = c.get("/warnings/card")
     assert card.status_code == 200 and "覆盖率" in card.text and "仪表盘测试预警" in card.text
-    assert '<script src="/static/js/map-warnings.js">' in c.get("/map").text
-    assert "/api/v1/warnings/map.geojson" in c.get("/static/js/map-warnings.js").text
+    assert '"url": "/api/v1/warnings/map.geojson"' in c.get("/map").text
     assert page_client("chem").get("/warnings/card").status_code == 403
 
 
@@ -134,10 +133,11 @@ def test_subscription_confirm_and_one_step_unsubscribe(client, db, fixed_clock):
     assert r.status_code == 200 and "验证码已发送" in r.text
     msg = db.scalar(
         select(OutboxMessage)
-        .where(OutboxMessage.topic == "warnings.subscription_code")
+        .where(OutboxMessage.topic == "channels.sms", OutboxMessage.payload["headline"].as_string() == "预警订阅验证码")
         .order_by(OutboxMessage.id.desc())
     )
-    code, unsub = msg.payload["code"], msg.payload["token"]
+    code = re.search(r"验证码为 (\d{6})", msg.payload["text"]).group(1)
+    unsub = re.search(r"/public/unsubscribe/(\S+)$", msg.payload["text"]).group(1)
     bad = client.post(
         "/public/subscribe/confirm",
         data={"csrf_token": token, "phone": "13912345678", "code": "000000" if code != "000000" else "111111"},

@@ -114,6 +114,7 @@ def _list_urls(api) -> list[str]:
     rule = duty.get("/api/v1/monitoring/rules").json()["items"][0]["id"]
     return [
         "/api/v1/geo/locate?lon=109.33&lat=24.26",
+        "/api/v1/geo/places?q=拉堡",
         "/api/v1/risk/major-hazards",
         "/api/v1/risk/notices",
         "/api/v1/risk/enterprises",

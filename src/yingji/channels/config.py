@@ -1,8 +1,9 @@
 """Which adapter each channel uses, from the environment (prefix ``YINGJI_CHANNEL_``).
 
 A channel with no settings is simply absent: its deliveries fail as "渠道未配置" and fall back to another
-channel of the recipient. ``YINGJI_CHANNEL_FAKE=true`` installs the in-process fake for every channel
-(demonstrations without gateways).
+channel of the recipient. ``YINGJI_CHANNEL_FAKE=true`` installs the in-process fake for every channel.
+``YINGJI_CHANNEL_SANDBOX`` (``auto`` | ``on`` | ``off``) fills every channel left unconfigured with the
+demo sandbox gateway (see ``sandbox.py``): ``auto`` only while the demo data set is loaded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class ChannelSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YINGJI_CHANNEL_", extra="ignore")
 
     fake: bool = False
+    sandbox: str = "auto"
     sms_url: str = ""
     sms_format: str = "json"  # aliyun / tencent / json
     sms_access_key: str = ""
@@ -40,8 +42,25 @@ class ChannelSettings(BaseSettings):
     broadcast_voice: str = "cmn"
 
 
-def from_settings(settings: ChannelSettings | None = None) -> dict[str, Any]:
+def sandbox_enabled(s: ChannelSettings, *, demo_loaded: bool) -> bool:
+    """``on``: always; ``auto``: only with the demo data set loaded (a production database never has
+    it, so production never gets the sandbox by accident); anything else: never."""
+    mode = s.sandbox.strip().lower()
+    return mode in ("on", "true", "1") or (mode == "auto" and demo_loaded)
+
+
+def from_settings(settings: ChannelSettings | None = None, *, demo_loaded: bool = False) -> dict[str, Any]:
     s = settings or ChannelSettings()
+    found = _real(s)
+    if sandbox_enabled(s, demo_loaded=demo_loaded):
+        from yingji.channels import sandbox
+
+        for name, channel in sandbox.channels().items():
+            found.setdefault(name, channel)
+    return found
+
+
+def _real(s: ChannelSettings) -> dict[str, Any]:
     if s.fake:
         return {name: FakeChannel(name) for name in ("sms", "email", "webhook", "loudspeaker")}
     found: dict[str, Any] = {}

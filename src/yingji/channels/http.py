@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -30,16 +31,24 @@ def post(
     timeout_s: float = 10.0,
     **kwargs: Any,
 ) -> DeliveryResult:
+    # The error says why in words a duty officer can act on: timed out, unreachable, or refused with
+    # the gateway's own status and code.
     try:
         response = client(timeout_s).post(url, **kwargs)
+    except httpx.TimeoutException:
+        return DeliveryResult(ok=False, error=f"网关超时：{timeout_s:g} 秒内无应答")
     except httpx.HTTPError as exc:
-        return failure(exc)
+        return DeliveryResult(ok=False, error=f"无法连接网关：{type(exc).__name__}: {exc}"[:480])
     if response.status_code >= 400:
         permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
         return DeliveryResult(
-            ok=False, error=f"HTTP {response.status_code}: {response.text[:300]}", permanent=permanent
+            ok=False, error=f"网关拒绝：HTTP {response.status_code} {response.text[:300]}", permanent=permanent
         )
     try:
         return DeliveryResult(ok=True, receipt=receipt(response))
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+    except json.JSONDecodeError:
+        return DeliveryResult(ok=False, error=f"网关应答无法解析：HTTP {response.status_code} {response.text[:200]}")
+    except ValueError as exc:  # the adapters raise ValueError("<gateway code>: <message>") for a refusal
+        return DeliveryResult(ok=False, error=f"网关拒绝：代码 {exc}"[:480])
+    except (KeyError, IndexError, TypeError) as exc:
         return failure(exc)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels.base import DeliveryResult, Message, Recipient  # noqa: F401  (shapes for senders)
 from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.core.actor import Actor, require
@@ -18,19 +19,52 @@ from yingji.core.outbox import OutboxMessage
 SMS_TOPIC = "channels.sms"
 
 
+_demo_loaded = {"value": False}
+
+
+def note_demo_loaded(loaded: bool) -> None:
+    """Told at start-up (``yingji serve`` / ``worker``) whether the demo data set is loaded: the sandbox
+    gateway (演示通道) fills unconfigured channels only then, unless switched on explicitly."""
+    _demo_loaded["value"] = bool(loaded)
+
+
+_installed: dict[str, Any] = {}
+
+
+def install(adapters: dict[str, Any]) -> None:
+    """The composition root hands the adapters to use (tests: fakes); an empty dict falls back to the
+    adapters the settings name."""
+    _installed.clear()
+    _installed.update(adapters)
+
+
+def installed() -> dict[str, Any]:
+    return _installed
+
+
 def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The adapters in use: those wired by ``bootstrap`` (tests, fakes), else those the settings name."""
+    """The adapters in use: ``channels`` if given, else those installed by the composition root, else
+    those the settings name."""
     if channels is not None:
         return channels
-    from yingji import bootstrap
     from yingji.channels.config import from_settings
 
-    return bootstrap.channels() or from_settings()
+    return _installed or from_settings(demo_loaded=_demo_loaded["value"])
 
 
-def enqueue_sms(db: Session, *, phone: str, headline: str, text: str, key: str) -> None:
-    """Queues one SMS; the same ``key`` is queued (and sent) once."""
-    outbox.enqueue(db, topic=SMS_TOPIC, payload={"phone": phone, "headline": headline, "text": text}, key=key)
+def is_sandbox(channel: Any) -> bool:
+    return bool(getattr(channel, "sandbox", False))
+
+
+def enqueue_sms(
+    db: Session, *, phone: str, headline: str, text: str, key: str, max_attempts: int = 8, sensitive: bool = False
+) -> None:
+    """Queues one SMS, the one SMS path of every capability; the same ``key`` is queued (and sent) once.
+    ``sensitive`` (confirmation codes): the text is not shown on the channels page."""
+    payload = {"phone": phone, "headline": headline, "text": text}
+    if sensitive:
+        payload["sensitive"] = True
+    outbox.enqueue(db, topic=SMS_TOPIC, payload=payload, key=key, max_attempts=max_attempts)
 
 
 @dataclass(frozen=True)
@@ -49,6 +83,7 @@ SETTINGS = {
     "webhook": "YINGJI_CHANNEL_WEBHOOK_SECRET",
     "loudspeaker": "YINGJI_CHANNEL_BROADCAST_URL, _BROADCAST_VOICE",
 }
+SANDBOX_SETTING = "YINGJI_CHANNEL_SANDBOX=auto|on|off"
 
 
 # How the page names an adapter and its settings (the environment variables are in the deployment docs).
@@ -58,6 +93,8 @@ FORMAT_LABELS = {"aliyun": "阿里云", "tencent": "腾讯云", "json": "通用"
 
 
 def _adapter(channel: Any) -> str:
+    if is_sandbox(channel):
+        return "演示通道（Yingji 内置沙箱网关，只记录，不真实发送）"
     if isinstance(channel, FakeChannel):
         return "演示用假渠道（只记录，不发送）"
     name = type(channel).__name__

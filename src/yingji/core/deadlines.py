@@ -139,8 +139,16 @@ def compute(rule: DeadlineRule, *, start: datetime, calendar: WorkCalendar, exte
     return Deadline(rule, start, _end_of_local_day(last), last, extended, assumed)
 
 
-_FIELDS = {"label": str, "amount": int, "unit": str, "basis": str, "direction": str, "roll": bool,
-           "extended_amount": int, "extension_needs": str}
+_FIELDS = {
+    "label": str,
+    "amount": int,
+    "unit": str,
+    "basis": str,
+    "direction": str,
+    "roll": bool,
+    "extended_amount": int,
+    "extension_needs": str,
+}
 
 
 def parse_rules(data: dict[str, Any], *, source: str = "deadlines") -> dict[str, DeadlineRule]:
@@ -168,8 +176,11 @@ def parse_rules(data: dict[str, Any], *, source: str = "deadlines") -> dict[str,
         for key in ("amount", "extended_amount"):
             if isinstance(raw.get(key), int) and raw[key] < 0:
                 problems.append(ErrorDetail(f"{where}.{key}", "不能为负数"))
-        if isinstance(raw.get("extended_amount"), int) and isinstance(raw.get("amount"), int) \
-                and raw["extended_amount"] < raw["amount"]:
+        if (
+            isinstance(raw.get("extended_amount"), int)
+            and isinstance(raw.get("amount"), int)
+            and raw["extended_amount"] < raw["amount"]
+        ):
             problems.append(ErrorDetail(f"{where}.extended_amount", "延长后的期限不能短于原期限"))
         if not any(p.field.startswith(where) for p in problems):
             rules[code] = DeadlineRule(code=code, **{**raw, "unit": Unit(raw["unit"])})

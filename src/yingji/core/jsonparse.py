@@ -102,5 +102,3 @@ def _skip(text: str, i: int) -> int:
             if depth == 0:
                 return token.end()
     raise ValueError("unterminated")
-
-

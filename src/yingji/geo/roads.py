@@ -10,9 +10,10 @@ from typing import Any
 
 from yingji.core.errors import ErrorDetail, ValidationFailed
 from yingji.core.jsonparse import loads
+from yingji.geo.distance import EARTH_RADIUS_M, haversine_m
 from yingji.geo.models import GENERATED_ROADS as GENERATED
 
-EARTH_R = 6_371_000.0
+EARTH_R = EARTH_RADIUS_M  # one radius for every distance
 
 # Default speeds (km/h) by OSM highway class when an edge has no maxspeed.
 DEFAULT_SPEED_KMH = {
@@ -29,13 +30,6 @@ DEFAULT_SPEED_KMH = {
     "path": 5,
     "footway": 5,
 }
-
-
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_R * math.asin(math.sqrt(a))
 
 
 # --- building edges ------------------------------------------------------------------------------
@@ -128,7 +122,13 @@ def edges_from_file(name: str, data: bytes) -> list[dict[str, Any]]:
         return edges_from_geojson(parsed, source=f"geojson:{name}")
     if name.endswith(".osm"):
         return edges_from_osm_xml(data, source=f"osm:{name}")
-    raise ValidationFailed("只支持 .osm（OpenStreetMap XML）或 .geojson 文件", details=[ErrorDetail("file", name)])
+    if name.lower().endswith(".zip"):
+        from yingji.geo.lines import read_features  # pyshp only when a Shapefile comes
+
+        return edges_from_geojson(read_features(name, data), source=f"shapefile:{name}")
+    raise ValidationFailed(
+        "只支持 .osm（OpenStreetMap XML）、.geojson 或 .zip（Shapefile）文件", details=[ErrorDetail("file", name)]
+    )
 
 
 def grid_edges(

@@ -18,8 +18,12 @@ router = APIRouter(prefix="/incidents", tags=["incidents"])
 def list_kinds(user: ApiUser, paging: Annotated[PageParams, Depends()]) -> Page[KindRead]:
     """The four classes of 突发事件 with their kinds and how each is graded."""
     kinds = service.kinds()
-    return Page(items=kinds[paging.offset : paging.offset + paging.page_size], total=len(kinds),
-                page=paging.page, page_size=paging.page_size)
+    return Page(
+        items=kinds[paging.offset : paging.offset + paging.page_size],
+        total=len(kinds),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
 
 
 @router.post("/grade", response_model=GradeRead)

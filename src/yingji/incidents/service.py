@@ -36,8 +36,10 @@ def grade(*, request: GradeRequest) -> GradeRead:
             deaths=request.deaths, serious_injuries=request.serious_injuries, direct_loss_yuan=request.direct_loss_yuan
         )
         near_miss = standards.is_major_near_miss(
-            at_risk_people=request.at_risk_people, trapped_or_missing=request.trapped_or_missing,
-            evacuated=request.evacuated, sensitive_environment_polluted=request.sensitive_environment_polluted,
+            at_risk_people=request.at_risk_people,
+            trapped_or_missing=request.trapped_or_missing,
+            evacuated=request.evacuated,
+            sensitive_environment_polluted=request.sensitive_environment_polluted,
             key_facility_endangered=request.key_facility_endangered,
         )
         if near_miss and g.grade == "IV":
@@ -46,13 +48,31 @@ def grade(*, request: GradeRequest) -> GradeRead:
         figures = {c: getattr(request, c) for c in standards.RELIEF_CRITERIA}
         g = standards.relief_response(relief_table(), figures)
     else:
-        return GradeRead(kind=kind.code, kind_label=kind.label, incident_class=kind.incident_class, scheme=kind.scheme,
-                         grade=None, label="由主管部门按其分级标准定级", decided_by=[], by_criterion={}, basis="",
-                         major_near_miss=[], notes=["本平台不对该类事件自动定级"])
+        return GradeRead(
+            kind=kind.code,
+            kind_label=kind.label,
+            incident_class=kind.incident_class,
+            scheme=kind.scheme,
+            grade=None,
+            label="由主管部门按其分级标准定级",
+            decided_by=[],
+            by_criterion={},
+            basis="",
+            major_near_miss=[],
+            notes=["本平台不对该类事件自动定级"],
+        )
     return GradeRead(
-        kind=kind.code, kind_label=kind.label, incident_class=kind.incident_class, scheme=kind.scheme,
-        grade=g.grade or None, label=g.label, decided_by=g.decided_by, by_criterion=g.by_criterion, basis=g.basis,
-        major_near_miss=near_miss, notes=[*g.notes, *notes],
+        kind=kind.code,
+        kind_label=kind.label,
+        incident_class=kind.incident_class,
+        scheme=kind.scheme,
+        grade=g.grade or None,
+        label=g.label,
+        decided_by=g.decided_by,
+        by_criterion=g.by_criterion,
+        basis=g.basis,
+        major_near_miss=near_miss,
+        notes=[*g.notes, *notes],
     )
 
 

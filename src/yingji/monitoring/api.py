@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -13,7 +13,7 @@ from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.core.excel import XLSX_MIME
 from yingji.core.jsonparse import loads_items
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.monitoring import service
 from yingji.monitoring.schemas import (
     AlarmNote,
@@ -29,10 +29,9 @@ from yingji.monitoring.schemas import (
     SensorUpdate,
 )
 from yingji.monitoring.service import live
-from yingji.web.deps import ApiUser, DbSession, get_database
+from yingji.web.deps import ApiUser, DbSession, Paging, get_database
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"])
-Paging = Annotated[PageParams, Depends()]
 
 
 def _xlsx(content: bytes, name: str) -> Response:

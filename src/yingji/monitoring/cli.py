@@ -25,9 +25,7 @@ simulate_app = typer.Typer(help="模拟演示数据流", no_args_is_help=True)
 
 
 def _database() -> Database:
-    from yingji.bootstrap import bootstrap
-
-    bootstrap()
+    # The root ``yingji`` command has bootstrapped every capability before this runs.
     return Database.from_url(get_settings().resolved_database_url())
 
 
@@ -64,7 +62,7 @@ def rollup() -> None:
 def ingest_mqtt(
     url: Annotated[str, typer.Option(help="MQTT 服务器，默认取 YINGJI_MQTT_URL")] = "",
 ) -> None:
-    """订阅 yingji/readings/<传感器编码>，把读数写入数据库（Ctrl-C 结束）。"""
+    """订阅 <前缀><传感器编码>（默认 yingji/readings/），读数提交入库后才确认（Ctrl-C 结束）。"""
     from yingji.monitoring.mqtt import Subscriber
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -78,7 +76,7 @@ def ingest_mqtt(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    typer.echo(f"正在接收 {url} 上的 yingji/readings/+ …")
+    typer.echo(f"正在接收 {url} 上的 {sub.prefix}+（客户端 {sub.client_id}，QoS {sub.qos}）…")
     while not stop.wait(30):
         c = sub.counters
         typer.echo(f"消息 {c.messages}，入库 {c.accepted}，重复 {c.duplicates}，拒收 {c.rejected}")
@@ -94,7 +92,7 @@ def rainstorm(
     hours: Annotated[float, typer.Option(help="模拟的暴雨时长（小时）")] = 6.0,
     speed: Annotated[float, typer.Option(help="倍速：每真实秒模拟多少秒；0 为不等待")] = 60.0,
     via: Annotated[str, typer.Option(help="http | mqtt | direct（直接写库）")] = "http",
-    url: Annotated[str, typer.Option(help="平台地址（--via http）")] = "http://127.0.0.1:8000",
+    url: Annotated[str, typer.Option(help="平台地址（--via http），默认取 YINGJI_SERVER_URL 或 YINGJI_HOST/PORT")] = "",
     username: Annotated[str, typer.Option(help="接入账号（--via http）")] = "duty",
     password: Annotated[str, typer.Option(help="密码（--via http）；默认演示账号的密码")] = "",
     mqtt_url: Annotated[str, typer.Option(help="MQTT 服务器（--via mqtt），默认取 YINGJI_MQTT_URL")] = "",
@@ -113,14 +111,28 @@ def rainstorm(
             "数据库里没有雨量、水位或积水传感器：先载入演示数据（yingji seed demo）", fg=typer.colors.RED, err=True
         )
         raise typer.Exit(1)
+    url = url or get_settings().resolved_server_url()
     send = _sender(via, database, url=url, username=username, password=password, mqtt_url=mqtt_url)
-    typer.echo(f"暴雨模拟：{len(sensors)} 个传感器，{hours:g} 小时，{speed:g} 倍速，经 {via} 发送")
-    totals = replay(sensors, hours=hours, speed=speed, end=utcnow(), send=send, echo=typer.echo)
+    where = f"经 {via} 发送" + (f"到 {url}" if via == "http" else "")
+    typer.echo(f"暴雨模拟：{len(sensors)} 个传感器，{hours:g} 小时，{speed:g} 倍速，{where}")
+    try:
+        totals = replay(sensors, hours=hours, speed=speed, end=utcnow(), send=send, echo=typer.echo)
+    except Unreachable as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
     typer.echo(
         f"完成：{totals['steps']} 步，入库 {totals['accepted']}，重复 {totals['duplicates']}，拒收 {totals['rejected']}"
         if via != "mqtt"
         else f"完成：{totals['steps']} 步，已发布 {totals['accepted']} 条（入库情况见订阅端统计与“接入异常”）"
     )
+
+
+class Unreachable(Exception):
+    """The platform cannot be reached or refuses: said in one line, never a traceback."""
+
+    @classmethod
+    def of(cls, url: str, exc: Exception) -> Unreachable:
+        return cls(f"无法连接平台 {url}（{type(exc).__name__}）：请确认平台已运行（make run），或用 --url 指定地址")
 
 
 def _sender(via: str, database: Database, *, url: str, username: str, password: str, mqtt_url: str):
@@ -135,11 +147,15 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
     if via == "http":
         import httpx
 
-        from yingji.demo import DEMO_USERS
+        from yingji.core.demo import DEMO_USERS
 
         password = password or next((u["password"] for u in DEMO_USERS if u["username"] == username), "")
         client = httpx.Client(base_url=url, timeout=60)
-        r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+        try:
+            r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+        except httpx.HTTPError as exc:
+            typer.secho(str(Unreachable.of(url, exc)), fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
         if r.status_code != 200:
             typer.secho(
                 f"登录 {url} 失败（{r.status_code}）：请确认平台已运行（make run）及账号密码",
@@ -150,8 +166,12 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
         client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
 
         def http(batch: list[dict]) -> dict:
-            resp = client.post("/api/v1/monitoring/readings", json=batch)
-            resp.raise_for_status()
+            try:
+                resp = client.post("/api/v1/monitoring/readings", json=batch)
+            except httpx.HTTPError as exc:
+                raise Unreachable.of(url, exc) from None
+            if resp.status_code != 200:
+                raise Unreachable(f"{url} 拒收读数（HTTP {resp.status_code}）：{resp.text[:200]}")
             return resp.json()
 
         return http
@@ -163,7 +183,11 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
 
         target = urlparse(mqtt_url or get_settings().mqtt_url or "mqtt://127.0.0.1:1883")
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
-        client.connect(target.hostname or "127.0.0.1", target.port or 1883)
+        try:
+            client.connect(target.hostname or "127.0.0.1", target.port or 1883)
+        except OSError as exc:
+            typer.secho(f"无法连接 MQTT 服务器 {target.geturl()}：{exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
         client.loop_start()
 
         def publish(batch: list[dict]) -> dict:

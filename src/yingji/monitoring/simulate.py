@@ -87,9 +87,16 @@ def replay(
     send: Callable[[list[dict]], dict],
     echo: Callable[[str], None] = print,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, int]:
+    """Sends each step at its time: step k is due ``k * 5 min / speed`` after the start, whatever sending
+    took (waiting a fixed interval after each send ran slower than asked). When sending cannot keep up,
+    says so once, and at the end gives the speed achieved. Times are shown in Beijing time."""
+    from yingji.core.clock import to_local
+
     totals = {"steps": 0, "accepted": 0, "duplicates": 0, "rejected": 0}
     wait = STEP.total_seconds() / speed if speed > 0 else 0.0
+    t0, behind_said = clock(), False
     for ts, batch in steps(sensors, hours=hours, end=end):
         out = send(batch)
         totals["steps"] += 1
@@ -99,8 +106,19 @@ def replay(
         wettest = max((s for s in sensors if s.kind == "rain_gauge"), key=lambda s: s.total, default=None)
         if wettest is not None and totals["steps"] % 6 == 0:
             echo(
-                f"{ts:%H:%M} UTC  已发送 {totals['accepted']} 条；最大累计雨量 {wettest.total:.1f} mm（{wettest.code}）"
+                f"{to_local(ts):%H:%M} 北京时间  已发送 {totals['accepted']} 条；"
+                f"最大累计雨量 {wettest.total:.1f} mm（{wettest.code}）"
             )
         if wait:
-            sleep(wait)
+            late = clock() - (t0 + totals["steps"] * wait)
+            if late < 0:
+                sleep(-late)
+            elif late > wait and not behind_said:
+                echo(f"发送跟不上 {speed:g} 倍速（每步 {wait:.2f} 秒内未发完），按能达到的最快速度继续")
+                behind_said = True
+    if wait and totals["steps"]:
+        elapsed = max(clock() - t0, 1e-9)
+        achieved = totals["steps"] * STEP.total_seconds() / elapsed
+        echo(f"实际倍速 {achieved:.0f}（要求 {speed:g}）")
+        totals["achieved_speed"] = int(round(achieved))
     return totals

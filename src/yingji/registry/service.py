@@ -23,6 +23,7 @@ from yingji.core.pagination import PageParams, paginate
 from yingji.core.search import matches
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
+from yingji.registry.enums import INDUSTRY_LABELS  # noqa: F401  (offered to other capabilities)
 from yingji.registry.models import Department, Enterprise, Person
 from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCreate
 
@@ -51,21 +52,11 @@ def _info(e: Enterprise) -> EnterpriseInfo:
 def _resolve_region(
     db: Session, *, region_code: str | None, lon: float | None, lat: float | None
 ) -> geo_service.RegionInfo:
-    if region_code:
-        try:
-            region = geo_service.region_info(db=db, code=region_code)
-        except NotFound:
-            raise invalid("region_code", f"区域 {region_code} 不存在") from None
-    elif lon is not None and lat is not None:
-        hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in ("village", "township")]
-        if not hits:
-            raise invalid("lon", "该坐标不在本区范围内")
-        region = hits[-1]
-    else:
-        raise invalid("region_code", "请填写所属镇（街道）/村（社区），或提供经纬度")
-    if region.level not in ("township", "village"):
-        raise invalid("region_code", "企业须归属到镇（街道）或村（社区）")
-    return region
+    return geo_service.region_of(
+        db=db, region_code=region_code, lon=lon, lat=lat, levels=geo_service.TOWNSHIP_OR_VILLAGE,
+        level_message="企业须归属到镇（街道）或村（社区）",
+        missing_message="请填写所属镇（街道）/村（社区），或提供经纬度",
+    )
 
 
 def list_enterprises(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Depends, File, Response, UploadFile
+from fastapi import APIRouter, Body, File, Response, UploadFile
 
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page, PageParams
@@ -39,10 +39,9 @@ from yingji.resources.schemas import (
     WarehouseCreate,
     WarehouseRead,
 )
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/resources", tags=["resources"])
-Paging = Annotated[PageParams, Depends()]
 
 
 def _page(model: Any, rows: list[Any], total: int, paging: PageParams) -> dict[str, Any]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, File, Response, UploadFile
+from fastapi import APIRouter, Body, File, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from yingji.core import files
 from yingji.core.actor import require
 from yingji.core.errors import NotFound, PermissionDenied
 from yingji.core.excel import XLSX_MIME
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.geo import service as geo_service
-from yingji.registry.enums import INDUSTRY_LABELS
+from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk.enums import HazardGrade, HazardStatus, ReportStatus
 from yingji.risk.schemas import (
     FiveAssurances,
@@ -33,10 +33,9 @@ from yingji.risk.schemas import (
     TransitionRequest,
 )
 from yingji.risk.service import escalation, excel_io, hazards, major_hazards, mapping, points, reports, supervision
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/risk", tags=["risk"])
-Paging = Annotated[PageParams, Depends()]
 AnyBody = Annotated[dict[str, Any], Body()]
 
 

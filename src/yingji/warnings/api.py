@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.warnings.schemas import (
     CancelRequest,
     FromAlarmsRequest,
+    PublishRequest,
     RecipientSummary,
     ReviewRequest,
     SubscribeRequest,
@@ -21,10 +22,9 @@ from yingji.warnings.schemas import (
 from yingji.warnings.service import authoring, coverage, from_alarms, ingest, maps, messages, recipients, subscriptions
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/warnings", tags=["warnings"])
-Paging = Annotated[PageParams, Depends()]
 CAP_TYPE = "application/cap+xml; charset=utf-8"
 
 
@@ -131,8 +131,11 @@ def reject(warning_id: int, db: DbSession, user: ApiUser, body: ReviewRequest | 
 
 
 @router.post("/{warning_id}/publish", response_model=WarningRead)
-def publish(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
-    return _read(authoring.publish(db=db, actor=user, warning_id=warning_id))
+def publish(warning_id: int, db: DbSession, user: ApiUser, body: PublishRequest | None = None) -> WarningRead:
+    """409 ``unreached_recipients`` (naming the channels) while some recipients have no configured
+    channel, unless ``{"confirm_unreached": true}``."""
+    confirm = body.confirm_unreached if body else False
+    return _read(authoring.publish(db=db, actor=user, warning_id=warning_id, confirm_unreached=confirm))
 
 
 @router.post("/{warning_id}/update", response_model=WarningRead, status_code=201)

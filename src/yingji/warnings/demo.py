@@ -175,7 +175,7 @@ def seed(db: Session, ctx) -> str:
     authoring.approve(db=db, actor=SYSTEM, warning_id=w.id, note="同意发布（演示数据）")
     published = now - timedelta(minutes=80)
     with use_clock(lambda: published):
-        authoring.publish(db=db, actor=SYSTEM, warning_id=w.id)
+        authoring.publish(db=db, actor=SYSTEM, warning_id=w.id, confirm_unreached=True)
     _simulate_delivery(db, w.id, w.published_at, rng)
     db.flush()
     return (

@@ -26,7 +26,7 @@ from yingji.warnings.enums import (
     STATUS_LABELS,
 )
 from yingji.warnings.schemas import WarningCreate, WarningRevision
-from yingji.warnings.service import authoring, coverage, from_alarms, messages, recipients
+from yingji.warnings.service import authoring, coverage, from_alarms, messages, reach, recipients
 from yingji.warnings.service.area import parse_area
 from yingji.warnings.standards import event_types
 from yingji.web.deps import DbSession, PageUser
@@ -112,6 +112,13 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
             instruction=found.instruction,
             instruction_source=found.instruction_source,
             regions=found.region_codes,
+        )
+    # From the map's "此处" menu: a circle around the point chosen (3 km until the author changes it).
+    if "circle_lon" in request.query_params and "circle_lat" in request.query_params:
+        values.update(
+            area_mode="circle",
+            circle_lon=request.query_params["circle_lon"][:20],
+            circle_lat=request.query_params["circle_lat"][:20],
         )
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
@@ -226,12 +233,16 @@ async def edit_warning(request: Request, db: DbSession, user: PageUser, warning_
 def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
     """The home-page card (loaded by HTMX): the year's coverage, warnings in force, waiting sign-offs."""
     _rows, pending = authoring.list_warnings(db=db, actor=user, page=PageParams(page_size=1), status="submitted")
+    # A warning below its coverage target is listed in red on its own: the year's share never hides it.
+    below = coverage.below_target(db=db, actor=user)
     return render(
         request,
         "warnings/card.html",
         {
             **labels(),
             "district": coverage.district_year(db=db, actor=user),
+            "below_count": below[0],
+            "below": below[1],
             "current": messages.current(db=db, limit=5),
             "pending": pending,
         },
@@ -244,9 +255,12 @@ def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: in
     ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
     if w.identifier and w.origin == "local":
         ctx["coverage"] = coverage.for_warning(db=db, actor=user, warning_id=w.id)
+        ctx["failures"] = coverage.failures(db=db, actor=user, warning_id=w.id)
     elif w.area and w.origin == "local":
         targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
         ctx["preview"] = recipients.summary(db=db, targets=targets)
+        # Which channel carries the warning to how many, and who has none: before sign-off and publishing.
+        ctx["plan"] = reach.plan(targets=targets)
     # A district-wide warning reaches some 300 villages: their table is paged.
     village_paging = PageParams.clamped(villages, VILLAGES_PER_PAGE)
     by_village = (ctx.get("coverage") or ctx.get("preview") or {}).get("by_village", [])
@@ -265,7 +279,9 @@ ACTIONS = {
     "submit": lambda db, user, wid, note: authoring.submit(db=db, actor=user, warning_id=wid),
     "approve": lambda db, user, wid, note: authoring.approve(db=db, actor=user, warning_id=wid, note=note),
     "reject": lambda db, user, wid, note: authoring.reject(db=db, actor=user, warning_id=wid, note=note),
-    "publish": lambda db, user, wid, note: authoring.publish(db=db, actor=user, warning_id=wid),
+    "publish": lambda db, user, wid, note, form=None: authoring.publish(
+        db=db, actor=user, warning_id=wid, confirm_unreached=bool(form and form.get("confirm_unreached"))
+    ),
     "cancel": lambda db, user, wid, note: authoring.create_cancel(db=db, actor=user, warning_id=wid, note=note),
 }
 
@@ -289,5 +305,10 @@ async def warning_action(request: Request, db: DbSession, user: PageUser, warnin
             request, "web/error.html", {"status": 404, "message": "操作不存在", "details": []}, status_code=404
         )
     form = await request.form()
-    w = ACTIONS[action](db, user, warning_id, str(form.get("note", ""))[:500])
+    note = str(form.get("note", ""))[:500]
+    w = (
+        ACTIONS[action](db, user, warning_id, note, form)
+        if action == "publish"
+        else ACTIONS[action](db, user, warning_id, note)
+    )
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)

@@ -63,6 +63,13 @@ class CancelRequest(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Publish even though some recipients have no configured channel (the 409 names them).
+    confirm_unreached: bool = False
+
+
 class ReviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -15,6 +15,9 @@ class NavEntry:
     url: str
     description: str
     admin_only: bool = False
+    # Shown only to those who hold it (the audit log: admins and leaders).
+    permission: str = ""
+    roles: tuple[str, ...] = ()  # only for these roles (empty: everyone)
 
     @property
     def built(self) -> bool:
@@ -31,6 +34,7 @@ def _has_pages(capability: str) -> bool:
 
 
 NAV: tuple[NavEntry, ...] = (
+    NavEntry("web", "我的村", "/officer", "本村预警、隐患、最近的避难场所和队伍", roles=("info_officer",)),
     NavEntry("web", "首页", "/", "值班概览"),
     NavEntry("web", "一张图", "/map", "全区地图：区划、风险、监测、资源"),
     NavEntry("risk", "风险防控", "/risk", "风险分级、重大危险源、隐患排查治理（双重预防）"),
@@ -47,6 +51,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("channels", "发布渠道", "/channels", "短信、邮件、推送接口、农村大喇叭"),
     NavEntry("web", "工作日日历", "/settings/calendar", "法定期限使用的工作日、节假日与调休"),
     NavEntry("accounts", "用户管理", "/accounts/users", "用户、角色与权限范围", admin_only=True),
+    NavEntry("accounts", "审计日志", "/audit", "每一次新增、修改、删除及哈希链校验", permission="audit.read"),
 )
 
 

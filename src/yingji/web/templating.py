@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from yingji import CAPABILITIES
-from yingji.accounts.enums import ROLE_LABELS
+from yingji.accounts.service import ROLE_LABELS
 from yingji.core.clock import to_local
 from yingji.web.deps import ANON_CSRF_COOKIE
 from yingji.web.hardening import is_https

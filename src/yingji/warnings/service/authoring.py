@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, region_in_scope, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed, invalid
+from yingji.core.events import publish as publish_event
 from yingji.core.pagination import PageParams, paginate
 from yingji.warnings.enums import MsgType, Status
+from yingji.warnings.events import WarningCancelled, WarningPublished
 from yingji.warnings.models import WarningMessage
 from yingji.warnings.schemas import WarningCreate, WarningRevision
 from yingji.warnings.service.access import load, visible
@@ -143,10 +145,11 @@ def _identifier(db: Session, when: datetime) -> str:
     return candidate
 
 
-def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
+def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bool = False) -> WarningMessage:
     """Publishes a signed warning: gives it its identifier, supersedes the message it references and
-    writes one delivery row per recipient and channel in this same transaction."""
-    from yingji.warnings.service import delivery
+    writes one delivery row per recipient and channel in this same transaction. Refused (409) while
+    some recipients have no configured channel, unless ``confirm_unreached`` (see ``reach``)."""
+    from yingji.warnings.service import delivery, reach
 
     w = load(db, actor, warning_id, permission="warnings.publish")
     _transition(w, Status.approved, "发布")
@@ -156,6 +159,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     # Who is reached is worked out before the first write: on SQLite the write lock is then held only
     # for the inserts, not for the (district-wide: seconds long) search of recipients.
     targets = delivery.targets_of(db=db, warning=w)
+    reach.require_confirmation(reach.plan(targets=targets), confirmed=confirm_unreached)
     now = utcnow()
     w.status, w.published_at, w.publisher_id = Status.published, now, actor.id
     w.identifier = _identifier(db, now)
@@ -165,7 +169,19 @@ def publish(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
             previous.status = Status.superseded
     db.flush()
     delivery.create_deliveries(db=db, warning=w, targets=targets)
+    _published(db, w, now)
     return w
+
+
+def _published(db: Session, w: WarningMessage, now: datetime) -> None:
+    if w.msg_type == MsgType.cancel:
+        publish_event(db, WarningCancelled(warning_id=w.references_id or w.id, cancel_id=w.id, event_type=w.event_type,
+                                           region_path=w.region_path, at=now))
+    else:
+        publish_event(db, WarningPublished(
+            warning_id=w.id, identifier=w.identifier or "", msg_type=w.msg_type, event_type=w.event_type,
+            level=w.level, region_path=w.region_path, village_codes=tuple(w.village_codes or ()),
+            references_id=w.references_id, effective=w.effective, expires=w.expires, at=now))
 
 
 CONTENT_FIELDS = (

@@ -4,7 +4,7 @@ village, and how long it took to reach 50 %, 90 % and 100 % of them after public
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -45,12 +45,17 @@ def for_warning(*, db: Session, actor: Actor, warning_id: int) -> dict[str, Any]
     ).all()
     first_reached: dict[str, datetime] = {}
     village_of: dict[str, str | None] = {}
-    by_channel: dict[str, dict[str, int]] = defaultdict(lambda: {"targeted": 0, "sent": 0, "failed": 0, "pending": 0})
+    # Per channel every row counts once: a fallback row (a recipient's next channel after the first
+    # failed) is a target of its channel too, so that sent + failed + pending = targeted on each line.
+    # (Counting only first-choice rows as targets made "failed" exceed "targeted" once fallbacks ran.)
+    by_channel: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"targeted": 0, "fallback": 0, "sent": 0, "failed": 0, "pending": 0}
+    )
     for ref, channel, village, status, sent_at, fallback_of in rows:
         village_of.setdefault(ref, village)
         c = by_channel[channel]
-        if fallback_of is None:
-            c["targeted"] += 1
+        c["targeted"] += 1
+        c["fallback"] += fallback_of is not None
         key = {"sent": "sent", "failed": "failed"}.get(status, "pending")
         c[key] += 1
         if (
@@ -80,6 +85,76 @@ def for_warning(*, db: Session, actor: Actor, warning_id: int) -> dict[str, Any]
         "by_village": sorted(villages.values(), key=lambda v: (v["percent"], v["code"] or "")),
         "time_to_s": _time_to((0.5, 0.9, 1.0), w.published_at, times, total),
     }
+
+
+def failures(*, db: Session, actor: Actor, warning_id: int, examples: int = 3) -> list[dict[str, Any]]:
+    """Failed deliveries grouped by channel and reason (the gateway's own words), most frequent first."""
+    w = load(db, actor, warning_id)
+    q = (
+        select(Delivery.channel, Delivery.last_error, func.count())
+        .where(Delivery.warning_id == w.id, Delivery.status == DeliveryStatus.failed)
+        .group_by(Delivery.channel, Delivery.last_error)
+        .order_by(func.count().desc())
+    )
+    out = []
+    for channel, reason, n in db.execute(q).all():
+        names = db.scalars(
+            select(Delivery.name)
+            .where(
+                Delivery.warning_id == w.id,
+                Delivery.status == DeliveryStatus.failed,
+                Delivery.channel == channel,
+                Delivery.last_error == reason if reason is not None else Delivery.last_error.is_(None),
+            )
+            .limit(examples)
+        )
+        out.append({"channel": channel, "reason": reason or "（无原因记录）", "count": n, "examples": list(names)})
+    return out
+
+
+def below_target(*, db: Session, actor: Actor, limit: int = 5, days: int = 30) -> tuple[int, list[dict[str, Any]]]:
+    """Local warnings of the last ``days`` that reached fewer than all their targets (the plan's target is
+    100 %): how many, and the latest few with their figures. Each counts on its own: a yearly average
+    never hides one."""
+    require(actor, "warnings.read")
+    since = utcnow() - timedelta(days=days)
+    reached = func.max(case((Delivery.status == DeliveryStatus.sent, 1), else_=0))
+    per_recipient = (
+        select(Delivery.warning_id.label("wid"), reached.label("reached"))
+        .join(WarningMessage, WarningMessage.id == Delivery.warning_id)
+        .where(
+            visible(actor),
+            WarningMessage.origin == "local",
+            WarningMessage.published_at >= since,
+            WarningMessage.status.in_([Status.published, Status.superseded]),
+        )
+        .group_by(Delivery.warning_id, Delivery.recipient_ref)
+        .subquery()
+    )
+    totals = (
+        select(per_recipient.c.wid, func.count(), func.sum(per_recipient.c.reached))
+        .group_by(per_recipient.c.wid)
+        .having(func.sum(per_recipient.c.reached) < func.count())
+        .order_by(per_recipient.c.wid.desc())
+    )
+    rows = db.execute(totals).all()
+    heads = dict(
+        db.execute(
+            select(WarningMessage.id, WarningMessage.headline).where(
+                WarningMessage.id.in_([r[0] for r in rows[:limit]])
+            )
+        ).all()
+    )
+    return len(rows), [
+        {
+            "id": wid,
+            "headline": heads.get(wid, ""),
+            "targeted": t,
+            "reached": int(r or 0),
+            "percent": round(100 * int(r or 0) / t, 1) if t else None,
+        }
+        for wid, t, r in rows[:limit]
+    ]
 
 
 def district_year(*, db: Session, actor: Actor, year: int | None = None) -> dict[str, Any]:

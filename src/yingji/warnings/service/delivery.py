@@ -28,7 +28,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
-from yingji.channels.base import DeliveryResult, Message, Recipient
+from yingji.channels.service import DeliveryResult, Message, Recipient
 from yingji.core.clock import utcnow
 from yingji.core.db import Database
 from yingji.core.outbox import enqueue, worker_name
@@ -184,14 +184,15 @@ def send_one(
     if stale:
         result = DeliveryResult(ok=False, error="预警已被更新或解除，不再发送", permanent=True)
     elif channel is None:
-        result = DeliveryResult(ok=False, error=f"渠道 {c.channel} 未配置", permanent=True)
+        label = channels_service.LABELS.get(c.channel, c.channel)
+        result = DeliveryResult(ok=False, error=f"未配置{label}渠道（YINGJI_CHANNEL_*）", permanent=True)
     else:
         try:
             result = channel.send(
                 to=Recipient(name=c.name, address=c.address, kind=c.kind), message=message_for(warning, c.id)
             )
         except Exception as exc:  # an adapter bug must become a recorded failed attempt, not a dead worker
-            result = DeliveryResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:480])
+            result = DeliveryResult(ok=False, error=f"渠道程序错误：{type(exc).__name__}: {exc}"[:480])
     duration = int((time.perf_counter() - t0) * 1000)
     return _record(database, c.id, worker=worker, result=result, started=started, duration_ms=duration, stale=stale)
 

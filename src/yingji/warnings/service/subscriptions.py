@@ -11,15 +11,15 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels import service as channels_service
 from yingji.core.clock import utcnow
 from yingji.core.errors import ErrorDetail, NotFound, TooManyRequests, ValidationFailed, invalid
-from yingji.core.outbox import enqueue
 from yingji.core.security import hash_password, verify_password
 from yingji.geo import service as geo_service
 from yingji.warnings.enums import SubscriberStatus
 from yingji.warnings.models import Subscriber
 from yingji.warnings.schemas import SubscribeRequest
-from yingji.warnings.settings import sender_name
+from yingji.warnings.settings import sender_name, settings
 from yingji.warnings.standards import event_types
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -96,14 +96,17 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
     for s in existing + [r for r in rows if r not in existing]:
         s.code_hash, s.code_expires, s.code_attempts = code_hash, now + CODE_TTL, 0
     db.flush()
-    enqueue(
-        db,
-        topic="warnings.subscription_code",
-        # The sender's name travels with the message: the handler sends without opening a session.
-        payload={"phone": phone, "code": code, "token": token, "sender": sender_name(db)},
-        max_attempts=3,
+    channels_service.enqueue_sms(
+        db, phone=phone, headline="预警订阅验证码", text=code_text(code, token, sender_name(db)),
+        key=f"subcode:{token}:{code}", max_attempts=3, sensitive=True,
     )
     return rows
+
+
+def code_text(code: str, token: str, sender: str = "") -> str:
+    s = settings()
+    return (f"【{sender or s.sender_name or '应急管理局'}】您的预警订阅验证码为 {code}，10 分钟内有效。"
+            f"退订：{s.public_base_url}/public/unsubscribe/{token}")
 
 
 @dataclass
