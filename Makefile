@@ -40,6 +40,10 @@ test-postgres: $(STAMP)
 		$(BIN)/python -m pytest -q --slow -m "not browser or browser_postgres"; \
 	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
+## mutation: mutmut over the standards modules, each against its tests (slow; not part of `make test`)
+mutation: $(STAMP)
+	scripts/mutation.sh
+
 bench: $(STAMP)
 	@for b in $(wildcard bench/*.py); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

@@ -6,7 +6,8 @@ of it (a temporary SQLite file, or a database of its own on PostgreSQL so that r
 then runs inside a transaction that is rolled back at its end (``db``, ``client``); code under test may
 commit freely: its commits are savepoints of that transaction.
 
-Fixtures: ``demo_templates`` (``.copy(label)`` → URL of a fresh seeded database), ``database_url``,
+Fixtures: ``demo_templates`` (``.copy(label)`` → URL of a fresh seeded database), ``demo_env`` (such a
+copy configured through the environment, for the CLI and subprocesses), ``database_url``,
 ``engine``, ``db`` (a Session), ``database`` (a Database on the test's connection), ``app``, ``client`` (an
 anonymous TestClient), ``api`` (``api("admin")`` → a TestClient with that demo user's bearer token),
 ``page_client`` (``page_client("admin")`` → a logged-in browser-like client with ``.csrf``), ``fixed_clock``.
@@ -84,6 +85,20 @@ def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTem
     templates = DemoTemplates(PG_URL, tmp_path_factory.mktemp("db"))
     yield templates
     templates.drop_all()
+
+
+@pytest.fixture
+def demo_env(demo_templates: DemoTemplates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh copy of the seeded demo as the configured database (``YINGJI_DATABASE_URL``, a data dir of
+    its own), for the CLI and ``yingji`` subprocesses; yields its URL."""
+    from yingji.core.config import get_settings
+
+    url = demo_templates.copy("cli")
+    monkeypatch.setenv("YINGJI_DATABASE_URL", url)
+    monkeypatch.setenv("YINGJI_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from yingji.core.meta import get_meta
@@ -47,17 +48,21 @@ def test_every_enterprise_lies_in_its_region(db) -> None:
         assert shapes[e.region_path].covers(Point(e.lon, e.lat)), e.name
 
 
-def test_demo_is_deterministic(tmp_path) -> None:
+@pytest.mark.slow  # a whole seed (tens of seconds)
+def test_demo_is_deterministic(tmp_path, db) -> None:
+    """A second seed into a new database gives the same district as the session's (seeded once)."""
     from yingji.core.db import Database
     from yingji.core.migrate import upgrade
     from yingji.demo import seed_demo
 
-    def snapshot(name: str) -> list[tuple]:
-        url = f"sqlite:///{tmp_path / name}"
-        upgrade(url)
-        database = Database.from_url(url)
-        seed_demo(database)
-        with database.transaction() as s:
-            return list(s.execute(select(Enterprise.name, Enterprise.uscc, Enterprise.lon).order_by(Enterprise.id)))
+    def rows(session) -> list[tuple]:
+        return list(session.execute(select(Enterprise.name, Enterprise.uscc, Enterprise.lon).order_by(Enterprise.id)))
 
-    assert snapshot("a.db") == snapshot("b.db")
+    url = f"sqlite:///{tmp_path / 'again.db'}"
+    upgrade(url)
+    database = Database.from_url(url)
+    seed_demo(database)
+    with database.transaction() as s:
+        again = rows(s)
+    database.bind.dispose()
+    assert again and again == rows(db)

@@ -81,7 +81,9 @@ def serve(
     typer.echo(f"\n应急管理综合平台：http://{host}:{port}   API 文档：http://{host}:{port}/api/docs")
     typer.echo(login_hint(database))
     try:
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        # Live streams (SSE) stay open for minutes and uvicorn's graceful shutdown would wait for them:
+        # on SIGTERM, give open requests a few seconds, then close them (the browser reconnects).
+        uvicorn.run(application, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
     finally:
         if subscriber:
             subscriber.stop()

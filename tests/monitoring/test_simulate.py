@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from yingji.core.actor import SYSTEM
 from yingji.core.clock import utcnow
+from yingji.core.db import Database
 from yingji.core.pagination import PageParams
 from yingji.monitoring import service
 from yingji.monitoring.simulate import SimSensor, Storm, replay
@@ -42,5 +43,26 @@ def test_cli_lists_packs_and_refuses_an_unknown_transport() -> None:
     runner = CliRunner()
     out = runner.invoke(app, ["monitoring", "packs"])
     assert out.exit_code == 0 and "rainstorm" in out.output and "暴雨" in out.output
-    assert "rainstorm" in runner.invoke(app, ["simulate", "--help"]).output
-    assert "mqtt" in runner.invoke(app, ["ingest", "--help"]).output
+
+
+def test_cli_simulates_a_rainstorm_into_the_database(demo_env) -> None:
+    from yingji.cli import app
+
+    runner = CliRunner()
+    database = Database.from_url(demo_env)
+    with database.transaction() as db:
+        before = _active_rainstorm_alarms(db)
+    refused = runner.invoke(app, ["simulate", "rainstorm", "--via", "pigeon", "--speed", "0"])
+    assert refused.exit_code != 0 and "--via 只能是 http、mqtt 或 direct" in refused.output
+    out = runner.invoke(app, ["simulate", "rainstorm", "--via", "direct", "--speed", "0", "--hours", "6"])
+    assert out.exit_code == 0, out.output
+    assert "完成" in out.output and "拒收 0" in out.output
+    with database.transaction() as db:
+        after = _active_rainstorm_alarms(db)
+    database.bind.dispose()
+    assert len(after) > len(before) and "red" in {a.level for a in after}
+
+
+def _active_rainstorm_alarms(db) -> list:
+    alarms, _ = service.list_alarms(db=db, actor=SYSTEM, page=PageParams(page_size=500), active_only=True)
+    return [a for a in alarms if a.group == "rainstorm"]

@@ -159,6 +159,16 @@ def test_registry_pages_render(page_client) -> None:
     assert "柳江区应急管理局" in c.get("/registry/departments").text
 
 
+def test_enterprise_page_filter_lists_only_that_industry(page_client, api) -> None:
+    everyone = api("duty").get("/api/v1/registry/enterprises", params={"page_size": 500}).json()["items"]
+    fireworks = [e["name"] for e in everyone if e["industry"] == "fireworks"]
+    others = [e["name"] for e in everyone if e["industry"] != "fireworks"]
+    assert fireworks and others
+    html = page_client("duty").get("/registry/enterprises?industry=fireworks&page_size=200").text
+    assert all(name in html for name in fireworks)
+    assert not [name for name in others if f">{name}<" in html]
+
+
 def test_departments_are_listed_with_paging_and_kind(api) -> None:
     c = api("liaison")
     offices = c.get("/api/v1/registry/departments?kind=township_office").json()

@@ -2,22 +2,81 @@
 
 from __future__ import annotations
 
+import heapq
 import io
+import math
 
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
+
+from yingji.geo.models import RoadEdge
+from yingji.resources.models import Team
 
 POINT = {"lon": 109.35, "lat": 24.25}
 
 
-def test_nearest_teams_ranked_by_travel_time(api) -> None:
+def plain_dijkstra_times(db, lon: float, lat: float, targets: list[tuple[float, float]]) -> list[float]:
+    """Driving time to each target by a textbook Dijkstra (heapq) over the stored road edges, with the cost
+    model docs/resources.md and geo/routing.py describe: an edge takes length / speed (one-way edges one way
+    only); a point off the network reaches its nearest node in a straight line at 20 km/h."""
+    adj: dict[tuple, list[tuple[tuple, float]]] = {}
+    for e in db.scalars(select(RoadEdge)):
+        a, b = (round(e.a_lon, 6), round(e.a_lat, 6)), (round(e.b_lon, 6), round(e.b_lat, 6))
+        t = max(e.length_m, 0.01) / (max(e.speed_kmh, 1.0) / 3.6)
+        adj.setdefault(a, []).append((b, t))
+        if not e.oneway:
+            adj.setdefault(b, []).append((a, t))
+        adj.setdefault(b, [])
+    nodes = list(adj)
+    lat0 = math.radians(sum(n[1] for n in nodes) / len(nodes))
+    k = math.pi / 180 * 6_371_000.0
+
+    def snap(x: float, y: float) -> tuple[tuple, float]:
+        best = min(nodes, key=lambda n: ((n[0] - x) * math.cos(lat0)) ** 2 + (n[1] - y) ** 2)
+        return best, k * math.hypot((best[0] - x) * math.cos(lat0), best[1] - y)
+
+    origin, off = snap(lon, lat)
+    dist = {origin: 0.0}
+    heap = [(0.0, origin)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        for v, w in adj[u]:
+            if d + w < dist.get(v, math.inf):
+                dist[v] = d + w
+                heapq.heappush(heap, (d + w, v))
+    out = []
+    for x, y in targets:
+        node, t_off = snap(x, y)
+        out.append(dist.get(node, math.inf) + (off + t_off) / (20 / 3.6))
+    return out
+
+
+def test_nearest_teams_are_the_nearest_by_a_plain_dijkstra(api, db) -> None:
     r = api("duty").get("/api/v1/resources/nearest", params={**POINT, "kind": "team", "k": 5})
     assert r.status_code == 200
     body = r.json()
     items = body["items"]
     assert len(items) == 5
-    assert [i["travel_time_s"] for i in items] == sorted(i["travel_time_s"] for i in items)
     assert all(i["distance_m"] > 0 and i["detail"]["status"] in ("standby", "on_duty") for i in items)
     assert body["road_graph"]["generated"] is True
+    teams = list(
+        db.scalars(
+            select(Team).where(
+                Team.status.in_(["standby", "on_duty"]),
+                Team.approval == "approved",
+                Team.planned.is_(False),
+                Team.lon.is_not(None),
+            )
+        )
+    )
+    times = plain_dijkstra_times(db, POINT["lon"], POINT["lat"], [(t.lon, t.lat) for t in teams])
+    expected = sorted(zip(times, (t.id for t in teams), strict=True))[:5]
+    assert [i["id"] for i in items] == [team_id for _, team_id in expected]
+    for item, (t, _) in zip(items, expected, strict=True):
+        assert item["travel_time_s"] == pytest.approx(t, rel=1e-6, abs=0.5)
 
 
 def test_nearest_skips_deployed_and_planned_teams(api) -> None:

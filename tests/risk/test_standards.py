@@ -268,3 +268,35 @@ def test_bands_are_read_from_the_shipped_data_file() -> None:
         (Decimal(1), RiskLevel.blue),
     ]
     assert standards.grade_matrix(3, 4, bands=strict).level == "red"
+
+
+def test_lec_value_sets_and_their_meanings_are_the_standard_tables() -> None:
+    # cn-rules.md §2.1, the L, E and C tables (the meanings are shown next to each value in the forms).
+    def table(values: dict) -> list[tuple[str, str]]:
+        return [(format(k.normalize(), "f"), v) for k, v in values.items()]
+
+    assert table(standards.LEC_L) == [
+        ("10", "完全可以预料"),
+        ("6", "相当可能"),
+        ("3", "可能，但不经常"),
+        ("1", "可能性小，完全意外"),
+        ("0.5", "很不可能，可以设想"),
+        ("0.2", "极不可能"),
+        ("0.1", "实际不可能"),
+    ]
+    assert table(standards.LEC_E) == [
+        ("10", "连续暴露"),
+        ("6", "每天工作时间内暴露"),
+        ("3", "每周一次或偶然暴露"),
+        ("2", "每月一次暴露"),
+        ("1", "每年几次暴露"),
+        ("0.5", "非常罕见地暴露"),
+    ]
+    assert table(standards.LEC_C) == [
+        ("100", "大灾难，许多人死亡"),
+        ("40", "灾难，数人死亡"),
+        ("15", "非常严重，一人死亡"),
+        ("7", "严重，重伤"),
+        ("3", "重大，致残"),
+        ("1", "引人注目，需要救护"),
+    ]

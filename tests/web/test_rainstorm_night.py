@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.conftest import PG_URL
-from tests.rainstorm import demo_database_url, logged_in, night, publish_district_warning, run_timed, token
+from tests.rainstorm import logged_in, night, publish_district_warning, run_timed, token
 from yingji.core import jobs
 from yingji.monitoring.models import Sensor
 from yingji.risk.models import Hazard
@@ -39,9 +39,10 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's single write lock is what this test is about")
-def test_pages_and_writes_answer_while_the_workers_are_busy(engine, database_url: str, tmp_path: Path) -> None:
-    url = demo_database_url(tmp_path, seeded_sqlite_url=database_url)
+def test_pages_and_writes_answer_while_the_workers_are_busy(demo_templates, tmp_path: Path) -> None:
+    url = demo_templates.copy("night")  # a copy of the session's seeded demo, committed, of its own
     with night(url, tmp_path, gateway_delay_s=0.003) as n:
         wid = publish_district_warning(n.base_url)
         with n.database.transaction(read=True) as db:

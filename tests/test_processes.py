@@ -1,0 +1,130 @@
+"""``yingji worker`` and ``yingji serve`` as real processes on a copy of the demo: the worker delivers an
+outbox message, the server answers and stops on SIGTERM within 10 s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from yingji.core import outbox
+from yingji.core.db import Database
+from yingji.risk.models import Hazard, HazardNotice
+
+pytestmark = pytest.mark.slow
+YINGJI = str(Path(sys.executable).with_name("yingji"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, timeout: float, what: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if proc.poll() is not None:
+            out = proc.stdout.read() if proc.stdout else ""
+            pytest.fail(f"the process ended ({proc.returncode}) before {what}:\n{out}")
+        time.sleep(0.2)
+    pytest.fail(f"{what}: not within {timeout:.0f} s")
+
+
+def _stop(proc: subprocess.Popen, limit: float = 10.0) -> float:
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(limit)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"did not stop within {limit:.0f} s of SIGTERM")
+    return time.monotonic() - started
+
+
+def test_worker_process_delivers_an_outbox_message(demo_env) -> None:
+    database = Database.from_url(demo_env)
+    with database.transaction() as db:
+        hazard = db.scalars(select(Hazard).order_by(Hazard.id)).first()
+        msg = outbox.enqueue(
+            db, topic="risk.hazard.notice", payload={"hazard_id": hazard.id, "kind": "major_report", "key": "proc-1"}
+        )
+        hazard_id, msg_id = hazard.id, msg.id
+    proc = subprocess.Popen(
+        [YINGJI, "worker", "--outbox-workers", "1"],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+
+        def delivered() -> bool:
+            with database.transaction() as db:
+                return db.get(outbox.OutboxMessage, msg_id).status == "done"
+
+        _wait(delivered, 60, "the message was delivered", proc)
+    finally:
+        took = _stop(proc)
+    with database.transaction() as db:
+        notices = list(db.scalars(select(HazardNotice).where(HazardNotice.hazard_id == hazard_id)))
+        [notice] = [n for n in notices if n.kind == "major_report" and n.dedupe_key == "proc-1"]
+        assert notice.message.startswith("重大事故隐患报告：")
+    database.bind.dispose()
+    assert proc.returncode == 0 and took < 10
+
+
+def test_serve_answers_and_stops_on_sigterm(demo_env) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [YINGJI, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+
+        def healthy() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _wait(healthy, 60, "/healthz answered 200", proc)
+        # An open live stream must not hold the shutdown.
+        with httpx.Client(timeout=5) as c:
+            token = c.post(
+                f"http://127.0.0.1:{port}/api/v1/auth/token", json={"username": "duty", "password": "yingji-duty-2026"}
+            ).json()["access_token"]
+        stream = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import httpx,sys\n"
+                    f"with httpx.stream('GET', 'http://127.0.0.1:{port}/api/v1/monitoring/stream?poll_s=1&max_s=600',"
+                    f" headers={{'Authorization': 'Bearer {token}'}}, timeout=None) as r:\n"
+                    "    [sys.stdout.write(t) or sys.stdout.flush() for t in r.iter_text()]\n"
+                ),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert "event: change" in "".join(stream.stdout.readline() for _ in range(4))
+    finally:
+        took = _stop(proc)
+        stream.kill()
+    assert took < 10
