@@ -44,13 +44,22 @@ def test_overview_alarm_handling_and_sensor_chart(db, page_client, fixed_clock) 
 def test_rule_edit_from_the_page_and_bad_input(db, page_client) -> None:
     c = page_client("duty")
     rule = db.scalar(select(Rule).where(Rule.code == "waterlog-blue"))
-    assert "waterlog-blue" in c.get("/monitoring/rules").text
-    form = {"csrf_token": c.csrf, "level": "blue", "params": '{"op": ">=", "value": 18}', "enabled": "on"}
+    page = c.get("/monitoring/rules").text
+    assert f'data-rule="{rule.id}"' in page and "waterlog-blue" not in page  # the name, never the code
+    assert 'name="p_value"' in page and 'name="params"' not in page  # fields, not JSON
+    form = {"csrf_token": c.csrf, "level": "blue", "p_op": ">=", "p_value": "18", "enabled": "on"}
     assert c.post(f"/monitoring/rules/{rule.id}", data=form, follow_redirects=False).status_code == 303
     db.expire_all()
-    assert db.get(Rule, rule.id).params["value"] == 18 and db.get(Rule, rule.id).version == 2
-    bad = c.post(f"/monitoring/rules/{rule.id}", data={**form, "params": "{nope"})
-    assert bad.status_code == 422 and "JSON" in bad.text
+    assert db.get(Rule, rule.id).params == {"op": ">=", "value": 18} and db.get(Rule, rule.id).version == 2
+    bad = c.post(f"/monitoring/rules/{rule.id}", data={**form, "p_value": "十八"})
+    assert bad.status_code == 422 and "不是数字" in bad.text
+    db.expire_all()
+    assert db.get(Rule, rule.id).version == 2
+    rain = db.scalar(select(Rule).where(Rule.code == "rainstorm-orange"))
+    form = {"csrf_token": c.csrf, "level": "orange", "p_window_h": "6", "p_value": "60", "enabled": "on"}
+    assert c.post(f"/monitoring/rules/{rain.id}", data=form, follow_redirects=False).status_code == 303
+    db.expire_all()
+    assert db.get(Rule, rain.id).params == {"window_s": 21600, "value": 60}  # 6 h = 21 600 s
     assert page_client("labao").post(f"/monitoring/rules/{rule.id}", data=form).status_code == 403
 
 

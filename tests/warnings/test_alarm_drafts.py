@@ -60,14 +60,16 @@ def test_red_alarm_of_a_configured_kind_opens_one_draft(db, database, fixed_cloc
     assert draft is not None
     assert (draft.status, draft.level, draft.event_type) == ("draft", "red", "flood")  # water level → 洪水
     assert draft.identifier is None and draft.published_at is None  # sign-off still required
-    assert f"#{alarm.id}" in draft.description
+    # Public wording (issue 10): the signal's headline, no alarm ids or the word 告警, the 防御指南 prefilled.
+    assert draft.headline == "柳江区应急管理局发布洪水红色预警"
+    assert f"#{alarm.id}" not in draft.description and "告警" not in draft.description and draft.instruction
     assert draft.region_path.endswith(alarm.region_path.rsplit("/", 1)[-1])
     # The same alarm raised again (it fell to orange and rose back to red): still one draft.
     publish(db, AlarmRaised(alarm_id=alarm.id, level="red", previous_level="orange", sensor_kind="water_level",
                             region_path=alarm.region_path, rule_name=alarm.rule_name, at=T0 + 5 * M))
     db.flush()
     _deliver(database)
-    drafts = db.scalars(select(WarningMessage.id).where(WarningMessage.description.contains(f"#{alarm.id}："))).all()
+    drafts = db.scalars(select(WarningMessage.id).where(WarningMessage.headline == draft.headline)).all()
     assert drafts == [draft.id]
     assert db.scalars(select(AlarmDraft.warning_id).where(AlarmDraft.alarm_id == alarm.id)).all() == [draft.id]
 

@@ -76,7 +76,7 @@ class ChannelStatus:
     settings: str  # the environment variables that configure it
 
 
-LABELS = {"sms": "短信", "email": "电子邮件", "webhook": "Webhook（电视、广播、显示屏）", "loudspeaker": "农村大喇叭"}
+LABELS = {"sms": "短信", "email": "电子邮件", "webhook": "推送接口（电视、广播、显示屏）", "loudspeaker": "农村大喇叭"}
 SETTINGS = {
     "sms": "YINGJI_CHANNEL_SMS_URL, _SMS_FORMAT (aliyun / tencent / json), _SMS_ACCESS_KEY, _SMS_SECRET …",
     "email": "YINGJI_CHANNEL_SMTP_HOST, _SMTP_PORT, _SMTP_FROM, _SMTP_USERNAME, _SMTP_PASSWORD",
@@ -86,19 +86,26 @@ SETTINGS = {
 SANDBOX_SETTING = "YINGJI_CHANNEL_SANDBOX=auto|on|off"
 
 
+# How the page names an adapter and its settings (the environment variables are in the deployment docs).
+ADAPTER_LABELS = {"SmsGateway": "短信网关", "SmtpEmail": "邮件服务器", "Webhook": "推送地址", "Loudspeaker": "广播平台"}
+ATTR_LABELS = {"format": "接口格式", "url": "地址", "host": "主机", "endpoint": "地址", "voice": "语音"}
+FORMAT_LABELS = {"aliyun": "阿里云", "tencent": "腾讯云", "json": "通用"}
+
+
 def _adapter(channel: Any) -> str:
     if is_sandbox(channel):
         return "演示通道（Yingji 内置沙箱网关，只记录，不真实发送）"
     if isinstance(channel, FakeChannel):
         return "演示用假渠道（只记录，不发送）"
-    parts = [type(channel).__name__]
+    name = type(channel).__name__
+    parts = [ADAPTER_LABELS.get(name, name)]
     for attr in ("format", "url", "host", "endpoint", "voice"):
         value = getattr(channel, attr, None)
         if value:
             # Gateways are shown by host only: their URLs may carry keys.
-            shown = urlsplit(value).netloc if attr in ("url", "endpoint") else value
-            parts.append(f"{attr}={shown}")
-    return " ".join(parts)
+            shown = urlsplit(value).netloc if attr in ("url", "endpoint") else FORMAT_LABELS.get(value, value)
+            parts.append(f"{ATTR_LABELS[attr]}：{shown}")
+    return "，".join(parts)
 
 
 def status(*, actor: Actor) -> list[ChannelStatus]:

@@ -57,6 +57,41 @@ def mobile(rng: random.Random) -> str:
     return rng.choice(["13", "15", "17", "18", "19"]) + str(rng.randint(0, 9)) + f"{rng.randint(0, 99999999):08d}"
 
 
+# Parts of demo place and trade names, as Guangxi village and company names are made: a first and a
+# second syllable (龙 + 塘 → 龙塘村, 恒 + 泰 → 恒泰化工有限公司). Generated, never real places or firms.
+PLACE_FIRST = "龙石大新古白黄马凤长高沙木竹平上下东西南北三六官里洛百福兰"
+PLACE_SECOND = "塘岭坪寨屯洞江桥湾冲垌田头口坡圩岩山湖滩"
+TRADE_FIRST = "恒华金瑞安融中鑫宏盛嘉顺广长立德新兴通富永泰锦隆昌"
+TRADE_SECOND = "泰源桂丰达信柳盛业诚利晟和远昌旺润发辉祥鸿威"
+ROAD_FIRST = "柳桂江新兴建和平文人民龙凤长滨东西南北"
+ROAD_SECOND = "江城平安华康丰山湖园福宁乐泰"
+
+
+def _unique(rng: random.Random, first: str, second: str, used: set[str], suffix: str) -> str:
+    for _ in range(200):
+        a, b = rng.choice(first), rng.choice(second)
+        name = a + b + suffix
+        if a != b and name not in used:
+            used.add(name)
+            return name
+    raise RuntimeError("demo name parts exhausted")
+
+
+def place_name(rng: random.Random, used: set[str], suffix: str = "村") -> str:
+    """A realistic, generated village name (unique within ``used``)."""
+    return _unique(rng, PLACE_FIRST, PLACE_SECOND, used, suffix)
+
+
+def trade_name(rng: random.Random, used: set[str]) -> str:
+    """A generated two-character trade name for a demo company."""
+    return _unique(rng, TRADE_FIRST, TRADE_SECOND, used, "")
+
+
+def road_address(rng: random.Random, town: str) -> str:
+    road = rng.choice(ROAD_FIRST) + rng.choice(ROAD_SECOND) + rng.choice(("路", "街", "大道"))
+    return f"{town}{road}{rng.randint(1, 300)}号"
+
+
 @dataclass
 class DemoContext:
     """Shared state of one seed run: the random source and what earlier capabilities created."""

@@ -60,6 +60,11 @@ class Page(BaseModel, Generic[T]):
         return cls(items=items, total=len(rows), page=params.page, page_size=params.page_size)
 
 
+def page_list(rows: Sequence[T], params: PageParams) -> tuple[list[T], int]:
+    """One page of rows already computed in Python (a list built from several queries): (rows, total)."""
+    return list(rows[params.offset : params.offset + params.page_size]), len(rows)
+
+
 def paginate(db: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:
     """Runs ``query`` for one page; returns (rows, total matching rows)."""
     total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0

@@ -18,6 +18,7 @@ from yingji.monitoring import service
 from yingji.monitoring.schemas import (
     AlarmNote,
     AlarmRead,
+    EventRead,
     IngestRejected,
     IngestResult,
     RuleCreate,
@@ -196,12 +197,47 @@ def list_alarms(
     sensor: str | None = None,
     state: str | None = None,
     level: str | None = None,
+    township: str | None = None,
     active: bool = False,
 ) -> Page[AlarmRead]:
-    rows, total = service.list_alarms(
-        db=db, actor=user, page=paging, sensor_code=sensor, state=state, level=level, active_only=active
-    )
+    """Alarms one by one, most severe first, then newest."""
+    filters = service.checked_filters(db=db, state=state, level=level, township=township)
+    rows, total = service.list_alarms(db=db, actor=user, page=paging, sensor_code=sensor, active_only=active, **filters)
     return Page(items=[_alarm(db, a) for a in rows], total=total, page=paging.page, page_size=paging.page_size)
+
+
+def _event(db: DbSession, row: Any) -> EventRead:
+    return EventRead(
+        event_id=row.event_id,
+        level=row.lead.level,
+        count=row.count,
+        open_count=row.open_count,
+        lead=_alarm(db, row.lead),
+        alarm_ids=[a.id for a in row.members],
+    )
+
+
+@router.get("/events", response_model=Page[EventRead])
+def list_events(
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    state: str | None = None,
+    level: str | None = None,
+    township: str | None = None,
+    active: bool = False,
+) -> Page[EventRead]:
+    """Alarms grouped by event (one storm over several gauges, one site with several detectors), most
+    severe first, then by their latest alarm; filters apply to the member alarms."""
+    filters = service.checked_filters(db=db, state=state, level=level, township=township)
+    rows, total = service.list_events(db=db, actor=user, page=paging, active_only=active, **filters)
+    return Page(items=[_event(db, r) for r in rows], total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/events/{event_id}/acknowledge", response_model=list[AlarmRead])
+def acknowledge_event(event_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> list[AlarmRead]:
+    """Acknowledges every open alarm of the event with one note; returns the alarms acknowledged."""
+    return [_alarm(db, a) for a in service.acknowledge_event(db=db, actor=user, event_id=event_id, note=body.note)]
 
 
 @router.get("/alarms/{alarm_id}", response_model=AlarmRead)

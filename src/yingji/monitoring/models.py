@@ -155,6 +155,11 @@ class Alarm(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The event the alarm belongs to (one storm over several gauges, one site with several detectors): the
+    # id of the event's first alarm, so that people see, acknowledge and warn about the event once.
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # What makes alarms one event: "<sensor kind>:<township path>" or "site:<enterprise id>".
+    event_key: Mapped[str] = mapped_column(String(120), default="")
 
 
 class AlarmEvent(Base):

@@ -11,8 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
-from yingji.core.jsonparse import loads
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
 from yingji.monitoring import service
 from yingji.monitoring.enums import (
@@ -50,12 +49,27 @@ def _ctx(db: DbSession, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/monitoring", response_class=HTMLResponse)
-def overview(request: Request, db: DbSession, user: PageUser, state: str = "active", page: int = 1) -> HTMLResponse:
+def overview(
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    state: str = "active",
+    level: str = "",
+    township: str = "",
+    page: int = 1,
+) -> HTMLResponse:
+    """Alarms grouped by event, most severe first, with filters by state, level and township."""
     paging = PageParams.clamped(page, PAGE_SIZE)
-    rows, total = service.list_alarms(
-        db=db, actor=user, page=paging, state=None if state in ("active", "") else state, active_only=state == "active"
+    filters = service.checked_filters(
+        db=db, state=None if state in ("active", "") else state, level=level, township=township
     )
-    codes = {a.sensor_id: service.sensor_code(db=db, sensor_id=a.sensor_id) for a in rows}
+    rows, total = service.list_events(db=db, actor=user, page=paging, active_only=state == "active", **filters)
+    # The station's name, not its code: the code stays on the sensor's own page.
+    codes = {
+        r.lead.sensor_id: service.get_sensor(db=db, actor=user, sensor_id=r.lead.sensor_id).name
+        for r in rows
+        if r.lead.sensor_id is not None
+    }
     return render(
         request,
         "monitoring/overview.html",
@@ -65,6 +79,8 @@ def overview(request: Request, db: DbSession, user: PageUser, state: str = "acti
             total=total,
             paging=paging,
             state=state,
+            filters={"state": state, "level": level, "township": township},
+            townships=geo_service.region_infos(db=db, level="township"),
             codes=codes,
             counts=live.alarm_counts(db=db, actor=user),
             notices=service.notices(db=db, actor=user),
@@ -79,7 +95,28 @@ def alarm_page(request: Request, db: DbSession, user: PageUser, alarm_id: int) -
     alarm = service.get_alarm(db=db, actor=user, alarm_id=alarm_id)
     sensor = service.get_sensor(db=db, actor=user, sensor_id=alarm.sensor_id) if alarm.sensor_id else None
     events = service.alarm_events(db=db, actor=user, alarm_id=alarm_id)
-    return render(request, "monitoring/alarm.html", _ctx(db, a=alarm, sensor=sensor, events=events))
+    members = service.event_members(db=db, actor=user, event_id=alarm.event_id or alarm.id)
+    rule = service.get_rule(db=db, actor=user, rule_id=alarm.rule_id)
+    return render(
+        request,
+        "monitoring/alarm.html",
+        _ctx(
+            db,
+            a=alarm,
+            sensor=sensor,
+            events=events,
+            members=members,
+            open_members=sum(1 for m in members if m.state == "open"),
+            # A silent sensor is a fault to fix, not a hazard to warn the public about.
+            can_warn=rule.kind != "no_data",
+        ),
+    )
+
+
+@router.post("/monitoring/events/{event_id}/acknowledge")
+def event_acknowledge(request: Request, db: DbSession, user: PageUser, event_id: int, note: str = Form("")) -> Response:
+    done = service.acknowledge_event(db=db, actor=user, event_id=event_id, note=note)
+    return RedirectResponse(f"/monitoring/alarms/{done[0].id}", status_code=303)
 
 
 @router.post("/monitoring/alarms/{alarm_id}/{action}")
@@ -165,36 +202,60 @@ def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int,
 
 
 @router.get("/monitoring/rules", response_class=HTMLResponse)
-def rules_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    return render(request, "monitoring/rules.html", _ctx(db, rules=service.list_rules(db=db, actor=user)))
+def rules_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
+    paging = PageParams.clamped(page, PAGE_SIZE)
+    rules, total = page_list(service.list_rules(db=db, actor=user), paging)
+    return render(request, "monitoring/rules.html", _ctx(db, rules=rules, total=total, paging=paging))
+
+
+# The parameters of each kind of rule as form fields: (field, parameter, type). The accumulation window is
+# asked in hours and stored in seconds.
+PARAM_FIELDS: dict[str, list[tuple[str, str, str]]] = {
+    "threshold": [("p_op", "op", "op"), ("p_value", "value", "number")],
+    "rate": [("p_per_hour", "per_hour", "number"), ("p_direction", "direction", "choice")],
+    "accumulation": [("p_window_h", "window_s", "hours"), ("p_value", "value", "number")],
+    "no_data": [("p_intervals", "intervals", "integer")],
+    "combination": [("p_min_sensors", "min_sensors", "integer"), ("p_min_level", "min_level", "choice")],
+}
+
+
+def _params_from_form(kind: str, form: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for field, key, kind_of in PARAM_FIELDS.get(kind, []):
+        raw = str(form.get(field, "")).strip()
+        if kind_of in ("op", "choice"):
+            params[key] = raw
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            raise invalid(f"params.{key}", f"“{raw}”不是数字") from None
+        if kind_of == "hours":
+            number *= 3600
+        params[key] = int(number) if kind_of in ("integer", "hours") and number == int(number) else number
+    return params
 
 
 @router.post("/monitoring/rules/{rule_id}", response_class=HTMLResponse)
-def rule_edit(
-    request: Request,
-    db: DbSession,
-    user: PageUser,
-    rule_id: int,
-    params: str = Form(...),
-    level: str = Form(...),
-    enabled: str = Form(""),
-) -> Response:
-    parsed = loads(params, field="params", message='参数须为 JSON 对象，如 {"op": ">=", "value": 50}')
-    if not isinstance(parsed, dict):
-        raise invalid("params", '参数须为 JSON 对象，如 {"op": ">=", "value": 50}')
+async def rule_edit(request: Request, db: DbSession, user: PageUser, rule_id: int) -> Response:
+    """The rule form: level, enabled and the parameters of the rule's kind as separate fields."""
+    form = await request.form()
+    rule = service.get_rule(db=db, actor=user, rule_id=rule_id)
     try:
-        data = RuleUpdate(params=parsed, level=level, enabled=enabled == "on")
+        data = RuleUpdate(
+            params=_params_from_form(rule.kind, form), level=form.get("level", ""), enabled=form.get("enabled") == "on"
+        )
     except ValueError:
         raise invalid("level", "级别无效") from None
     service.update_rule(db=db, actor=user, rule_id=rule_id, data=data)
-    return RedirectResponse("/monitoring/rules", status_code=303)
+    return RedirectResponse(request.headers.get("referer") or "/monitoring/rules", status_code=303)
 
 
 @router.get("/monitoring/dashboard-card", response_class=HTMLResponse)
 def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
     if not user.can("monitoring.read"):
         return HTMLResponse("")
-    rows, total = service.list_alarms(db=db, actor=user, page=PageParams(page_size=5), active_only=True)
+    rows, total = service.list_events(db=db, actor=user, page=PageParams(page_size=5), active_only=True)
     return render(
         request,
         "monitoring/_card.html",

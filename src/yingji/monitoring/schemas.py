@@ -146,6 +146,18 @@ class AlarmRead(BaseModel):
     acknowledged_at: datetime | None
     escalated_at: datetime | None
     ended_at: datetime | None
+    event_id: int | None = None
+
+
+class EventRead(BaseModel):
+    """Alarms of one event: its most severe (then latest) alarm, how many it has and how many are open."""
+
+    event_id: int
+    level: str
+    count: int
+    open_count: int
+    lead: AlarmRead
+    alarm_ids: list[int]
 
 
 class AlarmNote(BaseModel):

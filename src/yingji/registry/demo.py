@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
-from yingji.core.demo import mobile, person_name
+from yingji.core.demo import mobile, person_name, road_address, trade_name
 from yingji.geo import service as geo_service
 from yingji.registry import service
 from yingji.registry.enums import Industry
@@ -115,6 +115,7 @@ def seed(db: Session, ctx) -> str:
         )
 
     used: set[str] = set()
+    trade_names: set[str] = set()
     enterprises: dict[str, list[int]] = {}
     for industry, count, stems, suffix in ENTERPRISE_MIX:
         video_left = REMOTE_VIDEO.get(industry, 0)
@@ -122,15 +123,15 @@ def seed(db: Session, ctx) -> str:
             # Enterprises cluster where people are: weight townships by population.
             township = rng.choices(townships, weights=[t.population for t in townships])[0]
             lon, lat = geo_service.random_point_in(db=db, code=township.code, rng=rng)
-            stem = stems[i % len(stems)]
-            name = f"柳州市{township.name[:-1]}{stem}{suffix}" + (
-                f"（{i // len(stems) + 1}）" if i >= len(stems) else ""
-            )
+            # The listed stems first, then generated trade names: no "（2）" copies of one name.
+            stem = stems[i] if i < len(stems) else trade_name(rng, trade_names)
+            trade_names.add(stem)
+            name = f"柳州市{township.name[:-1]}{stem}{suffix}"
             data = EnterpriseCreate(
                 name=name,
                 uscc=uscc(rng, used),
                 industry=industry,
-                address=f"{township.name}演示路{rng.randint(1, 300)}号",
+                address=road_address(rng, township.name),
                 lon=lon,
                 lat=lat,
                 legal_representative=person_name(rng),

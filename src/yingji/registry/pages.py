@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from yingji.core.errors import DomainError
 from yingji.core.i18n import validation_details
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
 from yingji.registry import service
 from yingji.registry.enums import INDUSTRY_LABELS, STATUS_LABELS
@@ -90,9 +90,10 @@ def enterprise_page(request: Request, db: DbSession, user: PageUser, enterprise_
 
 
 @router.get("/registry/departments", response_class=HTMLResponse)
-def departments_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    rows, _total = service.list_departments(db=db, actor=user)
-    return render(request, "registry/departments.html", {"rows": rows})
+def departments_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
+    paging = PageParams.clamped(page, PAGE_SIZE)
+    rows, total = page_list(service.list_departments(db=db, actor=user)[0], paging)
+    return render(request, "registry/departments.html", {"rows": rows, "total": total, "paging": paging})
 
 
 @router.get("/registry/people", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import DomainError, invalid
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
 from yingji.resources import enums, service
 from yingji.resources.schemas import DocumentCreate, LineIn, OccupancyUpdate, TeamCreate, TeamStatusUpdate
@@ -198,12 +198,15 @@ def own_status_set(
 
 
 @router.get("/resources/experts", response_class=HTMLResponse)
-def experts_page(request: Request, db: DbSession, user: PageUser, speciality: str = "", q: str = "") -> HTMLResponse:
-    rows, total = service.list_experts(
-        db=db, actor=user, page=PageParams(page=1, page_size=500), speciality=speciality or None, q=q or None
-    )
+def experts_page(
+    request: Request, db: DbSession, user: PageUser, speciality: str = "", q: str = "", page: int = 1
+) -> HTMLResponse:
+    paging = PageParams.clamped(page, PAGE_SIZE)
+    rows, total = service.list_experts(db=db, actor=user, page=paging, speciality=speciality or None, q=q or None)
     return _render(
-        request, "experts.html", {"rows": rows, "total": total, "filters": {"speciality": speciality, "q": q}}
+        request,
+        "experts.html",
+        {"rows": rows, "total": total, "paging": paging, "filters": {"speciality": speciality, "q": q}},
     )
 
 
@@ -225,14 +228,20 @@ def warehouses_page(request: Request, db: DbSession, user: PageUser) -> HTMLResp
 
 
 @router.get("/resources/warehouses/{warehouse_id}", response_class=HTMLResponse)
-def warehouse_page(request: Request, db: DbSession, user: PageUser, warehouse_id: int, error: str = "") -> HTMLResponse:
+def warehouse_page(
+    request: Request, db: DbSession, user: PageUser, warehouse_id: int, error: str = "", docs: int = 1
+) -> HTMLResponse:
+    doc_paging = PageParams.clamped(docs, PAGE_SIZE)
+    documents, doc_total = page_list(service.list_documents(db=db, actor=user, warehouse_id=warehouse_id), doc_paging)
     return _render(
         request,
         "warehouse.html",
         {
             "w": service.get_warehouse(db=db, actor=user, warehouse_id=warehouse_id),
             "stock": service.stock(db=db, actor=user, warehouse_id=warehouse_id),
-            "documents": service.list_documents(db=db, actor=user, warehouse_id=warehouse_id),
+            "documents": documents,
+            "doc_total": doc_total,
+            "doc_paging": doc_paging,
             "materials": service.list_materials(db=db, actor=user),
             "warehouses": service.list_warehouses(db=db, actor=user),
             "error": error,
@@ -289,13 +298,16 @@ def receive(db: DbSession, user: PageUser, document_id: int) -> Response:
 
 @router.get("/resources/shelters", response_class=HTMLResponse)
 def shelters_page(
-    request: Request, db: DbSession, user: PageUser, level: str = "", condition: str = ""
+    request: Request, db: DbSession, user: PageUser, level: str = "", condition: str = "", page: int = 1
 ) -> HTMLResponse:
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_shelters(
-        db=db, actor=user, page=PageParams(page=1, page_size=500), level=level or None, condition=condition or None
+        db=db, actor=user, page=paging, level=level or None, condition=condition or None
     )
     return _render(
-        request, "shelters.html", {"rows": rows, "total": total, "filters": {"level": level, "condition": condition}}
+        request,
+        "shelters.html",
+        {"rows": rows, "total": total, "paging": paging, "filters": {"level": level, "condition": condition}},
     )
 
 
@@ -314,15 +326,20 @@ def shelter_occupancy(
 
 
 @router.get("/resources/coverage", response_class=HTMLResponse)
-def coverage_page(request: Request, db: DbSession, user: PageUser, only: str = "") -> HTMLResponse:
+def coverage_page(request: Request, db: DbSession, user: PageUser, only: str = "", page: int = 1) -> HTMLResponse:
     result = service.coverage(db=db, actor=user)
-    rows = [r for r in result["rows"] if r["outside"]] if only == "outside" else result["rows"]
+    paging = PageParams.clamped(page, PAGE_SIZE)
+    rows, shown = page_list(
+        [r for r in result["rows"] if r["outside"]] if only == "outside" else result["rows"], paging
+    )
     return _render(
         request,
         "coverage.html",
         {
             **result,
             "rows": rows,
+            "shown": shown,
+            "paging": paging,
             "only": only,
             "outside": sum(r["outside"] for r in result["rows"]),
             "all": len(result["rows"]),

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from yingji.core.errors import DomainError, invalid
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.registry import service as registry_service
 from yingji.risk import enums
 from yingji.risk.hazard_pages import router as hazard_router
@@ -23,6 +23,7 @@ from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+ENTERPRISES_PER_PAGE = 50
 router.include_router(public_router)
 router.include_router(hazard_router)
 
@@ -32,10 +33,17 @@ router.include_router(hazard_router)
 
 @router.get("/risk", response_class=HTMLResponse)
 def overview(
-    request: Request, db: DbSession, user: PageUser, industry: str = "", township: str = "", level: str = ""
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    industry: str = "",
+    township: str = "",
+    level: str = "",
+    page: int = 1,
 ) -> HTMLResponse:
     view = supervision.district_view(db=db, actor=user, industry=industry or None, township_code=township or None)
-    rows = [r for r in view["rows"] if not level or (r.level or "none") == level]
+    paging = PageParams.clamped(page, ENTERPRISES_PER_PAGE)
+    rows, shown = page_list([r for r in view["rows"] if not level or (r.level or "none") == level], paging)
     charts = {k: view[k] for k in ("by_level", "by_industry", "by_township", "trend")}
     return render(
         request,
@@ -43,8 +51,9 @@ def overview(
         {
             **labels(),
             "view": view,
-            "rows": rows[:300],
-            "shown": len(rows),
+            "rows": rows,
+            "shown": shown,
+            "paging": paging,
             "charts": charts,
             "counts": supervision.open_counts(db=db, actor=user),
             "townships": townships(db),
@@ -145,12 +154,13 @@ def points_page(request: Request, db: DbSession, user: PageUser, page: int = 1, 
 
 
 @router.get("/risk/major-hazards", response_class=HTMLResponse)
-def major_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    return _major(request, db, user)
+def major_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
+    return _major(request, db, user, page=page)
 
 
-def _major(request, db, user, *, values=None, result=None, message="", errors=None, status=200):
-    rows = major_hazards.list_sources(db=db, actor=user)
+def _major(request, db, user, *, values=None, result=None, message="", errors=None, status=200, page: int = 1):
+    paging = PageParams.clamped(page, ENTERPRISES_PER_PAGE)
+    rows, total = page_list(major_hazards.list_sources(db=db, actor=user), paging)
     names = enterprise_names(db, {r.enterprise_id for r in rows})
     return render(
         request,
@@ -158,6 +168,8 @@ def _major(request, db, user, *, values=None, result=None, message="", errors=No
         {
             **labels(),
             "rows": rows,
+            "total": total,
+            "paging": paging,
             "names": names,
             "values": values or {},
             "result": result,

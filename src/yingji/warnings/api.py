@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from yingji.core.pagination import Page
 from yingji.warnings.schemas import (
     CancelRequest,
+    FromAlarmsRequest,
     PublishRequest,
     RecipientSummary,
     ReviewRequest,
@@ -18,7 +19,7 @@ from yingji.warnings.schemas import (
     WarningRead,
     WarningRevision,
 )
-from yingji.warnings.service import authoring, coverage, ingest, maps, messages, recipients, subscriptions
+from yingji.warnings.service import authoring, coverage, from_alarms, ingest, maps, messages, recipients, subscriptions
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
 from yingji.web.deps import ApiUser, DbSession, Paging
@@ -34,6 +35,12 @@ def _read(w) -> WarningRead:
 @router.post("", response_model=WarningRead, status_code=201)
 def create_warning(body: WarningCreate, db: DbSession, user: ApiUser) -> WarningRead:
     return _read(authoring.create_warning(db=db, actor=user, data=body))
+
+
+@router.post("/from-alarms", response_model=WarningRead, status_code=201)
+def draft_from_alarms(body: FromAlarmsRequest, db: DbSession, user: ApiUser) -> WarningRead:
+    """A draft in public wording from monitoring alarms and the other alarms of their events."""
+    return _read(from_alarms.draft_from_alarms(db=db, actor=user, alarm_ids=body.alarm_ids))
 
 
 @router.get("", response_model=Page[WarningRead])
@@ -100,6 +107,12 @@ def preview_area(body: dict[str, Any], db: DbSession, user: ApiUser) -> Recipien
 @router.get("/{warning_id}", response_model=WarningRead)
 def get_warning(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
     return _read(authoring.get_warning(db=db, actor=user, warning_id=warning_id))
+
+
+@router.patch("/{warning_id}", response_model=WarningRead)
+def edit_draft(warning_id: int, body: WarningRevision, db: DbSession, user: ApiUser) -> WarningRead:
+    """Edits a local draft in place (409 once it is submitted)."""
+    return _read(authoring.edit_draft(db=db, actor=user, warning_id=warning_id, data=body))
 
 
 @router.post("/{warning_id}/submit", response_model=WarningRead)

@@ -59,7 +59,7 @@ class Channel(StrEnum):
 CHANNEL_LABELS = {
     Channel.sms: "短信",
     Channel.email: "电子邮件",
-    Channel.webhook: "Webhook（电视/广播/显示屏）",
+    Channel.webhook: "推送接口（电视/广播/显示屏）",
     Channel.loudspeaker: "农村大喇叭",
 }
 

@@ -22,7 +22,9 @@ def start_delivery(database: Database, msg: OutboxMessage) -> None:
 def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
     """Codes queued before codes took the one SMS path (``channels.sms``): handed over to it."""
     from yingji.warnings.service.subscriptions import code_text
+    from yingji.warnings.settings import sender_name
 
     p = msg.payload
-    channels_service.enqueue_sms(db, phone=p["phone"], headline="预警订阅验证码", text=code_text(p["code"], p["token"]),
+    channels_service.enqueue_sms(db, phone=p["phone"], headline="预警订阅验证码", text=code_text(
+        p["code"], p["token"], sender_name(db)),
                                  key=f"subcode:{p['token']}:{p['code']}", max_attempts=3, sensitive=True)

@@ -3,6 +3,7 @@ recipients per channel and village, coverage; the public pages are in ``public.p
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -14,9 +15,8 @@ from yingji.core.actor import require
 from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.jsonparse import loads
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
-from yingji.monitoring import service as monitoring_service
 from yingji.warnings import public
 from yingji.warnings.enums import (
     CHANNEL_LABELS,
@@ -26,7 +26,7 @@ from yingji.warnings.enums import (
     STATUS_LABELS,
 )
 from yingji.warnings.schemas import WarningCreate, WarningRevision
-from yingji.warnings.service import authoring, coverage, messages, reach, recipients
+from yingji.warnings.service import authoring, coverage, from_alarms, messages, reach, recipients
 from yingji.warnings.service.area import parse_area
 from yingji.warnings.standards import event_types
 from yingji.web.deps import DbSession, PageUser
@@ -36,6 +36,7 @@ from yingji.web.templating import render
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
 PAGE_SIZE = 30
+VILLAGES_PER_PAGE = 50
 TABS = [("", "全部"), ("draft", "草稿"), ("submitted", "待审核"), ("approved", "已签发"), ("published", "已发布")]
 
 
@@ -102,13 +103,15 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
     if alarm is not None:
         # Drafting from a monitoring alarm: its level, type, place and figures fill the form; the author
         # still reviews everything and the draft goes through sign-off like any other.
-        found = monitoring_service.alarm_summary(db=db, actor=user, alarm_id=alarm)
+        found = from_alarms.compose_from_alarms(db=db, actor=user, alarm_ids=[alarm])
         values.update(
             level=found.level,
             event_type=found.event_type,
             headline=found.headline,
             description=found.description,
-            regions=[found.region_code],
+            instruction=found.instruction,
+            instruction_source=found.instruction_source,
+            regions=found.region_codes,
         )
     # From the map's "此处" menu: a circle around the point chosen (3 km until the author changes it).
     if "circle_lon" in request.query_params and "circle_lat" in request.query_params:
@@ -154,12 +157,14 @@ def _errors(exc: Exception) -> tuple[dict[str, str], str]:
     return ({d.field.split(".")[0]: d.message for d in exc.details} or {"": exc.message}), exc.message
 
 
-@router.post("/warnings/new", response_class=HTMLResponse)
-async def create_warning(request: Request, db: DbSession, user: PageUser) -> Response:
-    form = await request.form()
+def _form_values(form: Any) -> dict[str, Any]:
     values = {k: v for k, v in form.items() if k not in ("csrf_token", "regions")}
     values["regions"] = form.getlist("regions")
-    data = {
+    return values
+
+
+def _form_data(form: Any) -> dict[str, Any]:
+    return {
         "event_type": form.get("event_type", ""),
         "level": form.get("level", ""),
         "headline": form.get("headline", ""),
@@ -169,12 +174,58 @@ async def create_warning(request: Request, db: DbSession, user: PageUser) -> Res
         "expires": _parse_local(str(form.get("expires", ""))),
         "area": _area_from_form(form),
     }
+
+
+@router.post("/warnings/new", response_class=HTMLResponse)
+async def create_warning(request: Request, db: DbSession, user: PageUser) -> Response:
+    form = await request.form()
+    values = _form_values(form)
     try:
-        w = authoring.create_warning(db=db, actor=user, data=WarningCreate.model_validate(data))
+        w = authoring.create_warning(db=db, actor=user, data=WarningCreate.model_validate(_form_data(form)))
     except (ValidationError, DomainError) as exc:
         errors, message = _errors(exc)
         status = exc.status_code if isinstance(exc, DomainError) else 422
         return render(request, "warnings/form.html", _form_context(db, values, errors, message), status_code=status)
+    return RedirectResponse(f"/warnings/{w.id}", status_code=303)
+
+
+@router.get("/warnings/{warning_id}/edit", response_class=HTMLResponse)
+def edit_warning_form(request: Request, db: DbSession, user: PageUser, warning_id: int) -> HTMLResponse:
+    """The drafting form filled with a draft (e.g. one made from alarms), to review and change it."""
+    require(user, "warnings.write")
+    w = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
+    spec = w.area or {}
+    values: dict[str, Any] = {
+        "event_type": w.event_type,
+        "level": w.level,
+        "headline": w.headline,
+        "description": w.description,
+        "instruction": w.instruction,
+        "effective": _local_input(w.effective),
+        "expires": _local_input(w.expires),
+        "area_mode": "polygon" if "polygon" in spec else "circle" if "circle" in spec else "regions",
+        "regions": spec.get("regions", []),
+        "polygon": json.dumps(spec["polygon"]) if "polygon" in spec else "",
+        **({f"circle_{k}": v for k, v in spec["circle"].items()} if "circle" in spec else {}),
+    }
+    return render(request, "warnings/form.html", {**_form_context(db, values, {}), "editing": w})
+
+
+@router.post("/warnings/{warning_id}/edit", response_class=HTMLResponse)
+async def edit_warning(request: Request, db: DbSession, user: PageUser, warning_id: int) -> Response:
+    form = await request.form()
+    values = _form_values(form)
+    try:
+        w = authoring.edit_draft(
+            db=db, actor=user, warning_id=warning_id, data=WarningRevision.model_validate(_form_data(form))
+        )
+    except (ValidationError, DomainError) as exc:
+        if isinstance(exc, DomainError) and exc.status_code in (403, 404, 409):
+            raise
+        errors, message = _errors(exc)
+        editing = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
+        ctx = {**_form_context(db, values, errors, message), "editing": editing}
+        return render(request, "warnings/form.html", ctx, status_code=422)
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)
 
 
@@ -199,7 +250,7 @@ def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLRespo
 
 
 @router.get("/warnings/{warning_id}", response_class=HTMLResponse)
-def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: int) -> HTMLResponse:
+def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: int, villages: int = 1) -> HTMLResponse:
     w = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
     ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
     if w.identifier and w.origin == "local":
@@ -210,6 +261,11 @@ def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: in
         ctx["preview"] = recipients.summary(db=db, targets=targets)
         # Which channel carries the warning to how many, and who has none: before sign-off and publishing.
         ctx["plan"] = reach.plan(targets=targets)
+    # A district-wide warning reaches some 300 villages: their table is paged.
+    village_paging = PageParams.clamped(villages, VILLAGES_PER_PAGE)
+    by_village = (ctx.get("coverage") or ctx.get("preview") or {}).get("by_village", [])
+    ctx["village_rows"], ctx["village_total"] = page_list(by_village, village_paging)
+    ctx["village_paging"] = village_paging
     ctx["can"] = {
         "submit": user.can("warnings.write") and w.status == "draft" and w.origin == "local",
         "approve": user.can("warnings.approve") and w.status == "submitted" and w.author_id != user.id,

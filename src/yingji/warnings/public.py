@@ -13,7 +13,7 @@ from yingji.geo import service as geo_service
 from yingji.warnings.enums import LEVEL_COLOURS, LEVEL_LABELS, MSG_TYPE_LABELS
 from yingji.warnings.schemas import SubscribeRequest
 from yingji.warnings.service import messages, subscriptions
-from yingji.warnings.settings import settings
+from yingji.warnings.settings import sender_name, settings
 from yingji.warnings.standards import event_types
 from yingji.web.deps import DbSession, check_anonymous_csrf
 from yingji.web.templating import render, render_anonymous_form, templates
@@ -37,7 +37,7 @@ def atom(request: Request, db: DbSession) -> Response:
             rows=rows,
             base=settings().public_base_url,
             updated=rows[0].published_at if rows else utcnow(),
-            sender=settings().sender_name,
+            sender=sender_name(db),
             **LABELS,
         )
     )

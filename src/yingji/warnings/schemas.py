@@ -32,10 +32,11 @@ class WarningCreate(BaseModel):
 
 
 class WarningRevision(BaseModel):
-    """The changes an Update carries; what is left out is copied from the message it updates."""
+    """The changes an Update carries (or an edit of a draft); what is left out is kept."""
 
     model_config = ConfigDict(extra="forbid")
 
+    event_type: str | None = None
     level: Level | None = None
     headline: str | None = Field(default=None, min_length=2, max_length=140)
     description: str | None = Field(default=None, max_length=4000)
@@ -43,6 +44,17 @@ class WarningRevision(BaseModel):
     effective: AwareDatetime | None = None
     expires: AwareDatetime | None = None
     area: dict[str, Any] | None = None
+
+    @field_validator("event_type")
+    @classmethod
+    def _event(cls, v: str | None) -> str | None:
+        return None if v is None else _check_event_type(v)
+
+
+class FromAlarmsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alarm_ids: list[int] = Field(min_length=1, max_length=200)
 
 
 class CancelRequest(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.orm import Session
 
 
 class WarningSettings(BaseSettings):
@@ -14,7 +15,8 @@ class WarningSettings(BaseSettings):
     # agency code + 3 + 2 digits): replace the placeholder with the code assigned by the 12379 system.
     sender: str = "yjj.liujiang.gov.cn"
     sender_code: str = "45020600000000"
-    sender_name: str = "柳江区应急管理局"
+    # The bureau's name as the public reads it; empty: "<district>应急管理局" from the loaded district.
+    sender_name: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
     # Upstream CAP / national-format feeds polled by the ``warnings.poll_feeds`` job, comma-separated.
     feeds: str = ""
@@ -30,3 +32,14 @@ class WarningSettings(BaseSettings):
 @lru_cache
 def settings() -> WarningSettings:
     return WarningSettings()
+
+
+def sender_name(db: Session) -> str:
+    """Who signs public warnings: the configured name, else the bureau of the district in the database."""
+    configured = settings().sender_name.strip()
+    if configured:
+        return configured
+    from yingji.geo import service as geo_service  # here, so that settings stay importable on their own
+
+    district = geo_service.root(db=db)
+    return f"{district.name}应急管理局" if district is not None else "应急管理局"

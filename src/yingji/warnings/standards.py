@@ -17,10 +17,12 @@ an explicit colour parameter, then a national ``severity`` colour, then the CAP 
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from yingji.warnings.enums import Level
 
@@ -99,6 +101,28 @@ def event_type_by_gbt(code: str) -> EventType | None:
 
 def event_type_by_label(label: str) -> EventType | None:
     return next((e for e in event_types().values() if e.label and e.label in label), None)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    text: str  # numbered lines, as the 防御指南 is printed
+    source: str
+    standard: bool  # True: the text of a standard (令16); False: general measures written for this platform
+
+
+@cache
+def _guidance() -> dict[str, Any]:
+    text = (resources.files("yingji.warnings") / "data" / "guidance.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def guidance(event_type: str, level: str) -> Guidance:
+    """The 防御指南 of a warning type and level (the general measures of ``other`` for a type without)."""
+    entry = _guidance().get(event_type) or _guidance()["other"]
+    lines = entry["levels"][level]
+    return Guidance(
+        "\n".join(f"{i}．{line}" for i, line in enumerate(lines, 1)), entry["source"], bool(entry["standard"])
+    )
 
 
 # --- time formats ---------------------------------------------------------------------------------

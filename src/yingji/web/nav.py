@@ -48,7 +48,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("stats", "统计指标", "/stats", "规划指标（专栏1）与实施跟踪"),
     NavEntry("registry", "基础数据", "/registry/enterprises", "部门、企业、人员"),
     NavEntry("geo", "行政区划", "/geo/regions", "区、镇（街道）、村（社区）、网格"),
-    NavEntry("channels", "发布渠道", "/channels", "短信、邮件、Webhook、农村大喇叭"),
+    NavEntry("channels", "发布渠道", "/channels", "短信、邮件、推送接口、农村大喇叭"),
     NavEntry("web", "工作日日历", "/settings/calendar", "法定期限使用的工作日、节假日与调休"),
     NavEntry("accounts", "用户管理", "/accounts/users", "用户、角色与权限范围", admin_only=True),
     NavEntry("accounts", "审计日志", "/audit", "每一次新增、修改、删除及哈希链校验", permission="audit.read"),

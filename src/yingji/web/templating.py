@@ -7,6 +7,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -23,6 +24,12 @@ from yingji.web.nav import NAV
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
+def page_url(request: Request, page: int, param: str = "page") -> str:
+    """This page's address with another page number, its other query parameters (filters) kept."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != param]
+    return "?" + urlencode([*query, (param, str(page))])
+
+
 @cache
 def templates() -> Jinja2Templates:
     dirs = [PACKAGE_DIR / "web" / "templates"]
@@ -33,6 +40,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["nav"] = NAV
     t.env.globals["capabilities"] = CAPABILITIES
     t.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    t.env.globals["page_url"] = page_url
     return t
 
 

@@ -13,7 +13,14 @@ from yingji.monitoring.service.alarms import (
     notices,
     resolve_held,
 )
-from yingji.monitoring.service.handoff import AlarmSummary, alarm_summary
+from yingji.monitoring.service.events import (
+    EventRow,
+    acknowledge_event,
+    checked_filters,
+    event_members,
+    list_events,
+)
+from yingji.monitoring.service.handoff import AlarmFacts, alarm_facts
 from yingji.monitoring.service.ingest import (
     MAX_BATCH,
     IngestOutcome,
@@ -46,8 +53,13 @@ from yingji.monitoring.service.sensors import (
 from yingji.monitoring.service.storage import ensure_partitions, purge_raw, rollup, series
 
 __all__ = [
-    "AlarmSummary",
-    "alarm_summary",
+    "AlarmFacts",
+    "EventRow",
+    "acknowledge_event",
+    "checked_filters",
+    "alarm_facts",
+    "event_members",
+    "list_events",
     "MAX_BATCH",
     "IngestOutcome",
     "acknowledge",

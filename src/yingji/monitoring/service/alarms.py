@@ -18,7 +18,6 @@ from yingji.core.actor import (
     Actor,
     ensure_in_scope,
     require,
-    scope_condition,
 )
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
@@ -35,6 +34,7 @@ from yingji.monitoring.enums import (
 )
 from yingji.monitoring.events import AlarmEscalated, AlarmRaised, AlarmResolved
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmNotice, Rule, Sensor, SensorState
+from yingji.monitoring.service import events
 from yingji.monitoring.service.sql import among
 
 ESCALATION_TOPIC = "monitoring.alarm_escalation"
@@ -120,6 +120,7 @@ def apply(
             )
             db.add(alarm)
             db.flush()
+            events.assign(db, alarm, sensor.kind if sensor is not None else (rule.sensor_kind or rule.group))
             _event(db, alarm, "opened", alarm.message)
             _raised(db, alarm, sensor, None, now)
             _escalate_later(db, alarm, rule, now)
@@ -290,10 +291,6 @@ def resolve_held(*, db: Session, now: datetime) -> int:
 # --- people ---------------------------------------------------------------------------------------
 
 
-def _visible(actor: Actor) -> Any:
-    return scope_condition(actor, Alarm.region_path, Alarm.enterprise_id)
-
-
 def list_alarms(
     *,
     db: Session,
@@ -303,19 +300,17 @@ def list_alarms(
     state: str | None = None,
     level: str | None = None,
     active_only: bool = False,
+    township: str | None = None,
 ) -> tuple[list[Alarm], int]:
+    """Alarms one by one (``events.list_events`` groups them); ``township`` is a region path."""
     require(actor, "monitoring.read")
-    q = select(Alarm).where(_visible(actor))
+    conds = events.filters(actor, state=state, active_only=active_only, level=level, township=township)
+    q = select(Alarm).where(*conds)
     if sensor_code:
         sid = db.scalar(select(Sensor.id).where(Sensor.code == sensor_code))
         q = q.where(Alarm.sensor_id == sid) if sid is not None else q.where(false())
-    if state:
-        q = q.where(Alarm.state == state)
-    if active_only:
-        q = q.where(Alarm.state.in_(ACTIVE_STATES))
-    if level:
-        q = q.where(Alarm.level == level)
-    return paginate(db, q.order_by(Alarm.opened_at.desc(), Alarm.id.desc()), page)
+    # Most severe first, then newest: a red alarm never hides behind a page of older orange ones.
+    return paginate(db, q.order_by(events.LEVEL_ORDER.desc(), Alarm.opened_at.desc(), Alarm.id.desc()), page)
 
 
 def get_alarm(*, db: Session, actor: Actor, alarm_id: int) -> Alarm:

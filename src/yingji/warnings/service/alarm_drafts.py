@@ -12,11 +12,8 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
-from yingji.monitoring import service as monitoring_service
 from yingji.warnings.enums import Level
 from yingji.warnings.models import AlarmDraft, WarningMessage
-from yingji.warnings.schemas import WarningCreate
-from yingji.warnings.service.authoring import create_warning
 from yingji.warnings.settings import settings
 
 RANK = {Level.blue: 1, Level.yellow: 2, Level.orange: 3, Level.red: 4}
@@ -60,21 +57,11 @@ def open_draft_from_alarm(*, db: Session, actor: Actor, alarm_id: int) -> Warnin
     this alarm' form would be."""
     if db.get(AlarmDraft, alarm_id) is not None:
         return None
-    found = monitoring_service.alarm_summary(db=db, actor=actor, alarm_id=alarm_id)
+    from yingji.warnings.service.from_alarms import draft_from_alarms
+
+    # The same public wording as the 'draft from this alarm' form: headline, observed values, 防御指南, area.
+    draft = draft_from_alarms(db=db, actor=actor, alarm_ids=[alarm_id])
     now = utcnow()
-    draft = create_warning(
-        db=db,
-        actor=actor,
-        data=WarningCreate(
-            event_type=found.event_type,
-            level=Level(found.level),
-            headline=found.headline[:140],
-            description=found.description[:4000],
-            effective=now,
-            expires=now + DRAFT_VALID,
-            area={"regions": [found.region_code]},
-        ),
-    )
     db.add(AlarmDraft(alarm_id=alarm_id, warning_id=draft.id, created_at=now))
     db.flush()
     return draft

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, region_in_scope, require
 from yingji.core.clock import utcnow
-from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed
+from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed, invalid
 from yingji.core.events import publish as publish_event
 from yingji.core.pagination import PageParams, paginate
 from yingji.warnings.enums import MsgType, Status
@@ -19,7 +19,7 @@ from yingji.warnings.models import WarningMessage
 from yingji.warnings.schemas import WarningCreate, WarningRevision
 from yingji.warnings.service.access import load, visible
 from yingji.warnings.service.area import Area, geojson, parse_area
-from yingji.warnings.settings import settings
+from yingji.warnings.settings import sender_name, settings
 
 
 def _check_times(effective: datetime, expires: datetime) -> None:
@@ -59,7 +59,7 @@ def create_warning(*, db: Session, actor: Actor, data: WarningCreate) -> Warning
         instruction=data.instruction.strip(),
         effective=data.effective,
         expires=data.expires,
-        department=data.department or settings().sender_name,
+        department=data.department or sender_name(db),
         author_id=actor.id,
         created_at=utcnow(),
     )
@@ -71,14 +71,43 @@ def create_warning(*, db: Session, actor: Actor, data: WarningCreate) -> Warning
     return w
 
 
+def edit_draft(*, db: Session, actor: Actor, warning_id: int, data: WarningRevision) -> WarningMessage:
+    """Changes a local draft in place (a draft made from alarms is reviewed and edited before it is
+    submitted); what ``data`` leaves out stays as it is."""
+    w = load(db, actor, warning_id, permission="warnings.write")
+    if w.status != Status.draft or w.origin != "local":
+        raise Conflict("只能修改本平台的草稿；已提交的预警请退回后修改")
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for key in ("level", "headline", "description", "instruction", "effective", "expires"):
+        if key in changes:
+            setattr(w, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
+    if "event_type" in changes:
+        w.event_type = changes["event_type"]
+    _check_times(w.effective, w.expires)
+    if "area" in changes:
+        area = parse_area(db=db, area=changes["area"])
+        _ensure_area_in_scope(actor, area)
+        _apply_area(w, area)
+    db.flush()
+    return w
+
+
 def _transition(w: WarningMessage, expected: Status, what: str) -> None:
     if w.status != expected:
         raise Conflict(f"预警当前状态为“{w.status}”，不能{what}")
 
 
+def _require_instruction(w: WarningMessage) -> None:
+    """A warning tells people what to do: without 防御指南 it is not submitted or published (a Cancel,
+    which only lifts a warning, has none)."""
+    if w.msg_type != MsgType.cancel and not (w.instruction or "").strip():
+        raise invalid("instruction", "请填写防御指南后再提交或发布")
+
+
 def submit(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     w = load(db, actor, warning_id, permission="warnings.write")
     _transition(w, Status.draft, "提交审核")
+    _require_instruction(w)
     w.status, w.submitted_at = Status.submitted, utcnow()
     if w.author_id is None:  # a draft made from an upstream message: whoever submits it is its author
         w.author_id = actor.id
@@ -124,6 +153,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
 
     w = load(db, actor, warning_id, permission="warnings.publish")
     _transition(w, Status.approved, "发布")
+    _require_instruction(w)
     if w.msg_type != MsgType.cancel and w.expires <= utcnow():
         raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
     # Who is reached is worked out before the first write: on SQLite the write lock is then held only
@@ -206,6 +236,8 @@ def _follow_up(db: Session, actor: Actor, warning_id: int, msg_type: MsgType) ->
 def create_update(*, db: Session, actor: Actor, warning_id: int, data: WarningRevision) -> WarningMessage:
     _previous, w = _follow_up(db, actor, warning_id, MsgType.update)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "event_type" in changes:
+        raise invalid("event_type", "更新不能改变预警类型，请解除后另发")
     for key in ("level", "headline", "description", "instruction", "effective", "expires"):
         if key in changes:
             setattr(w, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])

@@ -138,7 +138,7 @@ def import_message(*, db: Session, actor: Actor, data: bytes) -> WarningMessage:
 def _local_draft(db: Session, upstream: WarningMessage, actor: Actor) -> WarningMessage:
     """A local Alert draft from an upstream message: our duty officer reviews, signs and publishes it."""
     from yingji.warnings.service.authoring import local_draft_from
-    from yingji.warnings.settings import settings
+    from yingji.warnings.settings import sender_name, settings
 
     draft = local_draft_from(
         upstream,
@@ -146,7 +146,7 @@ def _local_draft(db: Session, upstream: WarningMessage, actor: Actor) -> Warning
         msg_type=MsgType.alert,
         headline=upstream.headline[:140],
         touches_district=True,
-        department=settings().sender_name,
+        department=sender_name(db),
         author_id=None,
         review_note=f"据上级来文 {upstream.upstream_identifier}（{upstream.department}）生成的草稿",
     )

@@ -13,7 +13,7 @@ from yingji.warnings.alert import AlertData, Reference
 from yingji.warnings.enums import Level, Status
 from yingji.warnings.models import WarningMessage
 from yingji.warnings.service.access import load
-from yingji.warnings.settings import settings
+from yingji.warnings.settings import sender_name, settings
 from yingji.warnings.standards import cap_time
 
 PUBLIC_STATUSES = (Status.published, Status.superseded)
@@ -52,7 +52,7 @@ def alert_data(db: Session, w: WarningMessage) -> AlertData:
         instruction=w.instruction,
         effective=w.effective,
         expires=w.expires,
-        sender_name=w.department or s.sender_name,
+        sender_name=w.department or sender_name(db),
         web=f"{s.public_base_url}/public/warnings/{w.identifier}" if w.identifier else "",
         area_desc=w.area_desc,
     )

@@ -19,7 +19,7 @@ from yingji.geo import service as geo_service
 from yingji.warnings.enums import SubscriberStatus
 from yingji.warnings.models import Subscriber
 from yingji.warnings.schemas import SubscribeRequest
-from yingji.warnings.settings import settings
+from yingji.warnings.settings import sender_name, settings
 from yingji.warnings.standards import event_types
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -97,15 +97,15 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
         s.code_hash, s.code_expires, s.code_attempts = code_hash, now + CODE_TTL, 0
     db.flush()
     channels_service.enqueue_sms(
-        db, phone=phone, headline="预警订阅验证码", text=code_text(code, token), key=f"subcode:{token}:{code}",
-        max_attempts=3, sensitive=True,
+        db, phone=phone, headline="预警订阅验证码", text=code_text(code, token, sender_name(db)),
+        key=f"subcode:{token}:{code}", max_attempts=3, sensitive=True,
     )
     return rows
 
 
-def code_text(code: str, token: str) -> str:
+def code_text(code: str, token: str, sender: str = "") -> str:
     s = settings()
-    return (f"【{s.sender_name}】您的预警订阅验证码为 {code}，10 分钟内有效。"
+    return (f"【{sender or s.sender_name or '应急管理局'}】您的预警订阅验证码为 {code}，10 分钟内有效。"
             f"退订：{s.public_base_url}/public/unsubscribe/{token}")
 
 
