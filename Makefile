@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-stamp
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test lint test-sqlite test-postgres bench clean
+.PHONY: run test test-fast lint test-sqlite test-postgres mutation bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,20 +19,25 @@ run: $(STAMP)
 	$(BIN)/yingji seed demo --if-empty
 	$(BIN)/yingji serve --host $(HOST) --port $(PORT)
 
-## test: lint, import contracts, the suite on SQLite, and again on PostgreSQL when YINGJI_TEST_DATABASE_URL is set
+## test: lint, import contracts, the whole suite on SQLite (slow tests too), and again on PostgreSQL when
+## YINGJI_TEST_DATABASE_URL is set (there without the browser tests, except those marked browser_postgres)
 test: lint test-sqlite test-postgres
+
+## test-fast: the suite without the tests marked slow (browser, subprocesses), on SQLite
+test-fast: $(STAMP)
+	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench migrations scripts)
 	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP)
-	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow
 
 test-postgres: $(STAMP)
 	@if [ -n "$$YINGJI_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$YINGJI_TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest -q -m "not browser"; \
+		$(BIN)/python -m pytest -q --slow -m "not browser or browser_postgres"; \
 	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 bench: $(STAMP)

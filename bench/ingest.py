@@ -139,7 +139,7 @@ def bench_mqtt(url: str, readings: list[dict], mqtt_url: str, *, grouped: bool =
     from yingji.monitoring.mqtt import Subscriber
 
     database = Database.from_url(url)
-    sub = Subscriber(database, mqtt_url, client_id=f"bench-{uuid.uuid4().hex[:8]}")
+    sub = Subscriber(database, mqtt_url, client_id=f"bench-{uuid.uuid4().hex[:8]}", session_expiry_s=0)
     try:
         sub.start()
     except (ConnectionError, OSError):

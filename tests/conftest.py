@@ -1,15 +1,15 @@
 """Test fixtures shared by the whole suite.
 
 The suite runs on SQLite, and on PostgreSQL when ``YINGJI_TEST_DATABASE_URL`` is set. Each test session
-gets its own database (a temporary SQLite file, or a fresh schema on PostgreSQL so that runs never meet),
-applies every migration, and loads the demo district once. Each test then runs inside a transaction that
-is rolled back at its end (``db``, ``client``); code under test may commit freely: its commits are
-savepoints of that transaction.
+migrates and seeds the demo district once into a template (``tests/databases.py``) and works on a copy
+of it (a temporary SQLite file, or a database of its own on PostgreSQL so that runs never meet). Each test
+then runs inside a transaction that is rolled back at its end (``db``, ``client``); code under test may
+commit freely: its commits are savepoints of that transaction.
 
-Fixtures: ``database_url``, ``engine``, ``db`` (a Session), ``database`` (a Database on the test's
-connection), ``app``, ``client`` (an anonymous TestClient), ``api`` (``api("admin")`` → a TestClient with
-that demo user's bearer token), ``page_client`` (``page_client("admin")`` → a logged-in browser-like
-client with ``.csrf``), ``fixed_clock``.
+Fixtures: ``demo_templates`` (``.copy(label)`` → URL of a fresh seeded database), ``database_url``,
+``engine``, ``db`` (a Session), ``database`` (a Database on the test's connection), ``app``, ``client`` (an
+anonymous TestClient), ``api`` (``api("admin")`` → a TestClient with that demo user's bearer token),
+``page_client`` (``page_client("admin")`` → a logged-in browser-like client with ``.csrf``), ``fixed_clock``.
 """
 
 from __future__ import annotations
@@ -27,17 +27,34 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from tests.databases import DemoTemplates
 from yingji.bootstrap import bootstrap
 from yingji.core import clock as core_clock
 from yingji.core.db import Database, make_engine
-from yingji.core.migrate import upgrade
-from yingji.demo import DEMO_USERS, seed_demo
+from yingji.demo import DEMO_USERS
 
 PG_URL = os.environ.get("YINGJI_TEST_DATABASE_URL", "")
 # The suite loads the demo data set, which would switch the demo sandbox gateway on for every channel
 # left unconfigured: tests choose their channels themselves (tests/channels/test_sandbox.py turns it on).
 os.environ.setdefault("YINGJI_CHANNEL_SANDBOX", "off")
 PASSWORDS = {u["username"]: u["password"] for u in DEMO_USERS}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="run the tests marked slow too (make test does)")
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A bare ``pytest`` is the fast pass: tests marked ``slow`` run with ``--slow``, with ``-m``, or when
+    their files or directories are named on the command line."""
+    named = [a for a in config.args if Path(a.split("::")[0]).resolve() != (config.rootpath / "tests").resolve()]
+    if config.getoption("--slow") or config.option.markexpr or named:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 def with_search_path(url: str, schema: str) -> str:
@@ -61,21 +78,23 @@ def pg_schema(prefix: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if PG_URL:
-        with pg_schema("t") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
+    """The demo district seeded once per session; ``demo_templates.copy(label)`` → URL of a fresh copy."""
+    os.environ.setdefault("YINGJI_SECRET_KEY", "test-secret-key")
+    templates = DemoTemplates(PG_URL, tmp_path_factory.mktemp("db"))
+    yield templates
+    templates.drop_all()
+
+
+@pytest.fixture(scope="session")
+def database_url(demo_templates: DemoTemplates) -> str:
+    return demo_templates.copy("main")
 
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
-    os.environ.setdefault("YINGJI_SECRET_KEY", "test-secret-key")
     bootstrap()
-    upgrade(database_url)
     eng = make_engine(database_url)
-    seed_demo(Database(eng))
     yield eng
     eng.dispose()
 

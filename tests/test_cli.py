@@ -33,6 +33,7 @@ def cli_env(tmp_path, monkeypatch):
         ["audit", "verify"],
         ["jobs", "list"],
         ["jobs", "run"],
+        ["events", "list"],
     ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
@@ -105,3 +106,13 @@ def test_downgrade_then_upgrade(cli_env) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     assert runner.invoke(app, ["db", "downgrade", "base"]).exit_code == 0
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+
+def test_events_list_names_publisher_and_subscribers() -> None:
+    r = runner.invoke(app, ["events", "list"])
+    assert r.exit_code == 0, r.output
+    line = next(ln for ln in r.output.splitlines() if ln.startswith("AlarmRaised "))
+    assert "发布方 monitoring" in line and "warnings.open_draft_from_alarm" in line
+    for name in ("WarningPublished", "WarningCancelled", "HazardReported", "HazardClosed", "HazardOverdue",
+                 "StockIssued", "TeamStatusChanged", "ShelterOccupancyChanged", "AlarmEscalated", "AlarmResolved"):
+        assert any(ln.startswith(name + " ") for ln in r.output.splitlines()), name

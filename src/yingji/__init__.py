@@ -14,6 +14,7 @@ CAPABILITIES: tuple[str, ...] = (
     "monitoring",
     "warnings",
     "resources",
+    "natural",
     "incidents",
     "plans",
     "stats",

@@ -21,6 +21,7 @@ from yingji.core.meta import get_meta
 from yingji.web import calendar_pages
 from yingji.web import errors as web_errors
 from yingji.web import pages as web_pages
+from yingji.web.hardening import BodyLimitMiddleware, BodyLimits, SecurityHeadersMiddleware
 
 log = logging.getLogger("yingji")
 
@@ -49,6 +50,8 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     app.state.demo_label = None
 
     web_errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, limits=BodyLimits.from_settings(settings))
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     static = Path(__file__).parent / "web" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
 

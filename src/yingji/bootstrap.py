@@ -1,7 +1,8 @@
 """The composition root: loads every capability's optional modules and wires the clock and channels.
 
-Capabilities register outbox handlers, scheduled jobs and CLI commands as import side effects of their
-``handlers.py`` / ``scheduled.py`` / ``cli.py`` modules; this is the one place that imports them all.
+Capabilities register outbox handlers, event subscribers, scheduled jobs and CLI commands as import side
+effects of their ``handlers.py`` / ``subscribers.py`` / ``scheduled.py`` / ``cli.py`` modules (and declare
+their facts in ``events.py``); this is the one place that imports them all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def load_models() -> None:
     """Imports every table so that ``Base.metadata`` is complete (migrations, tests)."""
     importlib.import_module("yingji.core.audit")
     importlib.import_module("yingji.core.outbox")
+    importlib.import_module("yingji.core.events")
     importlib.import_module("yingji.core.jobs")
     importlib.import_module("yingji.core.meta")
     importlib.import_module("yingji.core.files")
@@ -38,21 +40,25 @@ def load_models() -> None:
     capability_modules("models")
 
 
-_channels: dict[str, Any] = {}
-
-
 def bootstrap(*, channels: dict[str, Any] | None = None, clock: Callable[[], datetime] | None = None) -> None:
     """Loads models, outbox handlers and scheduled jobs; installs the clock and the channel adapters.
     Tests pass fakes and a fixed clock here."""
     load_models()
+    capability_modules("events")
     capability_modules("handlers")
+    capability_modules("subscribers")
     capability_modules("scheduled")
+    capability_modules("places")  # place-search providers (geo.places)
     if clock is not None:
         core_clock.set_clock(clock)
     if channels is not None:
-        _channels.clear()
-        _channels.update(channels)
+        # Handed to the channels capability, which the workers and services ask for their adapters.
+        from yingji.channels import service as channels_service
+
+        channels_service.install(channels)
 
 
 def channels() -> dict[str, Any]:
-    return _channels
+    from yingji.channels import service as channels_service
+
+    return channels_service.installed()

@@ -19,11 +19,19 @@ seed_app = typer.Typer(help="载入数据集", no_args_is_help=True)
 user_app = typer.Typer(help="用户管理", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 jobs_app = typer.Typer(help="定时任务", no_args_is_help=True)
+events_app = typer.Typer(help="领域事件", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(events_app, name="events")
+
+
+@app.callback()
+def _root() -> None:
+    """Every command runs with the capabilities loaded (tables, handlers, subscribers, jobs)."""
+    bootstrap()
 
 
 def _database() -> Database:
@@ -185,15 +193,15 @@ def user_add(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """校验审计日志哈希链，报告第一处断链。"""
-    from yingji.core.audit import verify_chain
+    from yingji.core.audit import describe, verify_chain
 
     bootstrap()
     with _database().transaction() as db:
         report = verify_chain(db)
     if report.ok:
-        typer.echo(f"审计日志完整：已校验 {report.checked} 条记录")
+        typer.echo(describe(report))
     else:
-        _fail(f"审计日志在第 {report.broken_seq} 条断开：{report.reason}（之前 {report.checked} 条完好）")
+        _fail(describe(report))
 
 
 @jobs_app.command("list")
@@ -217,6 +225,18 @@ def jobs_run(name: Annotated[str, typer.Argument(help="任务名")]) -> None:
     except KeyError:
         _fail(f"没有名为 {name} 的任务；用 yingji jobs list 查看")
     typer.echo(summary if summary is not None else "该任务正在其他进程中运行，已跳过")
+
+
+@events_app.command("list")
+def events_list() -> None:
+    """列出每种领域事件、发布方和订阅方。"""
+    from yingji.core.events import catalogue
+
+    bootstrap()
+    for info in catalogue():
+        subs = ", ".join(info.subscribers) or "（无订阅方）"
+        typer.echo(f"{info.name:26} 发布方 {info.publisher:11} 订阅方 {subs}")
+        typer.echo(f"{'':26} {info.doc}")
 
 
 for _module in capability_modules("cli"):

@@ -1,6 +1,9 @@
-"""Browser tests: a live server on a free loopback port, with its own freshly migrated and seeded
-database (browser tests commit real changes, so they never share the suite's database), driven by
-Playwright in Debian's Chromium (never a downloaded browser).
+"""Browser tests: a live server per module on a free loopback port, with its own copy of the seeded demo
+database (browser tests commit real changes, so they never share the suite's database; on PostgreSQL when
+``YINGJI_TEST_DATABASE_URL`` is set), driven by Playwright in Debian's Chromium (never a downloaded browser).
+Modules whose flows depend on the database (publishing, the hazard loop) are marked ``browser_postgres``:
+``make test-postgres`` runs those, not the others. Tests wait for the app's readiness signals
+(``#map[data-ready=true]`` and the like), never for fixed delays.
 
 Fixtures: ``live_server`` (base URL), ``browser``, ``page`` (a fresh page), ``login(page, username)``.
 When Chromium is missing the tests are skipped, except where ``YINGJI_BROWSER_REQUIRED`` is set (CI),
@@ -36,6 +39,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 def _free_port() -> int:
@@ -44,36 +48,34 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def live_server(demo_templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server per test module, on its own copy of the seeded demo (on PostgreSQL when the suite runs
+    there), so that modules never see each other's changes and none waits for a seed."""
     import uvicorn
 
     from yingji.app import create_app
     from yingji.bootstrap import bootstrap
     from yingji.core.config import Settings
     from yingji.core.db import Database
-    from yingji.core.migrate import upgrade
-    from yingji.demo import seed_demo
 
     data_dir = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{data_dir / 'live.db'}"
     bootstrap()
-    upgrade(url)
-    database = Database.from_url(url)
-    seed_demo(database)
+    database = Database.from_url(demo_templates.copy("live"))
     app = create_app(settings=Settings(data_dir=data_dir, secret_key="browser-test"), database=database)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not server.started:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("live server did not start")
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+    database.bind.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +96,7 @@ def browser() -> Iterator[object]:
 def page(browser, live_server: str):
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800}, locale="zh-CN")
     pg = context.new_page()
-    pg.set_default_timeout(15_000)
+    pg.set_default_timeout(30_000)  # generous for a loaded CI machine; waits end on signals
     yield pg
     context.close()
 

@@ -7,9 +7,12 @@ def test_map_shows_stations_and_alarms_and_station_chart(page, login) -> None:
     login(page, "duty")
     page.wait_for_selector("#monitoring-card a[href^='/monitoring/alarms/']")  # the dashboard card loaded
     page.goto("/map")
-    page.wait_for_selector("#map[data-sensors]")
-    assert int(page.locator("#map").get_attribute("data-sensors")) == 298
-    assert int(page.locator("#map").get_attribute("data-alarm-sensors")) >= 5  # the demo shower and gas leak
+    page.wait_for_selector("#map[data-monitoring-ready=true]")
+    alarms = int(page.locator(".layer-row[data-layer='monitoring.alarms']").get_attribute("data-count"))
+    assert alarms >= 5  # the demo shower and gas leak
+    assert page.locator("path.sensor-marker").count() == alarms  # only stations in alarm by default
+    page.check("input[data-layer='monitoring.stations']")
+    page.wait_for_selector(".layer-row[data-layer='monitoring.stations'][data-state=ok]")
     assert page.locator("path.sensor-marker").count() == 298
     assert page.locator("path.sensor-marker.alarm-orange").count() >= 5
 

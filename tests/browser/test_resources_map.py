@@ -7,7 +7,11 @@ from __future__ import annotations
 def test_map_shows_resource_layers(page, login) -> None:
     login(page, "duty")
     page.goto("/map")
-    page.wait_for_selector("#map[data-resources=true]")
+    page.wait_for_selector("#map[data-resources-ready=true]")
+    # Shelters are on by default; teams, warehouses and the coverage gaps are one tick away.
+    for layer in ("resources.teams", "resources.warehouses", "resources.coverage"):
+        page.check(f"input[data-layer='{layer}']")
+        page.wait_for_selector(f".layer-row[data-layer='{layer}'][data-state=ok]")
     assert page.locator("path.resource-team").count() > 100  # 118 community teams and more
     assert page.locator("path.resource-shelter").count() > 10
     assert page.locator("path.resource-warehouse").count() == 9

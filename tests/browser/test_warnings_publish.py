@@ -3,6 +3,10 @@ submits; the leader signs and publishes; the public page shows it."""
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.browser_postgres  # the flow's commits and queries matter on PostgreSQL too
+
 
 def test_warning_from_draft_to_published(page, login, browser, live_server):
     login(page, "duty")
@@ -14,7 +18,7 @@ def test_warning_from_draft_to_published(page, login, browser, live_server):
     page.fill("textarea[name=description]", "城区低洼路段可能出现积水。")
     page.fill("textarea[name=instruction]", "绕行积水路段。")
     page.check("input[name=area_mode][value=polygon]")
-    page.wait_for_function("document.querySelectorAll('#draw-map path').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#draw-map path').length > 0")
     page.locator("#draw-map").scroll_into_view_if_needed()
     box = page.locator("#draw-map").bounding_box()
     for dx, dy in ((0.45, 0.45), (0.55, 0.45), (0.55, 0.55), (0.45, 0.55)):
@@ -29,7 +33,7 @@ def test_warning_from_draft_to_published(page, login, browser, live_server):
 
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 844})
     leader = context.new_page()
-    leader.set_default_timeout(15_000)
+    leader.set_default_timeout(30_000)
     login(leader, "leader")
     leader.goto(url)
     leader.fill("input[name=note]", "同意发布")

@@ -166,14 +166,23 @@ def test_rule_tables_are_checked_field_by_field() -> None:
     good = parse_rules({"hearing_request": {"label": "听证申请期限", "amount": 5, "unit": "working_days"}})
     assert good["hearing_request"].unit is Unit.working_days
     with pytest.raises(ValidationFailed) as err:
-        parse_rules({
-            "a": {"label": "x", "amount": 5, "unit": "weeks"},
-            "b": {"label": "x", "unit": "days"},
-            "c": {"label": "x", "amount": -1, "unit": "days"},
-            "d": {"label": "x", "amount": 30, "unit": "days", "extended_amount": 10},
-            "e": {"label": "x", "amount": 3, "unit": "days", "colour": "red"},
-            "f": {"label": "x", "amount": True, "unit": "days"},
-        }, source="enforcement")
+        parse_rules(
+            {
+                "a": {"label": "x", "amount": 5, "unit": "weeks"},
+                "b": {"label": "x", "unit": "days"},
+                "c": {"label": "x", "amount": -1, "unit": "days"},
+                "d": {"label": "x", "amount": 30, "unit": "days", "extended_amount": 10},
+                "e": {"label": "x", "amount": 3, "unit": "days", "colour": "red"},
+                "f": {"label": "x", "amount": True, "unit": "days"},
+            },
+            source="enforcement",
+        )
     fields = {d.field for d in err.value.details}
-    assert {"enforcement.a.unit", "enforcement.b.amount", "enforcement.c.amount",
-            "enforcement.d.extended_amount", "enforcement.e.colour", "enforcement.f.amount"} <= fields
+    assert {
+        "enforcement.a.unit",
+        "enforcement.b.amount",
+        "enforcement.c.amount",
+        "enforcement.d.extended_amount",
+        "enforcement.e.colour",
+        "enforcement.f.amount",
+    } <= fields

@@ -56,7 +56,7 @@ def test_intersecting_polygon_finds_villages(db) -> None:
 def test_api_locate_and_intersect(api) -> None:
     c = api("officer")
     r = c.get("/api/v1/geo/locate?lon=109.33&lat=24.26")
-    assert r.status_code == 200 and r.json()[1]["name"] == "拉堡镇"
+    assert r.status_code == 200 and r.json()["items"][1]["name"] == "拉堡镇"
     assert c.get("/api/v1/geo/locate?lon=190&lat=24").status_code == 422
     ring = [[109.30, 24.20], [109.40, 24.20], [109.40, 24.30], [109.30, 24.30]]
     r = c.post("/api/v1/geo/intersect", json={"polygon": ring, "level": "township"})

@@ -18,15 +18,32 @@ YI = 100_000_000  # 亿元
     ("deaths", "serious", "loss", "grade"),
     [
         # deaths: 一般 < 3 ≤ 较大 < 10 ≤ 重大 < 30 ≤ 特别重大
-        (0, 0, 0, "IV"), (2, 0, 0, "IV"), (3, 0, 0, "III"), (9, 0, 0, "III"), (10, 0, 0, "II"),
-        (29, 0, 0, "II"), (30, 0, 0, "I"),
+        (0, 0, 0, "IV"),
+        (2, 0, 0, "IV"),
+        (3, 0, 0, "III"),
+        (9, 0, 0, "III"),
+        (10, 0, 0, "II"),
+        (29, 0, 0, "II"),
+        (30, 0, 0, "I"),
         # serious injuries: < 10 ≤ 较大 < 50 ≤ 重大 < 100 ≤ 特别重大
-        (0, 9, 0, "IV"), (0, 10, 0, "III"), (0, 49, 0, "III"), (0, 50, 0, "II"), (0, 99, 0, "II"), (0, 100, 0, "I"),
+        (0, 9, 0, "IV"),
+        (0, 10, 0, "III"),
+        (0, 49, 0, "III"),
+        (0, 50, 0, "II"),
+        (0, 99, 0, "II"),
+        (0, 100, 0, "I"),
         # direct loss: < 1000万 ≤ 较大 < 5000万 ≤ 重大 < 1亿 ≤ 特别重大
-        (0, 0, Decimal(1000 * WAN) - Decimal("0.01"), "IV"), (0, 0, 1000 * WAN, "III"),
-        (0, 0, 5000 * WAN - 1, "III"), (0, 0, 5000 * WAN, "II"), (0, 0, YI - 1, "II"), (0, 0, YI, "I"),
+        (0, 0, Decimal(1000 * WAN) - Decimal("0.01"), "IV"),
+        (0, 0, 1000 * WAN, "III"),
+        (0, 0, 5000 * WAN - 1, "III"),
+        (0, 0, 5000 * WAN, "II"),
+        (0, 0, YI - 1, "II"),
+        (0, 0, YI, "I"),
         # cn-rules §3.1 test vectors
-        (2, 10, 0, "III"), (9, 0, 0, "III"), (10, 0, 0, "II"), (0, 0, 1000 * WAN, "III"),
+        (2, 10, 0, "III"),
+        (9, 0, 0, "III"),
+        (10, 0, 0, "II"),
+        (0, 0, 1000 * WAN, "III"),
     ],
 )
 def test_accident_grade_boundaries(deaths, serious, loss, grade) -> None:
@@ -61,14 +78,22 @@ def test_major_near_miss(figures, expected) -> None:
 @pytest.mark.parametrize(
     ("figures", "level"),
     [
-        ({"deaths_and_missing": 19}, ""), ({"deaths_and_missing": 20}, "4"), ({"deaths_and_missing": 49}, "4"),
-        ({"deaths_and_missing": 50}, "3"), ({"deaths_and_missing": 100}, "2"), ({"deaths_and_missing": 199}, "2"),
+        ({"deaths_and_missing": 19}, ""),
+        ({"deaths_and_missing": 20}, "4"),
+        ({"deaths_and_missing": 49}, "4"),
+        ({"deaths_and_missing": 50}, "3"),
+        ({"deaths_and_missing": 100}, "2"),
+        ({"deaths_and_missing": 199}, "2"),
         ({"deaths_and_missing": 200}, "1"),
-        ({"relocated_or_needing_relief": 99_999}, ""), ({"relocated_or_needing_relief": 100_000}, "4"),
+        ({"relocated_or_needing_relief": 99_999}, ""),
+        ({"relocated_or_needing_relief": 100_000}, "4"),
         ({"relocated_or_needing_relief": 2_000_000}, "1"),
-        ({"collapsed_rooms": 10_000}, "4"), ({"collapsed_households": 2_999}, ""),
-        ({"collapsed_households": 3_000}, "4"), ({"collapsed_households": 30_000}, "3"),
-        ({"drought_needing_aid": 4_000_000}, "1"), ({"drought_needing_aid": 999_999}, ""),
+        ({"collapsed_rooms": 10_000}, "4"),
+        ({"collapsed_households": 2_999}, ""),
+        ({"collapsed_households": 3_000}, "4"),
+        ({"collapsed_households": 30_000}, "3"),
+        ({"drought_needing_aid": 4_000_000}, "1"),
+        ({"drought_needing_aid": 999_999}, ""),
     ],
 )
 def test_national_relief_response_triggers(figures, level) -> None:

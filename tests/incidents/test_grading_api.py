@@ -6,8 +6,10 @@ import pytest
 
 
 def test_the_example_of_the_issue(api) -> None:
-    r = api("duty").post("/api/v1/incidents/grade",
-                         json={"kind": "work_safety", "deaths": 2, "serious_injuries": 10, "direct_loss_yuan": 0})
+    r = api("duty").post(
+        "/api/v1/incidents/grade",
+        json={"kind": "work_safety", "deaths": 2, "serious_injuries": 10, "direct_loss_yuan": 0},
+    )
     assert r.status_code == 200
     body = r.json()
     assert (body["grade"], body["label"], body["decided_by"]) == ("III", "较大", ["serious_injuries"])
@@ -52,12 +54,45 @@ def test_bad_figures_are_422_naming_the_field(api, body, field) -> None:
 
 
 def test_kinds_are_listed(api) -> None:
-    kinds = {k["code"]: k for k in api("duty").get("/api/v1/incidents/kinds").json()}
+    body = api("duty").get("/api/v1/incidents/kinds", params={"page_size": 500}).json()
+    kinds = {k["code"]: k for k in body["items"]}
+    assert body["total"] == len(kinds)
     assert kinds["landslide"]["class_label"] == "自然灾害"
     assert kinds["road_traffic"]["scheme"] == "accident"
-    assert {k["incident_class"] for k in kinds.values()} == {"natural_disaster", "accident", "public_health",
-                                                              "social_security"}
+    assert {k["incident_class"] for k in kinds.values()} == {
+        "natural_disaster",
+        "accident",
+        "public_health",
+        "social_security",
+    }
 
 
 def test_anonymous_is_refused(client) -> None:
     assert client.post("/api/v1/incidents/grade", json={"kind": "work_safety"}).status_code == 401
+
+
+def test_deadlines_of_an_incident(api) -> None:
+    r = api("duty").post("/api/v1/incidents/deadlines", json={
+        "kind": "work_safety", "grade": "III", "occurred_at": "2026-06-10T10:00:00+08:00",
+        "received_at": "2026-06-10T10:20:00+08:00", "until": "2026-06-11T12:00:00+08:00"})
+    assert r.status_code == 200, r.text
+    by_code = {d["code"]: d["due_at"] for d in r.json()}
+    assert by_code["unit_to_county"].startswith("2026-06-10T03:00:00")  # 11:00 Beijing time
+    assert by_code["county_phone_province"].startswith("2026-06-10T03:20:00")
+    assert by_code["follow_up"].startswith("2026-06-11T16:00:00")  # 11 June, 24:00 Beijing time
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "work_safety", "grade": "V", "occurred_at": "2026-06-10T10:00:00+08:00"}, "grade"),
+        ({"kind": "work_safety", "grade": "IV", "occurred_at": "2026-06-10T10:00:00"}, "occurred_at"),
+        ({"kind": "food_safety", "grade": "", "occurred_at": "2026-06-10T10:00:00+08:00"}, "kind"),
+        ({"kind": "flood", "grade": "IV", "occurred_at": "2026-06-10T10:00:00+08:00"}, "grade"),
+        ({"kind": "flood", "occurred_at": "昨天"}, "occurred_at"),
+    ],
+)
+def test_bad_deadline_requests_name_the_field(api, body, field) -> None:
+    r = api("duty").post("/api/v1/incidents/deadlines", json=body)
+    assert r.status_code == 422, r.text
+    assert any(d["field"].split(".")[-1] == field for d in r.json()["error"]["details"]), r.text

@@ -77,7 +77,7 @@ def test_mqtt_against_the_real_broker_dedupes_with_http(db, api, database) -> No
     r = api("duty").post(URL, json=[{"sensor": gauge.code, "ts": t.isoformat(), "value": 1.5} for t in (t1, t2)])
     assert r.json()["accepted"] == 2
 
-    sub = Subscriber(database, "mqtt://127.0.0.1:1883", client_id=f"test-{uuid.uuid4().hex[:8]}")
+    sub = Subscriber(database, "mqtt://127.0.0.1:1883", client_id=f"test-{uuid.uuid4().hex[:8]}", session_expiry_s=0)
     try:
         sub.start()
     except (ConnectionError, OSError):

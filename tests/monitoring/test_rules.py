@@ -148,7 +148,7 @@ def test_rules_are_versioned_and_alarms_record_the_version(db, fixed_clock, api)
     db.flush()
     r = api("duty").patch(f"/api/v1/monitoring/rules/{rule.id}", json={"params": {"op": ">=", "value": 40}})
     assert r.status_code == 200 and r.json()["version"] == 2
-    versions = api("duty").get(f"/api/v1/monitoring/rules/{rule.id}/versions").json()
+    versions = api("duty").get(f"/api/v1/monitoring/rules/{rule.id}/versions").json()["items"]
     assert [v["snapshot"]["params"]["value"] for v in versions] == [50, 40]
     db.expire_all()
     feed(db, gauge, (0 * M, 45.0))

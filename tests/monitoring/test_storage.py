@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from yingji.core.actor import SYSTEM
 from yingji.monitoring import service
 from yingji.monitoring.models import HourlyReading, Reading
 
-from .helpers import T0, H, M, make_sensor
+from .helpers import T0, H, M, alarms_of, feed, make_rule, make_sensor
 
 
 def test_hourly_rollup_retention_and_series_resolution(db, fixed_clock, monkeypatch) -> None:
@@ -44,12 +45,37 @@ def test_unknown_sensor_filter_lists_nothing(api) -> None:
     assert r.status_code == 200 and r.json()["total"] == 0
 
 
-def test_live_stream_sends_a_change_event(api) -> None:
+def test_live_stream_sends_one_event_while_nothing_changes(api) -> None:
+    # Five polls over one second with nothing changing: one event (the first token), not five.
     with api("duty").stream("GET", "/api/v1/monitoring/stream?poll_s=0.2&max_s=1") as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
         body = "".join(r.iter_text())
-    assert "event: change" in body and '"token"' in body
+    assert body.count("event: change") == 1 and '"token"' in body
     assert api("duty").get("/api/v1/monitoring/sensors/1/series?start=2026-06-01T00:00:00").status_code == 422
+
+
+def _stream_token(api) -> str:
+    with api("duty").stream("GET", "/api/v1/monitoring/stream?poll_s=0.2&max_s=1") as r:
+        body = "".join(r.iter_text())
+    return json.loads(body.split("event: change\ndata: ", 1)[1].split("\n", 1)[0])["token"]
+
+
+def test_live_stream_token_changes_with_a_reading_and_an_alarm(db, api, fixed_clock) -> None:
+    fixed_clock(T0 + 2 * H)
+    gauge = make_sensor(db, "water_level")
+    db.flush()
+    first = _stream_token(api)
+    assert _stream_token(api) == first  # nothing happened in between
+    feed(db, gauge, (H, 80.0))
+    after_reading = _stream_token(api)
+    assert after_reading != first
+    rule = {"op": ">=", "value": 85}
+    make_rule(db, name="测试水位超限", kind="threshold", level="yellow", sensor_code=gauge.code, params=rule)
+    db.flush()
+    assert _stream_token(api) == after_reading  # a rule alone raises nothing
+    feed(db, gauge, (H + 10 * M, 90.0))
+    assert alarms_of(db, gauge), "the reading over the threshold raised an alarm"
+    assert _stream_token(api) != after_reading
 
 
 def test_partitions_on_postgresql_only(db) -> None:

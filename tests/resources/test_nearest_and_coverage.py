@@ -34,7 +34,11 @@ def test_nearest_skips_deployed_and_planned_teams(api) -> None:
 
 def test_nearest_warehouses_holding_a_material_and_shelters_with_room(api) -> None:
     c = api("duty")
-    tent = next(m for m in c.get("/api/v1/resources/materials").json() if m["name"] == "救灾帐篷")
+    tent = next(
+        m
+        for m in c.get("/api/v1/resources/materials", params={"page_size": 500}).json()["items"]
+        if m["name"] == "救灾帐篷"
+    )
     items = c.get(
         "/api/v1/resources/nearest", params={**POINT, "kind": "warehouse", "material_id": tent["id"], "k": 3}
     ).json()["items"]

@@ -79,26 +79,51 @@ def test_township_cannot_change_the_catalogue_or_approve_volunteers(api) -> None
         "/api/v1/resources/materials", json={"code": "Z2", "name": "x", "category": "engineering", "unit": "个"}
     )
     assert r.status_code == 403
-    pending = api("duty").get("/api/v1/resources/teams", params={"approval": "pending"}).json()["items"]
-    assert pending
-    assert labao.post(f"/api/v1/resources/teams/{pending[0]['id']}/approval", json={"approve": True}).status_code in (
-        403,
-        404,
+    # A volunteer team registered in labao's own township: labao sees it, and may still not approve it.
+    r = labao.post(
+        "/api/v1/resources/teams/volunteer",
+        json={"name": "拉堡测试志愿队", "kind": "volunteer", "region_code": "450206100000"},
     )
+    assert r.status_code == 201, r.text
+    team_id = r.json()["id"]
+    assert labao.get(f"/api/v1/resources/teams/{team_id}").status_code == 200
+    assert labao.post(f"/api/v1/resources/teams/{team_id}/approval", json={"approve": True}).status_code == 403
+    assert api("duty").get(f"/api/v1/resources/teams/{team_id}").json()["approval"] == "pending"
 
 
 def test_enterprise_manager_sees_no_warehouses_or_shelters(api, places) -> None:
     chem = api("chem")
-    assert chem.get("/api/v1/resources/warehouses").json() == []
+    assert chem.get("/api/v1/resources/warehouses").json()["items"] == []
     assert chem.get("/api/v1/resources/shelters").json()["total"] == 0
     assert chem.get(f"/api/v1/resources/stock?warehouse_id={places['mine']}").status_code == 404
 
 
-def test_village_officer_reads_its_area_and_reports_occupancy_only(api, db) -> None:
+def test_village_officer_reads_its_area_and_reports_occupancy_only(api, db, places) -> None:
+    own = service.create_shelter(
+        db=db,
+        actor=SYSTEM,
+        data=ShelterCreate(
+            name="拉堡测试村避难点",
+            kind="school",
+            level="emergency",
+            region_code="450206100001",  # the demo information officer's village
+            lon=109.33,
+            lat=24.27,
+            effective_area_m2=Decimal(1000),
+        ),
+    )
+    db.commit()
     c = api("officer")
     assert c.get("/api/v1/resources/teams").status_code == 200
     assert c.post("/api/v1/resources/teams", json={"name": "xx", "kind": "community"}).status_code == 403
-    assert c.get("/api/v1/resources/coverage").json()["rows"].__len__() == 1
+    assert len(c.get("/api/v1/resources/coverage").json()["rows"]) == 1
+    r = c.put(f"/api/v1/resources/shelters/{own.id}/occupancy", json={"occupancy": 12, "open": True})
+    assert r.status_code == 200, r.text
+    assert r.json()["occupancy"] == 12 and r.json()["open"] is True
+    assert api("duty").get(f"/api/v1/resources/shelters/{own.id}").json()["occupancy"] == 12
+    assert c.patch(f"/api/v1/resources/shelters/{own.id}", json={"name": "改名"}).status_code == 403
+    theirs = c.put(f"/api/v1/resources/shelters/{places['shelter']}/occupancy", json={"occupancy": 1, "open": True})
+    assert theirs.status_code == 404  # another township's shelter is out of the officer's sight
 
 
 def test_anonymous_gets_401(client) -> None:

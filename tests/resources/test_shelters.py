@@ -80,7 +80,7 @@ def test_assessment_marks_fit_improve_or_retire(api) -> None:
     assert c.get(f"/api/v1/resources/shelters/{sid}").json()["condition"] == "improve"
     r = c.post(url, json={"assessor": "莫兰", "checks": {}, "result": "retire", "findings": "位于滑坡影响范围"})
     assert r.status_code == 201
-    assert [a["result"] for a in c.get(url).json()] == ["retire", "improve"]
+    assert [a["result"] for a in c.get(url).json()["items"]] == ["retire", "improve"]
     # A retired shelter cannot be opened.
     r = c.put(f"/api/v1/resources/shelters/{sid}/occupancy", json={"occupancy": 0, "open": True})
     assert r.status_code == 422

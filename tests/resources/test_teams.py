@@ -26,7 +26,7 @@ def test_demo_has_the_plans_forces(api) -> None:
     assert sum(t["station_class"] == "level1" for t in planned) == 8
     assert sum(t["station_class"] == "small" for t in planned) == 11
     assert any(not t["planned"] for t in fire)
-    members = sum(len(c.get(f"/api/v1/resources/teams/{t['id']}/members").json()) for t in community["items"])
+    members = sum(len(c.get(f"/api/v1/resources/teams/{t['id']}/members").json()["items"]) for t in community["items"])
     assert members == 695  # the registry's community response team members, linked by person id
 
 
@@ -174,7 +174,9 @@ def test_equipment_and_agreements(api) -> None:
         json={"kind": "vehicle", "name": "冲锋舟运输车", "quantity": 1, "plate": "桂B·A1234"},
     )
     assert r.status_code == 201
-    assert "冲锋舟运输车" in [e["name"] for e in duty.get(f"/api/v1/resources/teams/{team['id']}/equipment").json()]
+    assert "冲锋舟运输车" in [
+        e["name"] for e in duty.get(f"/api/v1/resources/teams/{team['id']}/equipment").json()["items"]
+    ]
     assert (
         duty.post(f"/api/v1/resources/teams/{team['id']}/equipment", json={"name": "x", "quantity": 0}).status_code
         == 422
@@ -192,6 +194,6 @@ def test_equipment_and_agreements(api) -> None:
     assert duty.post("/api/v1/resources/agreements", json={**body, "valid_to": "2025-01-01"}).status_code == 422
     bad_item = {**body, "kind": "reserve", "items": [{"material_id": 10**9, "quantity": 1}]}
     assert duty.post("/api/v1/resources/agreements", json=bad_item).status_code == 422
-    kinds = {a["kind"] for a in api("leader").get("/api/v1/resources/agreements").json()}
+    kinds = {a["kind"] for a in api("leader").get("/api/v1/resources/agreements").json()["items"]}
     assert kinds == {"reserve", "transport"}
     assert api("leader").post("/api/v1/resources/agreements", json=body).status_code == 403

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+
+from tests.risk.helpers import new_hazard
+from yingji.core.clock import utcnow
 
 
 @pytest.mark.parametrize("who", ["duty", "labao", "chem", "officer", "leader", "liaison"])
@@ -53,12 +57,33 @@ def test_enterprise_page_and_hazard_detail(page_client, api) -> None:
 
 def test_map_includes_risk_layers(page_client) -> None:
     html = page_client("duty").get("/map").text
-    assert "/api/v1/risk/map/" in html and "风险网格" in html
+    assert '"url": "/api/v1/risk/map/grid"' in html and "风险网格" in html
 
 
-def test_dashboard_card_counts(page_client) -> None:
-    html = page_client("duty").get("/risk/card").text
-    assert "未销号隐患" in html and 'data-stat="risk-overdue"' in html
+def _card_counts(html: str) -> dict[str, int]:
+    m = re.search(r"未销号隐患 (\d+) 项</a>，其中重大 (\d+) 项，挂牌督办 (\d+) 项", html)
+    overdue = re.search(r'data-stat="risk-overdue">逾期 (\d+) 项', html)
+    assert m and overdue, html
+    return {"open": int(m[1]), "major": int(m[2]), "supervised": int(m[3]), "overdue": int(overdue[1])}
+
+
+def test_dashboard_card_counts(page_client, db, fixed_clock) -> None:
+    start = utcnow()
+    fixed_clock(start + timedelta(days=2))
+    c = page_client("duty")
+    before = _card_counts(c.get("/risk/card").text)
+    fixed_clock(start)
+    new_hazard(db, grade="major", days=1)
+    new_hazard(db, grade="general", days=5)
+    db.flush()
+    fixed_clock(start + timedelta(days=2))  # the major one is now past its deadline, the general one not
+    after = _card_counts(c.get("/risk/card").text)
+    assert after == {
+        "open": before["open"] + 2,
+        "major": before["major"] + 1,
+        "supervised": before["supervised"],
+        "overdue": before["overdue"] + 1,
+    }
 
 
 def test_reports_page_is_for_staff_only(page_client) -> None:

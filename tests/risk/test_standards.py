@@ -31,11 +31,44 @@ def test_lec_worked_examples(L, E, C, score, level) -> None:
     assert "D = L×E×C" in g.reason
 
 
+@pytest.mark.parametrize(
+    ("L", "E", "C", "level"),
+    [
+        # cn-rules.md §2.1: D ≥ 320 red, 160 ≤ D < 320 orange, 70 ≤ D < 160 yellow, D < 70 blue.
+        (10, 1, 7, "yellow"),  # D = 70 exactly, the one edge the standard value sets can reach
+        (1, 10, 7, "yellow"),  # D = 70 the other way round
+        (3, 3, 7, "blue"),  # D = 63, just below 70
+        (10, 1, 15, "yellow"),  # D = 150, just below 160
+        (6, 2, 15, "orange"),  # D = 180, just above 160
+        (10, 10, 3, "orange"),  # D = 300, just below 320
+        (3, 3, 40, "red"),  # D = 360, just above 320
+    ],
+)
+def test_lec_grades_around_the_band_edges(L, E, C, level) -> None:
+    assert standards.grade_lec(L, E, C).level == level
+
+
+def test_shipped_lec_bands_are_320_160_70() -> None:
+    assert [(int(lo), lv.value) for lo, lv in standards.LEC_BANDS] == [
+        (320, "red"),
+        (160, "orange"),
+        (70, "yellow"),
+        (0, "blue"),
+    ]
+
+
 def test_lec_band_edges_are_inclusive_from_below() -> None:
-    bands = standards.LEC_BANDS
-    assert next(lv for lo, lv in bands if lo <= 320) == RiskLevel.red
-    assert next(lv for lo, lv in bands if lo <= 160) == RiskLevel.orange
-    assert next(lv for lo, lv in bands if lo <= 70) == RiskLevel.yellow
+    # 320 and 160 cannot be produced from the value sets, so try the rule on bands whose edges can be
+    # (a province may configure its own): a D equal to an edge takes the higher level.
+    bands = [
+        (Decimal(360), RiskLevel.red),
+        (Decimal(180), RiskLevel.orange),
+        (Decimal(70), RiskLevel.yellow),
+        (Decimal(0), RiskLevel.blue),
+    ]
+    assert standards.grade_lec(3, 3, 40, bands=bands).level == "red"  # D = 360
+    assert standards.grade_lec(6, 2, 15, bands=bands).level == "orange"  # D = 180
+    assert standards.grade_lec(10, 1, 7, bands=bands).level == "yellow"  # D = 70
 
 
 @pytest.mark.parametrize(("L", "E", "C", "bad"), [(4, 6, 15, "L"), (3, 7, 15, "E"), (3, 6, 50, "C"), ("x", 6, 15, "L")])
@@ -69,10 +102,30 @@ def test_matrix_refuses_out_of_range(likelihood, severity) -> None:
         standards.grade_matrix(likelihood, severity)
 
 
-def test_every_matrix_product_has_a_band() -> None:
+# DB37/T 2882-2016 bands as cn-rules.md §2.2 gives them: R 1–8 blue, 9–12 yellow, 15–16 orange, 20–25 red.
+MATRIX_BY_PRODUCT = {
+    1: "blue",
+    2: "blue",
+    3: "blue",
+    4: "blue",
+    5: "blue",
+    6: "blue",
+    8: "blue",
+    9: "yellow",
+    10: "yellow",
+    12: "yellow",
+    15: "orange",
+    16: "orange",
+    20: "red",
+    25: "red",
+}
+
+
+def test_every_cell_of_the_matrix() -> None:
     for a in range(1, 6):
         for b in range(1, 6):
-            assert standards.grade_matrix(a, b).level in RiskLevel
+            g = standards.grade_matrix(a, b)
+            assert (int(g.score), g.level) == (a * b, MATRIX_BY_PRODUCT[a * b]), (a, b)
 
 
 def test_shipped_table1_is_the_2018_table() -> None:

@@ -7,11 +7,12 @@ import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.warnings.helpers import NOW, SPEAKER_CIRCLE, published
 from yingji.core.outbox import OutboxMessage
 from yingji.warnings import cap
+from yingji.warnings.models import WarningMessage
 
 
 def test_nav_and_list(page_client, fixed_clock):
@@ -53,8 +54,9 @@ def test_draft_to_published_through_the_pages(page_client, fixed_clock):
     assert "已发布" in page and "覆盖率" in page and "CAP 1.2 XML" in page
 
 
-def test_form_errors_are_shown_and_nothing_saved(page_client, fixed_clock):
+def test_form_errors_are_shown_and_nothing_saved(page_client, fixed_clock, db):
     duty = page_client("duty")
+    before = db.scalar(select(func.count()).select_from(WarningMessage))
     r = duty.post(
         "/warnings/new",
         data={
@@ -69,6 +71,8 @@ def test_form_errors_are_shown_and_nothing_saved(page_client, fixed_clock):
         },
     )
     assert r.status_code == 422 and "field-error" in r.text
+    assert "expires" in r.text and 'value="x"' in r.text  # the field is named and the form keeps what was typed
+    assert db.scalar(select(func.count()).select_from(WarningMessage)) == before
 
 
 def test_csrf_is_required(page_client):
@@ -83,7 +87,7 @@ def test_dashboard_card_and_map_layer(page_client, api, fixed_clock):
     assert 'hx-get="/warnings/card"' in c.get("/").text
     card = c.get("/warnings/card")
     assert card.status_code == 200 and "覆盖率" in card.text and "仪表盘测试预警" in card.text
-    assert "/api/v1/warnings/map.geojson" in c.get("/map").text
+    assert '"url": "/api/v1/warnings/map.geojson"' in c.get("/map").text
     assert page_client("chem").get("/warnings/card").status_code == 403
 
 
@@ -129,10 +133,11 @@ def test_subscription_confirm_and_one_step_unsubscribe(client, db, fixed_clock):
     assert r.status_code == 200 and "验证码已发送" in r.text
     msg = db.scalar(
         select(OutboxMessage)
-        .where(OutboxMessage.topic == "warnings.subscription_code")
+        .where(OutboxMessage.topic == "channels.sms", OutboxMessage.payload["headline"].as_string() == "预警订阅验证码")
         .order_by(OutboxMessage.id.desc())
     )
-    code, unsub = msg.payload["code"], msg.payload["token"]
+    code = re.search(r"验证码为 (\d{6})", msg.payload["text"]).group(1)
+    unsub = re.search(r"/public/unsubscribe/(\S+)$", msg.payload["text"]).group(1)
     bad = client.post(
         "/public/subscribe/confirm",
         data={"csrf_token": token, "phone": "13912345678", "code": "000000" if code != "000000" else "111111"},

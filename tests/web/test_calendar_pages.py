@@ -38,8 +38,11 @@ def test_the_month_grid_shows_holidays_and_make_up_days(page_client) -> None:
 
 def test_admin_enters_a_day_through_the_form(page_client, db) -> None:
     admin = page_client("admin")
-    r = admin.post("/settings/calendar/day", data={"day": "2027-01-01", "working": "no", "name": "元旦",
-                                                   "csrf_token": admin.csrf}, follow_redirects=False)
+    r = admin.post(
+        "/settings/calendar/day",
+        data={"day": "2027-01-01", "working": "no", "name": "元旦", "csrf_token": admin.csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert db.get(CalendarDay, datetime(2027, 1, 1).date()).name == "元旦"
 
@@ -64,7 +67,8 @@ def test_api_sets_and_clears_a_day(api) -> None:
     assert r.json() == {"day": "2025-10-09", "working": False, "name": "本地更正", "source": "bureau"}
     assert admin.delete("/api/v1/calendar/days/2025-10-09").status_code == 204
     month = admin.get("/api/v1/calendar/days", params={"year": 2025, "month": 10}).json()
-    assert month[8] == {"day": "2025-10-09", "working": True, "name": "", "source": "library"}
+    assert month["total"] == 31
+    assert month["items"][8] == {"day": "2025-10-09", "working": True, "name": "", "source": "library"}
 
 
 def test_bad_input_names_the_field(api) -> None:
@@ -79,21 +83,25 @@ def test_bad_input_names_the_field(api) -> None:
 
 
 def test_deadline_api(api) -> None:
-    r = api("duty").post("/api/v1/calendar/deadline", json={
-        "start": "2025-09-26T10:00:00+08:00", "amount": 5, "unit": "working_days"})
+    r = api("duty").post(
+        "/api/v1/calendar/deadline", json={"start": "2025-09-26T10:00:00+08:00", "amount": 5, "unit": "working_days"}
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["last_day"] == "2025-10-10"
     assert body["due_at"].startswith("2025-10-10T16:00:00")
     assert body["provisional"] is False
-    r = api("duty").post("/api/v1/calendar/deadline", json={
-        "start": "2026-12-25T10:00:00+08:00", "amount": 5, "unit": "working_days"})
+    r = api("duty").post(
+        "/api/v1/calendar/deadline", json={"start": "2026-12-25T10:00:00+08:00", "amount": 5, "unit": "working_days"}
+    )
     assert r.json()["provisional"] is True and r.json()["assumed_years"] == [2027]
-    r = api("duty").post("/api/v1/calendar/deadline", json={"start": "2025-09-26T10:00:00", "amount": 5,
-                                                              "unit": "working_days"})
+    r = api("duty").post(
+        "/api/v1/calendar/deadline", json={"start": "2025-09-26T10:00:00", "amount": 5, "unit": "working_days"}
+    )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "start"
-    r = api("duty").post("/api/v1/calendar/deadline", json={"start": "2025-09-26T10:00:00+08:00", "amount": 5,
-                                                              "unit": "weeks"})
+    r = api("duty").post(
+        "/api/v1/calendar/deadline", json={"start": "2025-09-26T10:00:00+08:00", "amount": 5, "unit": "weeks"}
+    )
     assert r.status_code == 422
 
 

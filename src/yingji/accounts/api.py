@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Query, Request
 
+from yingji.accounts import audit as audit_log
 from yingji.accounts import service
 from yingji.accounts.schemas import TokenRequest, TokenResponse, UserCreate, UserRead, UserUpdate
-from yingji.core.pagination import Page, PageParams
-from yingji.web.deps import ApiUser, DbSession
+from yingji.core import audit
+from yingji.core.pagination import Page
+from yingji.web.deps import ApiUser, DbSession, Paging
 from yingji.web.errors import error_response
 
 router = APIRouter(tags=["accounts"])
-Paging = Annotated[PageParams, Depends()]
 
 
 @router.post(
@@ -56,3 +57,34 @@ def get_user(user_id: int, db: DbSession, user: ApiUser) -> UserRead:
 @router.patch("/accounts/users/{user_id}", response_model=UserRead)
 def update_user(user_id: int, body: UserUpdate, db: DbSession, user: ApiUser) -> UserRead:
     return UserRead.model_validate(service.update_user(db=db, actor=user, user_id=user_id, data=body))
+
+
+@router.get("/audit/entries", response_model=Page[dict[str, Any]], tags=["audit"])
+def audit_entries(
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    entity: str = "",
+    entity_id: str = "",
+    username: Annotated[str, Query(alias="user")] = "",
+    since: str = "",
+    until: str = "",
+) -> Page[dict[str, Any]]:
+    """The audit log (admins, leaders): by record (`entity` = table, `entity_id` = key), `user` (username)
+    and time (`since` ≤ ts < `until`, ISO-8601; without a zone Beijing time), newest first."""
+    query = audit_log.AuditQuery(entity=entity, entity_id=entity_id, user=username, since=since, until=until)
+    items, total = audit_log.search(db=db, actor=user, page=paging, query=query)
+    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/audit/verify", tags=["audit"])
+def audit_verify(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """Recomputes the hash chain (admins), as `yingji audit verify`: the first broken entry, if any."""
+    report = audit.verify(db, actor=user)
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "broken_seq": report.broken_seq,
+        "reason": report.reason,
+        "message": audit.describe(report),
+    }

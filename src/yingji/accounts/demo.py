@@ -7,7 +7,7 @@ from yingji.geo import service as geo_service
 
 
 def seed(db: Session, ctx) -> str:
-    from yingji.demo import DEMO_USERS
+    from yingji.core.demo import DEMO_USERS
 
     made = []
     for spec in DEMO_USERS:

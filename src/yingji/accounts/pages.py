@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from yingji.accounts import audit as audit_log
 from yingji.accounts import service
 from yingji.accounts.enums import ROLE_LABELS
+from yingji.core import audit
+from yingji.core.errors import ValidationFailed
 from yingji.core.pagination import PageParams
 from yingji.web.deps import SESSION_COOKIE, DbSession, MaybePageUser, PageUser, check_anonymous_csrf
+from yingji.web.hardening import is_https
 from yingji.web.templating import render, render_anonymous_form
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +65,7 @@ def login(
         token,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=is_https(request.scope, settings),
         max_age=settings.session_ttl_s,
     )
     return response
@@ -82,3 +86,47 @@ def users_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -
     return render(
         request, "accounts/users.html", {"users": rows, "total": total, "paging": paging, "role_labels": ROLE_LABELS}
     )
+
+
+def _audit_page(request: Request, db, user, query: audit_log.AuditQuery, page: int, result: str = "", broken=False):
+    paging = PageParams(page=max(page, 1), page_size=100)
+    message, status = "", 200
+    try:
+        items, total = audit_log.search(db=db, actor=user, page=paging, query=query)
+    except ValidationFailed as exc:  # a bad filter: the page with the reason, nothing found
+        items, total, message, status = [], 0, exc.message, 422
+    context = {
+        "items": items,
+        "total": total,
+        "paging": paging,
+        "pages": paging.page_count(total),
+        "q": query,
+        "entities": audit.entities(db, actor=user),
+        "can_verify": user.can("audit.verify"),
+        "result": result,
+        "broken": broken,
+        "message": message,
+    }
+    return render(request, "accounts/audit.html", context, status_code=status)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    entity: str = "",
+    entity_id: str = "",
+    username: Annotated[str, Query(alias="user")] = "",
+    since: str = "",
+    until: str = "",
+    page: int = 1,
+) -> HTMLResponse:
+    query = audit_log.AuditQuery(entity=entity, entity_id=entity_id, user=username, since=since, until=until)
+    return _audit_page(request, db, user, query, page)
+
+
+@router.post("/audit/verify", response_class=HTMLResponse)
+def audit_verify(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    report = audit.verify(db, actor=user)
+    return _audit_page(request, db, user, audit_log.AuditQuery(), 1, audit.describe(report), not report.ok)

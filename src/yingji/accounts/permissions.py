@@ -17,7 +17,8 @@ from yingji.accounts.enums import Role
 
 BASE_GRANTS: dict[str, set[str]] = {
     Role.admin: {"*"},
-    Role.duty_officer: {"geo.read", "registry.read", "registry.write", "audit.read"},
+    # The audit log is read by admins and bureau leaders only: oversight, not daily work.
+    Role.duty_officer: {"geo.read", "registry.read", "registry.write"},
     Role.leader: {"geo.read", "registry.read", "audit.read"},
     Role.liaison: {"geo.read", "registry.read"},
     Role.township_officer: {"geo.read", "registry.read", "registry.write"},

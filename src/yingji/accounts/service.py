@@ -10,8 +10,9 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from yingji.accounts.enums import ROLE_SCOPE_LEVEL, Role
+from yingji.accounts.enums import ROLE_LABELS, ROLE_SCOPE_LEVEL, Role  # noqa: F401  (ROLE_LABELS: offered)
 from yingji.accounts.models import ApiToken, LoginThrottle, User, WebSession
+from yingji.accounts.permissions import role_can  # noqa: F401  (offered to the web kit)
 from yingji.accounts.schemas import UserCreate, UserUpdate
 from yingji.core.actor import Actor, require, scope_condition
 from yingji.core.clock import utcnow

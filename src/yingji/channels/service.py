@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels.base import DeliveryResult, Message, Recipient  # noqa: F401  (shapes for senders)
 from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.core.actor import Actor, require
@@ -27,23 +28,43 @@ def note_demo_loaded(loaded: bool) -> None:
     _demo_loaded["value"] = bool(loaded)
 
 
+_installed: dict[str, Any] = {}
+
+
+def install(adapters: dict[str, Any]) -> None:
+    """The composition root hands the adapters to use (tests: fakes); an empty dict falls back to the
+    adapters the settings name."""
+    _installed.clear()
+    _installed.update(adapters)
+
+
+def installed() -> dict[str, Any]:
+    return _installed
+
+
 def configured(channels: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The adapters in use: those wired by ``bootstrap`` (tests, fakes), else those the settings name."""
+    """The adapters in use: ``channels`` if given, else those installed by the composition root, else
+    those the settings name."""
     if channels is not None:
         return channels
-    from yingji import bootstrap
     from yingji.channels.config import from_settings
 
-    return bootstrap.channels() or from_settings(demo_loaded=_demo_loaded["value"])
+    return _installed or from_settings(demo_loaded=_demo_loaded["value"])
 
 
 def is_sandbox(channel: Any) -> bool:
     return bool(getattr(channel, "sandbox", False))
 
 
-def enqueue_sms(db: Session, *, phone: str, headline: str, text: str, key: str) -> None:
-    """Queues one SMS; the same ``key`` is queued (and sent) once."""
-    outbox.enqueue(db, topic=SMS_TOPIC, payload={"phone": phone, "headline": headline, "text": text}, key=key)
+def enqueue_sms(
+    db: Session, *, phone: str, headline: str, text: str, key: str, max_attempts: int = 8, sensitive: bool = False
+) -> None:
+    """Queues one SMS, the one SMS path of every capability; the same ``key`` is queued (and sent) once.
+    ``sensitive`` (confirmation codes): the text is not shown on the channels page."""
+    payload = {"phone": phone, "headline": headline, "text": text}
+    if sensitive:
+        payload["sensitive"] = True
+    outbox.enqueue(db, topic=SMS_TOPIC, payload=payload, key=key, max_attempts=max_attempts)
 
 
 @dataclass(frozen=True)

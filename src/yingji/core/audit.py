@@ -22,8 +22,10 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Integer, String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.db import Base, UTCDateTime
+from yingji.core.pagination import PageParams, paginate
 
 GENESIS = "0" * 64
 
@@ -236,3 +238,53 @@ def verify_chain(db: Session, *, batch: int = 5000) -> ChainReport:
     if head is not None and head.seq != last_seq:
         return ChainReport(checked, last_seq + 1, f"链尾缺失：链头记录到 {head.seq}，实际只有 {last_seq}")
     return ChainReport(checked)
+
+
+# --- reading the log -----------------------------------------------------------------------------
+# audit.read: search the log (admins, bureau leaders); audit.verify: check the chain (admins).
+
+
+def search(
+    db: Session,
+    *,
+    actor: Actor,
+    page: PageParams,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[list[AuditEntry], int]:
+    """Entries about one record (its table and key), by one user and/or in a time window, newest first."""
+    require(actor, "audit.read")
+    query = select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    if since is not None:
+        query = query.where(AuditEntry.ts >= since)
+    if until is not None:
+        query = query.where(AuditEntry.ts < until)
+    return paginate(db, query.order_by(AuditEntry.seq.desc()), page)
+
+
+def entities(db: Session, *, actor: Actor) -> list[str]:
+    """The tables the log has entries for (the record filter's choices)."""
+    require(actor, "audit.read")
+    return list(db.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)))
+
+
+def verify(db: Session, *, actor: Actor) -> ChainReport:
+    """``verify_chain`` for a person (the page's button, the API): only admins."""
+    require(actor, "audit.verify")
+    return verify_chain(db)
+
+
+def describe(report: ChainReport) -> str:
+    """The result in words, as ``yingji audit verify`` prints it."""
+    if report.ok:
+        return f"审计日志完整：已校验 {report.checked} 条记录"
+    return f"审计日志在第 {report.broken_seq} 条断开：{report.reason}（之前 {report.checked} 条完好）"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,16 +36,34 @@ class Settings(BaseSettings):
     login_lock_after: int = 8
     login_lock_s: int = 15 * 60
 
-    # Cookies are marked Secure when the platform is served over HTTPS behind a proxy.
+    # Served over HTTPS (behind a reverse proxy): cookies are marked Secure and HSTS is sent. A request
+    # that arrives as https (uvicorn trusts X-Forwarded-Proto from the proxy) gets both anyway.
     secure_cookies: bool = False
     mqtt_url: str = ""
+    # The MQTT subscriber's stable client id (its persistent session on the broker), the topic prefix it
+    # subscribes under (``<prefix>+``), and how long the broker keeps the session while it is away.
+    mqtt_client_id: str = "yingji-ingest"
+    mqtt_topic_prefix: str = "yingji/readings/"
+    mqtt_session_expiry_s: int = 7 * 24 * 3600
     max_upload_bytes: int = Field(default=10 * 1024 * 1024)
+    # Request bodies, refused with 413 while they are read: readings batches (up to 10,000 readings),
+    # spreadsheet/CAP/road-network imports (one file), uploads (a few photos), everything else.
+    max_readings_body_bytes: int = 8 * 1024 * 1024
+    max_import_body_bytes: int = 12 * 1024 * 1024
+    max_upload_body_bytes: int = 32 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
 
     def resolved_server_url(self) -> str:
         if self.server_url:
             return self.server_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
+
+    # Base maps of the 一张图 map (see docs/foundation.md, map section): a JSON list of XYZ / WMTS tile
+    # sources, and a local MBTiles / PMTiles file served at /tiles for a fully offline map.
+    map_basemaps: list[dict[str, Any]] = Field(default_factory=list)
+    map_tiles: str = ""
+    map_tiles_crs: str = "wgs84"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

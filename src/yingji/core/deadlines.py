@@ -104,7 +104,8 @@ class Deadline:
         return text
 
 
-def _add_months(d: date, months: int) -> date:
+def add_months(d: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), clamped to the end of a shorter month."""
     month0 = d.month - 1 + months
     year, month = d.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(d.day, _month_calendar.monthrange(year, month)[1]))
@@ -131,15 +132,23 @@ def compute(rule: DeadlineRule, *, start: datetime, calendar: WorkCalendar, exte
     if rule.unit == Unit.working_days:
         last, assumed = calendar.shift_working_days(first, sign * amount)
     else:
-        last = first + timedelta(days=sign * amount) if rule.unit == Unit.days else _add_months(first, sign * amount)
+        last = first + timedelta(days=sign * amount) if rule.unit == Unit.days else add_months(first, sign * amount)
         assumed = frozenset()
         if rule.roll:
             last, assumed = calendar.roll_to_working_day(last, backward=rule.direction == "before")
     return Deadline(rule, start, _end_of_local_day(last), last, extended, assumed)
 
 
-_FIELDS = {"label": str, "amount": int, "unit": str, "basis": str, "direction": str, "roll": bool,
-           "extended_amount": int, "extension_needs": str}
+_FIELDS = {
+    "label": str,
+    "amount": int,
+    "unit": str,
+    "basis": str,
+    "direction": str,
+    "roll": bool,
+    "extended_amount": int,
+    "extension_needs": str,
+}
 
 
 def parse_rules(data: dict[str, Any], *, source: str = "deadlines") -> dict[str, DeadlineRule]:
@@ -167,8 +176,11 @@ def parse_rules(data: dict[str, Any], *, source: str = "deadlines") -> dict[str,
         for key in ("amount", "extended_amount"):
             if isinstance(raw.get(key), int) and raw[key] < 0:
                 problems.append(ErrorDetail(f"{where}.{key}", "不能为负数"))
-        if isinstance(raw.get("extended_amount"), int) and isinstance(raw.get("amount"), int) \
-                and raw["extended_amount"] < raw["amount"]:
+        if (
+            isinstance(raw.get("extended_amount"), int)
+            and isinstance(raw.get("amount"), int)
+            and raw["extended_amount"] < raw["amount"]
+        ):
             problems.append(ErrorDetail(f"{where}.extended_amount", "延长后的期限不能短于原期限"))
         if not any(p.field.startswith(where) for p in problems):
             rules[code] = DeadlineRule(code=code, **{**raw, "unit": Unit(raw["unit"])})

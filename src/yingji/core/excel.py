@@ -10,6 +10,7 @@ is imported.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +25,12 @@ from yingji.core.errors import DomainError, ErrorDetail, ValidationFailed
 
 MAX_ROWS = 50_000
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Text a spreadsheet would take for a formula (=, and +, -, @ in Excel and LibreOffice; tab and CR in front of
+# them): written as a text cell with Excel's quote prefix, so it stays text even when someone edits the cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters have no place in a cell, and XML 1.0 (the .xlsx format) cannot hold them; tab, line feed
+# and carriage return are kept.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ def template(columns: list[Column], *, title: str, example: dict[str, Any] | Non
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FDECEA")
     if example:
-        ws.append([example.get(c.key, "") for c in columns])
+        append(ws, [example.get(c.key, "") for c in columns])
     for i, c in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(c.label) * 2 + 4)
     notes = wb.create_sheet("填写说明")
@@ -93,10 +100,25 @@ def export(columns: list[Column], rows: Iterable[dict[str, Any]], *, title: str)
             if isinstance(value, Decimal):
                 value = float(value)
             out.append(value)
-        ws.append(out)
+        append(ws, out)
     for i, c in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(c.label) * 2 + 4)
     return _save(wb)
+
+
+def safe_value(value: Any) -> Any:
+    """A cell's value as exported: text without control characters; anything else unchanged."""
+    return CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
+
+
+def append(ws: Any, values: list[Any]) -> None:
+    """Appends one row of data to a sheet: the only way exports write cells, so that no text ever becomes a
+    formula (a team named ``=HYPERLINK(...)`` would otherwise be a live link in whoever opens the file)."""
+    ws.append([safe_value(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _save(wb: Workbook) -> bytes:

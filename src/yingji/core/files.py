@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from yingji.core.actor import Actor, SystemActor
 from yingji.core.clock import utcnow
 from yingji.core.config import get_settings
 from yingji.core.db import Base, UTCDateTime
@@ -92,6 +93,20 @@ def store(
     db.add(row)
     db.flush()
     return row
+
+
+def ensure_linkable(db: Session, actor: Actor, ids: list[int], *, field: str = "attachment_ids") -> list[int]:
+    """The attachments ``actor`` may link to a record: only those it uploaded itself. Ids are sequential, so a
+    mere existence check would let any account pull another area's photo into a record of its own and read
+    it there. Another's attachment answers like a missing one (its existence does not leak). Photos that come
+    with a record (a public report's) are carried over by the service, not linked by id."""
+    for i in ids:
+        row = db.get(Attachment, i)
+        if row is None or not (
+            isinstance(actor, SystemActor) or (actor.id is not None and row.uploaded_by == actor.id)
+        ):
+            raise invalid(field, f"附件 {i} 不存在")
+    return list(dict.fromkeys(ids))
 
 
 def load(db: Session, attachment_id: int) -> tuple[Attachment, Path]:

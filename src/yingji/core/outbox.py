@@ -60,10 +60,17 @@ class OutboxMessage(Base):
 def handler(topic: str, *, transaction: bool = True) -> Callable[[Any], Any]:
     """Registers the function that delivers messages of ``topic``: ``fn(session, message)`` run inside
     the transaction that marks the message done, or with ``transaction=False`` ``fn(database, message)``
-    run with no transaction open (for handlers that send over the network or run long)."""
+    run with no transaction open (for handlers that send over the network or run long).
+
+    A topic has exactly one handler: a second, different function for the same topic is refused (it used
+    to replace the first silently). Several parties reacting to one fact subscribe to a domain event
+    instead (``core.events``)."""
 
     def register(fn: Any) -> Any:
-        _handlers[topic] = fn
+        existing = _handlers.get(topic)
+        if existing is not None and _name(existing) != _name(fn):
+            raise ValueError(f"outbox topic {topic!r} already has handler {_name(existing)}; refusing {_name(fn)}")
+        _handlers[topic] = fn  # the same function again (a module imported anew) keeps one registration
         if transaction:
             _outside.discard(topic)
         else:
@@ -71,6 +78,10 @@ def handler(topic: str, *, transaction: bool = True) -> Callable[[Any], Any]:
         return fn
 
     return register
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return f"{fn.__module__}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
 def registered_topics() -> list[str]:

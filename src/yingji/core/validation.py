@@ -38,3 +38,18 @@ def _phone(value: str) -> str:
 Phone = Annotated[str, AfterValidator(_phone)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Stated in the OpenAPI as well, so clients (and the fuzzer) know such text is refused.
+_SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"
+
+
+def _single_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("不能包含换行、制表符等控制字符")
+    return value
+
+
+# A title or name: one line of text, no control characters (they break exports and list displays).
+SingleLine = Annotated[str, AfterValidator(_single_line), Field(json_schema_extra={"pattern": _SINGLE_LINE_PATTERN})]

@@ -48,3 +48,18 @@ class RoadEdge(Base):
     highway: Mapped[str] = mapped_column(String(20), default="unclassified")
     oneway: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(100), default=GENERATED_ROADS)
+
+
+class MapLine(Base):
+    """A line drawn on the 一张图 map: a road or a river imported from OSM, GeoJSON or a Shapefile (WGS84).
+    Display only: travel times use the road graph (``road_edges``)."""
+
+    __tablename__ = "map_lines"
+    __audit__ = False  # bulk-loaded reference data, replaced a layer at a time
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16), index=True)  # road / river
+    name: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(30), default="")  # OSM highway / waterway class
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(100), default="")

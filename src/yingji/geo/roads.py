@@ -4,15 +4,16 @@ has a length (great-circle, metres) and a driving speed (``maxspeed`` or a defau
 
 from __future__ import annotations
 
-import json
 import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from yingji.core.errors import ErrorDetail, ValidationFailed
+from yingji.core.jsonparse import loads
+from yingji.geo.distance import EARTH_RADIUS_M, haversine_m
 from yingji.geo.models import GENERATED_ROADS as GENERATED
 
-EARTH_R = 6_371_000.0
+EARTH_R = EARTH_RADIUS_M  # one radius for every distance
 
 # Default speeds (km/h) by OSM highway class when an edge has no maxspeed.
 DEFAULT_SPEED_KMH = {
@@ -29,13 +30,6 @@ DEFAULT_SPEED_KMH = {
     "path": 5,
     "footway": 5,
 }
-
-
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_R * math.asin(math.sqrt(a))
 
 
 # --- building edges ------------------------------------------------------------------------------
@@ -122,13 +116,19 @@ def edges_from_osm_xml(data: bytes, *, source: str = "osm") -> list[dict[str, An
 def edges_from_file(name: str, data: bytes) -> list[dict[str, Any]]:
     if name.endswith((".geojson", ".json")):
         try:
-            parsed = json.loads(data)
-        except ValueError:
-            raise ValidationFailed("GeoJSON 无法解析", details=[ErrorDetail("file", "JSON 格式错误")]) from None
+            parsed = loads(data, field="file", message="JSON 格式错误")
+        except ValidationFailed as exc:
+            raise ValidationFailed("GeoJSON 无法解析", details=exc.details) from None
         return edges_from_geojson(parsed, source=f"geojson:{name}")
     if name.endswith(".osm"):
         return edges_from_osm_xml(data, source=f"osm:{name}")
-    raise ValidationFailed("只支持 .osm（OpenStreetMap XML）或 .geojson 文件", details=[ErrorDetail("file", name)])
+    if name.lower().endswith(".zip"):
+        from yingji.geo.lines import read_features  # pyshp only when a Shapefile comes
+
+        return edges_from_geojson(read_features(name, data), source=f"shapefile:{name}")
+    raise ValidationFailed(
+        "只支持 .osm（OpenStreetMap XML）、.geojson 或 .zip（Shapefile）文件", details=[ErrorDetail("file", name)]
+    )
 
 
 def grid_edges(
@@ -170,5 +170,3 @@ def grid_edges(
             hw, sp = cls(i)
             rows.append(_edge(p, q, hw, sp, False, source))
     return rows
-
-

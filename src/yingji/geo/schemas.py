@@ -42,3 +42,14 @@ class PopulationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     population: int = Field(ge=0)
+
+
+class PlaceRead(BaseModel):
+    kind: str
+    kind_label: str
+    name: str
+    detail: str
+    lon: float
+    lat: float
+    region_code: str | None
+    ref: str | None

@@ -10,14 +10,20 @@ from typing import Any
 
 from shapely.geometry import Point, Polygon, shape
 from shapely.validation import explain_validity
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
 from yingji.core.errors import ErrorDetail, NotFound, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
+from yingji.geo.distance import EARTH_RADIUS_M, haversine_m  # noqa: F401  (offered to other capabilities)
 from yingji.geo.enums import LEVEL_ORDER, RegionLevel
 from yingji.geo.models import Region
+from yingji.geo.places import Place  # noqa: F401  (offered to other capabilities' place kinds)
+from yingji.geo.places import provider as place_provider  # noqa: F401
+from yingji.geo.roads import edges_from_file, grid_edges  # noqa: F401  (offered to other capabilities)
+from yingji.geo.routing import GENERATED, RoadGraph, replace_edges, road_graph  # noqa: F401
 from yingji.geo.spatial import IndexedRegion, RegionIndex
 
 
@@ -85,7 +91,7 @@ def list_regions(
         parent = get_region(db=db, code=parent_code)
         query = query.where(Region.parent_id == parent.id)
     if q:
-        query = query.where(or_(Region.name.contains(q), Region.code.startswith(q)))
+        query = query.where(matches(q, within=[Region.name], prefix=[Region.code]))
     return paginate(db, query, page)
 
 
@@ -112,6 +118,8 @@ def boundaries(*, db: Session, level: str) -> dict[str, Any]:
                     "level": r.level,
                     "population": r.population,
                     "approximate": r.approximate,
+                    "centroid_lon": r.centroid_lon,
+                    "centroid_lat": r.centroid_lat,
                 },
                 "geometry": r.geometry,
             }
@@ -159,6 +167,43 @@ def locate(*, db: Session, lon: float, lat: float, level: str | None = None) -> 
     _check_lon_lat(lon, lat)
     hits = _index(db).containing(lon, lat, level=level)
     return _as_infos(db, hits)
+
+
+TOWNSHIP_OR_VILLAGE = ("township", "village")
+
+
+def region_of(
+    *,
+    db: Session,
+    region_code: str | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    levels: tuple[str, ...] | None = None,
+    code_levels: tuple[str, ...] | None = None,
+    field: str = "region_code",
+    level_message: str = "所属区域的层级不符合要求",
+    missing_message: str = "请填写所属区域，或提供经纬度",
+    outside_field: str = "lon",
+    outside_message: str = "该坐标不在本区范围内",
+) -> RegionInfo:
+    """The region of a record, the one way every capability finds it: by code when given (it must exist
+    and be of ``code_levels``, by default ``levels``), else the innermost region of ``levels`` under the
+    point. Errors name the field; the wording is the caller's where its form says it differently."""
+    if region_code:
+        try:
+            region = region_info(db=db, code=region_code)
+        except NotFound:
+            raise invalid(field, f"区域 {region_code} 不存在") from None
+        allowed = code_levels or levels
+        if allowed is not None and region.level not in allowed:
+            raise invalid(field, level_message)
+        return region
+    if lon is None or lat is None:
+        raise invalid(field, missing_message)
+    hits = [r for r in locate(db=db, lon=lon, lat=lat) if levels is None or r.level in levels]
+    if not hits:
+        raise invalid(outside_field, outside_message)
+    return hits[-1]
 
 
 def polygon_from_ring(ring: list[list[float]], *, field: str = "polygon") -> Polygon:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -58,3 +59,28 @@ class KindRead(BaseModel):
     incident_class: str
     class_label: str
     scheme: str
+
+
+class DeadlinesRequest(BaseModel):
+    """An incident's facts; the answer lists every report it owes and when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(max_length=40)
+    grade: str = Field("", max_length=3, description="事故等级 I–IV，或自然灾害响应级别 1–4（未达到为空）")
+    near_miss: bool = Field(False, strict=True, description="较大涉险事故")
+    deaths_and_missing: Count = 0
+    occurred_at: datetime
+    received_at: datetime | None = None
+    stabilised_at: datetime | None = None
+    closed_at: datetime | None = None
+    until: datetime | None = Field(None, description="续报列到此时为止（默认发生后 3 日）")
+
+
+class DueRead(BaseModel):
+    code: str
+    label: str
+    basis: str
+    due_at: datetime
+    recurring: bool
+    provisional: bool

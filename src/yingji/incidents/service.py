@@ -1,12 +1,17 @@
-"""Incident use cases. So far: grading an incident from its figures (no records are kept yet)."""
+"""Incident use cases. So far: grading an incident and its reporting deadlines from its facts (no records
+are kept yet)."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from yingji.core.errors import invalid
-from yingji.incidents import standards
-from yingji.incidents.schemas import GradeRead, GradeRequest, KindRead
+from yingji.core.workdays import load_calendar
+from yingji.incidents import standards, timeliness
+from yingji.incidents.schemas import DeadlinesRequest, DueRead, GradeRead, GradeRequest, KindRead
 from yingji.incidents.settings import settings
 
 
@@ -31,8 +36,10 @@ def grade(*, request: GradeRequest) -> GradeRead:
             deaths=request.deaths, serious_injuries=request.serious_injuries, direct_loss_yuan=request.direct_loss_yuan
         )
         near_miss = standards.is_major_near_miss(
-            at_risk_people=request.at_risk_people, trapped_or_missing=request.trapped_or_missing,
-            evacuated=request.evacuated, sensitive_environment_polluted=request.sensitive_environment_polluted,
+            at_risk_people=request.at_risk_people,
+            trapped_or_missing=request.trapped_or_missing,
+            evacuated=request.evacuated,
+            sensitive_environment_polluted=request.sensitive_environment_polluted,
             key_facility_endangered=request.key_facility_endangered,
         )
         if near_miss and g.grade == "IV":
@@ -41,11 +48,59 @@ def grade(*, request: GradeRequest) -> GradeRead:
         figures = {c: getattr(request, c) for c in standards.RELIEF_CRITERIA}
         g = standards.relief_response(relief_table(), figures)
     else:
-        return GradeRead(kind=kind.code, kind_label=kind.label, incident_class=kind.incident_class, scheme=kind.scheme,
-                         grade=None, label="由主管部门按其分级标准定级", decided_by=[], by_criterion={}, basis="",
-                         major_near_miss=[], notes=["本平台不对该类事件自动定级"])
+        return GradeRead(
+            kind=kind.code,
+            kind_label=kind.label,
+            incident_class=kind.incident_class,
+            scheme=kind.scheme,
+            grade=None,
+            label="由主管部门按其分级标准定级",
+            decided_by=[],
+            by_criterion={},
+            basis="",
+            major_near_miss=[],
+            notes=["本平台不对该类事件自动定级"],
+        )
     return GradeRead(
-        kind=kind.code, kind_label=kind.label, incident_class=kind.incident_class, scheme=kind.scheme,
-        grade=g.grade or None, label=g.label, decided_by=g.decided_by, by_criterion=g.by_criterion, basis=g.basis,
-        major_near_miss=near_miss, notes=[*g.notes, *notes],
+        kind=kind.code,
+        kind_label=kind.label,
+        incident_class=kind.incident_class,
+        scheme=kind.scheme,
+        grade=g.grade or None,
+        label=g.label,
+        decided_by=g.decided_by,
+        by_criterion=g.by_criterion,
+        basis=g.basis,
+        major_near_miss=near_miss,
+        notes=[*g.notes, *notes],
     )
+
+
+def report_rules() -> timeliness.RuleSet:
+    """The deployment's reporting-deadline table (``YINGJI_INCIDENTS_REPORT_RULES``)."""
+    return timeliness.report_rules(settings().report_rules)
+
+
+def deadlines(*, db: Session, request: DeadlinesRequest) -> list[DueRead]:
+    kind = standards.incident_kinds().get(request.kind)
+    if kind is None:
+        raise invalid("kind", f"未知的事件类型：{request.kind}")
+    if kind.scheme not in ("accident", "natural"):
+        raise invalid("kind", "该类事件的报告时限由主管部门规定，本平台不计算")
+    times = {"occurred_at": request.occurred_at, "received_at": request.received_at,
+             "stabilised_at": request.stabilised_at, "closed_at": request.closed_at, "until": request.until}
+    for name, value in times.items():
+        if value is not None and value.tzinfo is None:
+            raise invalid(name, "时间须带时区，例如 2026-06-10T10:00:00+08:00")
+    times = {name: value.astimezone(UTC) if value else None for name, value in times.items()}
+    valid = {"accident": ("I", "II", "III", "IV"), "natural": ("", "1", "2", "3", "4")}[kind.scheme]
+    if request.grade not in valid:
+        raise invalid("grade", f"应为 {'、'.join(g or '空' for g in valid)} 之一")
+    facts = timeliness.IncidentFacts(
+        scheme=kind.scheme, kind=kind.code, grade=request.grade, occurred_at=times["occurred_at"],
+        received_at=times["received_at"], stabilised_at=times["stabilised_at"], closed_at=times["closed_at"],
+        near_miss=request.near_miss, deaths_and_missing=request.deaths_and_missing,
+    )
+    until = times["until"] or facts.occurred_at + timedelta(days=3)
+    dues = timeliness.obligations(report_rules(), facts, load_calendar(db), until=until)
+    return [DueRead(**vars(d)) for d in dues]

@@ -13,6 +13,8 @@ class IncidentSettings(BaseSettings):
     # A TOML file with the county's own natural-disaster response triggers (the shape of
     # incidents/data/relief_response_national.toml); empty: the national plan's thresholds.
     relief_triggers: str = ""
+    # The reporting-deadline table (incidents/data/report_rules/<name>.toml): "national", or a province's.
+    report_rules: str = "national"
 
 
 @lru_cache

@@ -28,8 +28,13 @@ CRITERION_LABELS = {
     "collapsed_households": "倒塌和严重损坏房屋（户）",
     "drought_needing_aid": "干旱需政府救助人数",
 }
-RELIEF_CRITERIA = ("deaths_and_missing", "relocated_or_needing_relief", "collapsed_rooms", "collapsed_households",
-                   "drought_needing_aid")
+RELIEF_CRITERIA = (
+    "deaths_and_missing",
+    "relocated_or_needing_relief",
+    "collapsed_rooms",
+    "collapsed_households",
+    "drought_needing_aid",
+)
 
 
 def _data(name: str) -> dict:
@@ -91,8 +96,11 @@ def _grade_of(value: Decimal, criterion: str, bands: tuple[_Band, ...]) -> _Band
 def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Decimal | int) -> Grading:
     """令493 第三条: the grade is the highest any one criterion reaches."""
     basis, bands = accident_bands()
-    figures = {"deaths": Decimal(deaths), "serious_injuries": Decimal(serious_injuries),
-               "direct_loss_yuan": Decimal(direct_loss_yuan)}
+    figures = {
+        "deaths": Decimal(deaths),
+        "serious_injuries": Decimal(serious_injuries),
+        "direct_loss_yuan": Decimal(direct_loss_yuan),
+    }
     per = {c: _grade_of(v, c, bands) for c, v in figures.items()}
     rank = {b.grade: i for i, b in enumerate(bands)}
     top = min(per.values(), key=lambda b: rank[b.grade])
@@ -102,8 +110,12 @@ def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Deci
 
 
 def is_major_near_miss(
-    *, at_risk_people: int = 0, trapped_or_missing: int = 0, evacuated: int = 0,
-    sensitive_environment_polluted: bool = False, key_facility_endangered: bool = False,
+    *,
+    at_risk_people: int = 0,
+    trapped_or_missing: int = 0,
+    evacuated: int = 0,
+    sensitive_environment_polluted: bool = False,
+    key_facility_endangered: bool = False,
 ) -> list[str]:
     """令21 第二十六条 较大涉险事故: the reasons met (empty when it is not one). Thresholds are inclusive."""
     reasons = []
@@ -153,4 +165,3 @@ def relief_response(table: ReliefTable, figures: dict[str, int]) -> Grading:
     top = min(reached.values(), key=lambda b: order[b.grade])
     decided_by = [c for c, b in reached.items() if b is top]
     return Grading(top.grade, top.label, decided_by, per, table.basis, notes)
-

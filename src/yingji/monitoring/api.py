@@ -5,14 +5,15 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.core.excel import XLSX_MIME
-from yingji.core.pagination import Page, PageParams
+from yingji.core.jsonparse import loads_items
+from yingji.core.pagination import Page
 from yingji.monitoring import service
 from yingji.monitoring.schemas import (
     AlarmNote,
@@ -27,10 +28,9 @@ from yingji.monitoring.schemas import (
     SensorUpdate,
 )
 from yingji.monitoring.service import live
-from yingji.web.deps import ApiUser, DbSession, get_database
+from yingji.web.deps import ApiUser, DbSession, Paging, get_database
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"])
-Paging = Annotated[PageParams, Depends()]
 
 
 def _xlsx(content: bytes, name: str) -> Response:
@@ -121,10 +121,7 @@ def sensor_series(
 async def post_readings(request: Request, db: DbSession, user: ApiUser) -> IngestResult:
     """A batch of up to 10,000 readings `[{"sensor": code, "ts": ISO-8601 with zone, "value": number}]`.
     Bad readings are rejected one by one with their reason; the rest are stored."""
-    try:
-        items = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise invalid("body", "请求体不是合法的 JSON") from None
+    items = loads_items(await request.body(), field="body", message="请求体不是合法的 JSON")
     if isinstance(items, dict) and isinstance(items.get("readings"), list):
         items = items["readings"]
     out = await run_in_threadpool(lambda: service.ingest(db=db, actor=user, items=items, source="http"))
@@ -151,11 +148,11 @@ def rejections(db: DbSession, user: ApiUser) -> dict[str, Any]:
 # --- rules -----------------------------------------------------------------------------------------
 
 
-@router.get("/rules", response_model=list[RuleRead])
-def list_rules(db: DbSession, user: ApiUser, kind: str | None = None, sensor_kind: str | None = None) -> list[RuleRead]:
-    return [
-        RuleRead.model_validate(r) for r in service.list_rules(db=db, actor=user, kind=kind, sensor_kind=sensor_kind)
-    ]
+@router.get("/rules", response_model=Page[RuleRead])
+def list_rules(
+    db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None, sensor_kind: str | None = None
+) -> Page[RuleRead]:
+    return Page.sliced(service.list_rules(db=db, actor=user, kind=kind, sensor_kind=sensor_kind), paging, RuleRead)
 
 
 @router.post("/rules", response_model=RuleRead, status_code=201)
@@ -169,11 +166,12 @@ def update_rule(rule_id: int, body: RuleUpdate, db: DbSession, user: ApiUser) ->
 
 
 @router.get("/rules/{rule_id}/versions")
-def rule_versions(rule_id: int, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
-    return [
+def rule_versions(rule_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
+    rows = [
         {"version": v.version, "snapshot": v.snapshot, "changed_by": v.changed_by, "changed_at": v.changed_at}
         for v in service.rule_versions(db=db, actor=user, rule_id=rule_id)
     ]
+    return Page.sliced(rows, paging)
 
 
 @router.post("/rule-packs/{pack}", response_model=list[RuleRead])
@@ -212,11 +210,12 @@ def get_alarm(alarm_id: int, db: DbSession, user: ApiUser) -> AlarmRead:
 
 
 @router.get("/alarms/{alarm_id}/events")
-def alarm_events(alarm_id: int, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
-    return [
+def alarm_events(alarm_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
+    rows = [
         {"kind": e.kind, "note": e.note, "user_id": e.user_id, "at": e.at}
         for e in service.alarm_events(db=db, actor=user, alarm_id=alarm_id)
     ]
+    return Page.sliced(rows, paging)
 
 
 @router.post("/alarms/{alarm_id}/acknowledge", response_model=AlarmRead)
@@ -235,11 +234,12 @@ def close(alarm_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> Alarm
 
 
 @router.get("/notices")
-def notices(db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
-    return [
+def notices(db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
+    rows = [
         {"id": n.id, "alarm_id": n.alarm_id, "message": n.message, "created_at": n.created_at}
         for n in service.notices(db=db, actor=user)
     ]
+    return Page.sliced(rows, paging)
 
 
 # --- live ------------------------------------------------------------------------------------------

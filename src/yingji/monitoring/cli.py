@@ -25,9 +25,7 @@ simulate_app = typer.Typer(help="模拟演示数据流", no_args_is_help=True)
 
 
 def _database() -> Database:
-    from yingji.bootstrap import bootstrap
-
-    bootstrap()
+    # The root ``yingji`` command has bootstrapped every capability before this runs.
     return Database.from_url(get_settings().resolved_database_url())
 
 
@@ -64,7 +62,7 @@ def rollup() -> None:
 def ingest_mqtt(
     url: Annotated[str, typer.Option(help="MQTT 服务器，默认取 YINGJI_MQTT_URL")] = "",
 ) -> None:
-    """订阅 yingji/readings/<传感器编码>，把读数写入数据库（Ctrl-C 结束）。"""
+    """订阅 <前缀><传感器编码>（默认 yingji/readings/），读数提交入库后才确认（Ctrl-C 结束）。"""
     from yingji.monitoring.mqtt import Subscriber
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -78,7 +76,7 @@ def ingest_mqtt(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    typer.echo(f"正在接收 {url} 上的 yingji/readings/+ …")
+    typer.echo(f"正在接收 {url} 上的 {sub.prefix}+（客户端 {sub.client_id}，QoS {sub.qos}）…")
     while not stop.wait(30):
         c = sub.counters
         typer.echo(f"消息 {c.messages}，入库 {c.accepted}，重复 {c.duplicates}，拒收 {c.rejected}")
@@ -149,7 +147,7 @@ def _sender(via: str, database: Database, *, url: str, username: str, password: 
     if via == "http":
         import httpx
 
-        from yingji.demo import DEMO_USERS
+        from yingji.core.demo import DEMO_USERS
 
         password = password or next((u["password"] for u in DEMO_USERS if u["username"] == username), "")
         client = httpx.Client(base_url=url, timeout=60)

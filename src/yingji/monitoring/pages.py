@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
+from yingji.core.jsonparse import loads
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.monitoring import service
@@ -51,7 +51,7 @@ def _ctx(db: DbSession, **extra: Any) -> dict[str, Any]:
 
 @router.get("/monitoring", response_class=HTMLResponse)
 def overview(request: Request, db: DbSession, user: PageUser, state: str = "active", page: int = 1) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_alarms(
         db=db, actor=user, page=paging, state=None if state in ("active", "") else state, active_only=state == "active"
     )
@@ -104,7 +104,7 @@ def sensors_page(
     page: int = 1,
     imported: int | None = None,
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_sensors(
         db=db, actor=user, page=paging, kind=kind or None, region_code=region or None, q=q or None
     )
@@ -159,7 +159,7 @@ def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int,
             status=live.status(sensor, state, utcnow()),
             alarms=alarms,
             hours=hours,
-            chart_json=json.dumps(chart, ensure_ascii=False),
+            chart=chart,
         ),
     )
 
@@ -179,12 +179,9 @@ def rule_edit(
     level: str = Form(...),
     enabled: str = Form(""),
 ) -> Response:
-    try:
-        parsed = json.loads(params)
-        if not isinstance(parsed, dict):
-            raise ValueError
-    except ValueError:
-        raise invalid("params", '参数须为 JSON 对象，如 {"op": ">=", "value": 50}') from None
+    parsed = loads(params, field="params", message='参数须为 JSON 对象，如 {"op": ">=", "value": 50}')
+    if not isinstance(parsed, dict):
+        raise invalid("params", '参数须为 JSON 对象，如 {"op": ">=", "value": 50}')
     try:
         data = RuleUpdate(params=parsed, level=level, enabled=enabled == "on")
     except ValueError:

@@ -30,17 +30,17 @@ class SensorCreate(BaseModel):
 
 
 class SensorUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    station: str | None = Field(default=None, max_length=200)
+    name: str = Field(default=None, min_length=1, max_length=200)
+    station: str = Field(default=None, max_length=200)
     department_code: str | None = None
-    lon: float | None = None
-    lat: float | None = None
-    region_code: str | None = None
-    unit: str | None = Field(default=None, max_length=16)
-    min_value: float | None = None
-    max_value: float | None = None
-    interval_s: int | None = Field(default=None, ge=10, le=7 * 86400)
-    active: bool | None = None
+    lon: float = None
+    lat: float = None
+    region_code: str = None
+    unit: str = Field(default=None, max_length=16)
+    min_value: float = None
+    max_value: float = None
+    interval_s: int = Field(default=None, ge=10, le=7 * 86400)
+    active: bool = None
 
 
 class SensorRead(BaseModel):

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Response
-
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.registry import service
 from yingji.registry.enums import DepartmentKind, Industry
 from yingji.registry.schemas import (
@@ -15,10 +13,9 @@ from yingji.registry.schemas import (
     PersonCreate,
     PersonRead,
 )
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/registry", tags=["registry"])
-Paging = Annotated[PageParams, Depends()]
 
 
 @router.get("/enterprises", response_model=Page[EnterpriseRead])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
-from yingji.demo import mobile, person_name
+from yingji.core.demo import mobile, person_name
 from yingji.geo import service as geo_service
 from yingji.registry import service
 from yingji.registry.enums import Industry

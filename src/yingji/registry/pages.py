@@ -30,7 +30,7 @@ def _form_context(db: DbSession) -> dict:
 def enterprises_page(
     request: Request, db: DbSession, user: PageUser, page: int = 1, industry: str = "", region: str = "", q: str = ""
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_enterprises(
         db=db, actor=user, page=paging, industry=industry or None, region_code=region or None, q=q or None
     )
@@ -97,7 +97,7 @@ def departments_page(request: Request, db: DbSession, user: PageUser) -> HTMLRes
 
 @router.get("/registry/people", response_class=HTMLResponse)
 def people_page(request: Request, db: DbSession, user: PageUser, page: int = 1, q: str = "") -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_people(db=db, actor=user, page=paging, q=q or None)
     return render(
         request,

@@ -18,7 +18,6 @@ def _uscc(value: str) -> str:
     return value
 
 
-
 USCC = Annotated[str, AfterValidator(_uscc)]
 
 

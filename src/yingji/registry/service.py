@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import (
@@ -19,8 +20,10 @@ from yingji.core.actor import (
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
+from yingji.registry.enums import INDUSTRY_LABELS  # noqa: F401  (offered to other capabilities)
 from yingji.registry.models import Department, Enterprise, Person
 from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCreate
 
@@ -49,21 +52,11 @@ def _info(e: Enterprise) -> EnterpriseInfo:
 def _resolve_region(
     db: Session, *, region_code: str | None, lon: float | None, lat: float | None
 ) -> geo_service.RegionInfo:
-    if region_code:
-        try:
-            region = geo_service.region_info(db=db, code=region_code)
-        except NotFound:
-            raise invalid("region_code", f"区域 {region_code} 不存在") from None
-    elif lon is not None and lat is not None:
-        hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in ("village", "township")]
-        if not hits:
-            raise invalid("lon", "该坐标不在本区范围内")
-        region = hits[-1]
-    else:
-        raise invalid("region_code", "请填写所属镇（街道）/村（社区），或提供经纬度")
-    if region.level not in ("township", "village"):
-        raise invalid("region_code", "企业须归属到镇（街道）或村（社区）")
-    return region
+    return geo_service.region_of(
+        db=db, region_code=region_code, lon=lon, lat=lat, levels=geo_service.TOWNSHIP_OR_VILLAGE,
+        level_message="企业须归属到镇（街道）或村（社区）",
+        missing_message="请填写所属镇（街道）/村（社区），或提供经纬度",
+    )
 
 
 def list_enterprises(
@@ -83,7 +76,7 @@ def list_enterprises(
     if region_code:
         query = query.where(path_within(Enterprise.region_path, geo_service.region_info(db=db, code=region_code).path))
     if q:
-        query = query.where(or_(Enterprise.name.contains(q), Enterprise.uscc == q.upper()))
+        query = query.where(matches(q, within=[Enterprise.name]) | (Enterprise.uscc == q.upper()))
     if remote_video is not None:
         query = query.where(Enterprise.remote_video.is_(remote_video))
     return paginate(db, query.order_by(Enterprise.id), page)
@@ -153,8 +146,21 @@ def delete_enterprise(*, db: Session, actor: Actor, enterprise_id: int) -> None:
     require(actor, "registry.write")
     if actor.enterprise_id is not None:
         raise PermissionDenied("企业账号不能删除企业")
-    db.delete(enterprise)
-    db.flush()
+    people = db.scalar(select(func.count()).select_from(Person).where(Person.enterprise_id == enterprise.id)) or 0
+    if people:
+        raise Conflict(
+            f"该企业仍登记有 {people} 名人员，不能删除；请先移除或改挂人员", [ErrorDetail("people", "仍有人员")]
+        )
+    try:
+        with db.begin_nested():  # a savepoint: PostgreSQL keeps the transaction usable after the refusal
+            db.delete(enterprise)
+            db.flush()
+    except IntegrityError:
+        # Other capabilities' records (user accounts) still point at it; this module cannot name them.
+        raise Conflict(
+            "该企业仍被其他记录（如企业账号）引用，不能删除；请先停用或改挂这些账号",
+            [ErrorDetail("enterprise_id", "仍被引用")],
+        ) from None
 
 
 def enterprise_counts_by_industry(*, db: Session, actor: Actor) -> dict[str, int]:
@@ -227,7 +233,7 @@ def list_people(*, db: Session, actor: Actor, page: PageParams, q: str | None = 
     require(actor, "registry.read")
     query = select(Person).where(scope_condition(actor, Person.region_path, Person.enterprise_id))
     if q:
-        query = query.where(or_(Person.name.contains(q), Person.phone.startswith(q)))
+        query = query.where(matches(q, within=[Person.name], prefix=[Person.phone]))
     return paginate(db, query.order_by(Person.id), page)
 
 

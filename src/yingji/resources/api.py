@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Depends, File, Response, UploadFile
+from fastapi import APIRouter, Body, File, Response, UploadFile
 
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page, PageParams
@@ -39,10 +39,9 @@ from yingji.resources.schemas import (
     WarehouseCreate,
     WarehouseRead,
 )
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/resources", tags=["resources"])
-Paging = Annotated[PageParams, Depends()]
 
 
 def _page(model: Any, rows: list[Any], total: int, paging: PageParams) -> dict[str, Any]:
@@ -116,9 +115,9 @@ def set_status_by_token(token: str, body: TeamStatusUpdate, db: DbSession) -> An
     return service.set_status_by_token(db=db, token=token, data=body)
 
 
-@router.get("/teams/{team_id}/members", response_model=list[MemberRead])
-def list_members(team_id: int, db: DbSession, user: ApiUser) -> Any:
-    return service.list_members(db=db, actor=user, team_id=team_id)
+@router.get("/teams/{team_id}/members", response_model=Page[MemberRead])
+def list_members(team_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(service.list_members(db=db, actor=user, team_id=team_id), paging, MemberRead)
 
 
 @router.post("/teams/{team_id}/members", response_model=MemberRead, status_code=201)
@@ -132,9 +131,9 @@ def remove_member(team_id: int, member_id: int, db: DbSession, user: ApiUser) ->
     return Response(status_code=204)
 
 
-@router.get("/teams/{team_id}/equipment", response_model=list[EquipmentRead])
-def list_equipment(team_id: int, db: DbSession, user: ApiUser) -> Any:
-    return service.list_equipment(db=db, actor=user, team_id=team_id)
+@router.get("/teams/{team_id}/equipment", response_model=Page[EquipmentRead])
+def list_equipment(team_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(service.list_equipment(db=db, actor=user, team_id=team_id), paging, EquipmentRead)
 
 
 @router.post("/teams/{team_id}/equipment", response_model=EquipmentRead, status_code=201)
@@ -164,9 +163,9 @@ def create_expert(body: ExpertCreate, db: DbSession, user: ApiUser) -> Any:
 # --- warehouses, materials, documents ------------------------------------------------------------
 
 
-@router.get("/warehouses", response_model=list[WarehouseRead])
-def list_warehouses(db: DbSession, user: ApiUser) -> Any:
-    return service.list_warehouses(db=db, actor=user)
+@router.get("/warehouses", response_model=Page[WarehouseRead])
+def list_warehouses(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(service.list_warehouses(db=db, actor=user), paging, WarehouseRead)
 
 
 @router.post("/warehouses", response_model=WarehouseRead, status_code=201)
@@ -174,9 +173,11 @@ def create_warehouse(body: WarehouseCreate, db: DbSession, user: ApiUser) -> Any
     return service.create_warehouse(db=db, actor=user, data=body)
 
 
-@router.get("/materials", response_model=list[MaterialRead])
-def list_materials(db: DbSession, user: ApiUser, category: str | None = None, q: str | None = None) -> Any:
-    return service.list_materials(db=db, actor=user, category=category, q=q)
+@router.get("/materials", response_model=Page[MaterialRead])
+def list_materials(
+    db: DbSession, user: ApiUser, paging: Paging, category: str | None = None, q: str | None = None
+) -> Any:
+    return Page.sliced(service.list_materials(db=db, actor=user, category=category, q=q), paging, MaterialRead)
 
 
 @router.post("/materials", response_model=MaterialRead, status_code=201)
@@ -184,9 +185,12 @@ def create_material(body: MaterialCreate, db: DbSession, user: ApiUser) -> Any:
     return service.create_material(db=db, actor=user, data=body)
 
 
-@router.get("/stock", response_model=list[StockRow])
-def stock(db: DbSession, user: ApiUser, warehouse_id: int | None = None, material_id: int | None = None) -> Any:
-    return service.stock(db=db, actor=user, warehouse_id=warehouse_id, material_id=material_id)
+@router.get("/stock", response_model=Page[StockRow])
+def stock(
+    db: DbSession, user: ApiUser, paging: Paging, warehouse_id: int | None = None, material_id: int | None = None
+) -> Any:
+    rows = service.stock(db=db, actor=user, warehouse_id=warehouse_id, material_id=material_id)
+    return Page.sliced(rows, paging, StockRow)
 
 
 def _document(db: DbSession, doc: Any) -> DocumentRead:
@@ -201,9 +205,11 @@ def create_document(body: DocumentCreate, db: DbSession, user: ApiUser) -> Docum
     return _document(db, service.create_document(db=db, actor=user, data=body))
 
 
-@router.get("/documents/in-transit", response_model=list[DocumentRead])
-def in_transit(db: DbSession, user: ApiUser) -> list[DocumentRead]:
-    return [_document(db, d) for d in service.in_transit(db=db, actor=user)]
+@router.get("/documents/in-transit", response_model=Page[DocumentRead])
+def in_transit(db: DbSession, user: ApiUser, paging: Paging) -> Page[DocumentRead]:
+    page = Page.sliced(service.in_transit(db=db, actor=user), paging)
+    page.items = [_document(db, d) for d in page.items]
+    return page
 
 
 @router.get("/documents/{document_id}", response_model=DocumentRead)
@@ -227,8 +233,8 @@ def reverse_document(document_id: int, db: DbSession, user: ApiUser, reason: str
 
 
 @router.get("/alerts")
-def list_alerts(db: DbSession, user: ApiUser, open_only: bool = True) -> list[dict[str, Any]]:
-    return [
+def list_alerts(db: DbSession, user: ApiUser, paging: Paging, open_only: bool = True) -> Page[dict[str, Any]]:
+    rows = [
         {
             "id": a.id,
             "kind": a.kind,
@@ -239,11 +245,12 @@ def list_alerts(db: DbSession, user: ApiUser, open_only: bool = True) -> list[di
         }
         for a in service.list_alerts(db=db, actor=user, open_only=open_only)
     ]
+    return Page.sliced(rows, paging)
 
 
-@router.get("/agreements", response_model=list[AgreementRead])
-def list_agreements(db: DbSession, user: ApiUser, kind: str | None = None) -> Any:
-    return service.list_agreements(db=db, actor=user, kind=kind)
+@router.get("/agreements", response_model=Page[AgreementRead])
+def list_agreements(db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None) -> Any:
+    return Page.sliced(service.list_agreements(db=db, actor=user, kind=kind), paging, AgreementRead)
 
 
 @router.post("/agreements", response_model=AgreementRead, status_code=201)
@@ -287,9 +294,9 @@ def assess_shelter(shelter_id: int, body: AssessmentCreate, db: DbSession, user:
     return service.assess_shelter(db=db, actor=user, shelter_id=shelter_id, data=body)
 
 
-@router.get("/shelters/{shelter_id}/assessments", response_model=list[AssessmentRead])
-def list_assessments(shelter_id: int, db: DbSession, user: ApiUser) -> Any:
-    return service.assessments(db=db, actor=user, shelter_id=shelter_id)
+@router.get("/shelters/{shelter_id}/assessments", response_model=Page[AssessmentRead])
+def list_assessments(shelter_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(service.assessments(db=db, actor=user, shelter_id=shelter_id), paging, AssessmentRead)
 
 
 @router.put("/shelters/{shelter_id}/occupancy", response_model=ShelterRead)

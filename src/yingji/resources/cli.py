@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from yingji.bootstrap import bootstrap
 from yingji.core.config import get_settings
 from yingji.core.db import Database
 from yingji.core.errors import DomainError
@@ -16,7 +15,7 @@ app = typer.Typer(help="应急资源：路网导入、物资提醒", no_args_is_
 
 
 def _database() -> Database:
-    bootstrap()
+    # The root ``yingji`` command has bootstrapped every capability before this runs.
     return Database.from_url(get_settings().resolved_database_url())
 
 

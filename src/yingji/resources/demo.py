@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
 from yingji.core.clock import utcnow
-from yingji.demo import mobile, person_name
-from yingji.geo import roads, routing
+from yingji.core.demo import mobile, person_name
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 from yingji.resources import demo_stock, service
@@ -60,7 +59,7 @@ def _road_graph(db: Session, rng) -> int:
     dlat = ROAD_SPACING_M / 111_195.0
     ny = int((maxy - miny) / dlat) + 2
     nx = int((maxx - minx) / dlat * 0.92) + 2
-    rows = roads.grid_edges(
+    rows = geo_service.grid_edges(
         lon0=minx,
         lat0=miny,
         nx=nx,
@@ -69,7 +68,7 @@ def _road_graph(db: Session, rng) -> int:
         rng=rng,
         keep=lambda lon, lat: inside.contains(Point(lon, lat)),
     )
-    return routing.replace_edges(db, rows)
+    return geo_service.replace_edges(db, rows)
 
 
 def _certificate(rng, today: date) -> tuple[str, date | None]:

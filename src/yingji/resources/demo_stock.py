@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
-from yingji.demo import mobile, person_name
+from yingji.core.demo import mobile, person_name
 from yingji.geo import service as geo_service
 from yingji.resources import service
 from yingji.resources.enums import (

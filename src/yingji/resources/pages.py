@@ -87,7 +87,7 @@ def teams_page(
     q: str = "",
     approval: str = "",
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = service.list_teams(
         db=db, actor=user, page=paging, kind=kind or None, status=status or None, q=q or None, approval=approval or None
     )

@@ -53,14 +53,14 @@ class TeamCreate(Strict):
 
 
 class TeamUpdate(Strict):
-    name: str | None = Field(default=None, min_length=2, max_length=200)
+    name: str = Field(default=None, min_length=2, max_length=200)
     station_class: FireStationClass | None = None
-    speciality: Speciality | None = None
-    planned: bool | None = None
-    base_address: str | None = Field(default=None, max_length=300)
+    speciality: Speciality = None
+    planned: bool = None
+    base_address: str = Field(default=None, max_length=300)
     lon: Lon | None = None
     lat: Lat | None = None
-    contact_name: str | None = Field(default=None, max_length=50)
+    contact_name: str = Field(default=None, max_length=50)
     contact_phone: Phone | None = None
 
 
@@ -318,14 +318,14 @@ class ShelterCreate(Strict):
 
 
 class ShelterUpdate(Strict):
-    name: str | None = Field(default=None, min_length=2, max_length=200)
-    level: ShelterLevel | None = None
-    effective_area_m2: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=1)
-    site_safety: str | None = Field(default=None, max_length=300)
-    accessible: bool | None = None
-    facilities: list[str] | None = Field(default=None, max_length=50)
+    name: str = Field(default=None, min_length=2, max_length=200)
+    level: ShelterLevel = None
+    effective_area_m2: Decimal = Field(default=None, gt=0, max_digits=12, decimal_places=1)
+    site_safety: str = Field(default=None, max_length=300)
+    accessible: bool = None
+    facilities: list[str] = Field(default=None, max_length=50)
     seismic_grade: int | None = Field(default=None, ge=6, le=9)
-    manager: str | None = Field(default=None, max_length=50)
+    manager: str = Field(default=None, max_length=50)
     phone: Phone | None = None
 
 

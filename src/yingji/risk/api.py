@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, File, Response, UploadFile
+from fastapi import APIRouter, Body, File, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from yingji.core import files
 from yingji.core.actor import require
 from yingji.core.errors import NotFound, PermissionDenied
 from yingji.core.excel import XLSX_MIME
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.geo import service as geo_service
-from yingji.registry.enums import INDUSTRY_LABELS
+from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk.enums import HazardGrade, HazardStatus, ReportStatus
 from yingji.risk.schemas import (
     FiveAssurances,
@@ -33,10 +33,9 @@ from yingji.risk.schemas import (
     TransitionRequest,
 )
 from yingji.risk.service import escalation, excel_io, hazards, major_hazards, mapping, points, reports, supervision
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/risk", tags=["risk"])
-Paging = Annotated[PageParams, Depends()]
 AnyBody = Annotated[dict[str, Any], Body()]
 
 
@@ -93,12 +92,12 @@ def delete_point(point_id: int, db: DbSession, user: ApiUser) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/major-hazards", response_model=list[MajorHazardRead])
+@router.get("/major-hazards", response_model=Page[MajorHazardRead])
 def list_major_hazards(
-    db: DbSession, user: ApiUser, enterprise_id: int | None = None, only_major: bool = False
-) -> list[MajorHazardRead]:
+    db: DbSession, user: ApiUser, paging: Paging, enterprise_id: int | None = None, only_major: bool = False
+) -> Page[MajorHazardRead]:
     rows = major_hazards.list_sources(db=db, actor=user, enterprise_id=enterprise_id, only_major=only_major)
-    return [MajorHazardRead.model_validate(r) for r in rows]
+    return Page.sliced(rows, paging, MajorHazardRead)
 
 
 @router.post("/major-hazards", response_model=MajorHazardRead, status_code=201)
@@ -196,8 +195,8 @@ async def upload(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File(
 
 
 @router.get("/notices")
-def notices(db: DbSession, user: ApiUser, hazard_id: int | None = None) -> list[dict]:
-    return [
+def notices(db: DbSession, user: ApiUser, paging: Paging, hazard_id: int | None = None) -> Page[dict[str, Any]]:
+    rows = [
         {
             "id": n.id,
             "hazard_id": n.hazard_id,
@@ -208,6 +207,7 @@ def notices(db: DbSession, user: ApiUser, hazard_id: int | None = None) -> list[
         }
         for n in escalation.list_notices(db=db, actor=user, hazard_id=hazard_id)
     ]
+    return Page.sliced(rows, paging)
 
 
 # --- supervision and the map ---------------------------------------------------------------------
@@ -215,11 +215,16 @@ def notices(db: DbSession, user: ApiUser, hazard_id: int | None = None) -> list[
 
 @router.get("/enterprises")
 def enterprise_levels(
-    db: DbSession, user: ApiUser, industry: str | None = None, township: str | None = None, level: str | None = None
-) -> list[dict]:
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    industry: str | None = None,
+    township: str | None = None,
+    level: str | None = None,
+) -> Page[dict[str, Any]]:
     """Each enterprise's risk level, open hazards and inspection frequency (差异化监管)."""
     rows = supervision.enterprise_risks(db=db, actor=user, industry=industry, township_code=township, level=level)
-    return [r.as_dict() for r in rows]
+    return Page.sliced([r.as_dict() for r in rows], paging)
 
 
 @router.get("/enterprises/{enterprise_id}/supervision")

@@ -34,7 +34,7 @@ def hazards_page(
     overdue: str = "",
     supervised: str = "",
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = hazards.list_hazards(
         db=db,
         actor=user,

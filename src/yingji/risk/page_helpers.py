@@ -13,7 +13,7 @@ from yingji.core.clock import LOCAL_TZ
 from yingji.core.errors import DomainError, invalid
 from yingji.core.i18n import validation_details
 from yingji.geo import service as geo_service
-from yingji.registry.enums import INDUSTRY_LABELS
+from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk import enums
 
 PAGE_SIZE = 50

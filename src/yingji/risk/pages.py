@@ -126,7 +126,7 @@ def enterprise_names(db, ids: set[int]) -> dict[int, str]:
 
 @router.get("/risk/points", response_class=HTMLResponse)
 def points_page(request: Request, db: DbSession, user: PageUser, page: int = 1, level: str = "") -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = points.list_points(db=db, actor=user, page=paging, level=level or None)
     names = enterprise_names(db, {p.enterprise_id for p in rows if p.enterprise_id})
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from starlette.datastructures import UploadFile
 
 from yingji.core.errors import DomainError, TooManyRequests
@@ -28,7 +29,8 @@ def _form(request: Request, db, *, values=None, errors=None, message="", status=
             "errors": errors or {},
             "message": message,
             "captcha_token": token,
-            "captcha_svg": svg,
+            # Drawn by the server from two small numbers and an operator, never from input: safe markup.
+            "captcha_svg": Markup(svg),
             "villages": geo_service.region_infos(db=db, level="village"),
         },
         status_code=status,

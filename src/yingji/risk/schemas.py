@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from yingji.core.validation import SingleLine
 from yingji.risk.enums import HazardAction, HazardGrade, HazardSource
 
 # Times in the API carry their zone; they are kept and answered in UTC.
@@ -101,7 +102,7 @@ class HazardCreate(BaseModel):
     place: str = Field(default="", max_length=200)
     lon: float | None = Lon
     lat: float | None = Lat
-    title: str = Field(min_length=2, max_length=200)
+    title: SingleLine = Field(min_length=2, max_length=200)
     description: str = Field(default="", max_length=4000)
     grade: HazardGrade = HazardGrade.general
     source: HazardSource | None = None
@@ -191,7 +192,7 @@ class ReportDecision(BaseModel):
 
     accept: bool
     note: str = Field(default="", max_length=500)
-    title: str = Field(default="", max_length=200)
+    title: SingleLine = Field(default="", max_length=200)
     grade: HazardGrade = HazardGrade.general
     deadline: UTCDatetime | None = None
     enterprise_id: int | None = None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from yingji.core.pagination import Page, PageParams
+from yingji.core.pagination import Page
 from yingji.warnings.schemas import (
     CancelRequest,
     PublishRequest,
@@ -21,10 +21,9 @@ from yingji.warnings.schemas import (
 from yingji.warnings.service import authoring, coverage, ingest, maps, messages, recipients, subscriptions
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
-from yingji.web.deps import ApiUser, DbSession
+from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/warnings", tags=["warnings"])
-Paging = Annotated[PageParams, Depends()]
 CAP_TYPE = "application/cap+xml; charset=utf-8"
 
 
@@ -59,7 +58,11 @@ def map_layer(db: DbSession, user: ApiUser) -> dict[str, Any]:
 
 
 @router.get("/coverage/district")
-def district_coverage(db: DbSession, user: ApiUser, year: int | None = None) -> dict[str, Any]:
+def district_coverage(
+    db: DbSession,
+    user: ApiUser,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="公历年份；缺省为今年")] = None,
+) -> dict[str, Any]:
     return coverage.district_year(db=db, actor=user, year=year)
 
 

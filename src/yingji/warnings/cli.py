@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from yingji.bootstrap import bootstrap
 from yingji.core.actor import SYSTEM
 from yingji.core.config import get_settings
 from yingji.core.db import Database
@@ -18,7 +17,7 @@ app = typer.Typer(help="预警发布：投递、导入上级预警、导出 CAP"
 
 
 def _database() -> Database:
-    bootstrap()
+    # The root ``yingji`` command has bootstrapped every capability before this runs.
     return Database.from_url(get_settings().resolved_database_url())
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from yingji.channels.base import Message, Recipient
+from sqlalchemy.orm import Session
+
+from yingji.channels import service as channels_service
 from yingji.core.db import Database
 from yingji.core.outbox import OutboxMessage, handler
 from yingji.warnings.service import delivery
-from yingji.warnings.settings import settings
 
 
 @handler("warnings.published", transaction=False)
@@ -17,22 +18,11 @@ def start_delivery(database: Database, msg: OutboxMessage) -> None:
     delivery.run(database, warning_id=int(msg.payload["warning_id"]), max_seconds=20)
 
 
-@handler("warnings.subscription_code", transaction=False)
-def send_subscription_code(_database: Database, msg: OutboxMessage) -> None:
-    """Sends the confirmation code by SMS; raises (so the outbox retries) when the SMS is not accepted."""
-    channels = delivery.resolve_channels()
-    sms = channels.get("sms")
-    if sms is None:
-        raise RuntimeError("短信渠道未配置，无法发送订阅验证码")
+@handler("warnings.subscription_code")
+def send_subscription_code(db: Session, msg: OutboxMessage) -> None:
+    """Codes queued before codes took the one SMS path (``channels.sms``): handed over to it."""
+    from yingji.warnings.service.subscriptions import code_text
+
     p = msg.payload
-    s = settings()
-    text = (
-        f"【{s.sender_name}】您的预警订阅验证码为 {p['code']}，10 分钟内有效。"
-        f"退订：{s.public_base_url}/public/unsubscribe/{p['token']}"
-    )
-    result = sms.send(
-        to=Recipient(name="", address=p["phone"]),
-        message=Message(key=f"subcode:{msg.id}", headline="预警订阅验证码", text=text),
-    )
-    if not result.ok:
-        raise RuntimeError(result.error or "短信发送失败")
+    channels_service.enqueue_sms(db, phone=p["phone"], headline="预警订阅验证码", text=code_text(p["code"], p["token"]),
+                                 key=f"subcode:{p['token']}:{p['code']}", max_attempts=3, sensitive=True)

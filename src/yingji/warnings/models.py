@@ -145,3 +145,13 @@ class DeliveryAttempt(Base):
     ok: Mapped[bool] = mapped_column(default=False)
     receipt: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(String(500))
+
+
+class AlarmDraft(Base):
+    """A draft opened from a monitoring alarm by a configured rule: one per alarm, however often it rises."""
+
+    __tablename__ = "warnings_alarm_drafts"
+
+    alarm_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # monitoring's alarm id (no foreign key)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warnings.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

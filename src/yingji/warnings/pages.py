@@ -3,7 +3,6 @@ recipients per channel and village, coverage; the public pages are in ``public.p
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +12,8 @@ from pydantic import ValidationError
 
 from yingji.core.actor import require
 from yingji.core.clock import LOCAL_TZ, to_local, utcnow
-from yingji.core.errors import DomainError
+from yingji.core.errors import DomainError, ValidationFailed
+from yingji.core.jsonparse import loads
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.monitoring import service as monitoring_service
@@ -54,7 +54,7 @@ def labels() -> dict[str, Any]:
 def warnings_page(
     request: Request, db: DbSession, user: PageUser, status: str = "", origin: str = "", page: int = 1
 ) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=PAGE_SIZE)
+    paging = PageParams.clamped(page, PAGE_SIZE)
     rows, total = authoring.list_warnings(db=db, actor=user, page=paging, status=status or None, origin=origin or None)
     return render(
         request,
@@ -110,6 +110,13 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
             description=found.description,
             regions=[found.region_code],
         )
+    # From the map's "此处" menu: a circle around the point chosen (3 km until the author changes it).
+    if "circle_lon" in request.query_params and "circle_lat" in request.query_params:
+        values.update(
+            area_mode="circle",
+            circle_lon=request.query_params["circle_lon"][:20],
+            circle_lat=request.query_params["circle_lat"][:20],
+        )
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 
@@ -125,8 +132,8 @@ def _area_from_form(form: Any) -> dict[str, Any]:
     mode = form.get("area_mode", "regions")
     if mode == "polygon":
         try:
-            return {"polygon": json.loads(form.get("polygon") or "[]")}
-        except json.JSONDecodeError:
+            return {"polygon": loads(form.get("polygon") or "[]", field="polygon")}
+        except ValidationFailed:
             return {"polygon": "格式错误"}
     if mode == "circle":
 

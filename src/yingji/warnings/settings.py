@@ -18,6 +18,10 @@ class WarningSettings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     # Upstream CAP / national-format feeds polled by the ``warnings.poll_feeds`` job, comma-separated.
     feeds: str = ""
+    # Alarms that open a warning draft without a click (the draft still needs sign-off): comma-separated
+    # ``<sensor kind>:<lowest level>``, e.g. ``water_level:red,rain_gauge:red``; ``*`` stands for any kind.
+    # Empty (the default): drafts from alarms only by a person's click on the alarm.
+    auto_draft_from_alarms: str = ""
     delivery_max_attempts: int = 5
     delivery_backoff_s: int = 30
     delivery_lease_s: int = 60

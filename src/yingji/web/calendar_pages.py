@@ -17,7 +17,8 @@ from yingji.core import workdays
 from yingji.core.clock import LOCAL_TZ, utcnow
 from yingji.core.deadlines import UNIT_LABELS, DeadlineRule, Unit, compute
 from yingji.core.errors import DomainError, invalid
-from yingji.web.deps import ApiUser, DbSession, PageUser
+from yingji.core.pagination import Page, PageParams
+from yingji.web.deps import ApiUser, DbSession, PageUser, Paging
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -68,16 +69,29 @@ def _year_read(status: workdays.YearStatus) -> YearRead:
     return YearRead(year=status.year, source=status.source, complete=status.complete, note=status.note)
 
 
-@api_router.get("/years", response_model=list[YearRead])
-def api_years(db: DbSession, user: ApiUser) -> list[YearRead]:
+
+
+def _page_of(items: list, paging: PageParams) -> Page:
+    return Page(
+        items=items[paging.offset : paging.offset + paging.page_size],
+        total=len(items),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+
+
+@api_router.get("/years", response_model=Page[YearRead])
+def api_years(db: DbSession, user: ApiUser, paging: Paging) -> Page[YearRead]:
     """This year and the next: whether their holidays and make-up working days are known."""
     calendar = workdays.load_calendar(db)
-    return [_year_read(calendar.year_status(y)) for y in workdays.years_to_check(utcnow().astimezone(LOCAL_TZ).date())]
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    return _page_of([_year_read(calendar.year_status(y)) for y in workdays.years_to_check(today)], paging)
 
 
-@api_router.get("/days", response_model=list[DayRead])
-def api_month(db: DbSession, user: ApiUser, year: int, month: int) -> list[DayRead]:
-    return [DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)]
+@api_router.get("/days", response_model=Page[DayRead])
+def api_month(db: DbSession, user: ApiUser, year: int, month: int, paging: Paging) -> Page[DayRead]:
+    """The days of one month (31 at most: one page at the default page size)."""
+    return _page_of([DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)], paging)
 
 
 @api_router.put("/days/{day}", response_model=DayRead)
@@ -103,11 +117,17 @@ def api_deadline(body: DeadlineRequest, db: DbSession, user: ApiUser) -> Deadlin
     """Computes a deadline with the platform's legal clock (the same function every capability uses)."""
     if body.start.tzinfo is None:
         raise invalid("start", "起算时间须带时区，例如 2026-09-30T09:00:00+08:00")
-    rule = DeadlineRule(code="adhoc", label="期限", amount=body.amount, unit=body.unit,
-                        direction=body.direction, roll=body.roll)
+    rule = DeadlineRule(
+        code="adhoc", label="期限", amount=body.amount, unit=body.unit, direction=body.direction, roll=body.roll
+    )
     result = compute(rule, start=body.start, calendar=workdays.load_calendar(db))
-    return DeadlineRead(due_at=result.due_at, last_day=result.last_day, provisional=result.provisional,
-                        assumed_years=sorted(result.assumed_years), explanation=result.explanation())
+    return DeadlineRead(
+        due_at=result.due_at,
+        last_day=result.last_day,
+        provisional=result.provisional,
+        assumed_years=sorted(result.assumed_years),
+        explanation=result.explanation(),
+    )
 
 
 def _page(request: Request, db, user, *, year: int | None, month: int | None, errors=None, status_code=200):
@@ -122,31 +142,56 @@ def _page(request: Request, db, user, *, year: int | None, month: int | None, er
     statuses = [calendar.year_status(y) for y in workdays.years_to_check(today)]
     prev_month = (year - (month == 1), (month - 2) % 12 + 1)
     next_month = (year + (month == 12), month % 12 + 1)
-    return render(request, "web/calendar.html", {
-        "year": year, "month": month, "days": days, "lead": days[0].day.weekday(), "statuses": statuses,
-        "prev_month": prev_month, "next_month": next_month, "today": today, "errors": errors or {},
-        "can_manage": user.can(workdays.PERMISSION), "source_labels": workdays.SOURCE_LABELS,
-        "unit_labels": UNIT_LABELS,
-    }, status_code=status_code)
+    return render(
+        request,
+        "web/calendar.html",
+        {
+            "year": year,
+            "month": month,
+            "days": days,
+            "lead": days[0].day.weekday(),
+            "statuses": statuses,
+            "prev_month": prev_month,
+            "next_month": next_month,
+            "today": today,
+            "errors": errors or {},
+            "can_manage": user.can(workdays.PERMISSION),
+            "source_labels": workdays.SOURCE_LABELS,
+            "unit_labels": UNIT_LABELS,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/settings/calendar", response_class=HTMLResponse)
-def calendar_page(request: Request, db: DbSession, user: PageUser, year: int | None = None,
-                  month: int | None = None) -> HTMLResponse:
+def calendar_page(
+    request: Request, db: DbSession, user: PageUser, year: int | None = None, month: int | None = None
+) -> HTMLResponse:
     return _page(request, db, user, year=year, month=month)
 
 
 def _form_error(request, db, user, exc: DomainError, day: date | None) -> HTMLResponse:
     errors = {d.field: d.message for d in exc.details} or {"": exc.message}
-    return _page(request, db, user, year=day.year if day else None, month=day.month if day else None,
-                 errors=errors, status_code=exc.status_code)
+    return _page(
+        request,
+        db,
+        user,
+        year=day.year if day else None,
+        month=day.month if day else None,
+        errors=errors,
+        status_code=exc.status_code,
+    )
 
 
 @router.post("/settings/calendar/day", response_class=HTMLResponse)
 def calendar_set_day(
-    request: Request, db: DbSession, user: PageUser,
-    day: Annotated[date, Form()], working: Annotated[str, Form()] = "no",
-    name: Annotated[str, Form(max_length=40)] = "", note: Annotated[str, Form(max_length=200)] = "",
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    day: Annotated[date, Form()],
+    working: Annotated[str, Form()] = "no",
+    name: Annotated[str, Form(max_length=40)] = "",
+    note: Annotated[str, Form(max_length=200)] = "",
     action: Annotated[str, Form()] = "save",
 ) -> Response:
     try:
@@ -161,8 +206,11 @@ def calendar_set_day(
 
 @router.post("/settings/calendar/year", response_class=HTMLResponse)
 def calendar_confirm_year(
-    request: Request, db: DbSession, user: PageUser,
-    year: Annotated[int, Form()], source: Annotated[str, Form(max_length=200)] = "",
+    request: Request,
+    db: DbSession,
+    user: PageUser,
+    year: Annotated[int, Form()],
+    source: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
         workdays.confirm_year(db=db, actor=user, year=year, source=source)

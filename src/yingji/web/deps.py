@@ -16,10 +16,10 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
-from yingji.accounts.permissions import role_can
 from yingji.core.actor import Actor
 from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
+from yingji.core.pagination import PageParams
 from yingji.core.security import same
 
 SESSION_COOKIE = "yingji_session"
@@ -42,7 +42,7 @@ class UserView:
         return cls(user.id, user.username, user.display_name, user.role, user.scope_path, user.enterprise_id)
 
     def can(self, permission: str) -> bool:
-        return role_can(self.role, permission)
+        return accounts_service.role_can(self.role, permission)
 
 
 ANON_CSRF_COOKIE = "yingji_csrf"
@@ -145,3 +145,7 @@ def check_anonymous_csrf(request: Request, sent: str | None) -> None:
     """Forms shown to anonymous visitors (login, public reports) use a double-submit cookie."""
     if not same(sent, request.cookies.get(ANON_CSRF_COOKIE)):
         raise PermissionDenied("表单已失效（CSRF 校验失败），请刷新页面后重试")
+
+
+# ``?page=&page_size=`` of every paged list, checked the same way everywhere (one definition).
+Paging = Annotated[PageParams, Depends()]

@@ -9,10 +9,12 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yingji.core.errors import DomainError, TooManyRequests
 from yingji.core.i18n import validation_details
+from yingji.core.jsonparse import TOO_DEEP
 from yingji.web.deps import LoginRequired
 from yingji.web.templating import render
 
@@ -53,6 +55,19 @@ def error_response(
     return page
 
 
+def integrity_reason(exc: IntegrityError) -> tuple[int, str, str]:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or ""  # psycopg
+    text = str(orig).lower()
+    if state == "23503" or "foreign key" in text:
+        return 409, "still_referenced", "该记录仍被其他记录引用（或引用的记录不存在），不能这样修改或删除"
+    if state == "23505" or "unique" in text:
+        return 409, "duplicate", "与已有记录重复"
+    if state == "23502" or "not null" in text:
+        return 422, "validation_error", "缺少必填项"
+    return 409, "conflict", "与已有数据冲突，未保存"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
@@ -75,10 +90,30 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+            # FastAPI's own body parsing: JSON nested too deep for Python's recursive parser is bad input.
+            details = [{"field": "body", "message": TOO_DEEP}]
+            return error_response(request, 422, "malformed_json", f"请求体不是合法的 JSON：{TOO_DEEP}", details)
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败"))
         if isinstance(exc.detail, str) and exc.detail and exc.status_code not in _HTTP_MESSAGES:
             message = exc.detail
         return error_response(request, exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, exc: IntegrityError) -> Response:
+        # The database refused the change (the transaction is rolled back): a reference still in use, a
+        # duplicate, or a required value missing. The client's request, not the server, is at fault.
+        status, code, message = integrity_reason(exc)
+        log.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return error_response(request, status, code, message)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # A number the database cannot hold (an id of 2^70): SQLite's driver raises OverflowError while
+        # binding it, PostgreSQL a DataError. Bad input, refused like any other.
+        log.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(request, 422, "validation_error", "输入的数值超出允许范围")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -3,7 +3,6 @@ Each capability keeps its templates under a folder of its own name (``risk/templ
 
 from __future__ import annotations
 
-import json
 import secrets
 from functools import cache
 from pathlib import Path
@@ -13,12 +12,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
-from markupsafe import Markup
 
 from yingji import CAPABILITIES
-from yingji.accounts.enums import ROLE_LABELS
+from yingji.accounts.service import ROLE_LABELS
 from yingji.core.clock import to_local
 from yingji.web.deps import ANON_CSRF_COOKIE
+from yingji.web.hardening import is_https
 from yingji.web.nav import NAV
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -31,7 +30,6 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(dirs[0]))
     t.env.loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
     t.env.filters["local"] = lambda v, fmt="%Y-%m-%d %H:%M": to_local(v).strftime(fmt) if v else ""
-    t.env.filters["tojson_attr"] = lambda v: Markup(json.dumps(v, ensure_ascii=False))
     t.env.globals["nav"] = NAV
     t.env.globals["capabilities"] = CAPABILITIES
     t.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
@@ -59,6 +57,10 @@ def render_anonymous_form(
     token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(24)
     response = render(request, name, {"anon_csrf": token, **(context or {})}, status_code=status_code)
     response.set_cookie(
-        ANON_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=request.app.state.settings.secure_cookies
+        ANON_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request.scope, request.app.state.settings),
     )
     return response

@@ -22,6 +22,7 @@ from yingji.core.actor import (
 )
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
+from yingji.core.events import publish
 from yingji.core.pagination import PageParams, paginate
 from yingji.monitoring.enums import (
     ACTIVE_STATES,
@@ -32,6 +33,7 @@ from yingji.monitoring.enums import (
     RuleKind,
     higher,
 )
+from yingji.monitoring.events import AlarmEscalated, AlarmRaised, AlarmResolved
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmNotice, Rule, Sensor, SensorState
 from yingji.monitoring.service.sql import among
 
@@ -57,6 +59,12 @@ def effective_hold(alarm: Alarm) -> timedelta:
 
 def _message(rule: Rule, value: float, unit: str) -> str:
     return f"{rule.name}：{value:g}{unit}"
+
+
+def _raised(db: Session, alarm: Alarm, sensor: Any | None, previous: str | None, now: datetime) -> None:
+    publish(db, AlarmRaised(alarm_id=alarm.id, level=alarm.level, previous_level=previous,
+                            sensor_kind=sensor.kind if sensor is not None else None,
+                            region_path=alarm.region_path, rule_name=alarm.rule_name, at=now))
 
 
 def _escalate_later(db: Session, alarm: Alarm, rule: Rule, now: datetime) -> None:
@@ -113,6 +121,7 @@ def apply(
             db.add(alarm)
             db.flush()
             _event(db, alarm, "opened", alarm.message)
+            _raised(db, alarm, sensor, None, now)
             _escalate_later(db, alarm, rule, now)
         else:
             old = alarm.level
@@ -130,6 +139,7 @@ def apply(
                     db, alarm, "raised" if raised else "lowered", f"{LEVEL_LABELS[old]} → {LEVEL_LABELS[rule.level]}"
                 )
                 if raised:
+                    _raised(db, alarm, sensor, old, now)
                     _escalate_later(db, alarm, rule, now)
             if alarm.cleared_at is not None and firing:
                 alarm.cleared_at = None
@@ -151,6 +161,8 @@ def apply(
 def resolve(*, db: Session, alarm: Alarm, now: datetime) -> None:
     alarm.state, alarm.ended_at, alarm.updated_at = AlarmState.resolved, now, now
     _event(db, alarm, "resolved")
+    publish(db, AlarmResolved(alarm_id=alarm.id, region_path=alarm.region_path, state=alarm.state,
+                              closed_by=None, at=now))
 
 
 def sensor_levels(*, db: Session, sensor_ids: list[int]) -> dict[int, str | None]:
@@ -361,6 +373,8 @@ def close(*, db: Session, actor: Actor, alarm_id: int, note: str = "") -> Alarm:
         alarm.acknowledged_at, alarm.acknowledged_by = now, actor.id
     alarm.state, alarm.ended_at, alarm.closed_by, alarm.updated_at = AlarmState.closed, now, actor.id, now
     _event(db, alarm, "closed", note.strip(), actor.id)
+    publish(db, AlarmResolved(alarm_id=alarm.id, region_path=alarm.region_path, state=alarm.state,
+                              closed_by=actor.id, at=now))
     if alarm.sensor_id is not None:
         set_sensor_levels(db=db, sensor_ids=[alarm.sensor_id])
     db.flush()
@@ -384,6 +398,7 @@ def escalate(*, db: Session, alarm_id: int, leader_ids: list[int]) -> bool:
         db.add(AlarmNotice(alarm_id=alarm.id, user_id=uid, message=message, created_at=now))
     alarm.escalated_at, alarm.updated_at = now, now
     _event(db, alarm, "escalated", f"已通知 {len(leader_ids)} 位局领导")
+    publish(db, AlarmEscalated(alarm_id=alarm.id, region_path=alarm.region_path, leader_ids=tuple(leader_ids), at=now))
     db.flush()
     return True
 

@@ -54,7 +54,9 @@ def alarm_summary(*, db: Session, actor: Actor, alarm_id: int) -> AlarmSummary:
         region_code=alarm.region_path.rsplit("/", 1)[-1],
         event_type=EVENT_TYPE_BY_KIND.get(sensor.kind, "other") if sensor else "other",
         headline=f"{place}{alarm.rule_name}{LEVEL_LABELS.get(level, '')}告警",
-        description=(f"监测告警 #{alarm.id}：{place}（{sensor.code if sensor else ''}）{alarm.rule_name}，"
-                     f"峰值 {value}。{alarm.message}").strip(),
+        description=(
+            f"监测告警 #{alarm.id}：{place}（{sensor.code if sensor else ''}）{alarm.rule_name}，"
+            f"峰值 {value}。{alarm.message}"
+        ).strip(),
         first_ts=alarm.first_ts,
     )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
+from yingji.core.jsonparse import Unreadable
 from yingji.monitoring.models import Reading, Rejection, Sensor, SensorState
 from yingji.monitoring.service.engine import Point, SensorBatch, evaluate
 from yingji.monitoring.service.sql import among
@@ -26,6 +27,9 @@ from yingji.monitoring.service.storage import ensure_months
 
 MAX_BATCH = 10_000
 FUTURE_TOLERANCE_S = 300
+# No sensor of the network reported before 2000; earlier timestamps are clock faults (and year 1 does not
+# survive the trip through some time zones and storage formats).
+EARLIEST_TS = datetime(2000, 1, 1, tzinfo=UTC)
 # Hour marks kept per sensor: the longest accumulation window (72 h) plus two.
 HOURS_KEPT = 74
 MAX_REJECTIONS_RECORDED = 1000
@@ -49,10 +53,18 @@ def parse_ts(raw: Any) -> datetime | str:
         return f"ts 不是 ISO-8601 时间：{raw[:40]}"
     if ts.tzinfo is None:
         return "ts 须带时区（如 2026-06-01T08:00:00+08:00）"
-    return ts.astimezone(UTC)
+    try:
+        utc = ts.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-14:00 is after year 9999 in UTC, 0001-01-01+14:00 before year 1
+        return f"ts 超出可表示的时间范围：{raw[:40]}"
+    if utc < EARLIEST_TS:
+        return f"ts 早于 {EARLIEST_TS:%Y-%m-%d}：{raw[:40]}"
+    return utc
 
 
 def _parse(item: Any, future_limit: datetime) -> tuple[str, datetime, float] | str:
+    if isinstance(item, Unreadable):
+        return f"格式错误：{item.reason}"
     if not isinstance(item, dict):
         return "格式错误：每条读数须为对象 {sensor, ts, value}"
     code = item.get("sensor")
@@ -64,7 +76,10 @@ def _parse(item: Any, future_limit: datetime) -> tuple[str, datetime, float] | s
     value = item.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "value 须为数字"
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return "value 超出数值范围"
     if not math.isfinite(value):
         return "value 须为有限数字"
     if ts > future_limit:
@@ -350,11 +365,19 @@ def _record_rejections(
                 "source": source,
                 "sensor_code": code and code[:64],
                 "reason": reason[:200],
-                "payload": repr(item)[:500],
+                "payload": _payload(item),
                 "at": now,
             }
         )
     db.execute(insert(Rejection), rows)
+
+
+def _payload(item: Any) -> str:
+    """The refused item as recorded (first 500 characters)."""
+    try:
+        return repr(item)[:500]
+    except (RecursionError, ValueError):  # nested too deep to print; an int beyond the digit limit
+        return f"<{type(item).__name__}>"
 
 
 def record_rejection(*, db: Session, source: str, sensor_code: str | None, reason: str, payload: str) -> None:

@@ -20,6 +20,7 @@ from yingji.core.actor import (
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.geo import service as geo_service
 from yingji.monitoring.enums import KIND_LABELS, KINDS, SensorKind
 from yingji.monitoring.models import Alarm, HourlyReading, Reading, Sensor, SensorState
@@ -28,15 +29,8 @@ from yingji.registry import service as registry_service
 
 
 def _region(db: Session, *, region_code: str | None, lon: float, lat: float) -> geo_service.RegionInfo:
-    if region_code:
-        try:
-            return geo_service.region_info(db=db, code=region_code)
-        except NotFound:
-            raise invalid("region_code", f"区域 {region_code} 不存在") from None
-    hits = geo_service.locate(db=db, lon=lon, lat=lat)
-    if not hits:
-        raise invalid("lon", "该坐标不在本区范围内，请填写所属区划代码")
-    return hits[-1]
+    return geo_service.region_of(db=db, region_code=region_code, lon=lon, lat=lat,
+                                 outside_message="该坐标不在本区范围内，请填写所属区划代码")
 
 
 def _check_range(min_value: float, max_value: float) -> None:
@@ -127,7 +121,7 @@ def list_sensors(
     if region_code:
         query = query.where(path_within(Sensor.region_path, geo_service.region_info(db=db, code=region_code).path))
     if q:
-        query = query.where(Sensor.name.contains(q) | (Sensor.code == q))
+        query = query.where(matches(q, within=[Sensor.name], equal=[Sensor.code]))
     return paginate(db, query.order_by(Sensor.id), page)
 
 

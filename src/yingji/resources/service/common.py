@@ -58,20 +58,7 @@ def resolve_region(
     levels: tuple[str, ...] = ("township", "village"),
 ) -> geo_service.RegionInfo:
     """The region of a record: given by code, or the innermost region of ``levels`` under its position."""
-    if region_code:
-        try:
-            region = geo_service.region_info(db=db, code=region_code)
-        except NotFound:
-            raise invalid("region_code", f"区域 {region_code} 不存在") from None
-        if region.level not in levels:
-            raise invalid("region_code", "所属区域的层级不符合要求")
-        return region
-    if lon is None or lat is None:
-        raise invalid("region_code", "请填写所属区域，或提供经纬度")
-    hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in levels]
-    if not hits:
-        raise invalid("lon", "该坐标不在本区范围内")
-    return hits[-1]
+    return geo_service.region_of(db=db, region_code=region_code, lon=lon, lat=lat, levels=levels)
 
 
 def region_names(db: Session) -> dict[str, str]:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, region_in_scope, require
 from yingji.core.errors import invalid
-from yingji.geo import roads, routing
 from yingji.geo import service as geo_service
 from yingji.resources import standards
 from yingji.resources.enums import (
@@ -125,11 +124,13 @@ def nearest(
                             "capacity": s.capacity,
                             "free_places": s.capacity - s.occupancy,
                             "open": s.open,
+                            "phone": s.phone,
+                            "address": s.address,
                         },
                     )
                 )
     mode = mode or ("walk" if kind == NearestKind.shelter else "drive")
-    graph = routing.road_graph(db)
+    graph = geo_service.road_graph(db)
     routes = graph.nearest(lon, lat, [(c.lon, c.lat) for c, _ in candidates], k=k, mode=mode) if candidates else []
     items = [
         {
@@ -146,7 +147,7 @@ def nearest(
     ]
     return {
         "items": items,
-        "road_graph": {"source": graph.source, "generated": graph.source == routing.GENERATED, "nodes": graph.n},
+        "road_graph": {"source": graph.source, "generated": graph.source == geo_service.GENERATED, "nodes": graph.n},
     }
 
 
@@ -165,7 +166,7 @@ def coverage(*, db: Session, actor: Actor, shelters_per_village: int = 3) -> dic
     teams = _available_teams(db, actor)
     stations = [t for t in teams if t.kind == TeamKind.fire_station]
     others = [t for t in teams if t.kind != TeamKind.fire_station]
-    graph = routing.road_graph(db)
+    graph = geo_service.road_graph(db)
     points = [v.centroid for v in villages]
     share, fire_target, team_target = (
         standards.shelter_population_share(),
@@ -221,7 +222,7 @@ def coverage(*, db: Session, actor: Actor, shelters_per_village: int = 3) -> dic
     return {
         "rows": rows,
         "targets": {"fire_time_s": fire_target, "team_time_s": team_target, "shelter_population_share": share},
-        "road_graph": {"source": graph.source, "generated": graph.source == routing.GENERATED, "nodes": graph.n},
+        "road_graph": {"source": graph.source, "generated": graph.source == geo_service.GENERATED, "nodes": graph.n},
     }
 
 
@@ -229,5 +230,5 @@ def import_roads(*, db: Session, name: str, data: bytes, actor: Actor | None = N
     """Replaces the road graph from an ``.osm`` or ``.geojson`` file (all or nothing)."""
     if actor is not None:
         require(actor, "resources.catalogue")
-    rows = roads.edges_from_file(name, data)
-    return routing.replace_edges(db, rows)
+    rows = geo_service.edges_from_file(name, data)
+    return geo_service.replace_edges(db, rows)

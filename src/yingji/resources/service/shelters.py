@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import NotFound, invalid
+from yingji.core.events import publish
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.resources import standards
 from yingji.resources.enums import ShelterCondition
+from yingji.resources.events import ShelterOccupancyChanged
 from yingji.resources.models import Shelter, ShelterAssessment
 from yingji.resources.schemas import AssessmentCreate, OccupancyUpdate, ShelterCreate, ShelterUpdate
 from yingji.resources.service.common import ensure_readable, ensure_writable, read_condition, resolve_region
@@ -62,7 +65,7 @@ def list_shelters(
     if condition:
         query = query.where(Shelter.condition == condition)
     if q:
-        query = query.where(Shelter.name.contains(q, autoescape=True))
+        query = query.where(matches(q, within=[Shelter.name]))
     return paginate(db, query.order_by(Shelter.region_path, Shelter.id), page)
 
 
@@ -132,6 +135,9 @@ def set_occupancy(*, db: Session, actor: Actor, shelter_id: int, data: Occupancy
     if not data.open and data.occupancy:
         raise invalid("occupancy", "关闭的避难场所安置人数应为 0")
     shelter.occupancy, shelter.open, shelter.occupancy_updated_at = data.occupancy, data.open, utcnow()
+    publish(db, ShelterOccupancyChanged(shelter_id=shelter.id, region_path=shelter.region_path, open=shelter.open,
+                                        occupancy=shelter.occupancy, capacity=shelter.capacity,
+                                        at=shelter.occupancy_updated_at))
     db.flush()
     return shelter
 

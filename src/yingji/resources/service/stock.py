@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, ValidationFailed, invalid
+from yingji.core.events import publish
 from yingji.core.security import new_token
 from yingji.resources.enums import DocumentKind, DocumentStatus
+from yingji.resources.events import StockIssued
 from yingji.resources.models import (
     Batch,
     DocumentLine,
@@ -268,6 +270,11 @@ def post_document(*, db: Session, actor: Actor, document_id: int) -> StockDocume
     doc.status = DocumentStatus.in_transit if doc.kind == DocumentKind.transfer else DocumentStatus.posted
     doc.posted_at, doc.posted_by = utcnow(), actor.id
     db.flush()
+    if doc.kind in OUTBOUND:
+        lines = tuple((line.material_id, str(line.quantity)) for line in document_lines(db, doc.id))
+        publish(db, StockIssued(document_id=doc.id, number=doc.number, kind=doc.kind, warehouse_id=doc.warehouse_id,
+                                to_warehouse_id=doc.to_warehouse_id, region_path=doc.region_path, lines=lines,
+                                at=doc.posted_at))
     alerts.check_reorder(db, warehouse_id=doc.warehouse_id, material_ids=touched)
     return doc
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
+from yingji.core.events import publish
 from yingji.core.pagination import PageParams, paginate
+from yingji.core.search import matches
 from yingji.core.security import new_token, token_digest
 from yingji.registry import service as registry_service
 from yingji.resources.enums import Approval, TeamKind
+from yingji.resources.events import TeamStatusChanged
 from yingji.resources.models import Expert, Team, TeamEquipment, TeamMember
 from yingji.resources.schemas import (
     EquipmentCreate,
@@ -137,7 +140,7 @@ def list_teams(
         if value:
             query = query.where(column == value)
     if q:
-        query = query.where(Team.name.contains(q, autoescape=True))
+        query = query.where(matches(q, within=[Team.name]))
     return paginate(db, query.order_by(Team.kind, Team.name, Team.id), page)
 
 
@@ -167,10 +170,13 @@ def update_team(*, db: Session, actor: Actor, team_id: int, data: TeamUpdate) ->
     return team
 
 
-def _apply_status(team: Team, data: TeamStatusUpdate) -> Team:
+def _apply_status(db: Session, team: Team, data: TeamStatusUpdate) -> Team:
     if team.approval != Approval.approved:
         raise Conflict("队伍尚未通过审核，不能设置状态")
+    previous = team.status
     team.status, team.status_note, team.status_updated_at = data.status, data.note, utcnow()
+    publish(db, TeamStatusChanged(team_id=team.id, region_path=team.region_path, status=team.status,
+                                  previous_status=previous, note=team.status_note or "", at=team.status_updated_at))
     return team
 
 
@@ -180,7 +186,7 @@ def set_team_status(*, db: Session, actor: Actor, team_id: int, data: TeamStatus
     team = get_team(db=db, actor=actor, team_id=team_id)
     if actor.enterprise_id is None:
         ensure_writable(actor, team.region_path, what="队伍")
-    _apply_status(team, data)
+    _apply_status(db, team, data)
     db.flush()
     return team
 
@@ -204,7 +210,7 @@ def team_by_status_token(*, db: Session, token: str) -> Team:
 def set_status_by_token(*, db: Session, token: str, data: TeamStatusUpdate) -> Team:
     """The team itself reports its status from the link it was given (no account needed)."""
     team = team_by_status_token(db=db, token=token)
-    _apply_status(team, data)
+    _apply_status(db, team, data)
     db.flush()
     return team
 
@@ -309,7 +315,5 @@ def list_experts(
     if speciality:
         query = query.where(Expert.speciality == speciality)
     if q:
-        query = query.where(
-            or_(Expert.name.contains(q, autoescape=True), Expert.organisation.contains(q, autoescape=True))
-        )
+        query = query.where(matches(q, within=[Expert.name, Expert.organisation]))
     return paginate(db, query.order_by(Expert.speciality, Expert.id), page)

@@ -3,11 +3,12 @@ agreements with suppliers and transport companies."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
 from yingji.core.errors import Conflict, NotFound, invalid
+from yingji.core.search import matches
 from yingji.resources.enums import WarehouseLevel
 from yingji.resources.models import Agreement, Material, Warehouse
 from yingji.resources.schemas import AgreementCreate, MaterialCreate, WarehouseCreate
@@ -80,7 +81,7 @@ def list_materials(*, db: Session, actor: Actor, category: str | None = None, q:
     if category:
         query = query.where(Material.category == category)
     if q:
-        query = query.where(or_(Material.name.contains(q, autoescape=True), Material.code.startswith(q)))
+        query = query.where(matches(q, within=[Material.name], prefix=[Material.code]))
     return list(db.scalars(query))
 
 

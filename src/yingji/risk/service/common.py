@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, ensure_enterprise_in_scope, region_in_scope
-from yingji.core.errors import NotFound, PermissionDenied, invalid
+from yingji.core.errors import NotFound, PermissionDenied
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 
@@ -28,20 +28,12 @@ def region_for(
     db: Session, *, region_code: str | None, lon: float | None, lat: float | None, field: str = "region_code"
 ) -> geo_service.RegionInfo:
     """The village or township of a place given by code or by coordinates inside the district."""
-    if region_code:
-        try:
-            region = geo_service.region_info(db=db, code=region_code)
-        except NotFound:
-            raise invalid(field, f"区域 {region_code} 不存在") from None
-        if region.level == "district":
-            raise invalid(field, "请选择到镇（街道）或村（社区）")
-        return region
-    if lon is None or lat is None:
-        raise invalid(field, "请选择所在镇（街道）/村（社区），或提供经纬度")
-    hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in ("township", "village")]
-    if not hits:
-        raise invalid("lon", "该位置不在本区范围内")
-    return hits[-1]
+    return geo_service.region_of(
+        db=db, region_code=region_code, lon=lon, lat=lat, levels=geo_service.TOWNSHIP_OR_VILLAGE, field=field,
+        code_levels=("township", "village", "grid"),  # a grid code names a place as precisely as a village
+        level_message="请选择到镇（街道）或村（社区）", missing_message="请选择所在镇（街道）/村（社区），或提供经纬度",
+        outside_message="该位置不在本区范围内",
+    )
 
 
 def ensure_can_place(actor: Actor, region_path: str) -> None:

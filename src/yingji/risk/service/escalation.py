@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from yingji.channels import service as channels_service
 from yingji.core.actor import SYSTEM, Actor, require, scope_condition
 from yingji.core.clock import utcnow
+from yingji.core.events import publish
 from yingji.core.outbox import enqueue
 from yingji.registry import service as registry_service
 from yingji.risk.enums import HAZARD_GRADE_LABELS, HAZARD_STATUS_LABELS, UNRECTIFIED_STATUSES
+from yingji.risk.events import HazardOverdue
 from yingji.risk.models import Hazard, HazardNotice
 from yingji.risk.service.common import township_path
 
@@ -60,6 +62,8 @@ def escalate_overdue(*, db: Session, after_id: int = 0, limit: int | None = None
             payload={"hazard_id": h.id, "kind": kind, "key": stamp},
             key=f"{h.id}:{kind}:{stamp}",
         )
+        publish(db, HazardOverdue(hazard_id=h.id, code=h.code, grade=h.grade, region_path=h.region_path,
+                                  deadline=h.deadline, level=h.escalation_level, at=now))
     db.flush()
     return counts
 
@@ -116,8 +120,9 @@ def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> Hazar
     db.flush()
     if phone:
         # The notice is also sent to the person's phone; queued here, sent by the outbox with retries.
-        channels_service.enqueue_sms(db, phone=phone, headline="隐患督办通知", text=message,
-                                     key=f"risk-notice:{notice.id}")
+        channels_service.enqueue_sms(
+            db, phone=phone, headline="隐患督办通知", text=message, key=f"risk-notice:{notice.id}"
+        )
     return notice
 
 

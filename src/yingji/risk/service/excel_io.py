@@ -15,8 +15,8 @@ from yingji.core.clock import LOCAL_TZ, to_local
 from yingji.core.errors import ErrorDetail, NotFound, ValidationFailed, invalid
 from yingji.core.pagination import PageParams
 from yingji.registry import service as registry_service
-from yingji.registry.enums import INDUSTRY_LABELS
 from yingji.registry.schemas import EnterpriseCreate
+from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk.enums import (
     HAZARD_GRADE_LABELS,
     HAZARD_SOURCE_LABELS,

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, ensure_enterprise_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, ValidationFailed, invalid
-from yingji.core.files import Attachment
+from yingji.core.events import publish
+from yingji.core.files import ensure_linkable
 from yingji.core.outbox import enqueue
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.validation import normalize_phone
@@ -30,6 +31,7 @@ from yingji.risk.enums import (
     HazardSource,
     HazardStatus,
 )
+from yingji.risk.events import HazardClosed, HazardReported
 from yingji.risk.models import Hazard, HazardEvent
 from yingji.risk.schemas import FiveAssurances, HazardCreate
 from yingji.risk.service.common import actor_name, ensure_can_place, enterprise_in_scope, region_for
@@ -83,13 +85,6 @@ def is_overdue(hazard: Hazard, now: datetime | None = None) -> bool:
 
 def missing_five_assurances(hazard: Hazard) -> list[str]:
     return [key for key in FIVE_FIELDS if getattr(hazard, key) in (None, "")]
-
-
-def _check_attachments(db: Session, ids: list[int]) -> list[int]:
-    for i in ids:
-        if db.get(Attachment, i) is None:
-            raise invalid("attachment_ids", f"附件 {i} 不存在")
-    return list(ids)
 
 
 def _event(
@@ -201,8 +196,16 @@ def _source_for(actor: Actor, requested: HazardSource | None) -> HazardSource:
 
 
 def create_hazard(
-    *, db: Session, actor: Actor, data: HazardCreate, report_id: int | None = None, source: HazardSource | None = None
+    *,
+    db: Session,
+    actor: Actor,
+    data: HazardCreate,
+    report_id: int | None = None,
+    source: HazardSource | None = None,
+    carried_attachment_ids: list[int] | None = None,
 ) -> Hazard:
+    """``carried_attachment_ids``: photos that come with the record it is made from (a public report's),
+    passed by the service itself; ``data.attachment_ids`` must be the actor's own uploads."""
     require(actor, "risk.hazard.report")
     lon, lat = data.lon, data.lat
     if data.enterprise_id is not None:
@@ -226,7 +229,7 @@ def create_hazard(
         phone = normalize_phone(data.responsible_phone)
         if phone is None:
             raise invalid("responsible_phone", "电话号码格式不正确")
-    attachments = _check_attachments(db, data.attachment_ids)
+    attachments = ensure_linkable(db, actor, data.attachment_ids) + list(carried_attachment_ids or [])
     hazard = Hazard(
         code=f"tmp-{secrets.token_hex(9)}",  # replaced by the numbered code below
         enterprise_id=data.enterprise_id,
@@ -255,6 +258,9 @@ def create_hazard(
     hazard.code = f"YH{now:%Y}{hazard.id:06d}"
     _event(db, hazard, actor, "report", to=S.reported, note=data.description, attachment_ids=attachments)
     _report_major(db, hazard)
+    publish(db, HazardReported(hazard_id=hazard.id, code=hazard.code, grade=hazard.grade,
+                               region_path=hazard.region_path, enterprise_id=hazard.enterprise_id,
+                               lon=hazard.lon, lat=hazard.lat, at=now))
     db.flush()
     return hazard
 
@@ -286,7 +292,7 @@ def transition(
         )
     if action in NOTE_REQUIRED and not note.strip():
         raise invalid("note", NOTE_REQUIRED[action])
-    attachments = _check_attachments(db, attachment_ids or [])
+    attachments = ensure_linkable(db, actor, attachment_ids or [])
     now = utcnow()
     if grade is not None and grade not in HazardGrade.__members__:
         raise invalid("grade", "须为 general（一般隐患）或 major（重大隐患）")
@@ -315,6 +321,8 @@ def transition(
     hazard.status, hazard.updated_at = target.value, now
     if target == S.closed:
         hazard.closed_at = now
+        publish(db, HazardClosed(hazard_id=hazard.id, code=hazard.code, grade=hazard.grade,
+                                 region_path=hazard.region_path, at=now))
     elif action == HazardAction.reopen:
         hazard.closed_at = None
     _report_major(db, hazard)

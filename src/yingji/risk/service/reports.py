@@ -15,7 +15,7 @@ import secrets
 from datetime import timedelta
 from html import escape
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from yingji.core import files
@@ -170,14 +170,10 @@ def submit_report(
         errors.append(ErrorDetail("location", "请选择所在村（社区），或使用手机定位"))
     else:
         try:
-            hits = [r for r in geo_service.locate(db=db, lon=lon, lat=lat) if r.level in ("township", "village")]
+            region = geo_service.region_of(db=db, lon=lon, lat=lat, levels=geo_service.TOWNSHIP_OR_VILLAGE,
+                                           outside_field="location", outside_message="该位置不在本区范围内")
         except ValidationFailed as exc:
-            hits = []
             errors += exc.details
-        if hits:
-            region = hits[-1]
-        else:
-            errors.append(ErrorDetail("location", "该位置不在本区范围内"))
     if errors:
         raise ValidationFailed("举报内容有误：" + "；".join(e.message for e in errors), details=errors)
     attachment_id = None
@@ -254,10 +250,10 @@ def decide(*, db: Session, actor: Actor, report_id: int, data: ReportDecision) -
                 title=data.title,
                 description=report.description,
                 grade=data.grade,
-                attachment_ids=[report.attachment_id] if report.attachment_id else [],
             ),
             report_id=report.id,
             source=HazardSource.public_report,
+            carried_attachment_ids=[report.attachment_id] if report.attachment_id else [],
         )
         hazard_service.transition(
             db=db,
@@ -275,3 +271,21 @@ def decide(*, db: Session, actor: Actor, report_id: int, data: ReportDecision) -
     report.decision_note, report.decided_by, report.decided_at = data.note.strip(), actor.id, now
     db.flush()
     return report
+
+
+def pending_in_scope(
+    *, db: Session, actor: Actor, region_path: str | None = None, limit: int = 20
+) -> list[PublicReport]:
+    """Public reports still waiting to be checked in the actor's area, for the 灾害信息员 who is asked to
+    look at the spot. Read with risk.read; the reporter's contact is not part of what callers show."""
+    require(actor, "risk.read")
+    if actor.enterprise_id is not None:
+        return []
+    q = (
+        select(PublicReport)
+        .where(scope_condition(actor, PublicReport.region_path), PublicReport.status == ReportStatus.pending)
+        .where(PublicReport.region_path.startswith(region_path, autoescape=True) if region_path else true())
+        .order_by(PublicReport.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(q))

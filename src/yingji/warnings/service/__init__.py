@@ -9,3 +9,9 @@
 * ``subscriptions`` residents' SMS subscriptions
 * ``messages``      a warning as AlertData (CAP 1.2 and national XML), public listings
 """
+
+# What other capabilities may call (the submodules stay private to warnings).
+from yingji.warnings.service.alarm_drafts import open_draft_from_alarm
+from yingji.warnings.service.authoring import get_warning, list_warnings
+
+__all__ = ["get_warning", "list_warnings", "open_draft_from_alarm"]

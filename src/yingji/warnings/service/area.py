@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from yingji.core.errors import invalid
 from yingji.geo import service as geo_service
 
-EARTH_RADIUS_M = 6_371_008.8
+EARTH_RADIUS_M = geo_service.EARTH_RADIUS_M
+haversine_m = geo_service.haversine_m
 MAX_RADIUS_M = 200_000
 
 
@@ -40,13 +41,6 @@ class Area:
 
     def bbox(self) -> tuple[float, float, float, float]:
         return tuple(self.geometry.bounds)  # type: ignore[return-value]
-
-
-def haversine_m(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    p1, p2 = math.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2) - math.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
 
 
 def circle_polygon(lon: float, lat: float, radius_m: float, n: int = 128) -> Polygon:

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, region_in_scope, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed
+from yingji.core.events import publish as publish_event
 from yingji.core.pagination import PageParams, paginate
 from yingji.warnings.enums import MsgType, Status
+from yingji.warnings.events import WarningCancelled, WarningPublished
 from yingji.warnings.models import WarningMessage
 from yingji.warnings.schemas import WarningCreate, WarningRevision
 from yingji.warnings.service.access import load, visible
@@ -137,7 +139,19 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
             previous.status = Status.superseded
     db.flush()
     delivery.create_deliveries(db=db, warning=w, targets=targets)
+    _published(db, w, now)
     return w
+
+
+def _published(db: Session, w: WarningMessage, now: datetime) -> None:
+    if w.msg_type == MsgType.cancel:
+        publish_event(db, WarningCancelled(warning_id=w.references_id or w.id, cancel_id=w.id, event_type=w.event_type,
+                                           region_path=w.region_path, at=now))
+    else:
+        publish_event(db, WarningPublished(
+            warning_id=w.id, identifier=w.identifier or "", msg_type=w.msg_type, event_type=w.event_type,
+            level=w.level, region_path=w.region_path, village_codes=tuple(w.village_codes or ()),
+            references_id=w.references_id, effective=w.effective, expires=w.expires, at=now))
 
 
 CONTENT_FIELDS = (

@@ -28,7 +28,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
-from yingji.channels.base import DeliveryResult, Message, Recipient
+from yingji.channels.service import DeliveryResult, Message, Recipient
 from yingji.core.clock import utcnow
 from yingji.core.db import Database
 from yingji.core.outbox import enqueue, worker_name

@@ -55,6 +55,26 @@ def current_features(*, db, actor: Actor) -> dict[str, Any]:
     }
 
 
+def in_force_for_village(*, db, actor: Actor, village_code: str) -> list[WarningMessage]:
+    """Warnings in force now whose area touches the village (ours and upstream), most severe first."""
+    require(actor, "warnings.read")
+    now = utcnow()
+    rows = db.scalars(
+        select(WarningMessage)
+        .where(
+            visible(actor),
+            WarningMessage.status.in_([Status.published, Status.received]),
+            WarningMessage.msg_type != "Cancel",
+            WarningMessage.expires > now,
+        )
+        .order_by(WarningMessage.id.desc())
+        .limit(500)
+    )
+    order = {Level.red: 0, Level.orange: 1, Level.yellow: 2, Level.blue: 3}
+    found = [w for w in rows if village_code in (w.village_codes or [])]
+    return sorted(found, key=lambda w: order.get(Level(w.level), 9) if w.level in Level.__members__ else 9)
+
+
 def deliveries_page(*, db, actor: Actor, warning_id: int, page: PageParams, status: str | None = None) -> dict:
     w = load(db, actor, warning_id)
     q = select(Delivery).where(Delivery.warning_id == w.id)

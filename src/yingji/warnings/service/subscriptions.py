@@ -11,14 +11,15 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.channels import service as channels_service
 from yingji.core.clock import utcnow
 from yingji.core.errors import ErrorDetail, NotFound, TooManyRequests, ValidationFailed, invalid
-from yingji.core.outbox import enqueue
 from yingji.core.security import hash_password, verify_password
 from yingji.geo import service as geo_service
 from yingji.warnings.enums import SubscriberStatus
 from yingji.warnings.models import Subscriber
 from yingji.warnings.schemas import SubscribeRequest
+from yingji.warnings.settings import settings
 from yingji.warnings.standards import event_types
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -95,10 +96,17 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
     for s in existing + [r for r in rows if r not in existing]:
         s.code_hash, s.code_expires, s.code_attempts = code_hash, now + CODE_TTL, 0
     db.flush()
-    enqueue(
-        db, topic="warnings.subscription_code", payload={"phone": phone, "code": code, "token": token}, max_attempts=3
+    channels_service.enqueue_sms(
+        db, phone=phone, headline="预警订阅验证码", text=code_text(code, token), key=f"subcode:{token}:{code}",
+        max_attempts=3, sensitive=True,
     )
     return rows
+
+
+def code_text(code: str, token: str) -> str:
+    s = settings()
+    return (f"【{s.sender_name}】您的预警订阅验证码为 {code}，10 分钟内有效。"
+            f"退订：{s.public_base_url}/public/unsubscribe/{token}")
 
 
 @dataclass

@@ -1,0 +1,140 @@
+"""Reporting deadlines of an incident with a fixed clock, and 迟报 in minutes. Expected times are worked
+out by hand from the rules' text (cn-rules §3.2, §9.3, §11.7), in Beijing time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from yingji.core.clock import LOCAL_TZ
+from yingji.core.errors import ValidationFailed
+from yingji.core.workdays import WorkCalendar
+from yingji.incidents.timeliness import (
+    IncidentFacts,
+    casualty_change_due,
+    late_minutes,
+    obligations,
+    parse_report_rules,
+    report_rules,
+)
+
+CAL = WorkCalendar()
+
+
+def bj(d: int, hh: int, mm: int = 0, month: int = 6) -> datetime:
+    return datetime(2026, month, d, hh, mm, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def dues(facts: IncidentFacts, *, rules: str = "national", until: datetime | None = None) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for d in obligations(report_rules(rules), facts, CAL, until=until or facts.occurred_at + timedelta(days=3)):
+        out.setdefault(d.code, []).append(d.due_at)
+    return out
+
+
+def test_an_ordinary_accident() -> None:
+    # 一般 accident at 10:00, the county told at 10:40: unit → county by 11:00, county → city by 12:40,
+    # follow-ups by 24:00 of each following day; nothing to the province.
+    facts = IncidentFacts("accident", "work_safety", "IV", occurred_at=bj(10, 10), received_at=bj(10, 10, 40))
+    got = dues(facts, until=bj(12, 12))
+    assert got["unit_to_county"] == [bj(10, 11)]
+    assert got["county_to_city"] == [bj(10, 12, 40)]
+    assert got["follow_up"] == [bj(12, 0), bj(13, 0)]  # 11 June by 24:00, 12 June by 24:00
+    assert "unit_to_province" not in got and "county_phone_province" not in got
+
+
+def test_a_large_accident_goes_to_the_province_within_an_hour() -> None:
+    facts = IncidentFacts("accident", "hazardous_chemicals", "III", occurred_at=bj(10, 10), received_at=bj(10, 10, 20))
+    got = dues(facts)
+    assert got["unit_to_province"] == [bj(10, 11)]
+    assert got["county_phone_province"] == [bj(10, 11, 20)]
+
+
+def test_a_near_miss_is_phoned_to_the_province_like_a_large_accident() -> None:
+    facts = IncidentFacts("accident", "non_coal_mine", "IV", occurred_at=bj(10, 10), received_at=bj(10, 10),
+                          near_miss=True)
+    got = dues(facts)
+    assert got["county_phone_province"] == [bj(10, 11)]
+    assert "unit_to_province" not in got  # 令21 第六条 names 较大 and above only
+
+
+def test_a_major_accident_reports_twice_a_day_until_closed() -> None:
+    facts = IncidentFacts("accident", "work_safety", "II", occurred_at=bj(10, 22), received_at=bj(10, 22, 30),
+                          closed_at=bj(12, 9))
+    got = dues(facts, until=bj(20, 0))
+    assert got["follow_up_major"] == [bj(11, 12), bj(12, 0), bj(12, 12)]  # 12 June's second slot starts after closure
+    assert "follow_up" not in got
+
+
+def test_a_stricter_province_is_a_rule_table_not_code() -> None:
+    facts = IncidentFacts("accident", "work_safety", "II", occurred_at=bj(10, 10), received_at=bj(10, 10, 5))
+    got = dues(facts, rules="henan", until=bj(11, 23))
+    assert got["phone_major"] == [bj(10, 10, 20)]
+    assert got["written_major"] == [bj(10, 10, 40)]
+    assert got["follow_up_twice"] == [bj(11, 8), bj(11, 17)]
+    assert got["county_to_city"] == [bj(10, 12, 5)]  # the national rows still apply
+
+
+def test_natural_disaster_reports() -> None:
+    facts = IncidentFacts("natural", "flood", "", occurred_at=bj(10, 7), received_at=bj(10, 7, 30),
+                          stabilised_at=bj(12, 15), deaths_and_missing=0)
+    got = dues(facts, until=bj(30, 0))
+    assert got["disaster_initial"] == [bj(10, 9)]
+    assert got["disaster_follow_up"] == [bj(11, 9), bj(12, 9)]  # daily 09:00 until it stabilised
+    assert got["disaster_final"] == [bj(18, 0)]  # 12 June + 5 = 17 June (a Wednesday), by 24:00
+    assert "disaster_initial_direct" not in got
+    ten_dead = IncidentFacts("natural", "landslide", "4", occurred_at=bj(10, 7), deaths_and_missing=10)
+    assert dues(ten_dead)["disaster_initial_direct"] == [bj(10, 9)]
+
+
+def test_drought_reports_every_ten_days() -> None:
+    facts = IncidentFacts("natural", "drought", "", occurred_at=bj(1, 12))
+    got = dues(facts, until=bj(25, 0))
+    assert got["drought_follow_up"] == [bj(12, 0), bj(22, 0)]  # end of 11 June and of 21 June
+    assert "disaster_follow_up" not in got
+
+
+def test_the_final_report_waits_for_stabilisation() -> None:
+    facts = IncidentFacts("natural", "flood", "", occurred_at=bj(10, 7))
+    assert "disaster_final" not in dues(facts)
+
+
+def test_late_minutes() -> None:
+    due = bj(10, 11)
+    assert late_minutes(due, due) == 0
+    assert late_minutes(due, due - timedelta(seconds=1)) == 0
+    assert late_minutes(due, due + timedelta(seconds=1)) == 1
+    assert late_minutes(due, due + timedelta(minutes=47)) == 47
+
+
+@pytest.mark.parametrize(
+    ("kind", "days_after", "owed"),
+    [("work_safety", 30, True), ("work_safety", 31, False), ("road_traffic", 7, True), ("road_traffic", 8, False),
+     ("fire", 7, True), ("fire", 8, False)],
+)
+def test_casualty_changes_inside_the_window_are_reported_the_same_day(kind, days_after, owed) -> None:
+    occurred = bj(1, 10)
+    changed = occurred + timedelta(days=days_after) - timedelta(minutes=1)
+    due = casualty_change_due(report_rules(), kind=kind, occurred_at=occurred, changed_at=changed)
+    if owed:
+        assert due is not None
+        assert due.due_at.astimezone(LOCAL_TZ) == datetime.combine(
+            changed.astimezone(LOCAL_TZ).date() + timedelta(days=1), datetime.min.time(), LOCAL_TZ)
+    else:
+        changed = occurred + timedelta(days=days_after)
+        assert casualty_change_due(report_rules(), kind=kind, occurred_at=occurred, changed_at=changed) is None
+
+
+def test_bad_rule_tables_name_the_row_and_field() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        parse_report_rules({"obligation": [
+            {"code": "a", "label": "x", "scheme": "accident", "anchor": "someday", "amount": 1, "unit": "hours"},
+            {"code": "b", "label": "x", "scheme": "accident", "anchor": "occurred_at", "amount": 1, "unit": "weeks"},
+            {"code": "c", "label": "x", "scheme": "accident", "anchor": "occurred_at"},
+            {"code": "d", "label": "x", "scheme": "accident", "anchor": "occurred_at", "at": ["25:99"]},
+            {"code": "e", "label": "x", "scheme": "accident", "anchor": "occurred_at", "per_day": 5},
+        ]}, source="province")
+    fields = {d.field for d in err.value.details}
+    assert {"province.obligation[0].anchor", "province.obligation[1].unit", "province.obligation[2].amount",
+            "province.obligation[3].at", "province.obligation[4].per_day", "province.casualty_changes"} <= fields

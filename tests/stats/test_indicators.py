@@ -1,0 +1,59 @@
+"""专栏1 indicators against hand-computed values; missing inputs stay missing, never zero."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yingji.stats.indicators import YearFigures, compute, rounded
+
+YI = Decimal(100_000_000)
+
+
+def test_deaths_per_100m_gdp_matches_the_plan_review() -> None:
+    # The plan: 2019 33 deaths → 0.1083, 2020 30 deaths → 0.0966 (GDP 304.71 and 310.56 亿元 fit these).
+    y2019 = YearFigures(2019, work_safety_deaths=33, gdp_yuan=Decimal("304.71") * YI)
+    assert rounded(compute("deaths_per_100m_gdp", [y2019]).value) == Decimal("0.1083")
+    v = compute("deaths_per_100m_gdp", [YearFigures(2020, work_safety_deaths=30, gdp_yuan=Decimal("310.56") * YI)])
+    assert rounded(v.value) == Decimal("0.0966")
+    assert v.met is False  # target 0.0726
+
+
+def test_deaths_and_major_accidents_against_their_targets() -> None:
+    assert compute("work_safety_deaths", [YearFigures(2025, work_safety_deaths=28)]).met is True
+    assert compute("work_safety_deaths", [YearFigures(2025, work_safety_deaths=29)]).met is False
+    assert compute("major_accidents", [YearFigures(2025, major_accidents=0)]).met is True
+    assert compute("major_accidents", [YearFigures(2025, major_accidents=1)]).met is False
+
+
+def test_yearly_averages() -> None:
+    years = [YearFigures(2021, disaster_loss_yuan=Decimal("1.8") * YI, gdp_yuan=300 * YI),  # 0.6 %
+             YearFigures(2022, disaster_loss_yuan=Decimal("0.64") * YI, gdp_yuan=320 * YI)]  # 0.2 %
+    share = compute("disaster_loss_share_of_gdp", years)
+    assert share.value == Decimal("0.4") and share.met is True
+    assert share.by_year == {2021: Decimal("0.6"), 2022: Decimal("0.2")}
+
+
+def test_rates_per_population() -> None:
+    affected = compute("affected_per_100k", [YearFigures(2019, affected_person_times=36_899, population=502_500)])
+    assert rounded(affected.value, 0) == Decimal(7343)  # the plan's base value
+    deaths = compute("disaster_deaths_per_million", [YearFigures(2023, disaster_deaths=1, population=502_500)])
+    assert rounded(deaths.value, 2) == Decimal("1.99") and deaths.met is False
+    road = compute("road_deaths_per_10k_vehicles", [YearFigures(2019, road_traffic_deaths=52, vehicles=100_000)])
+    assert road.value == Decimal("5.2") and road.met is None  # no target in the plan
+
+
+def test_a_missing_input_is_missing_not_zero() -> None:
+    v = compute("deaths_per_100m_gdp", [YearFigures(2024, work_safety_deaths=25)])
+    assert v.value is None and v.met is None
+    assert v.missing == ["2024年gdp_yuan"]
+    zero_population = compute("affected_per_100k", [YearFigures(2024, affected_person_times=10, population=0)])
+    assert zero_population.value is None and zero_population.missing == ["2024年population"]
+    nothing = compute("work_safety_deaths", [YearFigures(2024)])
+    assert nothing.value is None and nothing.missing == ["2024年work_safety_deaths"]
+
+
+def test_one_missing_year_makes_the_average_missing() -> None:
+    years = [YearFigures(2021, disaster_deaths=0, population=500_000), YearFigures(2022, population=500_000)]
+    v = compute("disaster_deaths_per_million", years)
+    assert v.value is None and v.missing == ["2022年disaster_deaths"]
+    assert v.by_year == {2021: Decimal(0), 2022: None}
