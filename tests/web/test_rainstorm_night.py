@@ -1,6 +1,6 @@
 """The embedded platform never jams: on SQLite (a real file), with the in-process workers delivering a
 district-wide warning to a loopback SMS gateway, an escalation run and an ingestion going on, 50 API
-writes and 200 page reads made by 8 clients at once all answer in under 2 s, none with a 5xx.
+writes and 200 page reads made by 6 clients at once all answer in under 2 s, none with a 5xx.
 
 Before reads ran without SQLite's write lock and the delivery held no transaction while it sent, pages
 queued behind the delivery for 20-30 s and many answered 500 "database is locked"."""
@@ -107,7 +107,7 @@ def test_pages_and_writes_answer_while_the_workers_are_busy(demo_templates, tmp_
             sent_before = db.scalar(select(func.count()).where(Delivery.warning_id == wid, Delivery.status == "sent"))
         escalation.start()
         ingestion.start()
-        results = run_timed(calls, clients=8)
+        results = run_timed(calls, clients=6)
         escalation.join(60)
         ingestion.join(60)
         with n.database.transaction(read=True) as db:

@@ -171,8 +171,8 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
         # server's thread pool has 40 threads, plus the workers).
         if ":memory:" not in url and "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", pool_size or 20)
-            kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 30)
-            kwargs.setdefault("pool_timeout", 10)
+            kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else 60)
+            kwargs.setdefault("pool_timeout", 30)
         connect_args = {
             "check_same_thread": False,
             "timeout": 30,

@@ -118,9 +118,11 @@ def below_target(*, db: Session, actor: Actor, limit: int = 5, days: int = 30) -
     never hides one."""
     require(actor, "warnings.read")
     since = utcnow() - timedelta(days=days)
-    reached = func.max(case((Delivery.status == DeliveryStatus.sent, 1), else_=0))
-    per_recipient = (
-        select(Delivery.warning_id.label("wid"), reached.label("reached"))
+    # One pass over the deliveries: distinct recipients, and distinct recipients with a sent row.
+    targeted = func.count(func.distinct(Delivery.recipient_ref))
+    reached = func.count(func.distinct(case((Delivery.status == DeliveryStatus.sent, Delivery.recipient_ref))))
+    totals = (
+        select(Delivery.warning_id, targeted, reached)
         .join(WarningMessage, WarningMessage.id == Delivery.warning_id)
         .where(
             visible(actor),
@@ -128,14 +130,9 @@ def below_target(*, db: Session, actor: Actor, limit: int = 5, days: int = 30) -
             WarningMessage.published_at >= since,
             WarningMessage.status.in_([Status.published, Status.superseded]),
         )
-        .group_by(Delivery.warning_id, Delivery.recipient_ref)
-        .subquery()
-    )
-    totals = (
-        select(per_recipient.c.wid, func.count(), func.sum(per_recipient.c.reached))
-        .group_by(per_recipient.c.wid)
-        .having(func.sum(per_recipient.c.reached) < func.count())
-        .order_by(per_recipient.c.wid.desc())
+        .group_by(Delivery.warning_id)
+        .having(reached < targeted)
+        .order_by(Delivery.warning_id.desc())
     )
     rows = db.execute(totals).all()
     heads = dict(

@@ -1,0 +1,103 @@
+"""Benchmark of the pages a duty officer uses on a rainstorm night, on a live server (uvicorn, the demo
+district) with the in-process workers busy delivering a district-wide warning to a loopback SMS gateway:
+
+    .venv/bin/python bench/pages.py                       # SQLite (a temporary file)
+    YINGJI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/pages.py
+
+Prints p50 / p99 (ms) of the dashboard, the map layers, the public warning page and one list at 10 and
+50 concurrent clients. On PostgreSQL it works in a fresh schema that is dropped at the end.
+BENCH_REQUESTS (default 200) requests per page and concurrency.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import func, select, text
+from tests.rainstorm import demo_database_url, logged_in, night, percentile, publish_district_warning, run_timed
+
+from yingji.bootstrap import bootstrap
+from yingji.core.db import make_engine
+from yingji.warnings.models import Delivery
+
+N = int(os.environ.get("BENCH_REQUESTS", 200))
+PAGES = {
+    "dashboard /": "/",
+    "warnings card": "/warnings/card",
+    "map layer: warnings": "/api/v1/warnings/map.geojson",
+    "map layer: sensors": "/api/v1/monitoring/sensors.geojson",
+    "map layer: townships": "/api/v1/geo/boundaries?level=township",
+    "public warning page": None,  # filled with the published warning's page
+    "list: alarms": "/api/v1/monitoring/alarms",
+}
+
+
+def _pg_schema(url: str) -> tuple[str, str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in url else "?"
+    return schema, f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def main() -> None:
+    bootstrap()
+    pg = os.environ.get("YINGJI_BENCH_DATABASE_URL", "")
+    schema = None
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        if pg:
+            schema, url = _pg_schema(pg)
+            demo_database_url(tmp_path, url=url)
+        else:
+            url = demo_database_url(tmp_path)
+        try:
+            run(url, tmp_path, "PostgreSQL" if pg else "SQLite")
+        finally:
+            if schema:
+                admin = make_engine(pg)
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+
+
+def run(url: str, data_dir: Path, label: str) -> None:
+    with night(url, data_dir, gateway_delay_s=0.003) as n:
+        wid = publish_district_warning(n.base_url)
+        with n.database.transaction(read=True) as db:
+            identifier = db.scalar(text("SELECT identifier FROM warnings WHERE id = :i"), {"i": wid})
+            targets = db.scalar(select(func.count()).where(Delivery.warning_id == wid))
+        PAGES["public warning page"] = f"/public/warnings/{identifier}"
+        clients = [logged_in(n.base_url, "duty") for _ in range(50)]
+        print(f"{label}: district-wide warning with {targets} deliveries being sent meanwhile; {N} requests each")
+        print("| page | clients | p50 ms | p99 ms | max ms | 5xx |")
+        print("|---|---|---|---|---|---|")
+        for name, path in PAGES.items():
+            for concurrency in (10, 50):
+                calls = [(name, lambda c=clients[i % concurrency], p=path: c.get(p)) for i in range(N)]
+                res = run_timed(calls, clients=concurrency)
+                ms = [r.seconds * 1000 for r in res]
+                errors = sum(r.status >= 500 for r in res)
+                print(
+                    f"| {name} | {concurrency} | {percentile(ms, 50):.0f} | {percentile(ms, 99):.0f} "
+                    f"| {max(ms):.0f} | {errors} |",
+                    flush=True,
+                )
+        with n.database.transaction(read=True) as db:
+            sent = db.scalar(select(func.count()).where(Delivery.warning_id == wid, Delivery.status == "sent"))
+        print(f"deliveries sent by the end: {sent} of {targets}")
+        for c in clients:
+            c.close()
+
+
+if __name__ == "__main__":
+    main()
