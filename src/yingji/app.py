@@ -18,6 +18,7 @@ from yingji.core.config import Settings, get_settings
 from yingji.core.db import Database
 from yingji.core.meta import get_meta
 from yingji.web import errors as web_errors
+from yingji.web import openapi as web_openapi
 from yingji.web import pages as web_pages
 from yingji.web.hardening import BodyLimitMiddleware, BodyLimits, SecurityHeadersMiddleware
 
@@ -58,6 +59,7 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     for module in capability_modules("pages"):
         app.include_router(module.router)
     app.include_router(web_pages.router)
+    web_openapi.install(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

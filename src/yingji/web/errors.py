@@ -89,6 +89,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # FastAPI's answer to a body it cannot decode (bytes that are not UTF-8): bad input, a 422.
+            return error_response(
+                request,
+                422,
+                "malformed_json",
+                "请求体无法解析（须为 UTF-8 编码的 JSON）",
+                [{"field": "body", "message": "无法解析"}],
+            )
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败"))
         if isinstance(exc.detail, str) and exc.detail and exc.status_code not in _HTTP_MESSAGES:
             message = exc.detail
