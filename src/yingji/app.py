@@ -20,6 +20,7 @@ from yingji.core.db import Database
 from yingji.core.meta import get_meta
 from yingji.web import calendar_pages
 from yingji.web import errors as web_errors
+from yingji.web import openapi as web_openapi
 from yingji.web import pages as web_pages
 from yingji.web.hardening import BodyLimitMiddleware, BodyLimits, SecurityHeadersMiddleware
 
@@ -62,6 +63,7 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     app.include_router(calendar_pages.api_router, prefix="/api/v1")
     app.include_router(calendar_pages.router)
     app.include_router(web_pages.router)
+    web_openapi.install(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

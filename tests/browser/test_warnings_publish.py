@@ -39,6 +39,14 @@ def test_warning_from_draft_to_published(page, login, browser, live_server):
     leader.fill("input[name=note]", "同意发布")
     leader.click("[data-action=approve]")
     leader.wait_for_selector("[data-action=publish]")
+    # No channel is configured on this server (the sandbox is off): publishing must name who cannot be
+    # reached and wait for the signer to confirm it.
+    unreached = leader.locator("[data-field=confirm_unreached]")
+    assert unreached.count() == 1
+    assert "未配置" in leader.locator("label.unreached").inner_text()
+    leader.click("[data-action=publish]")  # refused by the form until confirmed
+    assert leader.locator("[data-field=status]").inner_text().startswith("已签发")
+    unreached.check()
     leader.click("[data-action=publish]")
     leader.wait_for_selector("#coverage")
     assert leader.locator("[data-field=status]").inner_text().startswith("已发布")

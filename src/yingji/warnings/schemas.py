@@ -125,3 +125,12 @@ class SubscribeRequest(BaseModel):
     lon: float | None = None
     lat: float | None = None
     event_types: list[str] = Field(default_factory=list)
+
+
+class ConfirmRequest(BaseModel):
+    phone: str = Field(max_length=20)
+    code: str = Field(max_length=10)
+
+
+class UnsubscribeRequest(BaseModel):
+    token: str = Field(max_length=200)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
@@ -78,7 +79,16 @@ class LoginRequired(DomainError):
     code = "login_required"
 
 
-def api_user(request: Request, db: DbSession) -> Actor:
+# Declares the bearer scheme in the OpenAPI, on every operation that needs a user; the header itself is
+# read below (the scheme object accepts a missing header: the cookie may stand in for it).
+bearer_scheme = HTTPBearer(auto_error=False, description="POST /api/v1/auth/token 换取的令牌")
+
+
+def api_user(
+    request: Request,
+    db: DbSession,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None,
+) -> Actor:
     """A bearer token, or, for the platform's own pages (map, HTMX), the session cookie; a write through
     the cookie must carry the page's CSRF token in ``X-CSRF-Token``."""
     header = request.headers.get("authorization", "")

@@ -94,6 +94,15 @@ def install(app: FastAPI) -> None:
             # FastAPI's own body parsing: JSON nested too deep for Python's recursive parser is bad input.
             details = [{"field": "body", "message": TOO_DEEP}]
             return error_response(request, 422, "malformed_json", f"请求体不是合法的 JSON：{TOO_DEEP}", details)
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # FastAPI's answer to a body it cannot decode (bytes that are not UTF-8): bad input, a 422.
+            return error_response(
+                request,
+                422,
+                "malformed_json",
+                "请求体无法解析（须为 UTF-8 编码的 JSON）",
+                [{"field": "body", "message": "无法解析"}],
+            )
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败"))
         if isinstance(exc.detail, str) and exc.detail and exc.status_code not in _HTTP_MESSAGES:
             message = exc.detail
