@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pytest
+from PIL import Image
 
 from yingji.core import files
 from yingji.core.config import get_settings
 from yingji.core.errors import NotFound, ValidationFailed
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+def _image(fmt: str) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buf, fmt)
+    return buf.getvalue()
+
+
+PNG = _image("PNG")  # real images: an upload must decode as a whole
+JPEG = _image("JPEG")
 WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 16
 PDF = b"%PDF-1.7\n" + b"\x00" * 16
 
@@ -63,3 +72,19 @@ def test_store_refuses_empty_oversized_and_wrong_types_naming_the_field(db, data
     assert not (data_dir / "attachments").exists() or not any(
         p.suffix in (".png", ".jpg") for p in (data_dir / "attachments").rglob("*")
     )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n<html><script>alert(document.cookie)</script></html>",  # a PNG header, then HTML
+        _image("PNG")[:40],  # cut short
+        b"\xff\xd8\xff\xe0" + b"\x00" * 32,  # a JPEG marker and nothing behind it
+    ],
+)
+def test_an_image_that_does_not_decode_is_refused(db, data_dir, data) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        files.store(db, data=data, filename="x.png", field="photo")
+    assert exc.value.details[0].field == "photo"
+    assert "无法解码" in exc.value.details[0].message
+    assert not (data_dir / "attachments").exists() or not any((data_dir / "attachments").rglob("*.png"))

@@ -7,9 +7,11 @@ The type is decided from the file's first bytes, not from its name or the browse
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import datetime
 from pathlib import Path
 
+from PIL import Image
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -26,6 +28,7 @@ _SIGNATURES: list[tuple[bytes, int, str, str]] = [
     (b"%PDF-", 0, "application/pdf", ".pdf"),
 ]
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+MAX_IMAGE_PIXELS = 60_000_000  # a phone photo is ~12 MP; more is a decompression bomb, not a photo
 
 
 class Attachment(Base):
@@ -53,6 +56,17 @@ def storage_dir() -> Path:
     return path
 
 
+def _check_decodes(data: bytes, field: str) -> None:
+    """An image must decode as a whole: a valid header followed by HTML or a script is refused."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()  # decodes every pixel; a truncated or foreign body raises
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise invalid(field, "图片尺寸过大")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise invalid(field, "图片无法解码：文件已损坏或不是图片") from exc
+
+
 def store(
     db: Session,
     *,
@@ -75,6 +89,8 @@ def store(
         names = "、".join(sorted(t.split("/")[1].upper() for t in allowed))
         raise invalid(field, f"文件类型不允许，仅支持 {names}")
     mime, ext = found
+    if mime in IMAGE_TYPES:
+        _check_decodes(data, field)
     digest = hashlib.sha256(data).hexdigest()
     target = storage_dir() / digest[:2] / (digest + ext)
     if not target.exists():
