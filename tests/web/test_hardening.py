@@ -90,7 +90,8 @@ def stored_payloads(api, db):
 def test_stored_script_is_escaped_on_every_page_that_shows_it(page_client, stored_payloads) -> None:
     sensor_id, hazard_id = stored_payloads
     duty = page_client("duty")
-    pages = ["/monitoring/sensors?q=XSS-1", f"/monitoring/sensors/{sensor_id}", "/risk/hazards", f"/risk/hazards/{hazard_id}"]
+    pages = ["/monitoring/sensors?q=XSS-1", f"/monitoring/sensors/{sensor_id}", "/risk/hazards",
+             f"/risk/hazards/{hazard_id}"]
     for path in pages:
         text = duty.get(path).text
         assert "<script>alert(document.cookie)</script>" not in text, path
