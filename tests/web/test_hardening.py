@@ -97,3 +97,4 @@ def test_stored_script_is_escaped_on_every_page_that_shows_it(page_client, store
         assert "<script>alert(document.cookie)</script>" not in text, path
         assert "<img src=x onerror" not in text, path
         assert "alert(document.cookie)" in html.unescape(text) or "\\u003c/script" in text, f"{path}: not shown"
+

@@ -94,13 +94,14 @@ def install(app: FastAPI) -> None:
             # FastAPI's own body parsing: JSON nested too deep for Python's recursive parser is bad input.
             details = [{"field": "body", "message": TOO_DEEP}]
             return error_response(request, 422, "malformed_json", f"请求体不是合法的 JSON：{TOO_DEEP}", details)
-        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
-            # FastAPI's answer to a body it cannot decode (bytes that are not UTF-8): bad input, a 422.
+        if exc.status_code == 400:
+            # The framework's answer to a body it cannot decode (bytes that are not UTF-8, a broken multipart
+            # upload): no route raises 400 itself, so this is always bad input, a 422 like any other.
             return error_response(
                 request,
                 422,
-                "malformed_json",
-                "请求体无法解析（须为 UTF-8 编码的 JSON）",
+                "malformed_json" if exc.detail == "There was an error parsing the body" else "malformed_body",
+                "请求体无法解析（JSON 须为 UTF-8 编码；上传须为完整的 multipart 表单）",
                 [{"field": "body", "message": "无法解析"}],
             )
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败"))
