@@ -85,13 +85,13 @@ def api_years(db: DbSession, user: ApiUser, paging: Paging) -> Page[YearRead]:
     """This year and the next: whether their holidays and make-up working days are known."""
     calendar = workdays.load_calendar(db)
     today = utcnow().astimezone(LOCAL_TZ).date()
-    return _page_of([_year_read(calendar.year_status(y)) for y in workdays.years_to_check(today)], paging)
+    return Page.sliced([_year_read(calendar.year_status(y)) for y in workdays.years_to_check(today)], paging)
 
 
 @api_router.get("/days", response_model=Page[DayRead])
 def api_month(db: DbSession, user: ApiUser, year: int, month: int, paging: Paging) -> Page[DayRead]:
     """The days of one month (31 at most: one page at the default page size)."""
-    return _page_of([DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)], paging)
+    return Page.sliced([DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)], paging)
 
 
 @api_router.put("/days/{day}", response_model=DayRead)
