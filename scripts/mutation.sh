@@ -7,6 +7,7 @@
 # then one table; docs/testing.md records the run and explains the survivors.
 #
 # Usage: scripts/mutation.sh [-j JOBS] [module ...]     (default: every module below, one at a time)
+# MUTATION_WORK=dir keeps the scratch trees; with MUTATION_REPORT_ONLY=1 as well, reports on them again.
 # A new standards module is added to TESTS with the test files that hold its worked examples.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,36 +49,62 @@ one_module() {
   tests="${TESTS[$module]:?no tests listed for $module}"
   dir="$work/$(basename "$(dirname "$module")")-$(basename "$module" .py)"
   start=$SECONDS
-  rm -rf "$dir" && mkdir -p "$dir"
-  cp -r "$root/src" "$root/tests" "$root/pyproject.toml" "$dir/"
-  cd "$dir"
-  export PYTHONPATH="$dir/src"
-  for f in $tests; do [ -e "$f" ] && files+=("$f"); done
-  # The pure tests: those passing without conftest on the unmutated module, one node id a line (@file).
-  "$py" -m pytest "${pytest_args[@]}" -rA "${files[@]}" 2>/dev/null | sed -n 's/^PASSED //p' > pure.args || true
-  if [ ! -s pure.args ]; then echo "no pure tests" > summary; return; fi
-  # mutmut 2 counts only exit status 1 as a kill; a mutant that breaks the import makes pytest answer 2 or 4
-  # ("found no collectors"), which must count as killed too.
-  printf '#!/bin/sh\n"%s" -m pytest -x %s "@%s" >/dev/null 2>&1 || exit 1\n' "$py" "${pytest_args[*]}" "$dir/pure.args" > runner
-  "$py" -m mutmut run --paths-to-mutate "$module" --tests-dir tests --simple-output --no-progress \
-    --runner "sh $dir/runner" > run.log 2>&1 || true
-  "$py" - "$module" "$(wc -l < pure.args)" "$((SECONDS - start))" > summary <<'EOF'
-import sqlite3, sys
-module, n_tests, secs = sys.argv[1:]
-rows = sqlite3.connect(".mutmut-cache").execute("select status, count(*) from mutant group by status").fetchall()
-c = dict(rows)
+  if [ -n "${MUTATION_REPORT_ONLY:-}" ]; then  # report again on an earlier run kept in MUTATION_WORK
+    cd "$dir"
+    start=$((SECONDS - $(stat -c %Y run.log) + $(stat -c %Y pure.args)))
+  else
+    rm -rf "$dir" && mkdir -p "$dir"
+    cp -r "$root/src" "$root/tests" "$root/pyproject.toml" "$dir/"
+    cd "$dir"
+    export PYTHONPATH="$dir/src"
+    for f in $tests; do [ -e "$f" ] && files+=("$f"); done
+    # The pure tests: those passing without conftest on the unmutated module, one node id a line (@file).
+    "$py" -m pytest "${pytest_args[@]}" -rA "${files[@]}" 2>/dev/null | sed -n 's/^PASSED //p' > pure.args || true
+    if [ ! -s pure.args ]; then echo "no pure tests" > summary; return; fi
+    # mutmut 2 counts only exit status 1 as a kill; a mutant that breaks the import makes pytest answer 2 or 4
+    # ("found no collectors"), which must count as killed too.
+    printf '#!/bin/sh\n"%s" -m pytest -x %s "@%s" >/dev/null 2>&1 || exit 1\n' "$py" "${pytest_args[*]}" "$dir/pure.args" > runner
+    "$py" -m mutmut run --paths-to-mutate "$module" --tests-dir tests --simple-output --no-progress \
+      --runner "sh $dir/runner" > run.log 2>&1 || true
+  fi
+  "$py" - "$module" "$(wc -l < pure.args)" "$((SECONDS - start))" "$py" <<'EOF'
+import re, sqlite3, subprocess, sys
+module, n_tests, secs, py = sys.argv[1:]
+db = sqlite3.connect(".mutmut-cache")
+c = dict(db.execute("select status, count(*) from mutant group by status"))
+
+
+def diff(i):
+    return subprocess.run([py, "-m", "mutmut", "show", str(i)], capture_output=True, text=True).stdout
+
+
+def annotation_only(d):
+    # `int | None` made `int & None` in an annotation: never evaluated (the modules use
+    # `from __future__ import annotations`), so equivalent by construction; listed on one line each.
+    minus = [ln[1:] for ln in d.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    plus = [ln[1:] for ln in d.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    return (len(minus) == len(plus) == 1 and plus[0].replace(" & ", " | ") == minus[0]
+            and bool(re.match(r"\s*(def |[A-Za-z_][\w.]*\s*:\s)", minus[0])))
+
+
+annotations = 0
+with open("survivors", "w") as out:
+    out.write(f"== {module} ({n_tests} pure tests)\n")
+    for status in ("bad_survived", "bad_timeout"):
+        for (i,) in db.execute("select id from mutant where status = ? order by id", (status,)).fetchall():
+            d = diff(i)
+            if status == "bad_survived" and annotation_only(d):
+                annotations += 1
+                line = next(ln for ln in d.splitlines() if ln.startswith("+") and not ln.startswith("+++"))
+                out.write(f"(annotation only) {line[1:].strip()}\n")
+            else:
+                out.write(("(timeout)\n" if status == "bad_timeout" else "") + d)
 # "suspicious" is mutmut's word for killed, but slowly: it counts as killed.
-print(f"| `{module.removeprefix('src/yingji/')}` | {n_tests} | {sum(c.values())} "
-      f"| {c.get('ok_killed', 0) + c.get('ok_suspicious', 0)} | {c.get('bad_survived', 0)} | {c.get('bad_timeout', 0)} "
-      f"| {c.get('untested', 0) + c.get('skipped', 0)} | {secs} s |")
+with open("summary", "w") as out:
+    out.write(f"| `{module.removeprefix('src/yingji/')}` | {n_tests} | {sum(c.values())} "
+              f"| {c.get('ok_killed', 0) + c.get('ok_suspicious', 0)} | {c.get('bad_survived', 0)} | {annotations} "
+              f"| {c.get('bad_timeout', 0)} | {c.get('untested', 0) + c.get('skipped', 0)} | {secs} s |\n")
 EOF
-  {
-    echo "== $module (${tests}; $(wc -l < pure.args) pure tests)"
-    for id in $("$py" -m mutmut result-ids survived 2>/dev/null); do "$py" -m mutmut show "$id"; done
-    for id in $("$py" -m mutmut result-ids timeout 2>/dev/null); do
-      echo "(timeout)"; "$py" -m mutmut show "$id"
-    done
-  } > survivors
 }
 
 running=0
@@ -92,10 +119,10 @@ for module in "${modules[@]}"; do
   [ -f "$d/survivors" ] && cat "$d/survivors"
 done
 echo
-echo "| module | pure tests | mutants | killed | survived | timeout | untested | time |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| module | pure tests | mutants | killed | survived | of which annotations | timeout | untested | time |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for module in "${modules[@]}"; do
   d="$work/$(basename "$(dirname "$module")")-$(basename "$module" .py)"
   if [ -f "$d/summary" ] && grep -q '^|' "$d/summary"; then cat "$d/summary"
-  else echo "| \`${module#src/yingji/}\` | $(cat "$d/summary" 2>/dev/null || echo 'failed') | | | | | | |"; fi
+  else echo "| \`${module#src/yingji/}\` | $(cat "$d/summary" 2>/dev/null || echo 'failed') | | | | | | | |"; fi
 done

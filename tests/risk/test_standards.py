@@ -300,3 +300,69 @@ def test_lec_value_sets_and_their_meanings_are_the_standard_tables() -> None:
         ("3", "重大，致残"),
         ("1", "引人注目，需要救护"),
     ]
+
+
+# The reasons shown with a grading, written out by hand from cn-rules.md §2.1/§2.2: the product, the meaning
+# of each LEC value, the band's lower edge and the level's name (重大/较大/一般/低风险).
+@pytest.mark.parametrize(
+    ("L", "E", "C", "reason"),
+    [
+        (3, 6, 15, "D = L×E×C = 3×6×15 = 270"
+         "（可能，但不经常；每天工作时间内暴露；非常严重，一人死亡），D ≥ 160，较大风险"),
+        ("0.5", 6, 100, "D = L×E×C = 0.5×6×100 = 300"
+         "（很不可能，可以设想；每天工作时间内暴露；大灾难，许多人死亡），D ≥ 160，较大风险"),
+        (6, 6, 15, "D = L×E×C = 6×6×15 = 540"
+         "（相当可能；每天工作时间内暴露；非常严重，一人死亡），D ≥ 320，重大风险"),
+        (10, 1, 7, "D = L×E×C = 10×1×7 = 70"
+         "（完全可以预料；每年几次暴露；严重，重伤），D ≥ 70，一般风险"),
+        (0.1, 0.5, 1, "D = L×E×C = 0.1×0.5×1 = 0.05"
+         "（实际不可能；非常罕见地暴露；引人注目，需要救护），D ≥ 0，低风险"),
+    ],
+)
+def test_lec_reason_in_words(L, E, C, reason) -> None:
+    assert standards.grade_lec(L, E, C).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("likelihood", "severity", "reason"),
+    [
+        (5, 4, "R = L×S = 5×4 = 20，重大风险（DB37/T 2882 分级）"),
+        (4, 4, "R = L×S = 4×4 = 16，较大风险（DB37/T 2882 分级）"),
+        (3, 3, "R = L×S = 3×3 = 9，一般风险（DB37/T 2882 分级）"),
+        (2, 4, "R = L×S = 2×4 = 8，低风险（DB37/T 2882 分级）"),
+    ],
+)
+def test_matrix_reason_in_words(likelihood, severity, reason) -> None:
+    assert standards.grade_matrix(likelihood, severity).reason == reason
+
+
+def test_every_wrong_value_is_named_at_once() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_lec(4, 7, 15)
+    assert [d.field for d in exc.value.details] == ["L", "E"]
+    assert exc.value.message == (
+        "LEC 取值有误：L 取值须为标准分值之一：10、6、3、1、0.5、0.2、0.1；E 取值须为标准分值之一：10、6、3、2、1、0.5"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_matrix(0, "x")
+    assert [d.field for d in exc.value.details] == ["likelihood", "severity"]
+    assert exc.value.message == "风险矩阵取值有误：likelihood 须为 1 到 5 的整数；severity 须为 1 到 5 的整数"
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_matrix([3], 2.5)
+    assert exc.value.message == "风险矩阵取值有误：likelihood 须为 1 到 5 的整数；severity 须为 1 到 5 的整数"
+
+
+def test_grade_by_method_and_its_answer() -> None:
+    lec = standards.grade({"method": "lec", "L": 3, "E": 6, "C": 15})
+    assert lec.as_dict() == {"score": 270, "level": "orange", "reason": standards.grade_lec(3, 6, 15).reason}
+    assert type(lec.as_dict()["score"]) is int
+    small = standards.grade({"method": "lec", "L": 0.1, "E": 0.5, "C": 1}).as_dict()
+    assert small["score"] == 0.05 and type(small["score"]) is float
+    matrix = standards.grade({"method": "matrix", "likelihood": 4, "severity": 5})
+    assert (matrix.score, matrix.level) == (20, "red")
+    for payload in ({"method": "other"}, {}):
+        with pytest.raises(ValidationFailed) as exc:
+            standards.grade(payload)
+        assert [(d.field, d.message) for d in exc.value.details] == [
+            ("method", "须为 lec（LEC 法）或 matrix（5×5 风险矩阵）")
+        ]

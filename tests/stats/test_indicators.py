@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -109,3 +110,19 @@ def test_plan_notes_and_an_indicator_without_comparison() -> None:
     assert IndicatorValue(d, Decimal(0)).met is None
     bare = IndicatorValue(d, None)
     assert bare.missing == [] and bare.by_year == {}
+
+
+def test_one_death_per_one_hundred_million_yuan_is_one_and_rounding_is_to_four_places() -> None:
+    # 亿元 is 100,000,000 yuan: 1 death with a GDP of exactly 1 亿元 is 1 death per 亿元.
+    assert compute("deaths_per_100m_gdp", [YearFigures(2024, work_safety_deaths=1, gdp_yuan=Decimal(100_000_000))]
+                   ).value == 1
+    assert str(rounded(Decimal(33) / Decimal("304.71"))) == "0.1083"  # four places, half up, as the plan prints
+    assert str(rounded(Decimal("0.00005"))) == "0.0001" and rounded(None) is None
+
+
+def test_figures_and_results_are_values_that_cannot_be_changed() -> None:
+    figures = YearFigures(2024, work_safety_deaths=1)
+    value = compute("work_safety_deaths", [figures])
+    for obj, name in ((figures, "work_safety_deaths"), (value, "value"), (value.definition, "target")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, name, None)
