@@ -366,3 +366,39 @@ def test_grade_by_method_and_its_answer() -> None:
         assert [(d.field, d.message) for d in exc.value.details] == [
             ("method", "须为 lec（LEC 法）或 matrix（5×5 风险矩阵）")
         ]
+
+
+def test_major_hazard_answer_in_full() -> None:
+    # cn-rules.md §1.8, first vector: 液氨 8 t (表1 第1项 氨, Q 10 t, 表3 β 2) + 液氯 3 t (第12项 氯, Q 5 t,
+    # β 4), 60 people (表5: 50~99人, α 1.5): S = 0.8 + 0.6 = 1.4, R = 1.5 × (2×0.8 + 4×0.6) = 6, 四级.
+    r = unit({"name": "液氨", "quantity_t": 8}, {"name": "液氯", "quantity_t": 3}, people=60)
+    assert r.as_dict() == {
+        "unit_type": "storage", "S": 1.4, "is_major": True, "alpha": 1.5,
+        "alpha_reason": "厂外 500 m 内常住 60 人（50~99人），α = 1.5", "R": 6.0, "grade": 4,
+        "breakdown": [
+            {"name": "液氨", "matched": "氨", "table": "表1 第1项", "quantity_t": 8.0, "Q_t": 10.0, "q_over_Q": 0.8,
+             "beta": 2.0, "beta_source": "表3 氨"},
+            {"name": "液氯", "matched": "氯", "table": "表1 第12项", "quantity_t": 3.0, "Q_t": 5.0, "q_over_Q": 0.6,
+             "beta": 4.0, "beta_source": "表3 氯"},
+        ],
+    }
+    # Not major: no R and no grade. 碳酰氯 0.1 t of Q 0.3 t is 1/3, shown to six places.
+    small = unit({"name": "光气", "quantity_t": "0.1"}).as_dict()
+    assert (small["is_major"], small["R"], small["grade"]) == (False, None, None)
+    assert small["S"] == 0.333333 and small["breakdown"][0]["q_over_Q"] == 0.333333
+    bare = standards.MajorHazardResult("storage", Fraction(0), False, Fraction(1, 2), "", None, None)
+    assert bare.as_dict()["breakdown"] == []
+
+
+def test_names_are_matched_as_written_in_the_table() -> None:
+    # Spaces, ASCII brackets and letter case do not matter: 表1 第8项 甲醛（含量>90%）, 第11项 氯化氢（无水）,
+    # 第13项 煤气（CO，CO和H₂、CH₄的混合物等）; a second CAS number finds its entry too (第49项 甲烷，天然气).
+    assert [c.no for c in standards.find_named(name=" 甲醛(含量>90%) ", cas=None)] == [8]
+    assert [c.no for c in standards.find_named(name="氯化氢 (无水)", cas=None)] == [11]
+    assert [c.no for c in standards.find_named(name="液 氨", cas=None)] == [1]
+    assert [c.no for c in standards.find_named(name="煤气(co，co和h₂、ch₄的混合物等)", cas=None)] == [13]
+    assert [c.no for c in standards.find_named(name=None, cas="8006-14-2")] == [49]
+    assert [c.no for c in standards.find_named(name=None, cas="74-82-8")] == [49]
+    with pytest.raises(ValidationFailed) as exc:
+        standards.alpha_for(-1)
+    assert [(d.field, d.message) for d in exc.value.details] == [("exposed_people", "人数不能为负数")]
