@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
@@ -402,3 +403,25 @@ def test_names_are_matched_as_written_in_the_table() -> None:
     with pytest.raises(ValidationFailed) as exc:
         standards.alpha_for(-1)
     assert [(d.field, d.message) for d in exc.value.details] == [("exposed_people", "人数不能为负数")]
+
+
+def test_major_hazard_grade_floors_and_the_two_steps_up() -> None:
+    # A 一级 or 二级 major hazard source makes the enterprise at least 重大, 三级 at least 较大, 四级 at least
+    # 一般; another grade number adds nothing.
+    assert [standards.enterprise_level([], [g]) for g in (1, 2, 3, 4, 5)] == ["red", "red", "orange", "yellow", None]
+    assert standards.enterprise_level(["blue"], [4, 3]) == "orange"
+    # 低风险 yearly (1), 一般 half-yearly (2), 较大 6, 重大 monthly (12): each of an open major hidden hazard and
+    # an overdue one moves one step up that ladder, never past monthly.
+    assert [standards.inspection_frequency(lv, open_major=0, overdue=0)[0] for lv in RiskLevel] == [12, 6, 2, 1]
+    assert standards.inspection_frequency(RiskLevel.blue, open_major=1, overdue=0)[0] == 2
+    assert standards.inspection_frequency(RiskLevel.blue, open_major=0, overdue=3) == (
+        2, "风险等级低风险：每年 1 次；有 3 项逾期未整改隐患：提高一档")
+    assert standards.inspection_frequency(RiskLevel.blue, open_major=2, overdue=1) == (
+        6, "风险等级低风险：每年 1 次；有 2 项未销号重大隐患：提高一档；有 1 项逾期未整改隐患：提高一档")
+    assert standards.inspection_frequency(None, open_major=0, overdue=0) == (1, "风险等级未评定：每年 1 次")
+    assert standards.inspection_frequency(RiskLevel.red, open_major=1, overdue=1)[0] == 12
+
+
+def test_a_grading_cannot_be_changed() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        standards.grade_matrix(1, 1).level = RiskLevel.red
