@@ -219,23 +219,47 @@ def test_alpha_table() -> None:
     ]
 
 
+NOT_IN_TABLE1 = "：不在 GB 18218-2018 表1 中；请核对名称或 CAS 号，或用 symbol 给出其表2危险性类别（如柴油 W5.4）"
+
+
 @pytest.mark.parametrize(
-    ("sub", "field", "text"),
+    ("sub", "field", "message"),
     [
-        ({"name": "不存在的化学品", "quantity_t": 1}, "substances[0].name", "不存在的化学品"),
-        ({"name": "液氨", "quantity_t": -1}, "substances[0].quantity_t", "液氨"),
-        ({"name": "液氨", "quantity_t": 1, "unit": "m3"}, "substances[0].unit", "液氨"),
-        ({"name": "液氨"}, "substances[0].quantity_t", "液氨"),
-        ({"cas": "9004-70-0", "quantity_t": 1}, "substances[0].name", "9004-70-0"),
-        ({"name": "液氨", "cas": "7782-50-5", "quantity_t": 1}, "substances[0].cas", "液氨"),
-        ({"name": "柴油", "symbol": "W99", "quantity_t": 1}, "substances[0].symbol", "柴油"),
+        ({"name": "不存在的化学品", "quantity_t": 1}, "substances[0].name", "不存在的化学品" + NOT_IN_TABLE1),
+        ({"cas": "7732-18-5", "quantity_t": 1}, "substances[0].name", "7732-18-5" + NOT_IN_TABLE1),  # water
+        ({"quantity_t": 1}, "substances[0].name", "第1种物质：须填写名称或 CAS 号"),
+        ({"name": "液氨", "quantity_t": -1}, "substances[0].quantity_t", "液氨：数量不能为负数"),
+        ({"name": "液氨", "quantity_t": "很多"}, "substances[0].quantity_t", "液氨：数量须为数字（吨）"),
+        ({"name": "液氨", "quantity_t": 1, "unit": "m3"}, "substances[0].unit",
+         "液氨：单位“m3”无效，数量须以吨（t）填写（也接受 kg）"),
+        ({"name": "液氨"}, "substances[0].quantity_t", "液氨：须填写数量（吨）"),
+        ({"name": "液氨", "quantity_t": ""}, "substances[0].quantity_t", "液氨：须填写数量（吨）"),
+        ({"name": "液氨", "quantity_t": True}, "substances[0].quantity_t", "液氨：须填写数量（吨）"),
+        ({"name": "液氨", "cas": "7782-50-5", "quantity_t": 1}, "substances[0].cas",
+         "液氨：名称与 CAS 号 7782-50-5 不一致"),
+        ({"name": "柴油", "symbol": "W99", "quantity_t": 1}, "substances[0].symbol",
+         "柴油：危险性类别“W99”不在 GB 18218 表2 中（如 W5.4、J1）"),
     ],
 )
-def test_bad_substances_are_named(sub, field, text) -> None:
+def test_bad_substances_are_named(sub, field, message) -> None:
     with pytest.raises(ValidationFailed) as exc:
         unit(sub)
-    assert exc.value.details[0].field == field
-    assert text in exc.value.details[0].message
+    assert [(d.field, d.message) for d in exc.value.details] == [(field, message)]
+
+
+def test_a_cas_number_of_several_entries_asks_for_the_name() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        unit({"cas": "9004-70-0", "quantity_t": 1})  # 硝化纤维素: several 表1 entries share the number
+    assert exc.value.details[0].message.startswith("9004-70-0：对应表1中多个条目，请写明具体名称：硝化纤维素")
+
+
+def test_zero_and_fractional_quantities_and_symbol_lists() -> None:
+    # 0 t of 氨 and 0.5 t of 氯 (Q 5 t): S = 0 + 0.1. Several 表2 symbols, however separated: the lowest Q
+    # wins (W5.3 1000 t before W5.4 5000 t, 4.1.2).
+    assert Fraction(1, 10) == unit({"name": "液氨", "quantity_t": 0}, {"name": "液氯", "quantity_t": "0.5"}).S
+    for symbols in ("W5.4，W5.3", "w5.4、 w5.3", "W5.4,W5.3", ["W5.4", " w5.3 "]):
+        [b] = unit({"name": "某溶剂", "symbol": symbols, "quantity_t": 100}).breakdown
+        assert (b.source, b.q_t, b.beta) == ("表2 W5.3", 1000, 1), symbols
 
 
 def test_kilograms_are_converted() -> None:
