@@ -26,6 +26,15 @@ def test_the_rainstorm_pack_is_the_regulation_red_first() -> None:
     ]
 
 
+def test_rainstorm_signal_worked_examples() -> None:
+    # 令16号: red 3 h ≥ 100, orange 3 h ≥ 50, yellow 6 h ≥ 50, blue 12 h ≥ 50 (observed); "以上" means ≥.
+    assert rainstorm_signal({3: 100.0, 6: 100.0, 12: 100.0}) == "red"
+    assert rainstorm_signal({3: 99.9, 6: 120.0, 12: 150.0}) == "orange"
+    assert rainstorm_signal({3: 49.9, 6: 50.0, 12: 50.0}) == "yellow"
+    assert rainstorm_signal({3: 30.0, 6: 49.9, 12: 50.0}) == "blue"
+    assert rainstorm_signal({3: 30.0, 6: 40.0, 12: 49.9}) is None
+
+
 def test_each_signal_at_its_own_edge() -> None:
     # Exactly the amount is the signal ("以上" includes it); a window the reading lacks counts as 0 mm.
     assert rainstorm_signal({3: 100}) == "red"
