@@ -449,3 +449,11 @@ def test_major_hazard_grade_floors_and_the_two_steps_up() -> None:
 def test_a_grading_cannot_be_changed() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         standards.grade_matrix(1, 1).level = RiskLevel.red
+
+
+def test_an_empty_name_or_cas_is_as_if_not_given() -> None:
+    assert unit({"name": "", "cas": "7664-41-7", "quantity_t": 1}).breakdown[0].matched == "氨"
+    assert unit({"name": "液氨", "cas": " ", "quantity_t": 1}).breakdown[0].matched == "氨"
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard({"unit_type": "storage", "substances": [{"name": "液氨", "quantity_t": 1}, "氯"]})
+    assert [(d.field, d.message) for d in exc.value.details] == [("substances[1]", "须为对象 {name, cas, quantity_t}")]
