@@ -31,7 +31,7 @@ declare -A TESTS=(
   [src/yingji/enforcement/case_procedure.py]="tests/enforcement/test_case_procedure.py"
   [src/yingji/plans/standards.py]="tests/plans/test_standards.py"
   [src/yingji/plans/training.py]="tests/plans/test_training.py"
-  [src/yingji/natural/standards.py]="tests/natural/test_standards.py"
+  [src/yingji/natural/standards.py]="tests/natural/test_standards.py tests/natural/test_patrols.py"
   [src/yingji/stats/indicators.py]="tests/stats/test_indicators.py"
 )
 jobs=1
