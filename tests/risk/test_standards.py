@@ -457,3 +457,19 @@ def test_an_empty_name_or_cas_is_as_if_not_given() -> None:
     with pytest.raises(ValidationFailed) as exc:
         standards.assess_major_hazard({"unit_type": "storage", "substances": [{"name": "液氨", "quantity_t": 1}, "氯"]})
     assert [(d.field, d.message) for d in exc.value.details] == [("substances[1]", "须为对象 {name, cas, quantity_t}")]
+
+
+def test_name_and_cas_must_agree_and_two_entries_are_both_offered() -> None:
+    # 表1 第43、44项 are both 硝酸铵 with CAS 6484-52-2 (Q 5 t and 50 t by combustible content).
+    with pytest.raises(ValidationFailed) as exc:
+        unit({"cas": "6484-52-2", "quantity_t": 1})
+    assert exc.value.details[0].message == (
+        "6484-52-2：对应表1中多个条目，请写明具体名称：硝酸铵（含可燃物>0.2%，包括以碳计算的任何有机物，"
+        "但不包括任何其他添加剂）；硝酸铵（含可燃物≤0.2%）"
+    )
+    assert unit({"name": "硝酸铵（含可燃物≤0.2%）", "cas": "6484-52-2", "quantity_t": 50}).S == 1
+    for sub in ({"name": "某物质", "cas": "7664-41-7"}, {"name": "液氨", "cas": "1111-11-1"}):
+        with pytest.raises(ValidationFailed) as exc:
+            unit({**sub, "quantity_t": 1})
+        assert [(d.field, d.message) for d in exc.value.details] == [
+            ("substances[0].cas", f"{sub['name']}：名称与 CAS 号 {sub['cas']} 不一致")]
