@@ -7,7 +7,8 @@
 # then one table; docs/testing.md records the run and explains the survivors.
 #
 # Usage: scripts/mutation.sh [-j JOBS] [module ...]     (default: every module below, one at a time)
-# MUTATION_WORK=dir keeps the scratch trees; with MUTATION_REPORT_ONLY=1 as well, reports on them again.
+# MUTATION_WORK=dir keeps the scratch trees; with MUTATION_REPORT_ONLY=1 as well, reports on them again;
+# with MUTATION_RESUME=1, tries again on the current tests only the mutants that were not killed.
 # A new standards module is added to TESTS with the test files that hold its worked examples.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,7 +54,9 @@ one_module() {
     cd "$dir"
     start=$((SECONDS - $(stat -c %Y run.log) + $(stat -c %Y pure.args)))
   else
-    rm -rf "$dir" && mkdir -p "$dir"
+    # MUTATION_RESUME=1 keeps mutmut's cache: only the mutants not yet killed are tried, on the current tests.
+    if [ -n "${MUTATION_RESUME:-}" ]; then rm -rf "$dir/src" "$dir/tests"; else rm -rf "$dir"; fi
+    mkdir -p "$dir"
     cp -r "$root/src" "$root/tests" "$root/pyproject.toml" "$dir/"
     cd "$dir"
     export PYTHONPATH="$dir/src"

@@ -473,3 +473,27 @@ def test_name_and_cas_must_agree_and_two_entries_are_both_offered() -> None:
             unit({**sub, "quantity_t": 1})
         assert [(d.field, d.message) for d in exc.value.details] == [
             ("substances[0].cas", f"{sub['name']}：名称与 CAS 号 {sub['cas']} 不一致")]
+
+
+def test_equal_thresholds_take_the_larger_beta_and_say_where_from() -> None:
+    # J2 and J3 both have Q = 50 t (表2) but β 1 and 2 (表4): the stricter β is used.
+    [b] = unit({"name": "某毒物", "symbol": "J2、J3", "quantity_t": 50}).breakdown
+    assert (b.source, b.q_t, b.beta, b.beta_source) == ("表2 J3", 50, 2, "表4 J3")
+    assert b.matched == "急性毒性（类别2、类别3，所有暴露途径，气体）"
+
+
+def test_the_unit_itself_is_checked_with_every_reason() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard(["液氨"])  # type: ignore[arg-type]
+    assert [(d.field, d.message) for d in exc.value.details] == [("body", "须为 JSON 对象")]
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard({"unit_type": "tank", "exposed_people": -3})
+    assert [(d.field, d.message) for d in exc.value.details] == [
+        ("unit_type", "须为 production（生产单元）或 storage（储存单元）"),
+        ("exposed_people", "厂区边界外 500 m 内常住人数须为非负整数"),
+        ("substances", "须至少列出一种危险化学品"),
+    ]
+    assert exc.value.message == (
+        "重大危险源辨识输入有误：须为 production（生产单元）或 storage（储存单元）；"
+        "厂区边界外 500 m 内常住人数须为非负整数；须至少列出一种危险化学品"
+    )
