@@ -67,6 +67,9 @@ one_module() {
     # mutmut 2 counts only exit status 1 as a kill; a mutant that breaks the import makes pytest answer 2 or 4
     # ("found no collectors"), which must count as killed too.
     printf '#!/bin/sh\n"%s" -m pytest -x %s "@%s" >/dev/null 2>&1 || exit 1\n' "$py" "${pytest_args[*]}" "$dir/pure.args" > runner
+    # mutmut retries every mutant not marked killed; "suspicious" ones were killed (slowly): keep them so.
+    [ -z "${MUTATION_RESUME:-}" ] || [ ! -f .mutmut-cache ] || "$py" -c "import sqlite3; c = sqlite3.connect('.mutmut-cache'); \
+c.execute(\"update mutant set status = 'ok_killed' where status = 'ok_suspicious'\"); c.commit()"
     "$py" -m mutmut run --paths-to-mutate "$module" --tests-dir tests --simple-output --no-progress \
       --runner "sh $dir/runner" > run.log 2>&1 || true
   fi
