@@ -54,3 +54,10 @@ def test_criteria_are_named_as_in_the_grading_table() -> None:
         "people_to_relocate": "需搬迁转移人数", "potential_loss_yuan": "潜在经济损失（元）",
         "deaths": "因灾死亡人数", "direct_loss_yuan": "直接经济损失（元）",
     }
+
+
+def test_a_grade_cannot_be_changed() -> None:
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        danger_grade(people_to_relocate=0, potential_loss_yuan=0).grade = "I"  # type: ignore[misc]
