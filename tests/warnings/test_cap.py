@@ -210,3 +210,20 @@ def test_every_level_in_the_table_of_docs_warnings() -> None:
         Level.red, Level.red, Level.yellow, Level.blue]
     assert level_from(colour="", national="", severity=None) is None
     assert level_from(colour="purple", severity="Minor") == Level.blue  # an unknown colour leaves severity
+
+
+def test_guidance_is_the_regulation_text_numbered_as_printed() -> None:
+    # 中国气象局令第16号 附件, 暴雨蓝色预警信号 防御指南, four numbered lines.
+    from yingji.warnings.standards import guidance
+
+    g = guidance("rainstorm", "blue")
+    assert g.text == (
+        "1．政府及相关部门按照职责做好防暴雨准备工作；\n"
+        "2．学校、幼儿园采取适当措施，保证学生和幼儿安全；\n"
+        "3．驾驶人员应当注意道路积水和交通阻塞，确保安全；\n"
+        "4．检查城市、农田、鱼塘排水系统，做好排涝准备。"
+    )
+    assert g.standard is True and g.source.startswith("中国气象局令第16号")
+    other = guidance("no_such_type", "blue")  # a type without its own 防御指南: the general measures
+    assert other.standard is False and other.source.startswith("本平台编写的通用防御措施")
+    assert other.text.startswith("1．") and "\n2．" in other.text
