@@ -227,3 +227,29 @@ def test_guidance_is_the_regulation_text_numbered_as_printed() -> None:
     other = guidance("no_such_type", "blue")  # a type without its own 防御指南: the general measures
     assert other.standard is False and other.source.startswith("本平台编写的通用防御措施")
     assert other.text.startswith("1．") and "\n2．" in other.text
+
+
+def test_times_and_areas_refused_in_words_and_accepted_at_their_edges() -> None:
+    from yingji.warnings.standards import cap_polygon
+
+    for text, message in (("2026-06-01T02:00:00Z", "CAP 不允许使用 Z 表示 UTC，应写 -00:00"),
+                          ("2026-06-01 10:00:00", "时间缺少时区")):
+        with pytest.raises(ValueError) as exc:
+            parse_time(text)
+        assert str(exc.value) == message
+    # A closed ring stays as it is (4 pairs); an open one is closed.
+    closed = [[109.355, 24.26], [109.365, 24.26], [109.365, 24.27], [109.355, 24.26]]
+    assert cap_polygon(closed) == "24.260000,109.355000 24.260000,109.365000 24.270000,109.365000 24.260000,109.355000"
+    assert cap_polygon(closed[:3]) == cap_polygon(closed)
+    # Latitude −90…90 and longitude −180…180, both edges included (WGS 84).
+    edges = "-90,-180 90,-180 90,180 -90,-180"
+    assert parse_cap_polygon(edges) == [[-180.0, -90.0], [-180.0, 90.0], [180.0, 90.0], [-180.0, -90.0]]
+    for bad_pair in ("-90.5,0", "90.5,0", "0,-180.5", "0,180.5", "95,0"):
+        with pytest.raises(ValueError) as exc:
+            parse_cap_polygon(f"{bad_pair} 24.26,109.365 24.27,109.365 {bad_pair}")
+        assert str(exc.value) == f"坐标超出范围：{bad_pair}"
+    for text, message in (("24.26,109.355 24.26,109.365 24.26,109.355", "多边形至少需要 4 个坐标对（首尾相同）"),
+                          ("24.26,109.355 24.26,109.365 24.27,109.365 24.27,109.355", "多边形未闭合：首尾坐标须相同")):
+        with pytest.raises(ValueError) as exc:
+            parse_cap_polygon(text)
+        assert str(exc.value) == message
