@@ -253,3 +253,12 @@ def test_times_and_areas_refused_in_words_and_accepted_at_their_edges() -> None:
         with pytest.raises(ValueError) as exc:
             parse_cap_polygon(text)
         assert str(exc.value) == message
+
+
+def test_circle_edges_included_and_refused_in_words() -> None:
+    for text, expected in (("-90,-180 0", (-180.0, -90.0, 0.0)), ("90,180 0.5", (180.0, 90.0, 500.0))):
+        assert parse_cap_circle(text) == expected
+    for text in ("-90.5,0 1", "90.5,0 1", "0,-180.5 1", "0,180.5 1", "95,0 1", "0,0 -1"):
+        with pytest.raises(ValueError) as exc:
+            parse_cap_circle(text)
+        assert str(exc.value) == f"圆形区域格式错误：{text}"
