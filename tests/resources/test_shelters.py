@@ -105,3 +105,11 @@ def test_zero_area_holds_no_one_and_the_team_target_is_the_plan_parameter() -> N
         standards.shelter_capacity(Decimal("-0.5"), "emergency")
     assert str(exc.value) == "effective area must not be negative"
     assert standards.team_target_s() == 30 * 60  # the district plan's 30 minutes for rescue teams
+
+
+def test_a_certificate_counts_through_its_expiry_day() -> None:
+    from datetime import date
+
+    assert standards.certificate_valid(date(2026, 6, 30), date(2026, 6, 30)) is True
+    assert standards.certificate_valid(date(2026, 6, 30), date(2026, 7, 1)) is False
+    assert standards.certificate_valid(None, date(2026, 7, 1)) is False
