@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py="${PYTHON:-$root/.venv/bin/python}"
 [ -x "$py" ] || py="$(command -v python3)"
-"$py" -c "import mutmut" 2>/dev/null || "$py" -m pip install --quiet "mutmut==2.5.1"
+"$py" -c "import mutmut" 2>/dev/null || "$py" -m pip install --quiet "mutmut==2.5.1"  # in the test extras
 
 declare -A TESTS=(
   [src/yingji/risk/standards.py]="tests/risk/test_standards.py"
