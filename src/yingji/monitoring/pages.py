@@ -26,7 +26,7 @@ from yingji.monitoring.enums import (
 from yingji.monitoring.schemas import RuleUpdate
 from yingji.monitoring.service import live
 from yingji.web.deps import DbSession, PageUser
-from yingji.web.nav import entry_for
+from yingji.web.shell import is_built
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +44,7 @@ LABELS = {
 
 def _ctx(db: DbSession, **extra: Any) -> dict[str, Any]:
     names = {r.path: r.name for r in geo_service.region_infos(db=db) if r.level != "grid"}
-    built = {cap: bool(entry_for(cap) and entry_for(cap).built) for cap in ("warnings", "incidents")}
+    built = {cap: is_built(cap) for cap in ("warnings", "incidents")}
     return {**LABELS, "region_names": names, "built": built, **extra}
 
 
