@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from yingji.core import outbox
 from yingji.core.db import Database
-from yingji.risk.models import Hazard, HazardNotice
+from yingji.core.notices import Notice
+from yingji.risk.models import Hazard
 
 pytestmark = pytest.mark.slow
 YINGJI = str(Path(sys.executable).with_name("yingji"))
@@ -78,9 +79,9 @@ def test_worker_process_delivers_an_outbox_message(demo_env) -> None:
     finally:
         took = _stop(proc)
     with database.transaction() as db:
-        notices = list(db.scalars(select(HazardNotice).where(HazardNotice.hazard_id == hazard_id)))
-        [notice] = [n for n in notices if n.kind == "major_report" and n.dedupe_key == "proc-1"]
-        assert notice.message.startswith("重大事故隐患报告：")
+        notices = list(db.scalars(select(Notice).where(Notice.ref_type == "hazard", Notice.ref_id == hazard_id)))
+        [notice] = [n for n in notices if n.kind == "major_report" and n.dedupe_key.endswith(":proc-1")]
+        assert notice.body.startswith("重大事故隐患报告：")
     database.bind.dispose()
     assert proc.returncode == 0 and took < 10
 

@@ -22,6 +22,7 @@ from yingji.web import calendar_pages, nav, shell
 from yingji.web import errors as web_errors
 from yingji.web import openapi as web_openapi
 from yingji.web import pages as web_pages
+from yingji.web import todo as web_todo
 from yingji.web.hardening import BodyLimitMiddleware, BodyLimits, SecurityHeadersMiddleware
 
 log = logging.getLogger("yingji")
@@ -68,6 +69,8 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
         app.include_router(module.router)
     app.include_router(calendar_pages.api_router, prefix="/api/v1")
     app.include_router(calendar_pages.router)
+    app.include_router(web_todo.api_router, prefix="/api/v1")
+    app.include_router(web_todo.router)
     app.include_router(web_pages.router)
     app.include_router(web_pages.not_built_router())
     web_openapi.install(app)

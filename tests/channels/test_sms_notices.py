@@ -33,7 +33,7 @@ def test_an_overdue_notice_is_texted_to_the_responsible_person(database) -> None
         bootstrap.bootstrap(channels={"sms": fake})
         outbox.drain(database, topics=[channels_service.SMS_TOPIC])
         texts = [(to.address, m.text) for to, m in fake.sent]
-        assert (phone, notice.message) in texts
+        assert (phone, notice.body) in texts
     finally:
         bootstrap.bootstrap(channels={})
 

@@ -8,11 +8,16 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from yingji.core import outbox
-from yingji.monitoring.models import AlarmNotice
+from yingji.core.notices import Notice
 
 from .helpers import JINDE, LABAO, T0, VILLAGE, M, alarms_of, feed, make_sensor
 
 ALARMS = "/api/v1/monitoring/alarms"
+
+
+def _escalations(db, alarm_id):
+    q = select(Notice).where(Notice.kind == "alarm_escalated", Notice.ref_type == "alarm", Notice.ref_id == alarm_id)
+    return list(db.scalars(q))
 
 
 def _red_gas_alarm(db, region=LABAO):
@@ -30,14 +35,14 @@ def test_unacknowledged_red_alarm_escalates_to_leaders_once(db, database, fixed_
     outbox.drain(database)  # the escalation is not due before ten minutes unacknowledged
     db.expire_all()
     assert db.get(type(alarm), alarm.id).escalated_at is None
-    assert list(db.scalars(select(AlarmNotice).where(AlarmNotice.alarm_id == alarm.id))) == []
+    assert _escalations(db, alarm.id) == []
     fixed_clock(T0 + 21 * M)
     outbox.drain(database)
     db.expire_all()
     alarm = db.get(type(alarm), alarm.id)
     assert alarm.escalated_at == T0 + 21 * M
-    notices = list(db.scalars(select(AlarmNotice).where(AlarmNotice.alarm_id == alarm.id)))
-    assert len(notices) == 1 and "未确认" in notices[0].message  # the one demo leader
+    notices = _escalations(db, alarm.id)
+    assert len(notices) == 1 and "未确认" in notices[0].body  # the one demo leader
     assert api("leader").get("/api/v1/monitoring/notices").json()["items"][0]["alarm_id"] == alarm.id
     r = api("duty").get(f"{ALARMS}?sensor={gas.code}").json()
     assert r["items"][0]["level"] == "red" and r["items"][0]["state"] == "open"

@@ -174,10 +174,10 @@ def test_reorder_alert_goes_through_the_outbox_once(db, database) -> None:
     db.commit()
     outbox.drain(database, topics=["resources.stock_alert"])
     with database.transaction() as s:
-        alerts = [a for a in service.list_alerts(db=s, actor=SYSTEM) if a.warehouse_id == w.id]
-    assert len(alerts) == 1 and alerts[0].kind == "reorder" and "低于储备下限" in alerts[0].message
+        alerts = [a for a in service.list_alerts(db=s, actor=SYSTEM) if a.ref_id == w.id]
+    assert len(alerts) == 1 and alerts[0].kind == "reorder" and "低于储备下限" in alerts[0].body
     with database.transaction() as s:  # delivering the same key again changes nothing
-        assert service.record_alert(s, key=alerts[0].key, payload={}) is False
+        assert service.record_alert(s, key=alerts[0].dedupe_key, payload={}) is False
 
 
 OPS = st.lists(
@@ -265,9 +265,9 @@ def test_expiry_alert_from_the_scheduled_job(db, database, fixed_clock) -> None:
     assert "临期提醒" in summary
     outbox.drain(database, topics=["resources.stock_alert"])
     with database.transaction() as s:
-        mine = [a for a in service.list_alerts(db=s, actor=SYSTEM) if a.warehouse_id == w.id]
-    assert [a.kind for a in mine] == ["expiry"] and "SOON" in mine[0].message and "2026-07-15" in mine[0].message
+        mine = [a for a in service.list_alerts(db=s, actor=SYSTEM) if a.ref_id == w.id]
+    assert [a.kind for a in mine] == ["expiry"] and "SOON" in mine[0].body and "2026-07-15" in mine[0].body
     jobs.run_job(database, "resources.stock_alerts")  # the same batch is not announced twice
     outbox.drain(database, topics=["resources.stock_alert"])
     with database.transaction() as s:
-        assert len([a for a in service.list_alerts(db=s, actor=SYSTEM) if a.warehouse_id == w.id]) == 1
+        assert len([a for a in service.list_alerts(db=s, actor=SYSTEM) if a.ref_id == w.id]) == 1

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from yingji.core import outbox
 from yingji.core.jobs import run_job
-from yingji.risk.models import Hazard, HazardNotice
+from yingji.core.notices import Notice
+from yingji.risk.models import Hazard
 from yingji.risk.service import hazards
 
 from .helpers import new_hazard, user
@@ -18,7 +19,8 @@ T0 = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
 
 def notices(db, hazard_id):
-    return list(db.scalars(select(HazardNotice).where(HazardNotice.hazard_id == hazard_id).order_by(HazardNotice.id)))
+    q = select(Notice).where(Notice.source == "risk", Notice.ref_type == "hazard", Notice.ref_id == hazard_id)
+    return list(db.scalars(q.order_by(Notice.id)))
 
 
 def test_overdue_hazard_escalates_step_by_step(db, database, fixed_clock) -> None:
@@ -36,7 +38,7 @@ def test_overdue_hazard_escalates_step_by_step(db, database, fixed_clock) -> Non
     db.expire_all()
     sent = notices(db, hid)
     assert [n.kind for n in sent] == ["overdue_responsible"]
-    assert sent[0].recipient == "张三" and "逾期" in sent[0].message
+    assert sent[0].addressee == "张三" and "逾期" in sent[0].body
 
     run_job(database, "risk.escalate_overdue_hazards")  # same day again: nothing new
     outbox.drain(database, topics=["risk.hazard.notice"])
@@ -48,7 +50,7 @@ def test_overdue_hazard_escalates_step_by_step(db, database, fixed_clock) -> Non
     db.expire_all()
     sent = notices(db, hid)
     assert [n.kind for n in sent] == ["overdue_responsible", "overdue_supervisor"]
-    assert "应急" in sent[1].recipient  # the township emergency office of the enterprise
+    assert "应急" in sent[1].addressee  # the township emergency office of the enterprise
     assert db.get(Hazard, hid).escalation_level == 2
 
 
@@ -95,4 +97,4 @@ def test_major_report_notice_goes_to_the_regulator(db, database) -> None:
     outbox.drain(database, topics=["risk.hazard.notice"])
     db.expire_all()
     sent = notices(db, hid)
-    assert [n.kind for n in sent] == ["major_report"] and sent[0].recipient == "区应急管理局"
+    assert [n.kind for n in sent] == ["major_report"] and sent[0].addressee == "区应急管理局"

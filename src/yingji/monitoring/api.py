@@ -280,7 +280,7 @@ def close(alarm_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> Alarm
 @router.get("/notices")
 def notices(db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
     rows = [
-        {"id": n.id, "alarm_id": n.alarm_id, "message": n.message, "created_at": n.created_at}
+        {"id": n.id, "alarm_id": n.ref_id, "message": n.body, "created_at": n.created_at}
         for n in service.notices(db=db, actor=user)
     ]
     return Page.sliced(rows, paging)

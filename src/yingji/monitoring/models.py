@@ -173,19 +173,6 @@ class AlarmEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AlarmNotice(Base):
-    """An escalation delivered to one person (the bureau leader's inbox on the monitoring page)."""
-
-    __tablename__ = "monitoring_alarm_notices"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    alarm_id: Mapped[int] = mapped_column(ForeignKey("monitoring_alarms.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(Integer, index=True)
-    message: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class Rejection(Base):
     """A reading refused at ingestion, with its reason: counted and kept for review, never dropped silently."""
 

@@ -1,5 +1,5 @@
 """Tables of the resources capability: teams (members, equipment), experts, warehouses with a material
-ledger, supplier and transport agreements, shelters (assessments), and alerts raised from the outbox."""
+ledger, supplier and transport agreements, shelters (assessments). (Alerts are notices of the shared inbox.)"""
 
 from __future__ import annotations
 
@@ -255,18 +255,3 @@ class ShelterAssessment(Base):
     result: Mapped[str] = mapped_column(String(12))
     findings: Mapped[str] = mapped_column(Text, default="")
     region_path: Mapped[str] = mapped_column(String(400), index=True)
-
-
-class ResourceAlert(Base):
-    """Reorder and expiry alerts, written by the outbox handler (one per key)."""
-
-    __tablename__ = "res_alerts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(12))  # reorder | expiry
-    warehouse_id: Mapped[int] = mapped_column(ForeignKey("res_warehouses.id", ondelete="CASCADE"), index=True)
-    region_path: Mapped[str] = mapped_column(String(400), index=True)
-    message: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -210,10 +210,10 @@ def notices(db: DbSession, user: ApiUser, paging: Paging, hazard_id: int | None 
     rows = [
         {
             "id": n.id,
-            "hazard_id": n.hazard_id,
+            "hazard_id": n.ref_id,
             "kind": n.kind,
-            "recipient": n.recipient,
-            "message": n.message,
+            "recipient": n.addressee,
+            "message": n.body,
             "created_at": n.created_at.isoformat(),
         }
         for n in escalation.list_notices(db=db, actor=user, hazard_id=hazard_id)

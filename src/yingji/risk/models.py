@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.core.db import Base, UTCDateTime
@@ -117,25 +117,6 @@ class HazardEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-
-
-class HazardNotice(Base):
-    """A notice delivered by the outbox handler: the major-hazard report to the regulator and the
-    overdue escalations. One per (hazard, kind, key), so a redelivered message adds nothing."""
-
-    __tablename__ = "risk_notices"
-    __table_args__ = (UniqueConstraint("hazard_id", "kind", "dedupe_key", name="uq_risk_notices_hazard_kind_key"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hazard_id: Mapped[int] = mapped_column(ForeignKey("risk_hazards.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
-    dedupe_key: Mapped[str] = mapped_column(String(80))
-    recipient: Mapped[str] = mapped_column(String(200))
-    recipient_phone: Mapped[str | None] = mapped_column(String(20))
-    region_path: Mapped[str] = mapped_column(String(400), index=True)
-    enterprise_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PublicReport(Base):

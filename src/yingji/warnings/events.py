@@ -45,3 +45,16 @@ class WarningDraftOpened(DomainEvent):
     event_type: str
     level: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class WarningSubmitted(DomainEvent):
+    """A draft was submitted for sign-off (签发): it waits for someone other than its author to sign it."""
+
+    warning_id: int
+    msg_type: str
+    level: str
+    headline: str
+    region_path: str
+    author_id: int | None
+    at: datetime

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import SYSTEM
 from yingji.core.events import publish, subscribe
 from yingji.monitoring.events import AlarmRaised
-from yingji.warnings.events import WarningDraftOpened
-from yingji.warnings.service import alarm_drafts
+from yingji.warnings.events import WarningDraftOpened, WarningSubmitted
+from yingji.warnings.service import alarm_drafts, sign_notices
 
 
 @subscribe(AlarmRaised)
@@ -20,3 +20,9 @@ def open_draft_from_alarm(db: Session, event: AlarmRaised) -> None:
     if draft is not None:
         publish(db, WarningDraftOpened(warning_id=draft.id, alarm_id=event.alarm_id, event_type=draft.event_type,
                                        level=draft.level, at=draft.created_at))
+
+
+@subscribe(WarningSubmitted)
+def notify_signers(db: Session, event: WarningSubmitted) -> None:
+    """A submitted warning waits in the 待办 of those who may sign it."""
+    sign_notices.warning_submitted(db, warning_id=event.warning_id)

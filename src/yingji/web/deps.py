@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
+from yingji.core import notices
 from yingji.core.actor import Actor
 from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
@@ -120,6 +121,8 @@ def page_user_optional(request: Request, db: DbSession) -> Actor | None:
     db.info["actor_id"] = user.id
     request.state.user = UserView.of(user)
     request.state.csrf_token = session.csrf_token
+    # The header's 待办 badge on every page: one indexed count.
+    request.state.todo_unread = notices.unread_count(db, actor=user)
     return user
 
 

@@ -52,6 +52,7 @@ def render(
         "user": user,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "demo_label": getattr(request.app.state, "demo_label", None),
+        "todo_unread": getattr(request.state, "todo_unread", 0),
         "path": request.url.path,
         **(context or {}),
     }

@@ -1,16 +1,16 @@
 """Monitoring use cases, split by use case: sensors, ingest (with the rule engine), rules, alarms, storage.
 Other capabilities use these functions (never the tables)."""
 
+from yingji.monitoring.service.alarm_notices import escalate
+from yingji.monitoring.service.alarm_notices import my_escalations as notices
 from yingji.monitoring.service.alarms import (
     acknowledge,
     alarm_events,
     annotate,
     close,
-    escalate,
     evaluate_silence,
     get_alarm,
     list_alarms,
-    notices,
     resolve_held,
 )
 from yingji.monitoring.service.events import (

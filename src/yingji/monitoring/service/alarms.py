@@ -32,9 +32,9 @@ from yingji.monitoring.enums import (
     RuleKind,
     higher,
 )
-from yingji.monitoring.events import AlarmEscalated, AlarmRaised, AlarmResolved
-from yingji.monitoring.models import Alarm, AlarmEvent, AlarmNotice, Rule, Sensor, SensorState
-from yingji.monitoring.service import events
+from yingji.monitoring.events import AlarmRaised, AlarmResolved
+from yingji.monitoring.models import Alarm, AlarmEvent, Rule, Sensor, SensorState
+from yingji.monitoring.service import alarm_notices, events
 from yingji.monitoring.service.sql import among
 
 ESCALATION_TOPIC = "monitoring.alarm_escalation"
@@ -162,6 +162,7 @@ def apply(
 def resolve(*, db: Session, alarm: Alarm, now: datetime) -> None:
     alarm.state, alarm.ended_at, alarm.updated_at = AlarmState.resolved, now, now
     _event(db, alarm, "resolved")
+    alarm_notices.settled(db, [alarm])
     publish(db, AlarmResolved(alarm_id=alarm.id, region_path=alarm.region_path, state=alarm.state,
                               closed_by=None, at=now))
 
@@ -340,6 +341,7 @@ def acknowledge(*, db: Session, actor: Actor, alarm_id: int, note: str = "") -> 
         now,
     )
     _event(db, alarm, "acknowledged", note.strip(), actor.id)
+    alarm_notices.settled(db, [alarm])
     db.flush()
     return alarm
 
@@ -363,6 +365,7 @@ def close(*, db: Session, actor: Actor, alarm_id: int, note: str = "") -> Alarm:
         alarm.acknowledged_at, alarm.acknowledged_by = now, actor.id
     alarm.state, alarm.ended_at, alarm.closed_by, alarm.updated_at = AlarmState.closed, now, actor.id, now
     _event(db, alarm, "closed", note.strip(), actor.id)
+    alarm_notices.settled(db, [alarm])
     publish(db, AlarmResolved(alarm_id=alarm.id, region_path=alarm.region_path, state=alarm.state,
                               closed_by=actor.id, at=now))
     if alarm.sensor_id is not None:
@@ -370,32 +373,3 @@ def close(*, db: Session, actor: Actor, alarm_id: int, note: str = "") -> Alarm:
     db.flush()
     return alarm
 
-
-# --- escalation -----------------------------------------------------------------------------------
-
-
-def escalate(*, db: Session, alarm_id: int, leader_ids: list[int]) -> bool:
-    """The outbox handler's work: notify the leaders if the red alarm is still unacknowledged. Idempotent."""
-    alarm = db.get(Alarm, alarm_id)
-    if alarm is None or alarm.escalated_at is not None:
-        return False
-    if alarm.state != AlarmState.open or alarm.acknowledged_at is not None or alarm.level != AlarmLevel.red:
-        return False
-    now = utcnow()
-    minutes = int((now - alarm.opened_at).total_seconds() // 60)
-    message = f"红色告警 {minutes} 分钟未确认：{alarm.message}"
-    for uid in leader_ids:
-        db.add(AlarmNotice(alarm_id=alarm.id, user_id=uid, message=message, created_at=now))
-    alarm.escalated_at, alarm.updated_at = now, now
-    _event(db, alarm, "escalated", f"已通知 {len(leader_ids)} 位局领导")
-    publish(db, AlarmEscalated(alarm_id=alarm.id, region_path=alarm.region_path, leader_ids=tuple(leader_ids), at=now))
-    db.flush()
-    return True
-
-
-def notices(*, db: Session, actor: Actor, unread_only: bool = False) -> list[AlarmNotice]:
-    require(actor, "monitoring.read")
-    q = select(AlarmNotice).where(AlarmNotice.user_id == actor.id)
-    if unread_only:
-        q = q.where(AlarmNotice.read_at.is_(None))
-    return list(db.scalars(q.order_by(AlarmNotice.id.desc()).limit(50)))

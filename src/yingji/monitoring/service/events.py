@@ -21,6 +21,7 @@ from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.monitoring.enums import ACTIVE_STATES, LEVEL_RANK, AlarmState
 from yingji.monitoring.models import Alarm, AlarmEvent
+from yingji.monitoring.service import alarm_notices
 
 # The longest window of the 暴雨 signal is 12 h; rain cells of one storm reach the gauges of a township well
 # within half of that, while a storm the next day is a new event.
@@ -174,5 +175,6 @@ def acknowledge_event(*, db: Session, actor: Actor, event_id: int, note: str = "
         done.append(alarm)
     if not done:
         raise Conflict("该事件没有未确认的告警")
+    alarm_notices.settled(db, done)
     db.flush()
     return done

@@ -106,10 +106,10 @@ def list_alerts(db: DbSession, user: ApiUser, paging: Paging, open_only: bool = 
         {
             "id": a.id,
             "kind": a.kind,
-            "warehouse_id": a.warehouse_id,
-            "message": a.message,
+            "warehouse_id": a.ref_id,
+            "message": a.body,
             "created_at": a.created_at,
-            "acknowledged_at": a.acknowledged_at,
+            "acknowledged_at": a.closed_at,
         }
         for a in service.list_alerts(db=db, actor=user, open_only=open_only)
     ]

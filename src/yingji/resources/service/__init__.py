@@ -21,13 +21,11 @@ from yingji.resources.service.stock import (
     document_lines,
     document_movements,
     get_document,
-    in_transit,
-    list_documents,
     post_document,
     receive_transfer,
     reverse_document,
-    stock,
 )
+from yingji.resources.service.stock_reads import in_transit, list_documents, stock
 from yingji.resources.service.teams import (
     add_equipment,
     add_member,

@@ -1,5 +1,7 @@
 """Reorder and expiry alerts. Found by posting and by the daily job, enqueued in the outbox in the same
-transaction, and recorded (once per key) by the outbox handler, which is what the pages show."""
+transaction, and recorded (once per key) by the outbox handler as a notice of the shared inbox
+(``core.notices``): the resources pages show them, and they wait in the 待办 of the warehouse's keepers
+(the duty officers; the township's officers for a township store) until someone acknowledges them."""
 
 from __future__ import annotations
 
@@ -11,15 +13,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yingji.core import notices
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import NotFound
 from yingji.core.outbox import enqueue
-from yingji.resources.models import Batch, Material, ResourceAlert, StockBalance, Warehouse
+from yingji.resources.models import Batch, Material, StockBalance, Warehouse
 from yingji.resources.service.common import ensure_writable, read_condition
 
 TOPIC = "resources.stock_alert"
 EXPIRY_WARNING_DAYS = 90
+SOURCE = "resources"
+TITLES = {"reorder": "储备低于下限", "expiry": "储备物资临期"}
+KEEPERS = ("duty_officer", "township_officer")  # who may post stock documents (resources.stock.post)
 
 
 def check_reorder(db: Session, *, warehouse_id: int, material_ids: Iterable[int] | None = None) -> int:
@@ -110,36 +116,44 @@ def daily_check(db: Session) -> str:
 
 def record_alert(db: Session, *, key: str, payload: dict[str, Any]) -> bool:
     """The outbox handler's work: one alert per key (delivering twice changes nothing)."""
-    if db.scalar(select(ResourceAlert.id).where(ResourceAlert.key == key)) is not None:
+    if db.scalar(select(notices.Notice.id).where(notices.Notice.dedupe_key == key)) is not None:
         return False
-    db.add(
-        ResourceAlert(
-            key=key,
-            kind=payload["kind"],
-            warehouse_id=payload["warehouse_id"],
-            region_path=payload["region_path"],
-            message=payload["message"][:300],
-            created_at=utcnow(),
-        )
+    wid = int(payload["warehouse_id"])
+    notices.post(
+        db,
+        source=SOURCE,
+        kind=payload["kind"],
+        ref_type="warehouse",
+        ref_id=wid,
+        title=TITLES.get(payload["kind"], "储备提醒"),
+        body=payload["message"][:300],
+        link=f"/resources/warehouses/{wid}",
+        roles=KEEPERS,
+        region_path=payload["region_path"],
+        dedupe_key=key,
     )
-    db.flush()
     return True
 
 
-def list_alerts(*, db: Session, actor: Actor, open_only: bool = True, limit: int = 50) -> list[ResourceAlert]:
+def list_alerts(*, db: Session, actor: Actor, open_only: bool = True, limit: int = 50) -> list[notices.Notice]:
     require(actor, "resources.read")
-    q = select(ResourceAlert).where(read_condition(actor, ResourceAlert.region_path))
-    if open_only:
-        q = q.where(ResourceAlert.acknowledged_at.is_(None))
-    return list(db.scalars(q.order_by(ResourceAlert.id.desc()).limit(limit)))
+    return notices.of_record(
+        db,
+        source=SOURCE,
+        ref_type="warehouse",
+        where=read_condition(actor, notices.Notice.region_path),
+        open_only=open_only,
+        limit=limit,
+    )
 
 
-def acknowledge_alert(*, db: Session, actor: Actor, alert_id: int) -> ResourceAlert:
+def acknowledge_alert(*, db: Session, actor: Actor, alert_id: int) -> notices.Notice:
+    """Settles the alert for everyone (the store has been seen to); it leaves the pages and the 待办 lists."""
     require(actor, "resources.stock.post")
-    alert = db.get(ResourceAlert, alert_id)
-    if alert is None:
+    alert = db.get(notices.Notice, alert_id)
+    if alert is None or alert.source != SOURCE:
         raise NotFound("提醒不存在")
-    ensure_writable(actor, alert.region_path, what="提醒")
-    alert.acknowledged_at = alert.acknowledged_at or utcnow()
+    ensure_writable(actor, alert.region_path or "", what="提醒")
+    alert.closed_at = alert.closed_at or utcnow()
     db.flush()
     return alert

@@ -3,7 +3,9 @@
 The scheduled job finds hazards past their rectification deadline and escalates each one step at a time
 through the outbox: first a notice to the responsible person, then, once ``SUPERVISOR_AFTER_S`` more have
 passed, to the supervisor (the 挂牌督办 unit, or else the township's emergency office). The outbox handler
-turns each message into one ``HazardNotice`` row (idempotent on hazard, kind and key).
+turns each message into one notice of the shared inbox (``core.notices``, idempotent on hazard, kind and
+key), addressed to the person or unit by name and waiting in the 待办 of the roles that act on it; it
+closes once the hazard no longer waits for rectification (a major-hazard report: once it is closed).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
+from yingji.core import notices
 from yingji.core.actor import SYSTEM, Actor, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.events import publish
@@ -21,11 +24,27 @@ from yingji.core.outbox import enqueue
 from yingji.registry import service as registry_service
 from yingji.risk.enums import HAZARD_GRADE_LABELS, HAZARD_STATUS_LABELS, UNRECTIFIED_STATUSES
 from yingji.risk.events import HazardOverdue
-from yingji.risk.models import Hazard, HazardNotice
+from yingji.risk.models import Hazard
 from yingji.risk.service.common import township_path
 
 SUPERVISOR_AFTER_S = 3 * 86400
 DISTRICT_REGULATOR = "区应急管理局"
+SOURCE = "risk"
+# Who acts on each kind: the regulator reads a major-hazard report; the responsible unit (the enterprise's
+# manager, else the township) rectifies; the township and the bureau push an escalated one.
+TITLES = {
+    "major_report": "重大事故隐患报告",
+    "supervision": "挂牌督办待整改",
+    "overdue_responsible": "隐患逾期待整改",
+    "overdue_supervisor": "隐患逾期待督促",
+}
+AUDIENCE = {
+    "major_report": ("duty_officer", "leader"),
+    "supervision": ("enterprise_manager", "township_officer"),
+    "overdue_responsible": ("enterprise_manager", "township_officer"),
+    "overdue_supervisor": ("duty_officer", "township_officer"),
+}
+RECTIFICATION_KINDS = ("supervision", "overdue_responsible", "overdue_supervisor")
 
 
 def escalate_overdue(*, db: Session, after_id: int = 0, limit: int | None = None) -> dict[str, int]:
@@ -79,13 +98,10 @@ def _supervisor(db: Session, hazard: Hazard) -> tuple[str, str | None]:
     return DISTRICT_REGULATOR, None
 
 
-def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> HazardNotice | None:
+def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> notices.Notice | None:
     """Outbox handler body: records the notice once; a redelivery finds it and adds nothing."""
-    existing = db.scalar(
-        select(HazardNotice).where(
-            HazardNotice.hazard_id == hazard_id, HazardNotice.kind == kind, HazardNotice.dedupe_key == key
-        )
-    )
+    dedupe_key = f"risk:hazard:{hazard_id}:{kind}:{key}"
+    existing = db.scalar(select(notices.Notice).where(notices.Notice.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
     hazard = db.get(Hazard, hazard_id)
@@ -105,30 +121,48 @@ def deliver_notice(*, db: Session, hazard_id: int, kind: str, key: str) -> Hazar
     else:
         recipient, phone = _supervisor(db, hazard)
         message = f"隐患逾期升级：{what} 整改期限 {deadline} 已过 3 日以上仍未整改，请督促。"
-    notice = HazardNotice(
-        hazard_id=hazard.id,
+    notice, _ = notices.post(
+        db,
+        source=SOURCE,
         kind=kind,
-        dedupe_key=key,
-        recipient=recipient[:200],
-        recipient_phone=phone,
+        ref_type="hazard",
+        ref_id=hazard.id,
+        title=TITLES.get(kind, "隐患通知"),
+        body=message,
+        link=f"/risk/hazards/{hazard.id}",
+        roles=AUDIENCE.get(kind, ("duty_officer", "township_officer")),
         region_path=hazard.region_path,
         enterprise_id=hazard.enterprise_id,
-        message=message,
-        created_at=utcnow(),
+        addressee=recipient,
+        dedupe_key=dedupe_key,
     )
-    db.add(notice)
-    db.flush()
     if phone:
         # The notice is also sent to the person's phone; queued here, sent by the outbox with retries.
-        channels_service.enqueue_sms(
-            db, phone=phone, headline="隐患督办通知", text=message, key=f"risk-notice:{notice.id}"
-        )
+        channels_service.enqueue_sms(db, phone=phone, headline="隐患督办通知", text=message, key=f"notice:{notice.id}")
     return notice
 
 
-def list_notices(*, db: Session, actor: Actor, hazard_id: int | None = None, limit: int = 100) -> list[HazardNotice]:
+def settle_notices(db: Session, hazard: Hazard) -> None:
+    """The hazard changed: what no longer waits leaves the 待办 lists (rectified, rejected, given a new
+    deadline: the rectification notices; closed: every notice of it)."""
+    overdue = hazard.deadline is not None and hazard.deadline < utcnow() and hazard.escalation_level > 0
+    if hazard.status == "closed":
+        notices.close(db, source=SOURCE, ref_type="hazard", ref_id=hazard.id)
+    elif hazard.status not in {s.value for s in UNRECTIFIED_STATUSES}:
+        notices.close(db, source=SOURCE, ref_type="hazard", ref_id=hazard.id, kinds=RECTIFICATION_KINDS)
+    elif not overdue:
+        notices.close(db, source=SOURCE, ref_type="hazard", ref_id=hazard.id, kinds=RECTIFICATION_KINDS[1:])
+
+
+def list_notices(
+    *, db: Session, actor: Actor, hazard_id: int | None = None, limit: int = 100
+) -> list[notices.Notice]:
     require(actor, "risk.read")
-    q = select(HazardNotice).where(scope_condition(actor, HazardNotice.region_path, HazardNotice.enterprise_id))
-    if hazard_id is not None:
-        q = q.where(HazardNotice.hazard_id == hazard_id)
-    return list(db.scalars(q.order_by(HazardNotice.id.desc()).limit(limit)))
+    return notices.of_record(
+        db,
+        source=SOURCE,
+        ref_type="hazard",
+        ref_id=hazard_id,
+        where=scope_condition(actor, notices.Notice.region_path, notices.Notice.enterprise_id),
+        limit=limit,
+    )

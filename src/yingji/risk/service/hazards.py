@@ -41,6 +41,7 @@ from yingji.risk.events import HazardClosed, HazardReported
 from yingji.risk.models import Hazard, HazardEvent
 from yingji.risk.schemas import FiveAssurances, HazardCreate
 from yingji.risk.service.common import actor_name, ensure_can_place, enterprise_in_scope, region_for
+from yingji.risk.service.escalation import settle_notices
 
 S = HazardStatus
 # action → {from status: to status}
@@ -334,6 +335,7 @@ def transition(
     elif action == HazardAction.reopen:
         hazard.closed_at = None
     _report_major(db, hazard)
+    settle_notices(db, hazard)
     db.flush()
     return hazard
 
@@ -357,6 +359,7 @@ def set_five_assurances(*, db: Session, actor: Actor, hazard_id: int, data: Five
     hazard.updated_at = now
     summary = "；".join(f"{FIVE_FIELDS[k]}" for k in FIVE_FIELDS if k not in missing_five_assurances(hazard))
     _event(db, hazard, actor, "five_assurances", to=hazard.status, frm=hazard.status, note=f"已落实：{summary}")
+    settle_notices(db, hazard)
     db.flush()
     return hazard
 

@@ -14,11 +14,12 @@ from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, Validati
 from yingji.core.events import publish as publish_event
 from yingji.core.pagination import PageParams, paginate
 from yingji.warnings.enums import MsgType, Status
-from yingji.warnings.events import WarningCancelled, WarningPublished
+from yingji.warnings.events import WarningCancelled, WarningPublished, WarningSubmitted
 from yingji.warnings.models import WarningMessage
 from yingji.warnings.schemas import WarningCreate, WarningRevision
 from yingji.warnings.service.access import load, visible
 from yingji.warnings.service.area import Area, geojson, parse_area
+from yingji.warnings.service.sign_notices import settle as settle_sign_notice
 from yingji.warnings.settings import sender_name, settings
 
 
@@ -111,6 +112,8 @@ def submit(*, db: Session, actor: Actor, warning_id: int) -> WarningMessage:
     w.status, w.submitted_at = Status.submitted, utcnow()
     if w.author_id is None:  # a draft made from an upstream message: whoever submits it is its author
         w.author_id = actor.id
+    publish_event(db, WarningSubmitted(warning_id=w.id, msg_type=w.msg_type, level=w.level, headline=w.headline,
+                                       region_path=w.region_path, author_id=w.author_id, at=w.submitted_at))
     db.flush()
     return w
 
@@ -121,6 +124,7 @@ def approve(*, db: Session, actor: Actor, warning_id: int, note: str = "") -> Wa
         raise PermissionDenied("不能签发自己起草的预警，须由他人审核签发")
     _transition(w, Status.submitted, "签发")
     w.status, w.approver_id, w.approved_at, w.review_note = Status.approved, actor.id, utcnow(), note
+    settle_sign_notice(db, w)
     db.flush()
     return w
 
@@ -130,6 +134,7 @@ def reject(*, db: Session, actor: Actor, warning_id: int, note: str = "") -> War
     w = load(db, actor, warning_id, permission="warnings.approve")
     _transition(w, Status.submitted, "退回")
     w.status, w.review_note, w.submitted_at = Status.draft, note or "退回修改", None
+    settle_sign_notice(db, w)
     db.flush()
     return w
 
