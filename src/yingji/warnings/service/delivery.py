@@ -42,8 +42,8 @@ from yingji.warnings.service.area import parse_area
 from yingji.warnings.settings import settings
 from yingji.warnings.standards import LEVELS
 
-# Rows written per transaction: about 0.1 s of SQLite's write lock on a busy 2-core machine.
-CHUNK = 1000
+# Rows written per transaction: a few tens of milliseconds of SQLite's write lock (more on a starved CPU).
+CHUNK = 500
 
 
 def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Target]:
