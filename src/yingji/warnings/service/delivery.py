@@ -57,7 +57,6 @@ def _insert_rows(db: Session, *, warning_id: int, targets: list[recipients.Targe
     nothing) and counts what was added; returns how many rows."""
     if not targets:
         return 0
-    tally.lock(db, warning_id)
     refs = list({t.ref for t in targets})
     known = set(
         db.scalars(
@@ -88,6 +87,9 @@ def _insert_rows(db: Session, *, warning_id: int, targets: list[recipients.Targe
         .returning(Delivery.channel, Delivery.recipient_ref)
     )
     added = db.execute(stmt, rows).all()
+    # The coverage row only after the insert: on PostgreSQL an insert meeting an existing row waits for
+    # the sender updating that row, and a sender takes the coverage row (holding it first deadlocked).
+    tally.lock(db, warning_id)
     new_refs = {ref for _channel, ref in added} - known
     tally.rows_added(
         db, warning_id=warning_id, rows=[(channel, False) for channel, _ref in added], new_recipients=len(new_refs)
