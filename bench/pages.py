@@ -2,7 +2,7 @@
 district) with the in-process workers busy delivering a district-wide warning to a loopback SMS gateway:
 
     .venv/bin/python bench/pages.py                       # SQLite (a temporary file)
-    YINGJI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/pages.py
+    YINGJI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<database> .venv/bin/python bench/pages.py
 
 Prints p50 / p99 (ms) of the dashboard, the map layers, the public warning page and one list at 10 and
 50 concurrent clients. On PostgreSQL it works in a fresh schema that is dropped at the end.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -21,11 +22,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select, text
-from tests.rainstorm import demo_database_url, logged_in, night, percentile, publish_district_warning, run_timed
+from tests.rainstorm import (
+    WriteLockClock,
+    demo_database_url,
+    logged_in,
+    night,
+    percentile,
+    publish_district_warning,
+    run_timed,
+)
 
 from yingji.bootstrap import bootstrap
 from yingji.core.db import make_engine
-from yingji.warnings.models import Delivery
+from yingji.warnings.models import Delivery, WarningCoverage
 
 N = int(os.environ.get("BENCH_REQUESTS", 200))
 PAGES = {
@@ -71,14 +80,18 @@ def main() -> None:
 
 
 def run(url: str, data_dir: Path, label: str) -> None:
-    with night(url, data_dir, gateway_delay_s=0.003) as n:
+    clock = WriteLockClock()
+    with night(url, data_dir, gateway_delay_s=0.003) as n, clock.installed():
+        t0 = time.perf_counter()
         wid = publish_district_warning(n.base_url)
+        print(f"{label}: publication request (sign-off before it) {time.perf_counter() - t0:.1f} s")
         with n.database.transaction(read=True) as db:
             identifier = db.scalar(text("SELECT identifier FROM warnings WHERE id = :i"), {"i": wid})
-            targets = db.scalar(select(func.count()).where(Delivery.warning_id == wid))
+            targets = db.scalar(select(WarningCoverage.expected).where(WarningCoverage.warning_id == wid))
         PAGES["public warning page"] = f"/public/warnings/{identifier}"
         clients = [logged_in(n.base_url, "duty") for _ in range(50)]
-        print(f"{label}: district-wide warning with {targets} deliveries being sent meanwhile; {N} requests each")
+        print(f"{label}: district-wide warning to {targets} recipients being written and sent meanwhile; "
+              f"{N} requests each")
         print("| page | clients | p50 ms | p99 ms | max ms | 5xx |")
         print("|---|---|---|---|---|---|")
         for name, path in PAGES.items():
@@ -94,7 +107,16 @@ def run(url: str, data_dir: Path, label: str) -> None:
                 )
         with n.database.transaction(read=True) as db:
             sent = db.scalar(select(func.count()).where(Delivery.warning_id == wid, Delivery.status == "sent"))
-        print(f"deliveries sent by the end: {sent} of {targets}")
+            rows = db.scalar(select(func.count()).where(Delivery.warning_id == wid))
+        print(f"delivery rows written by the end: {rows} of {targets}; sent: {sent}")
+        if clock.by:  # SQLite only: how long transactions held the write lock
+            workers = sorted(h for h, t in clock.by if not t.startswith("AnyIO"))
+            requests = sorted(h for h, t in clock.by if t.startswith("AnyIO"))
+            for name, held in (("workers", workers), ("requests", requests)):
+                if held:
+                    p50, p99 = percentile(held, 50) * 1000, percentile(held, 99) * 1000
+                    print(f"write lock held by {name}: {len(held)} transactions, p50 {p50:.0f} ms, "
+                          f"p99 {p99:.0f} ms, max {held[-1] * 1000:.0f} ms")
         for c in clients:
             c.close()
 

@@ -125,8 +125,8 @@ def logged_in(base_url: str, username: str) -> httpx.Client:
     return c
 
 
-def publish_district_warning(base_url: str, *, headline: str = "柳江区应急管理局发布暴雨红色预警") -> int:
-    """A warning over the whole district (every subscriber, person and loudspeaker), signed and published."""
+def signed_district_warning(base_url: str, *, headline: str = "柳江区应急管理局发布暴雨红色预警") -> int:
+    """A warning over the whole district (every subscriber, person and loudspeaker), drafted and signed."""
     from datetime import UTC, datetime, timedelta
 
     duty, leader = token(base_url, "duty"), token(base_url, "leader")
@@ -147,9 +147,58 @@ def publish_district_warning(base_url: str, *, headline: str = "柳江区应急�
         wid = r.json()["id"]
         c.post(f"/api/v1/warnings/{wid}/submit", headers=duty).raise_for_status()
         c.post(f"/api/v1/warnings/{wid}/approve", json={"note": "同意"}, headers=leader).raise_for_status()
-        r = c.post(f"/api/v1/warnings/{wid}/publish", json={"confirm_unreached": True}, headers=leader)
-        r.raise_for_status()
     return wid
+
+
+def publish(base_url: str, wid: int) -> httpx.Response:
+    """The leader publishes a signed warning (confirming any recipients no channel reaches)."""
+    with httpx.Client(base_url=base_url, timeout=120) as c:
+        return c.post(f"/api/v1/warnings/{wid}/publish", json={"confirm_unreached": True},
+                      headers=token(base_url, "leader"))
+
+
+def publish_district_warning(base_url: str, *, headline: str = "柳江区应急管理局发布暴雨红色预警") -> int:
+    """A district-wide warning, signed and published."""
+    wid = signed_district_warning(base_url, headline=headline)
+    publish(base_url, wid).raise_for_status()
+    return wid
+
+
+class WriteLockClock:
+    """How long each transaction held SQLite's write lock (from its turn in the process's write queue to
+    its commit or rollback), recorded on every connection of the process while installed."""
+
+    def __init__(self) -> None:
+        self.held: list[float] = []
+        self.by: list[tuple[float, str]] = []  # (seconds, thread name) of each hold
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def installed(self) -> Iterator[WriteLockClock]:
+        from yingji.core import db as core_db
+
+        cls = core_db._QueuedConnection
+        take, give = cls.take_turn, cls.give_turn
+
+        def timed_take(conn) -> None:
+            had = conn.holds_turn
+            take(conn)
+            if not had and conn.holds_turn:
+                conn._turn_t0 = time.perf_counter()
+
+        def timed_give(conn) -> None:
+            if conn.holds_turn:
+                held = time.perf_counter() - getattr(conn, "_turn_t0", time.perf_counter())
+                with self._lock:
+                    self.held.append(held)
+                    self.by.append((held, threading.current_thread().name))
+            give(conn)
+
+        cls.take_turn, cls.give_turn = timed_take, timed_give
+        try:
+            yield self
+        finally:
+            cls.take_turn, cls.give_turn = take, give
 
 
 @dataclass(frozen=True)

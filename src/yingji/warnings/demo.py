@@ -25,7 +25,7 @@ from yingji.geo import service as geo_service
 from yingji.warnings.enums import DeliveryStatus, Level, RecipientKind, SubscriberStatus
 from yingji.warnings.models import Delivery, ReceivingPoint, Subscriber
 from yingji.warnings.schemas import WarningCreate
-from yingji.warnings.service import authoring
+from yingji.warnings.service import authoring, delivery, tally
 
 SUBSCRIBERS = 50_000
 
@@ -176,8 +176,10 @@ def seed(db: Session, ctx) -> str:
     published = now - timedelta(minutes=80)
     with use_clock(lambda: published):
         authoring.publish(db=db, actor=SYSTEM, warning_id=w.id, confirm_unreached=True)
+    delivery.expand_now(db, w.id)  # the seed commits once: no worker writes the rest of the rows
     _simulate_delivery(db, w.id, w.published_at, rng)
     db.flush()
+    tally.recount(db, w.id)  # the rows were marked delivered wholesale, not one by one
     return (
         f"{len(points)} 个接收点（含 {len(villages)} 个村级大喇叭），{len(rows)} 名订阅群众，"
         f"1 条已发布暴雨橙色预警（{_count(db, w.id)} 条投递）"

@@ -110,6 +110,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("warning_id", "channel", "address", name="uq_warning_deliveries_target"),
         Index("ix_warning_deliveries_due", "status", "available_at"),
+        # A recipient's rows of one warning (first choice and fallbacks): "already reached?" on each send.
+        Index("ix_warning_deliveries_recipient", "warning_id", "recipient_ref"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,6 +133,39 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WarningCoverage(Base):
+    """Running figures of one published warning, changed in the transaction of every change of its
+    delivery rows (``service/tally.py``), so the dashboard reads one row per warning instead of scanning
+    the deliveries. ``expected``: recipients found at publication; ``expanding`` while the worker is still
+    writing their delivery rows (a district-wide warning's are written in chunks)."""
+
+    __tablename__ = "warning_coverage"
+    __audit__ = False  # changed on every delivery
+
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warnings.id", ondelete="CASCADE"), primary_key=True)
+    expected: Mapped[int] = mapped_column(Integer, default=0)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)  # recipients with a delivery row
+    reached: Mapped[int] = mapped_column(Integer, default=0)  # recipients with a sent row (any channel)
+    expanding: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChannelCount(Base):
+    """Delivery rows of one warning on one channel by status; sent + failed + pending = targeted
+    (pending: waiting, being sent or waiting for a retry)."""
+
+    __tablename__ = "warning_channel_counts"
+    __audit__ = False
+
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warnings.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    targeted: Mapped[int] = mapped_column(Integer, default=0)
+    fallback: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    pending: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class DeliveryAttempt(Base):

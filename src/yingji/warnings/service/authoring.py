@@ -151,8 +151,9 @@ def _identifier(db: Session, when: datetime) -> str:
 
 
 def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bool = False) -> WarningMessage:
-    """Publishes a signed warning: gives it its identifier, supersedes the message it references and
-    writes one delivery row per recipient and channel in this same transaction. Refused (409) while
+    """Publishes a signed warning: gives it its identifier, supersedes the message it references, writes
+    its coverage row, the delivery rows of its first targets and the command that has a worker write the
+    others in short transactions (``delivery.create_deliveries``). Refused (409) while
     some recipients have no configured channel, unless ``confirm_unreached`` (see ``reach``)."""
     from yingji.warnings.service import delivery, reach
 

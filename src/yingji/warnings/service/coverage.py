@@ -14,7 +14,7 @@ from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.geo import service as geo_service
 from yingji.warnings.enums import DeliveryStatus, Status
-from yingji.warnings.models import Delivery, WarningMessage
+from yingji.warnings.models import Delivery, WarningCoverage, WarningMessage
 from yingji.warnings.service.access import load, visible
 from yingji.warnings.standards import CHINA
 
@@ -76,8 +76,14 @@ def for_warning(*, db: Session, actor: Actor, warning_id: int) -> dict[str, Any]
     for v in villages.values():
         v["percent"] = round(100 * v["reached"] / v["targeted"], 1) if v["targeted"] else 100.0
     times = sorted(first_reached.values())
+    cov = db.get(WarningCoverage, w.id)
+    expanding = bool(cov and cov.expanding)
+    if expanding:  # rows still being written: the ones missing are targets not reached (yet)
+        total = max(total, cov.expected)
     return {
         "warning_id": w.id,
+        "expanding": expanding,
+        "expected": cov.expected if cov else total,
         "targeted": total,
         "reached": reached,
         "percent": round(100 * reached / total, 1) if total else None,
@@ -112,70 +118,73 @@ def failures(*, db: Session, actor: Actor, warning_id: int, examples: int = 3) -
     return out
 
 
+def _targeted():
+    """Recipients a warning must reach: while its rows are still being written, those found at
+    publication (the rows not written yet count as not reached); afterwards, those with a row."""
+    return case((WarningCoverage.expanding, WarningCoverage.expected), else_=WarningCoverage.recipients)
+
+
 def below_target(*, db: Session, actor: Actor, limit: int = 5, days: int = 30) -> tuple[int, list[dict[str, Any]]]:
     """Local warnings of the last ``days`` that reached fewer than all their targets (the plan's target is
     100 %): how many, and the latest few with their figures. Each counts on its own: a yearly average
-    never hides one."""
+    never hides one. Read from the running figures (``tally``), one row per warning."""
     require(actor, "warnings.read")
     since = utcnow() - timedelta(days=days)
-    # One pass over the deliveries: distinct recipients, and distinct recipients with a sent row.
-    targeted = func.count(func.distinct(Delivery.recipient_ref))
-    reached = func.count(func.distinct(case((Delivery.status == DeliveryStatus.sent, Delivery.recipient_ref))))
-    totals = (
-        select(Delivery.warning_id, targeted, reached)
-        .join(WarningMessage, WarningMessage.id == Delivery.warning_id)
+    targeted = _targeted()
+    q = (
+        select(
+            WarningMessage.id, WarningMessage.headline, targeted, WarningCoverage.reached, WarningCoverage.expanding
+        )
+        .join(WarningCoverage, WarningCoverage.warning_id == WarningMessage.id)
         .where(
             visible(actor),
             WarningMessage.origin == "local",
             WarningMessage.published_at >= since,
             WarningMessage.status.in_([Status.published, Status.superseded]),
+            WarningCoverage.reached < targeted,
         )
-        .group_by(Delivery.warning_id)
-        .having(reached < targeted)
-        .order_by(Delivery.warning_id.desc())
+        .order_by(WarningMessage.id.desc())
     )
-    rows = db.execute(totals).all()
-    heads = dict(
-        db.execute(
-            select(WarningMessage.id, WarningMessage.headline).where(
-                WarningMessage.id.in_([r[0] for r in rows[:limit]])
-            )
-        ).all()
-    )
+    rows = db.execute(q).all()
     return len(rows), [
         {
             "id": wid,
-            "headline": heads.get(wid, ""),
+            "headline": headline,
             "targeted": t,
-            "reached": int(r or 0),
-            "percent": round(100 * int(r or 0) / t, 1) if t else None,
+            "reached": r,
+            "percent": round(100 * r / t, 1) if t else None,
+            "expanding": bool(expanding),
         }
-        for wid, t, r in rows[:limit]
+        for wid, headline, t, r, expanding in rows[:limit]
     ]
 
 
 def district_year(*, db: Session, actor: Actor, year: int | None = None) -> dict[str, Any]:
-    """The plan's figure: share of targeted recipients reached, over the warnings published this year."""
+    """The plan's figure: share of targeted recipients reached, over the warnings published this year
+    (from the running figures: one row per warning, not a scan of the year's deliveries). ``expanding``:
+    warnings whose delivery rows are still being written, counted with the recipients found at
+    publication."""
     require(actor, "warnings.read")
     year = year or utcnow().astimezone(CHINA).year
     start = datetime(year, 1, 1, tzinfo=CHINA)
     end = datetime(year + 1, 1, 1, tzinfo=CHINA)
-    ids = select(WarningMessage.id).where(
-        visible(actor),
-        WarningMessage.origin == "local",
-        WarningMessage.published_at >= start,
-        WarningMessage.published_at < end,
-        WarningMessage.status.in_([Status.published, Status.superseded]),
+    q = (
+        select(
+            func.count(WarningMessage.id),
+            func.coalesce(func.sum(_targeted()), 0),
+            func.coalesce(func.sum(WarningCoverage.reached), 0),
+            func.coalesce(func.sum(case((WarningCoverage.expanding, 1), else_=0)), 0),
+        )
+        .outerjoin(WarningCoverage, WarningCoverage.warning_id == WarningMessage.id)
+        .where(
+            visible(actor),
+            WarningMessage.origin == "local",
+            WarningMessage.published_at >= start,
+            WarningMessage.published_at < end,
+            WarningMessage.status.in_([Status.published, Status.superseded]),
+        )
     )
-    warnings = db.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    sent = func.max(case((Delivery.status == DeliveryStatus.sent, 1), else_=0))
-    per_recipient = (
-        select(sent.label("reached"))
-        .where(Delivery.warning_id.in_(ids))
-        .group_by(Delivery.warning_id, Delivery.recipient_ref)
-        .subquery()
-    )
-    targeted, reached = db.execute(select(func.count(), func.coalesce(func.sum(per_recipient.c.reached), 0))).one()
+    warnings, targeted, reached, expanding = (int(v or 0) for v in db.execute(q).one())
     return {
         "year": year,
         "warnings": warnings,
@@ -183,4 +192,5 @@ def district_year(*, db: Session, actor: Actor, year: int | None = None) -> dict
         "reached": reached,
         "percent": round(100 * reached / targeted, 2) if targeted else None,
         "target_percent": 100,
+        "expanding": expanding,
     }

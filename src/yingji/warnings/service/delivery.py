@@ -1,8 +1,9 @@
 """Delivery that loses nothing.
 
-Publication writes one ``Delivery`` row per recipient and channel in the publishing transaction: the rows
-are this capability's outbox (a ``warnings.published`` outbox message in the same transaction wakes a
-worker). Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several share the work)
+Publication writes one ``Delivery`` row per recipient and channel: the first ``CHUNK`` in the publishing
+transaction together with a ``warnings.published`` outbox message, the rest (a larger area) by the worker
+that message wakes, in transactions of ``CHUNK`` rows each (``expand``). The rows are this capability's
+outbox. Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several share the work)
 under a lease, send each outside any transaction, and record the attempt and the gateway's receipt in
 a transaction of its own, one row at a time.
 
@@ -21,10 +22,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
@@ -33,13 +36,14 @@ from yingji.core.clock import utcnow
 from yingji.core.db import Database
 from yingji.core.outbox import enqueue, worker_name
 from yingji.warnings.enums import DeliveryStatus, Level, MsgType, Status
-from yingji.warnings.models import Delivery, DeliveryAttempt, WarningMessage
-from yingji.warnings.service import recipients
+from yingji.warnings.models import Delivery, DeliveryAttempt, WarningCoverage, WarningMessage
+from yingji.warnings.service import recipients, tally
 from yingji.warnings.service.area import parse_area
 from yingji.warnings.settings import settings
 from yingji.warnings.standards import LEVELS
 
-CHUNK = 5000
+# Rows written per transaction: a few tens of milliseconds of SQLite's write lock (more on a starved CPU).
+CHUNK = 500
 
 
 def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Target]:
@@ -48,16 +52,20 @@ def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Targe
     return recipients.resolve(db=db, area=area, event_type=warning.event_type)
 
 
-def create_deliveries(
-    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None
-) -> int:
-    """One row per target of the warning's area, in the caller's transaction; returns how many."""
-    if targets is None:
-        targets = targets_of(db=db, warning=warning)
-    now = utcnow()
+def _insert_rows(db: Session, *, warning_id: int, targets: list[recipients.Target], now: datetime) -> int:
+    """Inserts the targets' rows that do not exist yet (a chunk written again after a restart adds
+    nothing) and counts what was added; returns how many rows."""
+    if not targets:
+        return 0
+    refs = list({t.ref for t in targets})
+    known = set(
+        db.scalars(
+            select(Delivery.recipient_ref).where(Delivery.warning_id == warning_id, Delivery.recipient_ref.in_(refs))
+        )
+    )
     rows = [
         {
-            "warning_id": warning.id,
+            "warning_id": warning_id,
             "recipient_kind": str(t.kind),
             "recipient_ref": t.ref,
             "name": t.name,
@@ -72,10 +80,68 @@ def create_deliveries(
         }
         for t in targets
     ]
-    for i in range(0, len(rows), CHUNK):
-        db.execute(insert(Delivery), rows[i : i + CHUNK])
+    dialect_insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        dialect_insert(Delivery)
+        .on_conflict_do_nothing(index_elements=["warning_id", "channel", "address"])
+        .returning(Delivery.channel, Delivery.recipient_ref)
+    )
+    added = db.execute(stmt, rows).all()
+    # The coverage row only after the insert: on PostgreSQL an insert meeting an existing row waits for
+    # the sender updating that row, and a sender takes the coverage row (holding it first deadlocked).
+    tally.lock(db, warning_id)
+    new_refs = {ref for _channel, ref in added} - known
+    tally.rows_added(
+        db, warning_id=warning_id, rows=[(channel, False) for channel, _ref in added], new_recipients=len(new_refs)
+    )
+    return len(added)
+
+
+def create_deliveries(
+    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None
+) -> int:
+    """At publication, in the caller's transaction: the warning's coverage row, the rows of its first
+    ``CHUNK`` targets and the ``warnings.published`` command. A larger area's other rows are written by
+    the worker in chunks of their own (``expand``): a district-wide publication used to hold SQLite's
+    write lock for 6-7 s inserting 50,000 rows in one transaction. Returns the rows written now."""
+    if targets is None:
+        targets = targets_of(db=db, warning=warning)
+    more = len(targets) > CHUNK
+    tally.start(db, warning_id=warning.id, expected=len(targets), expanding=more)
+    n = _insert_rows(db, warning_id=warning.id, targets=targets[:CHUNK], now=utcnow())
     enqueue(db, topic="warnings.published", payload={"warning_id": warning.id}, key=str(warning.id))
-    return len(rows)
+    return n
+
+
+def expand(database: Database, warning_id: int) -> int:
+    """Writes the delivery rows of a warning still ``expanding``, ``CHUNK`` targets per transaction, then
+    marks it expanded. The recipients are found again in a read transaction (no lock); a chunk written
+    before (a worker that died midway) is skipped row by row. Returns the rows added."""
+    with database.transaction(read=True) as db:
+        cov = db.get(WarningCoverage, warning_id)
+        if cov is None or not cov.expanding:
+            return 0
+        w = db.get(WarningMessage, warning_id)
+        assert w is not None
+        targets = targets_of(db=db, warning=w)
+    added, now = 0, utcnow()
+    for i in range(0, len(targets), CHUNK):
+        with database.transaction() as db:
+            added += _insert_rows(db, warning_id=warning_id, targets=targets[i : i + CHUNK], now=now)
+    with database.transaction() as db:
+        tally.expansion_done(db, warning_id)
+    return added
+
+
+def expand_now(db: Session, warning_id: int) -> int:
+    """``expand`` inside the caller's transaction (the demo seed, which commits once)."""
+    w = db.get(WarningMessage, warning_id)
+    assert w is not None
+    targets, added = targets_of(db=db, warning=w), 0
+    for i in range(0, len(targets), CHUNK):
+        added += _insert_rows(db, warning_id=warning_id, targets=targets[i : i + CHUNK], now=utcnow())
+    tally.expansion_done(db, warning_id)
+    return added
 
 
 def message_for(w: WarningMessage, delivery_id: int) -> Message:
@@ -200,10 +266,12 @@ def send_one(
 def _record(
     database: Database, delivery_id: int, *, worker: str, result: DeliveryResult, started, duration_ms: int, stale: bool
 ) -> str:
-    s = settings()
     with database.transaction() as db:
-        d = db.get(Delivery, delivery_id)
+        # Locked (PostgreSQL): a worker whose lease ran out may record the same row at the same moment,
+        # and each must see the other's status to move the row's figures exactly once.
+        d = db.get(Delivery, delivery_id, with_for_update=True)
         assert d is not None
+        old_status = d.status
         db.add(
             DeliveryAttempt(
                 delivery_id=d.id,
@@ -219,21 +287,28 @@ def _record(
             return "sent"
         if not result.ok and d.locked_by not in (worker, None):  # our lease ran out; the new holder decides
             return "skipped"
-        d.attempts += 1
-        d.locked_by = d.locked_until = None
-        now = utcnow()
-        if result.ok:
-            d.status, d.sent_at, d.receipt, d.last_error = DeliveryStatus.sent, now, result.receipt, None
-            return "sent"
-        d.last_error = result.error
-        if result.permanent or d.attempts >= s.delivery_max_attempts:
-            d.status = DeliveryStatus.failed
-            if not stale:
-                _fall_back(db, d)
-            return "failed"
-        d.status = DeliveryStatus.pending
-        d.available_at = now + timedelta(seconds=s.delivery_backoff_s * 2 ** (d.attempts - 1))
-        return "retry"
+        outcome = _outcome(db, d, worker=worker, result=result, stale=stale)
+        tally.status_changed(db, d, old_status)
+        return outcome
+
+
+def _outcome(db: Session, d: Delivery, *, worker: str, result: DeliveryResult, stale: bool) -> str:
+    s = settings()
+    d.attempts += 1
+    d.locked_by = d.locked_until = None
+    now = utcnow()
+    if result.ok:
+        d.status, d.sent_at, d.receipt, d.last_error = DeliveryStatus.sent, now, result.receipt, None
+        return "sent"
+    d.last_error = result.error
+    if result.permanent or d.attempts >= s.delivery_max_attempts:
+        d.status = DeliveryStatus.failed
+        if not stale:
+            _fall_back(db, d)
+        return "failed"
+    d.status = DeliveryStatus.pending
+    d.available_at = now + timedelta(seconds=s.delivery_backoff_s * 2 ** (d.attempts - 1))
+    return "retry"
 
 
 def _fall_back(db: Session, d: Delivery) -> Delivery | None:
@@ -265,6 +340,7 @@ def _fall_back(db: Session, d: Delivery) -> Delivery | None:
         )
         db.add(fb)
         db.flush()
+        tally.rows_added(db, warning_id=d.warning_id, rows=[(channel, True)], new_recipients=0)
         return fb
     return None
 
