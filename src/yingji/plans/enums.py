@@ -103,6 +103,11 @@ CERTIFICATE_KIND_LABELS = {
     "safety_qualification": "安全生产知识和管理能力考核合格证",
     "other": "其他证书",
 }
-# High-risk industries (令3 第九条 and cn-rules §11.8: 矿山、危险化学品、烟花爆竹、金属冶炼): their
-# enterprises drill every half year and train more hours.
-HIGH_RISK_INDUSTRIES = frozenset({"hazardous_chemicals", "fireworks", "non_coal_mining", "metallurgy"})
+# High-risk units for drills (令2 第三十三条 / 条例 第八条: 危险物品 生产经营储存运输, 矿山, 金属冶炼, 建筑施工,
+# 人员密集场所): they drill every half year and report it to the county.
+DRILL_HIGH_RISK_INDUSTRIES = frozenset({"hazardous_chemicals", "fireworks", "gas", "hazardous_waste", "non_coal_mining",
+                                        "metallurgy", "construction", "crowded_place"})
+# High-risk sectors for training hours (令3: 矿山、危险化学品、烟花爆竹、金属冶炼).
+TRAINING_HIGH_RISK_INDUSTRIES = frozenset({"hazardous_chemicals", "fireworks", "non_coal_mining", "metallurgy"})
+# 评审 is mandatory (令2 第二十一条) for these industries; a 中型规模以上 unit of another sets it by hand.
+REVIEW_REQUIRED_INDUSTRIES = frozenset({"hazardous_chemicals", "fireworks", "non_coal_mining", "metallurgy"})
