@@ -84,14 +84,14 @@ def _receiver_ok(actor: Actor, plan: Plan) -> None:
 def submit(*, db: Session, actor: Actor, data: FilingCreate, now: datetime | None = None) -> Filing:
     plan = writable_plan(db, actor, data.plan_id, "plans.filing.submit")
     now = now or utcnow()
-    if db.scalar(select(Filing.id).where(Filing.plan_id == plan.id, Filing.status.in_(OPEN),
-                                         Filing.due_at > now)) is not None:
-        raise Conflict("该预案已有待核对的备案申请", details=[])
     required = REQUIRED + (("review_opinion",) if plan.review_required else ())
     for key in required:
         if key not in data.materials:
             raise invalid(f"materials.{key}", f"缺少备案材料：{FILING_MATERIALS[key]}")
     files.ensure_linkable(db, actor, list(data.materials.values()), field="materials")
+    if db.scalar(select(Filing.id).where(Filing.plan_id == plan.id, Filing.status.in_(OPEN),
+                                         Filing.due_at > now)) is not None:
+        raise Conflict("该预案已有待核对的备案申请", details=[])
     version = db.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.current.is_(True)))
     due = compute(deadline_rules()["filing_check"], start=now, calendar=calendar(db))
     filing = Filing(plan_id=plan.id, version_id=version.id if version else None, region_path=plan.region_path,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from yingji.core import files
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
-from yingji.core.errors import NotFound, invalid
+from yingji.core.errors import NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams
 from yingji.core.search import matches
 from yingji.geo import service as geo_service
@@ -75,6 +75,8 @@ def _owner(db: Session, actor: Actor, data: PlanCreate) -> dict:
 def create_plan(*, db: Session, actor: Actor, data: PlanCreate, is_demo: bool = False) -> Plan:
     require(actor, "plans.write")
     owner = _owner(db, actor, data)
+    if actor.enterprise_id is not None and owner.get("enterprise_id") is None:
+        raise PermissionDenied("企业账号只能登记本企业的预案")
     ensure_writable(actor, region_path=owner["region_path"], enterprise_id=owner.get("enterprise_id"), what="预案")
     now = utcnow()
     fields = data.model_dump(exclude={"region_code", "review_required", "enterprise_id", "department_code"})
