@@ -6,9 +6,10 @@ import io
 from datetime import date
 
 from docx import Document
+from sqlalchemy import select
 
 from tests.plans.helpers import bj, chem_enterprise, materials, plan, township
-from yingji.core.actor import SYSTEM
+from yingji.core.actor import SYSTEM, SystemActor
 from yingji.plans.schemas import (
     CertificateCreate,
     DrillCreate,
@@ -23,6 +24,7 @@ from yingji.plans.schemas import (
 )
 from yingji.plans.service import drills, filings, revision, training
 from yingji.plans.service.certificate import filing_certificate
+from yingji.registry.models import Enterprise
 
 ALL = {k: True for k in ("materials_complete", "form_signed", "review_done", "structure_ok", "consistent")}
 
@@ -42,12 +44,13 @@ def test_evaluation_three_years_or_each_trigger(db) -> None:
 
 def test_drill_problems_trigger_an_evaluation_and_close_the_gap(db, fixed_clock) -> None:
     fixed_clock(bj(2026, 5, 10))
-    e = chem_enterprise(db)
+    # A mine: high-risk, and without the demo's plans or drills.
+    e = db.scalar(select(Enterprise).where(Enterprise.industry == "non_coal_mining").order_by(Enterprise.id))
     main = plan(db, enterprise_id=e.id, published_on=date(2024, 1, 10))
     site = plan(db, kind="ent_on_site", enterprise_id=e.id, published_on=date(2024, 1, 10))
     gaps = {(g.plan.id if g.plan else None): g for g in drills.drill_gaps(db=db, actor=SYSTEM, today=date(2026, 5, 10))
             if g.enterprise_id == e.id}
-    # 危化 is high-risk: every half year; 2025-H2 passed without a drill.
+    # 矿山 is high-risk: every half year; 2025-H2 passed without a drill.
     assert gaps[None].status == "overdue" and gaps[None].missed_period == (date(2025, 7, 1), date(2025, 12, 31))
     assert gaps[site.id].status == "overdue"
     d = drills.create_drill(db=db, actor=SYSTEM, data=DrillCreate(plan_id=main.id, kind="tabletop",
@@ -73,7 +76,6 @@ def test_rates_from_hand_built_records(db) -> None:
         return training.create_trainee(db=db, actor=SYSTEM, data=TraineeCreate(
             name="测试", category=category, specialised=specialised, region_code=t.code))
 
-    before = {r.rate.rule.key: r.rate for r in training.rates(db=db, actor=SYSTEM, on=date(2026, 6, 1))}
     for s in (True, True, True, False):  # 3 of 4 specialised: 75 %, the target reached
         person("regulator_key_industry", s)
     person("enforcement_staff", None)  # known for nobody: missing, not 0 %
@@ -82,16 +84,16 @@ def test_rates_from_hand_built_records(db) -> None:
         trainee_id=w1.id, kind="special_operations", number="T1", issued_on=date(2024, 1, 1)))
     training.add_certificate(db=db, actor=SYSTEM, data=CertificateCreate(  # review due 2025-01-01: lapsed
         trainee_id=w2.id, kind="special_operations", number="T2", issued_on=date(2022, 1, 1)))
-    got = {r.rate.rule.key: r.rate for r in training.rates(db=db, actor=SYSTEM, on=date(2026, 6, 1))}
+    # Seen from the township only: the records built here, none of the demo's district-level ones.
+    here = SystemActor(scope_path=t.path)
+    got = {r.rate.rule.key: r.rate for r in training.rates(db=db, actor=here, on=date(2026, 6, 1))}
     reg = got["regulators_key_industries"]
-    assert (reg.population - before["regulators_key_industries"].population, reg.met
-            - before["regulators_key_industries"].met) == (4, 3)
-    if before["regulators_key_industries"].population == 0:
-        assert reg.value == 0.75 and reg.reached
-    if before["enforcement_qualified"].population == 0:
-        assert got["enforcement_qualified"].value is None and got["enforcement_qualified"].unknown == 1
-    if before["high_risk_workers_certified"].population == 0:
-        assert got["high_risk_workers_certified"].value == 0.5 and got["high_risk_workers_certified"].reached
+    assert (reg.population, reg.met, reg.value, reg.reached) == (4, 3, 0.75, True)
+    assert got["enforcement_qualified"].value is None and got["enforcement_qualified"].unknown == 1
+    assert got["regulators_natural_disaster"].value is None and got["regulators_natural_disaster"].population == 0
+    workers = got["high_risk_workers_certified"]
+    assert (workers.value, workers.reached) == (0.5, True)
+    assert got["fire_commanders_certified"].value is None
     assert w2.id in got["high_risk_workers_certified"].unmet_ids and w1.id in got["high_risk_workers_certified"].met_ids
 
 
