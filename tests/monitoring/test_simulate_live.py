@@ -31,6 +31,7 @@ def _cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subproce
     )
 
 
+@pytest.mark.timing  # the speed kept is wall-clock: measured alone
 @pytest.mark.skipif(bool(PG_URL), reason="the CLI is what is tested; one database is enough")
 def test_simulate_finds_the_server_keeps_speed_and_prints_beijing_time(engine, database_url, tmp_path):
     import uvicorn

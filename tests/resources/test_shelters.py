@@ -97,3 +97,19 @@ def test_live_occupancy(api) -> None:
     assert c.put(url, json={"occupancy": -1}).status_code == 422
     assert c.get(f"/api/v1/resources/shelters/{sid}").json()["occupancy"] == 300
     assert api("leader").put(url, json={"occupancy": 1, "open": True}).status_code == 403
+
+
+def test_zero_area_holds_no_one_and_the_team_target_is_the_plan_parameter() -> None:
+    assert standards.shelter_capacity(0, "emergency") == 0  # an empty area is allowed, only a negative one is not
+    with pytest.raises(ValueError) as exc:
+        standards.shelter_capacity(Decimal("-0.5"), "emergency")
+    assert str(exc.value) == "effective area must not be negative"
+    assert standards.team_target_s() == 30 * 60  # the district plan's 30 minutes for rescue teams
+
+
+def test_a_certificate_counts_through_its_expiry_day() -> None:
+    from datetime import date
+
+    assert standards.certificate_valid(date(2026, 6, 30), date(2026, 6, 30)) is True
+    assert standards.certificate_valid(date(2026, 6, 30), date(2026, 7, 1)) is False
+    assert standards.certificate_valid(None, date(2026, 7, 1)) is False

@@ -194,3 +194,71 @@ def test_national_validation_lists_every_problem():
     text = "\n".join(reasons)
     for word in ("sender", "sendTime", "references", "severity", "eventType", "geocode"):
         assert word in text
+
+
+def test_every_level_in_the_table_of_docs_warnings() -> None:
+    # 突发事件预警 levels Ⅰ–Ⅳ (特别严重/严重/较重/一般), CAP severity by colour, MeteoAlarm awareness 1–4.
+    from yingji.warnings.standards import awareness_level, level_suffix
+
+    assert [level_suffix(lv) for lv in (Level.red, Level.orange, Level.yellow, Level.blue)] == [
+        "[I级/特别严重]", "[II级/严重]", "[III级/较重]", "[IV级/一般]"]
+    assert [awareness_level(lv) for lv in (Level.red, Level.orange, Level.yellow, Level.blue)] == [
+        "4; red; Extreme", "3; orange; Severe", "2; yellow; Moderate", "1; blue; Minor"]
+    assert [level_from(severity=s) for s in ("Extreme", "Severe", "Moderate", "Minor")] == [
+        Level.red, Level.orange, Level.yellow, Level.blue]
+    assert [level_from(colour=c) for c in (" RED ", "红色", "黄", "蓝色预警")] == [
+        Level.red, Level.red, Level.yellow, Level.blue]
+    assert level_from(colour="", national="", severity=None) is None
+    assert level_from(colour="purple", severity="Minor") == Level.blue  # an unknown colour leaves severity
+
+
+def test_guidance_is_the_regulation_text_numbered_as_printed() -> None:
+    # 中国气象局令第16号 附件, 暴雨蓝色预警信号 防御指南, four numbered lines.
+    from yingji.warnings.standards import guidance
+
+    g = guidance("rainstorm", "blue")
+    assert g.text == (
+        "1．政府及相关部门按照职责做好防暴雨准备工作；\n"
+        "2．学校、幼儿园采取适当措施，保证学生和幼儿安全；\n"
+        "3．驾驶人员应当注意道路积水和交通阻塞，确保安全；\n"
+        "4．检查城市、农田、鱼塘排水系统，做好排涝准备。"
+    )
+    assert g.standard is True and g.source.startswith("中国气象局令第16号")
+    other = guidance("no_such_type", "blue")  # a type without its own 防御指南: the general measures
+    assert other.standard is False and other.source.startswith("本平台编写的通用防御措施")
+    assert other.text.startswith("1．") and "\n2．" in other.text
+
+
+def test_times_and_areas_refused_in_words_and_accepted_at_their_edges() -> None:
+    from yingji.warnings.standards import cap_polygon
+
+    for text, message in (("2026-06-01T02:00:00Z", "CAP 不允许使用 Z 表示 UTC，应写 -00:00"),
+                          ("2026-06-01 10:00:00", "时间缺少时区")):
+        with pytest.raises(ValueError) as exc:
+            parse_time(text)
+        assert str(exc.value) == message
+    # A closed ring stays as it is (4 pairs); an open one is closed.
+    closed = [[109.355, 24.26], [109.365, 24.26], [109.365, 24.27], [109.355, 24.26]]
+    assert cap_polygon(closed) == "24.260000,109.355000 24.260000,109.365000 24.270000,109.365000 24.260000,109.355000"
+    assert cap_polygon(closed[:3]) == cap_polygon(closed)
+    # Latitude −90…90 and longitude −180…180, both edges included (WGS 84).
+    edges = "-90,-180 90,-180 90,180 -90,-180"
+    assert parse_cap_polygon(edges) == [[-180.0, -90.0], [-180.0, 90.0], [180.0, 90.0], [-180.0, -90.0]]
+    for bad_pair in ("-90.5,0", "90.5,0", "0,-180.5", "0,180.5", "95,0"):
+        with pytest.raises(ValueError) as exc:
+            parse_cap_polygon(f"{bad_pair} 24.26,109.365 24.27,109.365 {bad_pair}")
+        assert str(exc.value) == f"坐标超出范围：{bad_pair}"
+    for text, message in (("24.26,109.355 24.26,109.365 24.26,109.355", "多边形至少需要 4 个坐标对（首尾相同）"),
+                          ("24.26,109.355 24.26,109.365 24.27,109.365 24.27,109.355", "多边形未闭合：首尾坐标须相同")):
+        with pytest.raises(ValueError) as exc:
+            parse_cap_polygon(text)
+        assert str(exc.value) == message
+
+
+def test_circle_edges_included_and_refused_in_words() -> None:
+    for text, expected in (("-90,-180 0", (-180.0, -90.0, 0.0)), ("90,180 0.5", (180.0, 90.0, 500.0))):
+        assert parse_cap_circle(text) == expected
+    for text in ("-90.5,0 1", "90.5,0 1", "0,-180.5 1", "0,180.5 1", "95,0 1", "0,0 -1"):
+        with pytest.raises(ValueError) as exc:
+            parse_cap_circle(text)
+        assert str(exc.value) == f"圆形区域格式错误：{text}"
