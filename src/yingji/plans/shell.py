@@ -1,4 +1,4 @@
-"""预案演练 in the shell: its menu entry (the pages are not built yet)."""
+"""预案演练 in the shell: its menu entry (registry, filings, drills, training)."""
 
 from yingji.web.shell import NavEntry
 

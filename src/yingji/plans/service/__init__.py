@@ -1,0 +1,12 @@
+"""Plans use cases, split by sub-domain. Other capabilities use these functions, never the tables:
+
+- ``record_incident_drill(db=, actor=, plan_id=, held_on=, scenario=)`` — a drill run in the incidents
+  capability's drill mode counts towards the plan's drill frequency;
+- ``list_plans(db=, actor=, page=, incident_kind=, area_code=)`` — the plans that apply to an incident's
+  kind and place (their ``response_levels`` carry each level's trigger and tasks as data).
+"""
+
+from yingji.plans.service.drills import record_incident_drill
+from yingji.plans.service.registry import list_plans
+
+__all__ = ["list_plans", "record_incident_drill"]
