@@ -18,7 +18,14 @@ from yingji.incidents.service.duty import (
 from yingji.incidents.service.grading import deadlines, derive, grade, kinds, relief_table, report_rules
 from yingji.incidents.service.incidents import get_incident, list_incidents, report_incident
 from yingji.incidents.service.obligations import check_overdue, extend_open, fulfil, incident_obligations, sync
-from yingji.incidents.service.proposals import accept, dismiss, list_proposals, pending_count, propose_from_alarm
+from yingji.incidents.service.proposals import (
+    accept,
+    dismiss,
+    list_proposals,
+    open_counts,
+    pending_count,
+    propose_from_alarm,
+)
 
 __all__ = [
     "accept",
@@ -46,6 +53,7 @@ __all__ = [
     "list_proposals",
     "merge",
     "on_duty_now",
+    "open_counts",
     "open_items",
     "pending_count",
     "propose_from_alarm",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM, Actor
@@ -168,3 +168,9 @@ def extend_open(db: Session, *, now: datetime | None = None) -> int:
     """续报 run a day ahead: the job adds the next ones for every open incident."""
     incidents = db.scalars(select(Incident).where(Incident.status == "open"))
     return sum(len(sync(db, i, now=now)) for i in incidents)
+
+
+def overdue_count(db: Session, *, now: datetime | None = None) -> int:
+    query = (select(func.count()).select_from(Obligation).join(Incident, Incident.id == Obligation.incident_id)
+             .where(Obligation.status == "open", Obligation.due_at < (now or utcnow()), Incident.status == "open"))
+    return db.scalar(query) or 0

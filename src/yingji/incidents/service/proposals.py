@@ -16,6 +16,7 @@ from yingji.incidents.models import AlarmProposal, Incident
 from yingji.incidents.schemas import IncidentCreate
 from yingji.incidents.service.common import actor_name, note
 from yingji.incidents.service.incidents import report_incident
+from yingji.incidents.service.obligations import overdue_count
 
 
 def propose_from_alarm(db: Session, *, alarm_id: int, level: str, sensor_kind: str | None, region_path: str,
@@ -44,6 +45,11 @@ def list_proposals(*, db: Session, actor: Actor, page: PageParams, status: str |
 
 def pending_count(db: Session) -> int:
     return db.scalar(select(func.count()).where(AlarmProposal.status == "pending")) or 0
+
+
+def open_counts(db: Session) -> dict[str, int]:
+    """What waits in the duty room: alarms to decide on and reports past their deadline."""
+    return {"pending_proposals": pending_count(db), "overdue_obligations": overdue_count(db)}
 
 
 def _pending(db: Session, actor: Actor, proposal_id: int) -> AlarmProposal:
