@@ -24,6 +24,7 @@ from yingji.incidents.service.proposals import (
     list_proposals,
     open_counts,
     pending_count,
+    pending_for_alarm,
     propose_from_alarm,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "open_counts",
     "open_items",
     "pending_count",
+    "pending_for_alarm",
     "propose_from_alarm",
     "regrade",
     "relief_table",

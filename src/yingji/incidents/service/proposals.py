@@ -43,6 +43,11 @@ def list_proposals(*, db: Session, actor: Actor, page: PageParams, status: str |
     return paginate(db, query.order_by(AlarmProposal.raised_at.desc(), AlarmProposal.id.desc()), page)
 
 
+def pending_for_alarm(db: Session, alarm_id: int) -> AlarmProposal | None:
+    query = select(AlarmProposal).where(AlarmProposal.alarm_id == alarm_id, AlarmProposal.status == "pending")
+    return db.scalar(query)
+
+
 def pending_count(db: Session) -> int:
     return db.scalar(select(func.count()).where(AlarmProposal.status == "pending")) or 0
 
