@@ -58,7 +58,7 @@ def test_casualty_change_regrades_with_history_and_owes_more(db, fixed_clock) ->
         version=1, deaths=3, source="县人民医院电话"))
     assert (changed.grade, changed.version) == ("III", 2)
     rows = db.scalars(select(CasualtyChange).where(CasualtyChange.incident_id == incident.id)).all()
-    expected = [("deaths", 2, 3, "县人民医院电话", "system")]
+    expected = [("deaths", 2, 3, "县人民医院电话", "系统")]
     assert [(r.field, r.old, r.new, r.source, r.actor_name) for r in rows] == expected
     history = service.detail(db=db, actor=SYSTEM, incident_id=incident.id)["grade_history"]
     assert [(h.old_grade, h.new_grade) for h in history] == [("", "IV"), ("IV", "III")]

@@ -25,6 +25,8 @@ STATUS_LABELS = {"open": "处置中", "closed": "已结束", "merged": "已合�
 
 
 def actor_name(actor: Actor) -> str:
+    if actor.role == "system":  # the seed, the CLI and scheduled jobs
+        return "系统"
     return getattr(actor, "display_name", "") or actor.username
 
 
