@@ -14,7 +14,7 @@ from yingji.core.errors import ValidationFailed
 from yingji.incidents import service
 from yingji.incidents.models import DutyAssignment
 
-HEADER = ["日期", "岗位", "姓名", "电话", "镇（街道）"]
+HEADER = ["日期", "岗位", "姓名", "电话", "镇（街道）", "平台账号"]
 
 
 def xlsx(rows) -> bytes:
@@ -81,3 +81,16 @@ def test_handover_carries_the_open_items(db) -> None:
     assert a.carried == 1 and b.closed_at is not None
     with pytest.raises(ValidationFailed):
         service.hand_over(db=db, actor=SYSTEM, to_name="韦明", close_ids=[b.id])  # already closed
+
+
+def test_roster_names_the_accounts_that_get_the_notices(db) -> None:
+    from yingji.accounts.models import User
+
+    duty_id = db.query(User).filter(User.username == "duty").one().id
+    rows = [[date(2031, 4, 1), "值班员", "韦明", "13877001133", None, "duty"]]
+    service.import_roster(db=db, actor=SYSTEM, data=xlsx(rows))
+    shift = service.shift_of(db, date(2031, 4, 1))
+    assert [a.user_id for a in shift.officers] == [duty_id]
+    with pytest.raises(ValidationFailed) as err:
+        service.import_roster(db=db, actor=SYSTEM, data=xlsx([[*rows[0][:5], "nobody"]]))
+    assert [d.field for d in err.value.details] == ["第2行 平台账号"]

@@ -131,7 +131,16 @@ def test_bad_report_names_the_field_and_keeps_nothing(db, fixed_clock) -> None:
 
 
 def test_overdue_report_tells_the_duty_officer_then_the_leader(db, database, fixed_clock) -> None:
+    from datetime import date
+
+    from tests.incidents.test_duty import xlsx
+    from yingji.accounts.models import User
+
     overdue_seen.clear()
+    roster = [[date(2026, 6, 1), "值班员", "韦明", "13877001133", None, "duty"],
+              [date(2026, 6, 1), "带班领导", "覃华", "13877001122", None, "leader"]]
+    service.import_roster(db=db, actor=SYSTEM, data=xlsx(roster))
+    ids = {u.username: u.id for u in db.query(User).filter(User.username.in_(["duty", "leader"]))}
     fixed_clock(T0 + timedelta(minutes=10))
     incident = report(db, region_code=JINDE)
     fixed_clock(T0 + timedelta(hours=2, minutes=11))  # county_to_city due 12:10 Beijing
@@ -141,8 +150,9 @@ def test_overdue_report_tells_the_duty_officer_then_the_leader(db, database, fix
     assert service.check_overdue(db) == 1
     db.flush()
     outbox.drain(database, topics=[topic_of(ReportOverdue)])
-    mine = [(e.code, e.level) for e in overdue_seen if e.incident_id == incident.id]
-    assert mine == [("county_to_city", "duty"), ("county_to_city", "leader")]
+    mine = [(e.code, e.level, e.recipients, e.user_ids) for e in overdue_seen if e.incident_id == incident.id]
+    assert mine == [("county_to_city", "duty", ("韦明",), (ids["duty"],)),
+                    ("county_to_city", "leader", ("覃华",), (ids["leader"],))]
 
 
 def test_alarm_is_proposed_never_opened(db, database) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from yingji.accounts import service as accounts_service
 from yingji.core.actor import SYSTEM
 from yingji.core.clock import LOCAL_TZ, use_clock, utcnow
 from yingji.core.demo import DemoContext, mobile, person_name
@@ -36,6 +37,9 @@ def _roster(db: Session, ctx: DemoContext, townships: list) -> int:
     officers = ["韦明", *(person_name(ctx.rng) for _ in range(3))]
     phones = {name: mobile(ctx.rng) for name in leaders + officers}
     contacts = {t.code: [person_name(ctx.rng) for _ in range(2)] for t in townships}
+    # The demo accounts are on the roster under their own names, so overdue notices reach them.
+    accounts = accounts_service.active_user_ids(db=db, usernames=["leader", "duty"])
+    users = {"覃华": accounts.get("leader"), "韦明": accounts.get("duty")}
     rows = 0
     for n in range(days):
         day = today.replace(day=n + 1)
@@ -44,7 +48,8 @@ def _roster(db: Session, ctx: DemoContext, townships: list) -> int:
         people += [("township", contacts[t.code][n % 2], t) for t in townships]
         for role, name, t in people:
             db.add(DutyAssignment(day=day, role=role, name=name, phone=phones.get(name) or mobile(ctx.rng),
-                                  region_code=t.code if t else "", region_name=t.name if t else ""))
+                                  user_id=users.get(name), region_code=t.code if t else "",
+                                  region_name=t.name if t else ""))
             rows += 1
     db.flush()
     return rows

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from yingji.accounts import service as accounts_service
 from yingji.core import excel
 from yingji.core.actor import Actor, require
 from yingji.core.clock import LOCAL_TZ, utcnow
@@ -28,6 +29,7 @@ COLUMNS = [
     excel.Column("name", "姓名", required=True),
     excel.Column("phone", "电话", required=True),
     excel.Column("township", "镇（街道）", help="镇街值班必填：名称或区划代码"),
+    excel.Column("username", "平台账号", help="值班人的登录用户名（可选）：填写后，逾期未报等提醒进入其待办"),
 ]
 
 
@@ -82,6 +84,9 @@ def import_roster(*, db: Session, actor: Actor, data: bytes) -> dict[str, int]:
     if not rows:
         raise invalid("file", "表中没有值班数据")
     townships = {r.name: r for r in geo_service.region_infos(db=db, level="township")}
+    accounts = accounts_service.active_user_ids(
+        db=db, usernames=sorted({str(r.values["username"]).strip() for r in rows if r.values.get("username")})
+    )
     by_code = {r.code: r for r in townships.values()}
 
     def check(row: excel.Row) -> DutyAssignment:
@@ -95,8 +100,12 @@ def import_roster(*, db: Session, actor: Actor, data: bytes) -> dict[str, int]:
             region = townships.get(key) or by_code.get(key)
             if region is None:
                 raise invalid("镇（街道）", f"镇街值班须填写本区的镇（街道）：{key or '未填写'}")
+        username = (v.get("username") or "").strip()
+        if username and username not in accounts:
+            raise invalid("平台账号", f"没有名为 {username} 的有效账号")
         return DutyAssignment(day=v["day"], role=v["role"], name=v["name"].strip()[:50], phone=phone,
-                              region_code=region.code if region else "", region_name=region.name if region else "")
+                              user_id=accounts.get(username), region_code=region.code if region else "",
+                              region_name=region.name if region else "")
 
     assignments = excel.import_all(rows, check)
     seen: dict[tuple, int] = {}
