@@ -6,6 +6,7 @@
   if (!el || !window.L) return;
   const lonInput = document.querySelector(el.dataset.lon);
   const latInput = document.querySelector(el.dataset.lat);
+  el.dataset.ready = "false";
   const map = L.map(el, { attributionControl: false });
   let marker = null;
   function place(lat, lon) {
@@ -18,6 +19,7 @@
       map.fitBounds(layer.getBounds());
       const lon = parseFloat(lonInput.value), lat = parseFloat(latInput.value);
       if (!isNaN(lon) && !isNaN(lat)) place(lat, lon);
+      el.dataset.ready = "true";
     })
     .catch(() => { el.textContent = "地图暂不可用：请选择村（社区）或输入经纬度"; });
   map.on("click", (e) => {
