@@ -67,6 +67,7 @@ def test_merge_and_fulfil(api, fixed_clock) -> None:
     ("change", "field"),
     [({"deaths": -1}, "deaths"), ({"deaths": "三"}, "deaths"), ({"kind": "meteor"}, "kind"),
      ({"occurred_at": "2026-06-01T10:00:00"}, "occurred_at"), ({"region_code": "1"}, "region_code"),
+     ({"occurred_at": "0001-01-01T00:00:00+08:00"}, "occurred_at"),
      ({"lon": 200}, "lon"), ({"source": "rumour"}, "source")],
 )
 def test_bad_report_is_422_naming_the_field(api, change, field) -> None:
@@ -81,6 +82,7 @@ def test_bad_report_is_422_naming_the_field(api, change, field) -> None:
 def test_bad_filter_is_422(api) -> None:
     r = api("duty").get("/api/v1/incidents", params={"status": "lost"})
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "status"
+    assert api("duty").get("/api/v1/duty/roster", params={"start": "9999-12-30"}).status_code == 200
 
 
 def test_roster_import_and_on_duty(api) -> None:

@@ -172,7 +172,9 @@ def roster(db: DbSession, user: ApiUser, paging: Paging, start: date | None = No
            end: date | None = None) -> Page[DutyAssignmentRead]:
     """The roster between two days (default: this duty day and the next 30)."""
     start = start or service.duty_day(utcnow())
-    rows = service.roster(db=db, actor=user, start=start, end=end or start + timedelta(days=30))
+    if end is None:
+        end = start + timedelta(days=30) if start < date.max - timedelta(days=30) else date.max
+    rows = service.roster(db=db, actor=user, start=start, end=end)
     return Page.sliced(rows, paging, DutyAssignmentRead)
 
 

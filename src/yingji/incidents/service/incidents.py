@@ -84,6 +84,8 @@ def _times(data: IncidentCreate, now: datetime) -> tuple[datetime, datetime]:
         value = getattr(data, name)
         if value is not None and value.tzinfo is None:
             raise invalid(name, "时间须带时区，例如 2026-06-10T10:00:00+08:00")
+        if value is not None and value.year < 2000:  # also keeps the UTC conversion inside the calendar
+            raise invalid(name, "时间不能早于 2000 年")
     occurred = data.occurred_at.astimezone(UTC)
     received = data.received_at.astimezone(UTC) if data.received_at else now
     if occurred > now + FUTURE_SLACK:

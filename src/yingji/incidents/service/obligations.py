@@ -115,6 +115,8 @@ def fulfil(*, db: Session, actor: Actor, obligation_id: int, at: datetime | None
     if at is not None:
         if at.tzinfo is None:
             raise invalid("at", "时间须带时区，例如 2026-06-10T10:00:00+08:00")
+        if at.year < 2000:
+            raise invalid("at", "报告时间不能早于 2000 年")
         if at > now + timedelta(minutes=1):
             raise invalid("at", "报告时间不能晚于现在")
     if o.status != "open":
