@@ -42,7 +42,7 @@ def test_the_officer_sees_their_village_warnings_hazards_and_nearest_help(db, ap
     assert "本村河堤裂缝" in html and "他村山体松动" not in html
     assert 'href="tel:' in html  # the nearest shelters / teams can be called
     assert html.count('class="officer-item"><b>') >= 2
-    assert 'id="report-hazard"' in html and "报灾情<small>（指挥调度建成后开放）</small>" in html
+    assert 'id="report-hazard"' in html and '<a class="button big" href="/incidents/new" id="report-incident">' in html
 
 
 def test_another_villages_officer_sees_nothing_of_this_village(db, api, page_client, villages) -> None:

@@ -96,6 +96,8 @@ def _detail_pages(db) -> list[str]:
         "/registry/enterprises/new",
         "/risk/public/report",
         "/incidents",
+        "/incidents/new",
+        "/duty",
     ]
 
 

@@ -133,6 +133,14 @@ def counts_by_role(*, db: Session) -> dict[str, int]:
     return dict(db.execute(select(User.role, func.count()).group_by(User.role)).all())
 
 
+def active_user_ids(*, db: Session, usernames: list[str]) -> dict[str, int]:
+    """username → id of the active accounts among ``usernames`` (a duty roster naming who is on duty)."""
+    if not usernames:
+        return {}
+    query = select(User.username, User.id).where(User.username.in_(usernames), User.is_active.is_(True))
+    return dict(db.execute(query).all())
+
+
 def any_user(*, db: Session) -> bool:
     return db.scalar(select(User.id).limit(1)) is not None
 

@@ -15,6 +15,11 @@ class IncidentSettings(BaseSettings):
     relief_triggers: str = ""
     # The reporting-deadline table (incidents/data/report_rules/<name>.toml): "national", or a province's.
     report_rules: str = "national"
+    # The duty day runs from this Beijing time to the same time next day (交接班); before it, yesterday's
+    # roster is still on duty.
+    duty_day_starts: str = "08:30"
+    # An overdue report tells the duty officers at once, and the leader on duty after this many minutes.
+    overdue_leader_grace_minutes: int = 30
 
 
 @lru_cache

@@ -1,5 +1,8 @@
-"""指挥调度 in the shell: its menu entry (the pages are not built yet)."""
+"""Incidents in the shell: its menu entries, the duty room (值班值守) and incident reports (事件接报)."""
 
 from yingji.web.shell import NavEntry
 
-MENU = (NavEntry("incidents", "指挥调度", "/incidents", "事件接报、分级响应、指挥调度、灾情报告", order=90),)
+MENU = (
+    NavEntry("incidents", "值班值守", "/duty", "当前值班、值班表、交接班、告警建议", order=88),
+    NavEntry("incidents", "事件接报", "/incidents", "事件接报、分级、报告时限、伤亡变化", order=90),
+)

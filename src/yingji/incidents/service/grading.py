@@ -1,9 +1,11 @@
-"""Incident use cases. So far: grading an incident and its reporting deadlines from its facts (no records
-are kept yet)."""
+"""Grading an incident and its reporting deadlines from its facts (the pure answers behind
+``POST /incidents/grade`` and ``/deadlines``), and the grade of a recorded incident from its counts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -104,3 +106,32 @@ def deadlines(*, db: Session, request: DeadlinesRequest) -> list[DueRead]:
     until = times["until"] or facts.occurred_at + timedelta(days=3)
     dues = timeliness.obligations(report_rules(), facts, load_calendar(db), until=until)
     return [DueRead(**vars(d)) for d in dues]
+
+
+@dataclass(frozen=True)
+class Derived:
+    grade: str
+    label: str
+    near_miss: bool
+    decided_by: list[str]
+
+
+def derive(*, scheme: str, deaths: int, missing: int, serious_injuries: int, trapped: int,
+           direct_loss_yuan: Decimal) -> Derived:
+    """An incident's grade from its current counts: accidents by 令493 第三条 (较大涉险 from the trapped and
+    missing, 令21 第二十六条), natural disasters by the relief plan's deaths-and-missing trigger; other
+    kinds are graded by their department (no grade here)."""
+    if scheme == "accident":
+        g = standards.grade_accident(
+            deaths=deaths, serious_injuries=serious_injuries, direct_loss_yuan=direct_loss_yuan
+        )
+        near = bool(standards.is_major_near_miss(trapped_or_missing=trapped + missing)) and g.grade == "IV"
+        return Derived(g.grade, g.label + ("（较大涉险）" if near else ""), near, g.decided_by)
+    if scheme == "natural":
+        g = standards.relief_response(relief_table(), {"deaths_and_missing": deaths + missing})
+        return Derived(g.grade, g.label, False, g.decided_by)
+    return Derived("", "由主管部门定级", False, [])
+
+
+# Seriousness of a grade, to tell a raised grade from a lowered one ("" below any grade).
+RANK = {"": 0, "IV": 1, "III": 2, "II": 3, "I": 4, "4": 1, "3": 2, "2": 3, "1": 4}

@@ -1,0 +1,16 @@
+"""What incidents does when other capabilities' facts happen (``core.events`` subscribers)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from yingji.core.events import subscribe
+from yingji.incidents.service import proposals
+from yingji.monitoring.events import AlarmRaised
+
+
+@subscribe(AlarmRaised)
+def propose_incident_from_alarm(db: Session, event: AlarmRaised) -> None:
+    """An alarm is proposed to the duty officer as a possible incident; it never opens one by itself."""
+    proposals.propose_from_alarm(db, alarm_id=event.alarm_id, level=event.level, sensor_kind=event.sensor_kind,
+                                 region_path=event.region_path, rule_name=event.rule_name, at=event.at)
