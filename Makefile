@@ -31,13 +31,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench migrations scripts)
 	$(BIN)/lint-imports
 
+## The suite runs on both cores (pytest-xdist, one module per worker so a module's live server is made
+## once); the tests marked timing assert wall-clock latency and run afterwards, alone.
+XDIST   ?= -n 2 --dist loadscope
+
 test-sqlite: $(STAMP)
-	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow
+	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow $(XDIST) -m "not timing"
+	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow -m timing
 
 test-postgres: $(STAMP)
 	@if [ -n "$$YINGJI_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$YINGJI_TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest -q --slow -m "not browser or browser_postgres"; \
+		$(BIN)/python -m pytest -q --slow $(XDIST) -m "(not browser or browser_postgres) and not timing"; \
 	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 ## mutation: mutmut over the standards modules, each against its tests (slow; not part of `make test`)

@@ -179,7 +179,7 @@ def bench_mqtt(url: str, readings: list[dict], mqtt_url: str, *, grouped: bool =
 
 def bench_plain(url: str, readings: list[dict], *, copy: bool = False) -> float:
     from yingji.monitoring.models import Reading, Sensor
-    from yingji.monitoring.service.ingest import parse_ts
+    from yingji.monitoring.service.readings import parse_ts
     from yingji.monitoring.service.storage import ensure_months
 
     engine = make_engine(url)

@@ -91,6 +91,13 @@ VIOLATIONS = [
     ("yingji/monitoring/pages.py", "import yingji.app", "upper web shell"),
     ("yingji/risk/api.py", "import yingji.cli", "upper web shell"),
     ("yingji/channels/service.py", "import yingji.bootstrap", "upper web shell"),
+    # The upper shell (dashboard, map, navigation) shows what was registered, never a capability by name;
+    # neither may a capability reach up into it.
+    ("yingji/web/pages.py", "from yingji.geo import service", "the upper web shell imports no capability"),
+    ("yingji/web/nav.py", "from yingji.resources import shell", "the upper web shell imports no capability"),
+    # ... nor through a module of the kit it uses (web.pages -> web.templating -> web.hardening).
+    ("yingji/web/hardening.py", "from yingji.risk import service", "the upper web shell imports no capability"),
+    ("yingji/risk/shell.py", "from yingji.web import nav", "capabilities do not import the upper web shell"),
     # Route, handler, job and subscriber modules in the layers.
     ("yingji/monitoring/service/alarms.py", "from yingji.monitoring import handlers", "inside a capability"),
     ("yingji/risk/service/hazards.py", "from yingji.risk import scheduled", "inside a capability"),

@@ -18,7 +18,7 @@ from yingji.channels import service as channels_service
 from yingji.core.config import Settings, get_settings
 from yingji.core.db import Database
 from yingji.core.meta import get_meta
-from yingji.web import calendar_pages
+from yingji.web import calendar_pages, nav, shell
 from yingji.web import errors as web_errors
 from yingji.web import openapi as web_openapi
 from yingji.web import pages as web_pages
@@ -56,6 +56,12 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     static = Path(__file__).parent / "web" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
 
+    # The shell's menu, dashboard cards, map layers and village panels: the shell's own and every
+    # capability's ``shell.py`` (the upper shell imports no capability; it shows what is registered here).
+    shell.register("web", nav)
+    for module in capability_modules("shell"):
+        shell.register(module.__name__.split(".")[1], module)
+
     for module in capability_modules("api"):
         app.include_router(module.router, prefix="/api/v1")
     for module in capability_modules("pages"):
@@ -63,6 +69,7 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     app.include_router(calendar_pages.api_router, prefix="/api/v1")
     app.include_router(calendar_pages.router)
     app.include_router(web_pages.router)
+    app.include_router(web_pages.not_built_router())
     web_openapi.install(app)
 
     @app.get("/healthz", include_in_schema=False)

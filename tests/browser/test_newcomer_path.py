@@ -24,6 +24,7 @@ from tests.browser.conftest import PASSWORDS
 
 YINGJI = str(Path(sys.executable).with_name("yingji"))
 SLOW_S = 2.0
+pytestmark = pytest.mark.timing  # pages under 2 s: measured alone, not beside the parallel pass
 
 
 def _free_port() -> int:

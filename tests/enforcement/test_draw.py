@@ -9,9 +9,7 @@ import hmac
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from yingji.cli import app as cli_app
 from yingji.enforcement.draw import RECORD_FORMAT, DrawInfeasible, DrawInputs, DrawMismatch, canonical, run, verify
 
 SEED = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
@@ -108,23 +106,3 @@ def test_a_tampered_record_does_not_verify(tamper, says) -> None:
     tamper(record)
     with pytest.raises(DrawMismatch, match=says):
         verify(record)
-
-
-def test_verify_draw_command(tmp_path) -> None:
-    good = tmp_path / "draw.json"
-    good.write_text(json.dumps(published(), ensure_ascii=False), encoding="utf-8")
-    runner = CliRunner()
-    ok = runner.invoke(cli_app, ["enforcement", "verify-draw", str(good)])
-    assert ok.exit_code == 0, ok.output
-    assert "核验通过" in ok.output
-    bad_record = published()
-    bad_record["result"] = list(reversed(bad_record["result"]))
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(bad_record, ensure_ascii=False), encoding="utf-8")
-    failed = runner.invoke(cli_app, ["enforcement", "verify-draw", str(bad)])
-    assert failed.exit_code == 1
-    assert "核验未通过" in failed.output
-    broken = tmp_path / "broken.json"
-    broken.write_text("{not json", encoding="utf-8")
-    assert runner.invoke(cli_app, ["enforcement", "verify-draw", str(broken)]).exit_code == 2
-    assert runner.invoke(cli_app, ["enforcement", "verify-draw", str(tmp_path / "missing.json")]).exit_code == 2

@@ -5,18 +5,8 @@ from __future__ import annotations
 from yingji.core.actor import SYSTEM
 from yingji.monitoring import service
 from yingji.monitoring.service.alarms import evaluate_silence
-from yingji.monitoring.standards import rainstorm_signal
 
 from .helpers import JINDE, LABAO, T0, H, M, alarms_of, feed, make_rule, make_sensor
-
-
-def test_rainstorm_signal_worked_examples() -> None:
-    # 令16号: red 3 h ≥ 100, orange 3 h ≥ 50, yellow 6 h ≥ 50, blue 12 h ≥ 50 (observed); "以上" means ≥.
-    assert rainstorm_signal({3: 100.0, 6: 100.0, 12: 100.0}) == "red"
-    assert rainstorm_signal({3: 99.9, 6: 120.0, 12: 150.0}) == "orange"
-    assert rainstorm_signal({3: 49.9, 6: 50.0, 12: 50.0}) == "yellow"
-    assert rainstorm_signal({3: 30.0, 6: 49.9, 12: 50.0}) == "blue"
-    assert rainstorm_signal({3: 30.0, 6: 40.0, 12: 49.9}) is None
 
 
 def test_accumulation_window_excludes_the_reading_at_its_open_edge(db, fixed_clock) -> None:

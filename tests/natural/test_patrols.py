@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,3 +35,19 @@ def test_overdue_only_when_nobody_patrolled_in_time() -> None:
     # a patrol from before the warning does not count, nor one after the due time
     assert patrol_overdue(due, patrols=[ISSUED - timedelta(hours=1), at_due + timedelta(minutes=1)],
                           issued_at=ISSUED, now=at_due + timedelta(hours=1))
+
+
+def test_patrol_window_edges_and_the_rule_of_each_warning_kind() -> None:
+    due = patrol_due(warning="rainstorm", level="orange", issued_at=ISSUED)
+    assert (due.patrol, due.due_at) == ("雨中巡查", ISSUED + timedelta(hours=6))
+    assert due.basis.startswith("群测群防巡查制度（默认值：黄色 12 小时")  # the 暴雨 rule, not another kind's
+    assert patrol_due(warning="geological_hazard", level="red", issued_at=ISSUED).basis == "群测群防巡查制度（默认值）"
+    assert patrol_due(warning="typhoon", level="red", issued_at=ISSUED) is None
+    later = ISSUED + timedelta(days=1)
+    # A patrol exactly at the issue or exactly at the due time is in time (both edges inclusive).
+    assert not patrol_overdue(due, patrols=[ISSUED], issued_at=ISSUED, now=later)
+    assert not patrol_overdue(due, patrols=[due.due_at], issued_at=ISSUED, now=later)
+    with pytest.raises(ValueError, match="unknown warning colour 'purple'"):
+        geological_warning_level("purple")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        due.due_at = later  # type: ignore[misc]

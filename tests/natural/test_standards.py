@@ -44,3 +44,20 @@ def test_the_deciding_criterion_is_named() -> None:
     both = disaster_grade(deaths=12, direct_loss_yuan=600 * WAN)
     assert (both.label, both.decided_by) == ("大型", ["deaths", "direct_loss_yuan"])
     assert danger_grade(people_to_relocate=5, potential_loss_yuan=0).decided_by == []
+
+
+def test_criteria_are_named_as_in_the_grading_table() -> None:
+    # cn-rules.md §6 (地质灾害分级): 险情 by 需搬迁转移人数 or 潜在经济损失, 灾情 by 因灾死亡 or 直接经济损失.
+    from yingji.natural.standards import CRITERION_LABELS
+
+    assert CRITERION_LABELS == {
+        "people_to_relocate": "需搬迁转移人数", "potential_loss_yuan": "潜在经济损失（元）",
+        "deaths": "因灾死亡人数", "direct_loss_yuan": "直接经济损失（元）",
+    }
+
+
+def test_a_grade_cannot_be_changed() -> None:
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        danger_grade(people_to_relocate=0, potential_loss_yuan=0).grade = "I"  # type: ignore[misc]

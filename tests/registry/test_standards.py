@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from yingji.core.validation import normalize_phone
@@ -28,19 +30,40 @@ def test_check_character_worked_example() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "fragment"),
+    ("code", "message"),
     [
-        ("91350100M000100Y4", "18 位"),
-        ("91350100M000100Y44", "校验位错误：应为 3"),
-        ("91350100M0001O0Y43", "不允许的字符：O"),
-        ("Z1350100M000100Y43", "不允许的字符：Z"),
-        ("H1350100M000100Y43", "登记管理部门"),
-        ("9135A100M000100Y43", "行政区划"),
+        ("91350100M000100Y4", "统一社会信用代码应为 18 位，实际 17 位"),
+        ("91350100M000100Y44", "校验位错误：应为 3，实际 4"),
+        ("91350100M0001O0Y43", "含有不允许的字符：O（不使用 I、O、S、V、Z）"),
+        ("91350100M0001O0S43", "含有不允许的字符：OS（不使用 I、O、S、V、Z）"),
+        ("Z1350100M000100Y43", "含有不允许的字符：Z（不使用 I、O、S、V、Z）"),
+        ("H1350100M000100Y43", "第 1 位登记管理部门代码 H 无效"),
+        # X is a code character (value 28) but no registration authority (GB 32100 table 1: 1-9, A-G, N, Y).
+        ("X1350100M000100Y43", "第 1 位登记管理部门代码 X 无效"),
+        ("9135A100M000100Y43", "第 3–8 位应为行政区划代码（数字）"),
+        ("91A50100M000100Y43", "第 3–8 位应为行政区划代码（数字）"),  # the 3rd character is the region's first
     ],
 )
-def test_wrong_codes_say_what_is_wrong(code: str, fragment: str) -> None:
-    problem = uscc_problem(code)
-    assert problem is not None and fragment in problem
+def test_wrong_codes_say_what_is_wrong(code: str, message: str) -> None:
+    assert uscc_problem(code) == message
+
+
+def test_every_position_weighs_as_the_standard_says() -> None:
+    # GB 32100-2015 §5: character values 0-9, A=10 … Y=30 leaving out I, O, S, V, Z; weight of the i-th
+    # character 3^(i-1) mod 31; check value 31 - (Σ mod 31), 31 written as 0. Recomputed here on codes
+    # with every position non-zero somewhere, including codes whose check character is 0.
+    charset = [str(d) for d in range(10)] + [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXY" if c not in "IOSVZ"]
+    rng = random.Random(32100)
+    checks = set()
+    for _ in range(300):
+        first17 = "".join(rng.choice(charset) for _ in range(17))
+        total = sum(charset.index(c) * pow(3, i, 31) for i, c in enumerate(first17))
+        expected = charset[(31 - total % 31) % 31]
+        assert uscc_check_char(first17) == expected, first17
+        checks.add(expected)
+    assert "0" in checks
+    with pytest.raises(ValueError):
+        uscc_check_char("91350100M000100Y")  # 16 characters: no check character for a short code
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
@@ -218,23 +219,47 @@ def test_alpha_table() -> None:
     ]
 
 
+NOT_IN_TABLE1 = "：不在 GB 18218-2018 表1 中；请核对名称或 CAS 号，或用 symbol 给出其表2危险性类别（如柴油 W5.4）"
+
+
 @pytest.mark.parametrize(
-    ("sub", "field", "text"),
+    ("sub", "field", "message"),
     [
-        ({"name": "不存在的化学品", "quantity_t": 1}, "substances[0].name", "不存在的化学品"),
-        ({"name": "液氨", "quantity_t": -1}, "substances[0].quantity_t", "液氨"),
-        ({"name": "液氨", "quantity_t": 1, "unit": "m3"}, "substances[0].unit", "液氨"),
-        ({"name": "液氨"}, "substances[0].quantity_t", "液氨"),
-        ({"cas": "9004-70-0", "quantity_t": 1}, "substances[0].name", "9004-70-0"),
-        ({"name": "液氨", "cas": "7782-50-5", "quantity_t": 1}, "substances[0].cas", "液氨"),
-        ({"name": "柴油", "symbol": "W99", "quantity_t": 1}, "substances[0].symbol", "柴油"),
+        ({"name": "不存在的化学品", "quantity_t": 1}, "substances[0].name", "不存在的化学品" + NOT_IN_TABLE1),
+        ({"cas": "7732-18-5", "quantity_t": 1}, "substances[0].name", "7732-18-5" + NOT_IN_TABLE1),  # water
+        ({"quantity_t": 1}, "substances[0].name", "第1种物质：须填写名称或 CAS 号"),
+        ({"name": "液氨", "quantity_t": -1}, "substances[0].quantity_t", "液氨：数量不能为负数"),
+        ({"name": "液氨", "quantity_t": "很多"}, "substances[0].quantity_t", "液氨：数量须为数字（吨）"),
+        ({"name": "液氨", "quantity_t": 1, "unit": "m3"}, "substances[0].unit",
+         "液氨：单位“m3”无效，数量须以吨（t）填写（也接受 kg）"),
+        ({"name": "液氨"}, "substances[0].quantity_t", "液氨：须填写数量（吨）"),
+        ({"name": "液氨", "quantity_t": ""}, "substances[0].quantity_t", "液氨：须填写数量（吨）"),
+        ({"name": "液氨", "quantity_t": True}, "substances[0].quantity_t", "液氨：须填写数量（吨）"),
+        ({"name": "液氨", "cas": "7782-50-5", "quantity_t": 1}, "substances[0].cas",
+         "液氨：名称与 CAS 号 7782-50-5 不一致"),
+        ({"name": "柴油", "symbol": "W99", "quantity_t": 1}, "substances[0].symbol",
+         "柴油：危险性类别“W99”不在 GB 18218 表2 中（如 W5.4、J1）"),
     ],
 )
-def test_bad_substances_are_named(sub, field, text) -> None:
+def test_bad_substances_are_named(sub, field, message) -> None:
     with pytest.raises(ValidationFailed) as exc:
         unit(sub)
-    assert exc.value.details[0].field == field
-    assert text in exc.value.details[0].message
+    assert [(d.field, d.message) for d in exc.value.details] == [(field, message)]
+
+
+def test_a_cas_number_of_several_entries_asks_for_the_name() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        unit({"cas": "9004-70-0", "quantity_t": 1})  # 硝化纤维素: several 表1 entries share the number
+    assert exc.value.details[0].message.startswith("9004-70-0：对应表1中多个条目，请写明具体名称：硝化纤维素")
+
+
+def test_zero_and_fractional_quantities_and_symbol_lists() -> None:
+    # 0 t of 氨 and 0.5 t of 氯 (Q 5 t): S = 0 + 0.1. Several 表2 symbols, however separated: the lowest Q
+    # wins (W5.3 1000 t before W5.4 5000 t, 4.1.2).
+    assert Fraction(1, 10) == unit({"name": "液氨", "quantity_t": 0}, {"name": "液氯", "quantity_t": "0.5"}).S
+    for symbols in ("W5.4，W5.3", "w5.4、 w5.3", "W5.4,W5.3", ["W5.4", " w5.3 "]):
+        [b] = unit({"name": "某溶剂", "symbol": symbols, "quantity_t": 100}).breakdown
+        assert (b.source, b.q_t, b.beta) == ("表2 W5.3", 1000, 1), symbols
 
 
 def test_kilograms_are_converted() -> None:
@@ -300,3 +325,175 @@ def test_lec_value_sets_and_their_meanings_are_the_standard_tables() -> None:
         ("3", "重大，致残"),
         ("1", "引人注目，需要救护"),
     ]
+
+
+# The reasons shown with a grading, written out by hand from cn-rules.md §2.1/§2.2: the product, the meaning
+# of each LEC value, the band's lower edge and the level's name (重大/较大/一般/低风险).
+@pytest.mark.parametrize(
+    ("L", "E", "C", "reason"),
+    [
+        (3, 6, 15, "D = L×E×C = 3×6×15 = 270"
+         "（可能，但不经常；每天工作时间内暴露；非常严重，一人死亡），D ≥ 160，较大风险"),
+        ("0.5", 6, 100, "D = L×E×C = 0.5×6×100 = 300"
+         "（很不可能，可以设想；每天工作时间内暴露；大灾难，许多人死亡），D ≥ 160，较大风险"),
+        (6, 6, 15, "D = L×E×C = 6×6×15 = 540"
+         "（相当可能；每天工作时间内暴露；非常严重，一人死亡），D ≥ 320，重大风险"),
+        (10, 1, 7, "D = L×E×C = 10×1×7 = 70"
+         "（完全可以预料；每年几次暴露；严重，重伤），D ≥ 70，一般风险"),
+        (0.1, 0.5, 1, "D = L×E×C = 0.1×0.5×1 = 0.05"
+         "（实际不可能；非常罕见地暴露；引人注目，需要救护），D ≥ 0，低风险"),
+    ],
+)
+def test_lec_reason_in_words(L, E, C, reason) -> None:
+    assert standards.grade_lec(L, E, C).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("likelihood", "severity", "reason"),
+    [
+        (5, 4, "R = L×S = 5×4 = 20，重大风险（DB37/T 2882 分级）"),
+        (4, 4, "R = L×S = 4×4 = 16，较大风险（DB37/T 2882 分级）"),
+        (3, 3, "R = L×S = 3×3 = 9，一般风险（DB37/T 2882 分级）"),
+        (2, 4, "R = L×S = 2×4 = 8，低风险（DB37/T 2882 分级）"),
+    ],
+)
+def test_matrix_reason_in_words(likelihood, severity, reason) -> None:
+    assert standards.grade_matrix(likelihood, severity).reason == reason
+
+
+def test_every_wrong_value_is_named_at_once() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_lec(4, 7, 15)
+    assert [d.field for d in exc.value.details] == ["L", "E"]
+    assert exc.value.message == (
+        "LEC 取值有误：L 取值须为标准分值之一：10、6、3、1、0.5、0.2、0.1；E 取值须为标准分值之一：10、6、3、2、1、0.5"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_matrix(0, "x")
+    assert [d.field for d in exc.value.details] == ["likelihood", "severity"]
+    assert exc.value.message == "风险矩阵取值有误：likelihood 须为 1 到 5 的整数；severity 须为 1 到 5 的整数"
+    with pytest.raises(ValidationFailed) as exc:
+        standards.grade_matrix([3], 2.5)
+    assert exc.value.message == "风险矩阵取值有误：likelihood 须为 1 到 5 的整数；severity 须为 1 到 5 的整数"
+
+
+def test_grade_by_method_and_its_answer() -> None:
+    lec = standards.grade({"method": "lec", "L": 3, "E": 6, "C": 15})
+    assert lec.as_dict() == {"score": 270, "level": "orange", "reason": standards.grade_lec(3, 6, 15).reason}
+    assert type(lec.as_dict()["score"]) is int
+    small = standards.grade({"method": "lec", "L": 0.1, "E": 0.5, "C": 1}).as_dict()
+    assert small["score"] == 0.05 and type(small["score"]) is float
+    matrix = standards.grade({"method": "matrix", "likelihood": 4, "severity": 5})
+    assert (matrix.score, matrix.level) == (20, "red")
+    for payload in ({"method": "other"}, {}):
+        with pytest.raises(ValidationFailed) as exc:
+            standards.grade(payload)
+        assert [(d.field, d.message) for d in exc.value.details] == [
+            ("method", "须为 lec（LEC 法）或 matrix（5×5 风险矩阵）")
+        ]
+
+
+def test_major_hazard_answer_in_full() -> None:
+    # cn-rules.md §1.8, first vector: 液氨 8 t (表1 第1项 氨, Q 10 t, 表3 β 2) + 液氯 3 t (第12项 氯, Q 5 t,
+    # β 4), 60 people (表5: 50~99人, α 1.5): S = 0.8 + 0.6 = 1.4, R = 1.5 × (2×0.8 + 4×0.6) = 6, 四级.
+    r = unit({"name": "液氨", "quantity_t": 8}, {"name": "液氯", "quantity_t": 3}, people=60)
+    assert r.as_dict() == {
+        "unit_type": "storage", "S": 1.4, "is_major": True, "alpha": 1.5,
+        "alpha_reason": "厂外 500 m 内常住 60 人（50~99人），α = 1.5", "R": 6.0, "grade": 4,
+        "breakdown": [
+            {"name": "液氨", "matched": "氨", "table": "表1 第1项", "quantity_t": 8.0, "Q_t": 10.0, "q_over_Q": 0.8,
+             "beta": 2.0, "beta_source": "表3 氨"},
+            {"name": "液氯", "matched": "氯", "table": "表1 第12项", "quantity_t": 3.0, "Q_t": 5.0, "q_over_Q": 0.6,
+             "beta": 4.0, "beta_source": "表3 氯"},
+        ],
+    }
+    # Not major: no R and no grade. 碳酰氯 0.1 t of Q 0.3 t is 1/3, shown to six places.
+    small = unit({"name": "光气", "quantity_t": "0.1"}).as_dict()
+    assert (small["is_major"], small["R"], small["grade"]) == (False, None, None)
+    assert small["S"] == 0.333333 and small["breakdown"][0]["q_over_Q"] == 0.333333
+    bare = standards.MajorHazardResult("storage", Fraction(0), False, Fraction(1, 2), "", None, None)
+    assert bare.as_dict()["breakdown"] == []
+
+
+def test_names_are_matched_as_written_in_the_table() -> None:
+    # Spaces, ASCII brackets and letter case do not matter: 表1 第8项 甲醛（含量>90%）, 第11项 氯化氢（无水）,
+    # 第13项 煤气（CO，CO和H₂、CH₄的混合物等）; a second CAS number finds its entry too (第49项 甲烷，天然气).
+    assert [c.no for c in standards.find_named(name=" 甲醛(含量>90%) ", cas=None)] == [8]
+    assert [c.no for c in standards.find_named(name="氯化氢 (无水)", cas=None)] == [11]
+    assert [c.no for c in standards.find_named(name="液 氨", cas=None)] == [1]
+    assert [c.no for c in standards.find_named(name="煤气(co，co和h₂、ch₄的混合物等)", cas=None)] == [13]
+    assert [c.no for c in standards.find_named(name=None, cas="8006-14-2")] == [49]
+    assert [c.no for c in standards.find_named(name=None, cas="74-82-8")] == [49]
+    with pytest.raises(ValidationFailed) as exc:
+        standards.alpha_for(-1)
+    assert [(d.field, d.message) for d in exc.value.details] == [("exposed_people", "人数不能为负数")]
+
+
+def test_major_hazard_grade_floors_and_the_two_steps_up() -> None:
+    # A 一级 or 二级 major hazard source makes the enterprise at least 重大, 三级 at least 较大, 四级 at least
+    # 一般; another grade number adds nothing.
+    assert [standards.enterprise_level([], [g]) for g in (1, 2, 3, 4, 5)] == ["red", "red", "orange", "yellow", None]
+    assert standards.enterprise_level(["blue"], [4, 3]) == "orange"
+    # 低风险 yearly (1), 一般 half-yearly (2), 较大 6, 重大 monthly (12): each of an open major hidden hazard and
+    # an overdue one moves one step up that ladder, never past monthly.
+    assert [standards.inspection_frequency(lv, open_major=0, overdue=0)[0] for lv in RiskLevel] == [12, 6, 2, 1]
+    assert standards.inspection_frequency(RiskLevel.blue, open_major=1, overdue=0)[0] == 2
+    assert standards.inspection_frequency(RiskLevel.blue, open_major=0, overdue=3) == (
+        2, "风险等级低风险：每年 1 次；有 3 项逾期未整改隐患：提高一档")
+    assert standards.inspection_frequency(RiskLevel.blue, open_major=2, overdue=1) == (
+        6, "风险等级低风险：每年 1 次；有 2 项未销号重大隐患：提高一档；有 1 项逾期未整改隐患：提高一档")
+    assert standards.inspection_frequency(None, open_major=0, overdue=0) == (1, "风险等级未评定：每年 1 次")
+    assert standards.inspection_frequency(RiskLevel.red, open_major=1, overdue=1)[0] == 12
+
+
+def test_a_grading_cannot_be_changed() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        standards.grade_matrix(1, 1).level = RiskLevel.red
+
+
+def test_an_empty_name_or_cas_is_as_if_not_given() -> None:
+    assert unit({"name": "", "cas": "7664-41-7", "quantity_t": 1}).breakdown[0].matched == "氨"
+    assert unit({"name": "液氨", "cas": " ", "quantity_t": 1}).breakdown[0].matched == "氨"
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard({"unit_type": "storage", "substances": [{"name": "液氨", "quantity_t": 1}, "氯"]})
+    assert [(d.field, d.message) for d in exc.value.details] == [("substances[1]", "须为对象 {name, cas, quantity_t}")]
+
+
+def test_name_and_cas_must_agree_and_two_entries_are_both_offered() -> None:
+    # 表1 第43、44项 are both 硝酸铵 with CAS 6484-52-2 (Q 5 t and 50 t by combustible content).
+    with pytest.raises(ValidationFailed) as exc:
+        unit({"cas": "6484-52-2", "quantity_t": 1})
+    assert exc.value.details[0].message == (
+        "6484-52-2：对应表1中多个条目，请写明具体名称：硝酸铵（含可燃物>0.2%，包括以碳计算的任何有机物，"
+        "但不包括任何其他添加剂）；硝酸铵（含可燃物≤0.2%）"
+    )
+    assert unit({"name": "硝酸铵（含可燃物≤0.2%）", "cas": "6484-52-2", "quantity_t": 50}).S == 1
+    for sub in ({"name": "某物质", "cas": "7664-41-7"}, {"name": "液氨", "cas": "1111-11-1"}):
+        with pytest.raises(ValidationFailed) as exc:
+            unit({**sub, "quantity_t": 1})
+        assert [(d.field, d.message) for d in exc.value.details] == [
+            ("substances[0].cas", f"{sub['name']}：名称与 CAS 号 {sub['cas']} 不一致")]
+
+
+def test_equal_thresholds_take_the_larger_beta_and_say_where_from() -> None:
+    # J2 and J3 both have Q = 50 t (表2) but β 1 and 2 (表4): the stricter β is used.
+    [b] = unit({"name": "某毒物", "symbol": "J2、J3", "quantity_t": 50}).breakdown
+    assert (b.source, b.q_t, b.beta, b.beta_source) == ("表2 J3", 50, 2, "表4 J3")
+    assert b.matched == "急性毒性（类别2、类别3，所有暴露途径，气体）"
+
+
+def test_the_unit_itself_is_checked_with_every_reason() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard(["液氨"])  # type: ignore[arg-type]
+    assert [(d.field, d.message) for d in exc.value.details] == [("body", "须为 JSON 对象")]
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard({"unit_type": "tank", "exposed_people": -3})
+    assert [(d.field, d.message) for d in exc.value.details] == [
+        ("unit_type", "须为 production（生产单元）或 storage（储存单元）"),
+        ("exposed_people", "厂区边界外 500 m 内常住人数须为非负整数"),
+        ("substances", "须至少列出一种危险化学品"),
+    ]
+    assert exc.value.message == (
+        "重大危险源辨识输入有误：须为 production（生产单元）或 storage（储存单元）；"
+        "厂区边界外 500 m 内常住人数须为非负整数；须至少列出一种危险化学品"
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
-from yingji.stats.indicators import YearFigures, compute, rounded
+import pytest
+
+from yingji.stats.indicators import Definition, IndicatorValue, YearFigures, compute, definitions, rounded
 
 YI = Decimal(100_000_000)
 
@@ -57,3 +60,69 @@ def test_one_missing_year_makes_the_average_missing() -> None:
     v = compute("disaster_deaths_per_million", years)
     assert v.value is None and v.missing == ["2022年disaster_deaths"]
     assert v.by_year == {2021: Decimal(0), 2022: None}
+
+
+RATES = {  # indicator: (numerator, denominator) as the plan defines them
+    "deaths_per_100m_gdp": ("work_safety_deaths", "gdp_yuan"),
+    "disaster_loss_share_of_gdp": ("disaster_loss_yuan", "gdp_yuan"),
+    "disaster_deaths_per_million": ("disaster_deaths", "population"),
+    "affected_per_100k": ("affected_person_times", "population"),
+    "road_deaths_per_10k_vehicles": ("road_traffic_deaths", "vehicles"),
+}
+
+
+@pytest.mark.parametrize("code", [*RATES, "work_safety_deaths", "major_accidents"])
+def test_a_year_with_no_figures_lacks_every_input(code: str) -> None:
+    v = compute(code, [YearFigures(2024)])
+    assert v.value is None and v.missing == [f"2024年{n}" for n in RATES.get(code, (code,))]
+
+
+@pytest.mark.parametrize("code", list(RATES))
+def test_a_zero_denominator_is_a_missing_input(code: str) -> None:
+    numerator, denominator = RATES[code]
+    v = compute(code, [YearFigures(2024, **{numerator: 1, denominator: 0})])
+    assert v.value is None and v.missing == [f"2024年{denominator}"]
+
+
+def test_rates_exactly_per_million_and_per_hundred_thousand() -> None:
+    # 1 death in 500,000 people = 2 per million; 1 person affected in 100,000 = 1 per 100,000.
+    assert compute("disaster_deaths_per_million", [YearFigures(2024, disaster_deaths=1, population=500_000)]
+                   ).value == 2
+    assert compute("affected_per_100k", [YearFigures(2024, affected_person_times=1, population=100_000)]).value == 1
+
+
+def test_a_yearly_indicator_is_the_last_year_and_every_lacking_year_is_named() -> None:
+    # 生产安全事故死亡人数 is the year's count, not a mean: 30 then 28 is 28 (the 2025 target is met).
+    years = [YearFigures(2025, work_safety_deaths=28), YearFigures(2024, work_safety_deaths=30)]
+    v = compute("work_safety_deaths", years)
+    assert v.value == 28 and v.met is True and v.missing == []
+    both = compute("affected_per_100k", [YearFigures(2021, population=1), YearFigures(2022, population=1)])
+    assert both.value is None and both.missing == ["2021年affected_person_times", "2022年affected_person_times"]
+    assert compute("work_safety_deaths", []).missing == ["没有数据"]
+
+
+def test_plan_notes_and_an_indicator_without_comparison() -> None:
+    assert definitions()["work_safety_deaths"].note == "下降15%"  # 专栏1: 下降15%
+    assert definitions()["disaster_loss_share_of_gdp"].note == ""
+    assert definitions()["work_safety_deaths"].average is False
+    # A table row with a target but comparison "none" is never judged met or not met.
+    d = Definition("x", "x", "参考", "人", Decimal(0), Decimal(1), "none", False, "")
+    assert IndicatorValue(d, Decimal(0)).met is None
+    bare = IndicatorValue(d, None)
+    assert bare.missing == [] and bare.by_year == {}
+
+
+def test_one_death_per_one_hundred_million_yuan_is_one_and_rounding_is_to_four_places() -> None:
+    # 亿元 is 100,000,000 yuan: 1 death with a GDP of exactly 1 亿元 is 1 death per 亿元.
+    assert compute("deaths_per_100m_gdp", [YearFigures(2024, work_safety_deaths=1, gdp_yuan=Decimal(100_000_000))]
+                   ).value == 1
+    assert str(rounded(Decimal(33) / Decimal("304.71"))) == "0.1083"  # four places, half up, as the plan prints
+    assert str(rounded(Decimal("0.00005"))) == "0.0001" and rounded(None) is None
+
+
+def test_figures_and_results_are_values_that_cannot_be_changed() -> None:
+    figures = YearFigures(2024, work_safety_deaths=1)
+    value = compute("work_safety_deaths", [figures])
+    for obj, name in ((figures, "work_safety_deaths"), (value, "value"), (value.definition, "target")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, name, None)

@@ -194,3 +194,19 @@ def test_national_validation_lists_every_problem():
     text = "\n".join(reasons)
     for word in ("sender", "sendTime", "references", "severity", "eventType", "geocode"):
         assert word in text
+
+
+def test_every_level_in_the_table_of_docs_warnings() -> None:
+    # 突发事件预警 levels Ⅰ–Ⅳ (特别严重/严重/较重/一般), CAP severity by colour, MeteoAlarm awareness 1–4.
+    from yingji.warnings.standards import awareness_level, level_suffix
+
+    assert [level_suffix(lv) for lv in (Level.red, Level.orange, Level.yellow, Level.blue)] == [
+        "[I级/特别严重]", "[II级/严重]", "[III级/较重]", "[IV级/一般]"]
+    assert [awareness_level(lv) for lv in (Level.red, Level.orange, Level.yellow, Level.blue)] == [
+        "4; red; Extreme", "3; orange; Severe", "2; yellow; Moderate", "1; blue; Minor"]
+    assert [level_from(severity=s) for s in ("Extreme", "Severe", "Moderate", "Minor")] == [
+        Level.red, Level.orange, Level.yellow, Level.blue]
+    assert [level_from(colour=c) for c in (" RED ", "红色", "黄", "蓝色预警")] == [
+        Level.red, Level.red, Level.yellow, Level.blue]
+    assert level_from(colour="", national="", severity=None) is None
+    assert level_from(colour="purple", severity="Minor") == Level.blue  # an unknown colour leaves severity

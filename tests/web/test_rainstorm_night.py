@@ -40,6 +40,7 @@ PAGES = [
 
 
 @pytest.mark.slow
+@pytest.mark.timing
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's single write lock is what this test is about")
 def test_pages_and_writes_answer_while_the_workers_are_busy(demo_templates, tmp_path: Path) -> None:
     url = demo_templates.copy("night")  # a copy of the session's seeded demo, committed, of its own

@@ -9,7 +9,7 @@ from yingji.accounts import service
 from yingji.accounts.schemas import TokenRequest, TokenResponse, UserCreate, UserRead, UserUpdate
 from yingji.core import audit
 from yingji.core.pagination import Page
-from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 from yingji.web.errors import error_response
 
 router = APIRouter(tags=["accounts"])
@@ -50,8 +50,8 @@ def create_user(body: UserCreate, db: DbSession, user: ApiUser) -> UserRead:
 
 
 @router.get("/accounts/users/{user_id}", response_model=UserRead)
-def get_user(user_id: int, db: DbSession, user: ApiUser) -> UserRead:
-    return UserRead.model_validate(service.get_user(db=db, actor=user, user_id=user_id))
+def get_user(account: Annotated[Any, in_scope(service.get_user, "user_id")], db: DbSession, user: ApiUser) -> UserRead:
+    return UserRead.model_validate(account)
 
 
 @router.patch("/accounts/users/{user_id}", response_model=UserRead)

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from yingji.accounts.enums import ROLE_LABELS, ROLE_SCOPE_LEVEL, Role  # noqa: F401  (ROLE_LABELS: offered)
+from yingji.accounts.enums import ROLE_LABELS, ROLE_SCOPE_LEVEL, Role
 from yingji.accounts.models import ApiToken, LoginThrottle, User, WebSession
-from yingji.accounts.permissions import role_can  # noqa: F401  (offered to the web kit)
+from yingji.accounts.permissions import role_can
 from yingji.accounts.schemas import UserCreate, UserUpdate
 from yingji.core.actor import Actor, require, scope_condition
 from yingji.core.clock import utcnow
@@ -31,6 +31,12 @@ from yingji.core.security import hash_password, needs_rehash, new_token, token_d
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
+
+# What the web kit, the CLI and other capabilities may call: users, roles, sessions and tokens.
+__all__ = [
+    "ROLE_LABELS", "any_user", "counts_by_role", "create_user", "issue_token", "list_users", "resolve_session",
+    "resolve_token", "role_can",
+]
 
 # --- users ---------------------------------------------------------------------------------------
 

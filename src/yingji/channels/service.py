@@ -10,11 +10,18 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.channels.base import DeliveryResult, Message, Recipient  # noqa: F401  (shapes for senders)
+from yingji.channels.base import DeliveryResult, Message, Recipient
 from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.core.actor import Actor, require
 from yingji.core.outbox import OutboxMessage
+
+# What other capabilities and the composition root may call: the one SMS path, the adapters' installation (by the
+# composition root), the sandbox switch.
+__all__ = [
+    "DeliveryResult", "LABELS", "Message", "Recipient", "SMS_TOPIC", "configured", "enqueue_sms", "install",
+    "installed", "is_sandbox", "note_demo_loaded",
+]
 
 SMS_TOPIC = "channels.sms"
 

@@ -4,12 +4,15 @@ pages and the CLI share one set of rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import false, or_, true
 
 from yingji.core.errors import NotFound, PermissionDenied
+
+T = TypeVar("T")
 
 
 class Actor(Protocol):
@@ -83,11 +86,43 @@ def scope_condition(actor: Actor, region_path_column: Any, enterprise_id_column:
     return path_within(region_path_column, actor.scope_path)
 
 
-def ensure_in_scope(actor: Actor, *, region_path: str | None, enterprise_id: int | None, what: str = "记录") -> None:
+def in_scope(actor: Actor, *, region_path: str | None, enterprise_id: int | None) -> bool:
     """For a record that may belong to an enterprise (or only to a place): an enterprise's record is
     visible to that enterprise and to whoever covers its place; any other record only by place."""
     if enterprise_id is not None and actor.enterprise_id is not None:
-        if actor.enterprise_id != enterprise_id:
-            raise NotFound(f"{what}不存在")
-        return
-    ensure_region_in_scope(actor, region_path, what=what)
+        return actor.enterprise_id == enterprise_id
+    return region_in_scope(actor, region_path)
+
+
+def ensure_in_scope(actor: Actor, *, region_path: str | None, enterprise_id: int | None, what: str = "记录") -> None:
+    if not in_scope(actor, region_path=region_path, enterprise_id=enterprise_id):
+        raise NotFound(f"{what}不存在")
+
+
+def load_in_scope(
+    db: Any,
+    actor: Actor,
+    model: type[T],
+    record_id: Any,
+    *,
+    what: str,
+    permission: str | None = None,
+    visible: Callable[[Actor, T], bool] | None = None,
+) -> T:
+    """The one load-or-404: the ``model`` row with this id, after ``permission`` (403 without it); 404 when
+    it is missing or outside the actor's area, alike, so that existence does not leak. The area is the
+    row's ``enterprise_id`` / ``region_path`` (``in_scope``) unless the capability gives its own rule as
+    ``visible(actor, row)`` (a township reading the district's resources, a warning's audience)."""
+    if permission is not None:
+        require(actor, permission)
+    row = db.get(model, record_id) if record_id is not None else None
+    if row is None:
+        raise NotFound(f"{what}不存在")
+    if visible is not None:
+        ok = visible(actor, row)
+    else:
+        path, enterprise = getattr(row, "region_path", None), getattr(row, "enterprise_id", None)
+        ok = in_scope(actor, region_path=path, enterprise_id=enterprise)
+    if not ok:
+        raise NotFound(f"{what}不存在")
+    return row

@@ -1,13 +1,23 @@
+"""Region pages, the offline map's tiles, and a village's page (the 灾害信息员's home).
+
+The village's page: one phone page for a village — the warnings in force there, open hazards and public
+reports waiting to be checked, the nearest shelters and teams with their phone numbers, and one-tap
+reporting. The sections come from the capabilities (``VILLAGE_PANELS`` in their ``shell.py``), so this
+module imports none of them. An officer sees their own village; staff covering more may open any village
+in their area with ``?village=<code>`` (outside it: 404, like every out-of-scope read)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from yingji.core.errors import NotFound
+from yingji.core.actor import Actor, ensure_region_in_scope, require
+from yingji.core.errors import NotFound, invalid
 from yingji.geo import service
 from yingji.geo.enums import LEVEL_LABELS
 from yingji.geo.tiles import TileSourceError, open_source
 from yingji.web.deps import DbSession, PageUser
+from yingji.web.shell import SHELL, is_built, visible
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -39,3 +49,38 @@ def tile(request: Request, z: int, x: int, y: str) -> Response:
     if data is None:
         raise NotFound("瓦片不存在")
     return Response(data, media_type=source.info.media_type, headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _village(db, user: Actor, code: str | None):
+    if not code:
+        own = (user.scope_path or "").rsplit("/", 1)[-1]
+        if not own:
+            raise invalid("village", "请选择村（社区）：/officer?village=村代码")
+        code = own
+    try:
+        village = service.get_region(db=db, code=code)
+    except NotFound:
+        raise NotFound("村（社区）不存在") from None
+    if village.level != "village":
+        raise invalid("village", "须为村（社区）代码")
+    ensure_region_in_scope(user, village.path, what="村（社区）")
+    return village
+
+
+@router.get("/officer", response_class=HTMLResponse)
+def officer_home(request: Request, db: DbSession, user: PageUser, village: str | None = None) -> HTMLResponse:
+    require(user, "geo.read")
+    v = _village(db, user, village)
+    township = service.region_info(db=db, region_id=v.parent_id) if v.parent_id else None
+    panels = [(p, p.data(db, user, v)) for p in SHELL.village_panels() if visible(user, p.permission)]
+    return render(
+        request,
+        "geo/officer.html",
+        {
+            "village": v,
+            "township": township,
+            "panels": panels,
+            "can_report_hazard": user.can("risk.hazard.report"),
+            "incidents_built": is_built("incidents"),
+        },
+    )

@@ -17,14 +17,23 @@ from yingji.core.actor import Actor, require
 from yingji.core.errors import ErrorDetail, NotFound, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.search import matches
-from yingji.geo.distance import EARTH_RADIUS_M, haversine_m  # noqa: F401  (offered to other capabilities)
+from yingji.geo.distance import EARTH_RADIUS_M, haversine_m
 from yingji.geo.enums import LEVEL_ORDER, RegionLevel
 from yingji.geo.models import Region
-from yingji.geo.places import Place  # noqa: F401  (offered to other capabilities' place kinds)
-from yingji.geo.places import provider as place_provider  # noqa: F401
-from yingji.geo.roads import edges_from_file, grid_edges  # noqa: F401  (offered to other capabilities)
+from yingji.geo.places import Place
+from yingji.geo.places import provider as place_provider
+from yingji.geo.roads import edges_from_file, grid_edges
 from yingji.geo.routing import GENERATED, RoadGraph, replace_edges, road_graph  # noqa: F401
 from yingji.geo.spatial import IndexedRegion, RegionIndex
+
+# What other capabilities, the shell and the composition root may call: regions and their look-ups, distances, roads
+# and travel times, place search.
+__all__ = [
+    "EARTH_RADIUS_M", "GENERATED", "Place", "RegionInfo", "TOWNSHIP_OR_VILLAGE", "boundaries", "counts_by_level",
+    "edges_from_file", "get_region", "grid_edges", "haversine_m", "intersecting", "load_shipped_district", "locate",
+    "place_provider", "polygon_from_ring", "random_point_in", "region_info", "region_infos", "region_of",
+    "replace_edges", "road_graph", "root",
+]
 
 
 @dataclass(frozen=True)

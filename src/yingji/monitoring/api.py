@@ -29,7 +29,7 @@ from yingji.monitoring.schemas import (
     SensorUpdate,
 )
 from yingji.monitoring.service import live
-from yingji.web.deps import ApiUser, DbSession, Paging, get_database
+from yingji.web.deps import ApiUser, DbSession, Paging, get_database, in_scope
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"])
 
@@ -86,8 +86,12 @@ async def sensors_import(request: Request, file: UploadFile, db: DbSession, user
 
 
 @router.get("/sensors/{sensor_id}", response_model=SensorRead)
-def get_sensor(sensor_id: int, db: DbSession, user: ApiUser) -> SensorRead:
-    return SensorRead.model_validate(service.get_sensor(db=db, actor=user, sensor_id=sensor_id))
+def get_sensor(
+    sensor: Annotated[Any, in_scope(service.get_sensor, "sensor_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> SensorRead:
+    return SensorRead.model_validate(sensor)
 
 
 @router.patch("/sensors/{sensor_id}", response_model=SensorRead)
@@ -241,8 +245,12 @@ def acknowledge_event(event_id: int, body: AlarmNote, db: DbSession, user: ApiUs
 
 
 @router.get("/alarms/{alarm_id}", response_model=AlarmRead)
-def get_alarm(alarm_id: int, db: DbSession, user: ApiUser) -> AlarmRead:
-    return _alarm(db, service.get_alarm(db=db, actor=user, alarm_id=alarm_id))
+def get_alarm(
+    alarm: Annotated[Any, in_scope(service.get_alarm, "alarm_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> AlarmRead:
+    return _alarm(db, alarm)
 
 
 @router.get("/alarms/{alarm_id}/events")

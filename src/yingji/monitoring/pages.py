@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,8 +25,8 @@ from yingji.monitoring.enums import (
 )
 from yingji.monitoring.schemas import RuleUpdate
 from yingji.monitoring.service import live
-from yingji.web.deps import DbSession, PageUser
-from yingji.web.nav import entry_for
+from yingji.web.deps import DbSession, PageUser, in_scope
+from yingji.web.shell import is_built
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +44,7 @@ LABELS = {
 
 def _ctx(db: DbSession, **extra: Any) -> dict[str, Any]:
     names = {r.path: r.name for r in geo_service.region_infos(db=db) if r.level != "grid"}
-    built = {cap: bool(entry_for(cap) and entry_for(cap).built) for cap in ("warnings", "incidents")}
+    built = {cap: is_built(cap) for cap in ("warnings", "incidents")}
     return {**LABELS, "region_names": names, "built": built, **extra}
 
 
@@ -91,10 +91,14 @@ def overview(
 
 
 @router.get("/monitoring/alarms/{alarm_id}", response_class=HTMLResponse)
-def alarm_page(request: Request, db: DbSession, user: PageUser, alarm_id: int) -> HTMLResponse:
-    alarm = service.get_alarm(db=db, actor=user, alarm_id=alarm_id)
+def alarm_page(
+    request: Request,
+    alarm: Annotated[Any, in_scope(service.get_alarm, "alarm_id", page=True)],
+    db: DbSession,
+    user: PageUser,
+) -> HTMLResponse:
     sensor = service.get_sensor(db=db, actor=user, sensor_id=alarm.sensor_id) if alarm.sensor_id else None
-    events = service.alarm_events(db=db, actor=user, alarm_id=alarm_id)
+    events = service.alarm_events(db=db, actor=user, alarm_id=alarm.id)
     members = service.event_members(db=db, actor=user, event_id=alarm.event_id or alarm.id)
     rule = service.get_rule(db=db, actor=user, rule_id=alarm.rule_id)
     return render(
@@ -172,8 +176,13 @@ async def sensors_import(request: Request, db: DbSession, user: PageUser, file: 
 
 
 @router.get("/monitoring/sensors/{sensor_id}", response_class=HTMLResponse)
-def sensor_page(request: Request, db: DbSession, user: PageUser, sensor_id: int, hours: int = 24) -> HTMLResponse:
-    sensor = service.get_sensor(db=db, actor=user, sensor_id=sensor_id)
+def sensor_page(
+    request: Request,
+    sensor: Annotated[Any, in_scope(service.get_sensor, "sensor_id", page=True)],
+    db: DbSession,
+    user: PageUser,
+    hours: int = 24,
+) -> HTMLResponse:
     hours = min(max(hours, 1), 24 * 366)
     state = service.sensor_state(db=db, sensor_id=sensor.id)
     end = max(utcnow(), state.last_ts) if state and state.last_ts else utcnow()

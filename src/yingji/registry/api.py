@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from fastapi import APIRouter, Response
 
 from yingji.core.pagination import Page
@@ -13,7 +15,7 @@ from yingji.registry.schemas import (
     PersonCreate,
     PersonRead,
 )
-from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 
 router = APIRouter(prefix="/registry", tags=["registry"])
 
@@ -40,8 +42,12 @@ def create_enterprise(body: EnterpriseCreate, db: DbSession, user: ApiUser) -> E
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterpriseRead)
-def get_enterprise(enterprise_id: int, db: DbSession, user: ApiUser) -> EnterpriseRead:
-    return EnterpriseRead.model_validate(service.get_enterprise(db=db, actor=user, enterprise_id=enterprise_id))
+def get_enterprise(
+    enterprise: Annotated[Any, in_scope(service.get_enterprise, "enterprise_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> EnterpriseRead:
+    return EnterpriseRead.model_validate(enterprise)
 
 
 @router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseRead)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -11,7 +13,7 @@ from yingji.geo import service as geo_service
 from yingji.registry import service
 from yingji.registry.enums import INDUSTRY_LABELS, STATUS_LABELS
 from yingji.registry.schemas import EnterpriseCreate
-from yingji.web.deps import DbSession, PageUser
+from yingji.web.deps import DbSession, PageUser, in_scope
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -83,8 +85,12 @@ async def create_enterprise(request: Request, db: DbSession, user: PageUser) -> 
 
 
 @router.get("/registry/enterprises/{enterprise_id}", response_class=HTMLResponse)
-def enterprise_page(request: Request, db: DbSession, user: PageUser, enterprise_id: int) -> HTMLResponse:
-    enterprise = service.get_enterprise(db=db, actor=user, enterprise_id=enterprise_id)
+def enterprise_page(
+    request: Request,
+    enterprise: Annotated[Any, in_scope(service.get_enterprise, "enterprise_id", page=True)],
+    db: DbSession,
+    user: PageUser,
+) -> HTMLResponse:
     region = geo_service.region_info(db=db, region_id=enterprise.region_id)
     return render(request, "registry/enterprise.html", {**_form_context(db), "e": enterprise, "region": region})
 

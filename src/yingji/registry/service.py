@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from yingji.core.actor import (
     Actor,
-    ensure_enterprise_in_scope,
     ensure_region_in_scope,
+    in_scope,
+    load_in_scope,
     path_within,
     region_in_scope,
     require,
@@ -23,9 +24,17 @@ from yingji.core.pagination import PageParams, paginate
 from yingji.core.search import matches
 from yingji.core.validation import normalize_phone
 from yingji.geo import service as geo_service
-from yingji.registry.enums import INDUSTRY_LABELS  # noqa: F401  (offered to other capabilities)
+from yingji.registry.enums import INDUSTRY_LABELS
 from yingji.registry.models import Department, Enterprise, Person
 from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCreate
+
+# What other capabilities may call: enterprises (read, counts, contacts), departments, people by title.
+__all__ = [
+    "EnterpriseInfo", "INDUSTRY_LABELS", "create_department", "create_enterprise", "delete_enterprise",
+    "enterprise_contacts_in_bbox", "enterprise_counts_by_industry", "enterprise_info", "get_department",
+    "get_enterprise", "list_departments", "list_enterprises", "people_by_title", "people_by_title_in_regions",
+    "update_enterprise",
+]
 
 # Fields an enterprise's own safety manager may change; the rest belong to the regulator.
 SELF_EDITABLE = {"address", "legal_representative", "safety_contact", "safety_phone", "employees", "lon", "lat"}
@@ -83,12 +92,9 @@ def list_enterprises(
 
 
 def get_enterprise(*, db: Session, actor: Actor, enterprise_id: int) -> Enterprise:
-    require(actor, "registry.read")
-    enterprise = db.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
-    ensure_enterprise_in_scope(actor, enterprise.id, enterprise.region_path)
-    return enterprise
+    # An enterprise is its own enterprise's record.
+    return load_in_scope(db, actor, Enterprise, enterprise_id, what="企业", permission="registry.read",
+                         visible=lambda a, e: in_scope(a, region_path=e.region_path, enterprise_id=e.id))
 
 
 def enterprise_info(*, db: Session, enterprise_id: int) -> EnterpriseInfo:

@@ -33,7 +33,7 @@ from yingji.risk.schemas import (
     TransitionRequest,
 )
 from yingji.risk.service import escalation, excel_io, hazards, major_hazards, mapping, points, reports, supervision
-from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 
 router = APIRouter(prefix="/risk", tags=["risk"])
 AnyBody = Annotated[dict[str, Any], Body()]
@@ -82,8 +82,12 @@ def create_point(body: RiskPointCreate, db: DbSession, user: ApiUser) -> RiskPoi
 
 
 @router.get("/points/{point_id}", response_model=RiskPointRead)
-def get_point(point_id: int, db: DbSession, user: ApiUser) -> RiskPointRead:
-    return RiskPointRead.model_validate(points.get_point(db=db, actor=user, point_id=point_id))
+def get_point(
+    point: Annotated[Any, in_scope(points.get_point, "point_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> RiskPointRead:
+    return RiskPointRead.model_validate(point)
 
 
 @router.delete("/points/{point_id}", status_code=204)
@@ -106,8 +110,12 @@ def create_major_hazard(body: MajorHazardCreate, db: DbSession, user: ApiUser) -
 
 
 @router.get("/major-hazards/{source_id}", response_model=MajorHazardRead)
-def get_major_hazard(source_id: int, db: DbSession, user: ApiUser) -> MajorHazardRead:
-    return MajorHazardRead.model_validate(major_hazards.get_source(db=db, actor=user, source_id=source_id))
+def get_major_hazard(
+    source: Annotated[Any, in_scope(major_hazards.get_source, "source_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> MajorHazardRead:
+    return MajorHazardRead.model_validate(source)
 
 
 # --- hidden hazards ------------------------------------------------------------------------------
@@ -143,9 +151,12 @@ def create_hazard(body: HazardCreate, db: DbSession, user: ApiUser) -> HazardRea
 
 
 @router.get("/hazards/{hazard_id}", response_model=HazardDetail)
-def get_hazard(hazard_id: int, db: DbSession, user: ApiUser) -> HazardDetail:
-    h = hazards.get_hazard(db=db, actor=user, hazard_id=hazard_id)
-    events = [HazardEventRead.model_validate(e) for e in hazards.events(db=db, actor=user, hazard_id=hazard_id)]
+def get_hazard(
+    h: Annotated[Any, in_scope(hazards.get_hazard, "hazard_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> HazardDetail:
+    events = [HazardEventRead.model_validate(e) for e in hazards.events(db=db, actor=user, hazard_id=h.id)]
     return hazard_read(h, HazardDetail, events=events)
 
 
@@ -274,8 +285,11 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}/photo")
-def report_photo(report_id: int, db: DbSession, user: ApiUser) -> FileResponse:
-    report = reports.get_report(db=db, actor=user, report_id=report_id)
+def report_photo(
+    report: Annotated[Any, in_scope(reports.get_report, "report_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> FileResponse:
     if report.attachment_id is None:
         raise NotFound("该举报没有照片")
     row, path = files.load(db, report.attachment_id)

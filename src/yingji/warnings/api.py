@@ -24,7 +24,7 @@ from yingji.warnings.schemas import (
 from yingji.warnings.service import authoring, coverage, from_alarms, ingest, maps, messages, recipients, subscriptions
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
-from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 
 router = APIRouter(prefix="/warnings", tags=["warnings"])
 CAP_TYPE = "application/cap+xml; charset=utf-8"
@@ -107,8 +107,12 @@ def preview_area(body: dict[str, Any], db: DbSession, user: ApiUser) -> Recipien
 
 
 @router.get("/{warning_id}", response_model=WarningRead)
-def get_warning(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
-    return _read(authoring.get_warning(db=db, actor=user, warning_id=warning_id))
+def get_warning(
+    w: Annotated[Any, in_scope(authoring.get_warning, "warning_id")],
+    db: DbSession,
+    user: ApiUser,
+) -> WarningRead:
+    return _read(w)
 
 
 @router.patch("/{warning_id}", response_model=WarningRead)

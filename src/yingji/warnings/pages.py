@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,7 +29,7 @@ from yingji.warnings.schemas import WarningCreate, WarningRevision
 from yingji.warnings.service import authoring, coverage, from_alarms, messages, reach, recipients
 from yingji.warnings.service.area import parse_area
 from yingji.warnings.standards import event_types
-from yingji.web.deps import DbSession, PageUser
+from yingji.web.deps import DbSession, PageUser, in_scope
 from yingji.web.errors import validation_details
 from yingji.web.templating import render
 
@@ -250,8 +250,13 @@ def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLRespo
 
 
 @router.get("/warnings/{warning_id}", response_class=HTMLResponse)
-def warning_page(request: Request, db: DbSession, user: PageUser, warning_id: int, villages: int = 1) -> HTMLResponse:
-    w = authoring.get_warning(db=db, actor=user, warning_id=warning_id)
+def warning_page(
+    request: Request,
+    w: Annotated[Any, in_scope(authoring.get_warning, "warning_id", page=True)],
+    db: DbSession,
+    user: PageUser,
+    villages: int = 1,
+) -> HTMLResponse:
     ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
     if w.identifier and w.origin == "local":
         ctx["coverage"] = coverage.for_warning(db=db, actor=user, warning_id=w.id)

@@ -8,11 +8,12 @@ response, never a 200 for a change that was not saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -159,3 +160,25 @@ def check_anonymous_csrf(request: Request, sent: str | None) -> None:
 
 # ``?page=&page_size=`` of every paged list, checked the same way everywhere (one definition).
 Paging = Annotated[PageParams, Depends()]
+
+
+def in_scope(load: Callable[..., Any], param: str, *, page: bool = False) -> Any:
+    """The one load-or-404 of a route: ``Annotated[Team, in_scope(service.get_team, "team_id")]`` is the
+    record whose id is the path parameter ``param``, loaded by the service's getter
+    (``load(db=, actor=, <param>=)``, which goes through ``core.actor.load_in_scope``): 404 when it is
+    missing or outside the user's township, village or enterprise, 403 without the permission, 422 for an
+    id that is not a number. ``page=True`` for HTML routes (the page's login and CSRF rules)."""
+
+    def dependency(**kw: Any) -> Any:
+        return load(db=kw["db"], actor=kw["user"], **{param: kw[param]})
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("db", keyword, annotation=DbSession),
+            inspect.Parameter("user", keyword, annotation=PageUser if page else ApiUser),
+            inspect.Parameter(param, keyword, annotation=Annotated[int, Path()]),
+        ]
+    )
+    dependency.__name__ = f"load_{param.removesuffix('_id')}"
+    return Depends(dependency)

@@ -19,7 +19,7 @@ from yingji.accounts.service import ROLE_LABELS
 from yingji.core.clock import to_local
 from yingji.web.deps import ANON_CSRF_COOKIE
 from yingji.web.hardening import is_https
-from yingji.web.nav import NAV
+from yingji.web.shell import MenuView
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(dirs[0]))
     t.env.loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
     t.env.filters["local"] = lambda v, fmt="%Y-%m-%d %H:%M": to_local(v).strftime(fmt) if v else ""
-    t.env.globals["nav"] = NAV
+    t.env.globals["nav"] = MenuView()  # what the capabilities registered (web.shell)
     t.env.globals["capabilities"] = CAPABILITIES
     t.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     t.env.globals["page_url"] = page_url

@@ -21,14 +21,8 @@ from yingji.monitoring.service.events import (
     list_events,
 )
 from yingji.monitoring.service.handoff import AlarmFacts, alarm_facts
-from yingji.monitoring.service.ingest import (
-    MAX_BATCH,
-    IngestOutcome,
-    ingest,
-    parse_ts,
-    recent_rejections,
-    record_rejection,
-)
+from yingji.monitoring.service.ingest import MAX_BATCH, IngestOutcome, ingest
+from yingji.monitoring.service.readings import parse_ts, recent_rejections, record_rejection
 from yingji.monitoring.service.rules import (
     create_rule,
     get_rule,

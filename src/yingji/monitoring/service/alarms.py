@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from yingji.core import outbox
 from yingji.core.actor import (
     Actor,
-    ensure_in_scope,
+    load_in_scope,
     require,
 )
 from yingji.core.clock import utcnow
-from yingji.core.errors import Conflict, NotFound, invalid
+from yingji.core.errors import Conflict, invalid
 from yingji.core.events import publish
 from yingji.core.pagination import PageParams, paginate
 from yingji.monitoring.enums import (
@@ -314,12 +314,7 @@ def list_alarms(
 
 
 def get_alarm(*, db: Session, actor: Actor, alarm_id: int) -> Alarm:
-    require(actor, "monitoring.read")
-    alarm = db.get(Alarm, alarm_id)
-    if alarm is None:
-        raise NotFound("告警不存在")
-    ensure_in_scope(actor, region_path=alarm.region_path, enterprise_id=alarm.enterprise_id, what="告警")
-    return alarm
+    return load_in_scope(db, actor, Alarm, alarm_id, what="告警", permission="monitoring.read")
 
 
 def alarm_events(*, db: Session, actor: Actor, alarm_id: int) -> list[AlarmEvent]:

@@ -36,6 +36,11 @@ def can_read(actor: Actor, path: str, enterprise_id: int | None = None) -> bool:
     return region_in_scope(actor, path) or (actor.scope_path is not None and path in ancestors(actor.scope_path))
 
 
+def readable(actor: Actor, row: Any) -> bool:
+    """A resource row the actor may read (``load_in_scope``'s rule for resources)."""
+    return can_read(actor, row.region_path, getattr(row, "enterprise_id", None))
+
+
 def ensure_readable(actor: Actor, path: str, *, what: str, enterprise_id: int | None = None) -> None:
     if not can_read(actor, path, enterprise_id):
         raise NotFound(f"{what}不存在")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, require
+from yingji.core.actor import Actor, load_in_scope, require
 from yingji.core.clock import utcnow
-from yingji.core.errors import NotFound, invalid
+from yingji.core.errors import invalid
 from yingji.core.events import publish
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.search import matches
@@ -17,7 +17,7 @@ from yingji.resources.enums import ShelterCondition
 from yingji.resources.events import ShelterOccupancyChanged
 from yingji.resources.models import Shelter, ShelterAssessment
 from yingji.resources.schemas import AssessmentCreate, OccupancyUpdate, ShelterCreate, ShelterUpdate
-from yingji.resources.service.common import ensure_readable, ensure_writable, read_condition, resolve_region
+from yingji.resources.service.common import ensure_writable, read_condition, readable, resolve_region
 
 # What a census checks (GB 21734 5.2–5.4, GB 51143): the form shows these, the assessment stores the answers.
 CHECKS = {
@@ -70,12 +70,7 @@ def list_shelters(
 
 
 def get_shelter(*, db: Session, actor: Actor, shelter_id: int) -> Shelter:
-    require(actor, "resources.read")
-    shelter = db.get(Shelter, shelter_id)
-    if shelter is None:
-        raise NotFound("避难场所不存在")
-    ensure_readable(actor, shelter.region_path, what="避难场所")
-    return shelter
+    return load_in_scope(db, actor, Shelter, shelter_id, what="避难场所", permission="resources.read", visible=readable)
 
 
 def update_shelter(*, db: Session, actor: Actor, shelter_id: int, data: ShelterUpdate) -> Shelter:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, require
+from yingji.core.actor import Actor, load_in_scope, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
 from yingji.core.events import publish
@@ -29,9 +29,9 @@ from yingji.resources.schemas import (
 )
 from yingji.resources.service.common import (
     default_path,
-    ensure_readable,
     ensure_writable,
     read_condition,
+    readable,
     resolve_region,
 )
 from yingji.resources.standards import certificate_valid
@@ -145,12 +145,7 @@ def list_teams(
 
 
 def get_team(*, db: Session, actor: Actor, team_id: int) -> Team:
-    require(actor, "resources.read")
-    team = db.get(Team, team_id)
-    if team is None:
-        raise NotFound("队伍不存在")
-    ensure_readable(actor, team.region_path, what="队伍", enterprise_id=team.enterprise_id)
-    return team
+    return load_in_scope(db, actor, Team, team_id, what="队伍", permission="resources.read", visible=readable)
 
 
 def _writable_team(db: Session, actor: Actor, team_id: int) -> Team:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, require
+from yingji.core.actor import Actor, load_in_scope, require
 from yingji.core.errors import Conflict, NotFound, invalid
 from yingji.core.search import matches
 from yingji.resources.enums import WarehouseLevel
@@ -14,9 +14,9 @@ from yingji.resources.models import Agreement, Material, Warehouse
 from yingji.resources.schemas import AgreementCreate, MaterialCreate, WarehouseCreate
 from yingji.resources.service.common import (
     default_path,
-    ensure_readable,
     ensure_writable,
     read_condition,
+    readable,
     resolve_region,
 )
 
@@ -46,12 +46,7 @@ def list_warehouses(*, db: Session, actor: Actor) -> list[Warehouse]:
 
 
 def get_warehouse(*, db: Session, actor: Actor, warehouse_id: int) -> Warehouse:
-    require(actor, "resources.read")
-    warehouse = db.get(Warehouse, warehouse_id)
-    if warehouse is None:
-        raise NotFound("仓库不存在")
-    ensure_readable(actor, warehouse.region_path, what="仓库")
-    return warehouse
+    return load_in_scope(db, actor, Warehouse, warehouse_id, what="仓库", permission="resources.read", visible=readable)
 
 
 def writable_warehouse(db: Session, actor: Actor, warehouse_id: int) -> Warehouse:

@@ -14,9 +14,15 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, ensure_enterprise_in_scope, require, scope_condition
+from yingji.core.actor import (
+    Actor,
+    load_in_scope,
+    region_in_scope,
+    require,
+    scope_condition,
+)
 from yingji.core.clock import utcnow
-from yingji.core.errors import Conflict, ErrorDetail, NotFound, PermissionDenied, ValidationFailed, invalid
+from yingji.core.errors import Conflict, ErrorDetail, PermissionDenied, ValidationFailed, invalid
 from yingji.core.events import publish
 from yingji.core.files import ensure_linkable
 from yingji.core.outbox import enqueue
@@ -167,12 +173,14 @@ def list_hazards(
 
 
 def get_hazard(*, db: Session, actor: Actor, hazard_id: int) -> Hazard:
-    require(actor, "risk.read")
-    hazard = db.get(Hazard, hazard_id)
-    if hazard is None:
-        raise NotFound("隐患不存在")
-    ensure_enterprise_in_scope(actor, hazard.enterprise_id if hazard.enterprise_id else -1, hazard.region_path)
-    return hazard
+    # An enterprise's account sees its own hazards only, not those of a place.
+    return load_in_scope(db, actor, Hazard, hazard_id, what="隐患", permission="risk.read", visible=_visible)
+
+
+def _visible(actor: Actor, hazard: Hazard) -> bool:
+    if actor.enterprise_id is not None:
+        return hazard.enterprise_id == actor.enterprise_id
+    return region_in_scope(actor, hazard.region_path)
 
 
 def events(*, db: Session, actor: Actor, hazard_id: int) -> list[HazardEvent]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, ensure_enterprise_in_scope, require, scope_condition
+from yingji.core.actor import Actor, load_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
-from yingji.core.errors import NotFound
 from yingji.risk import standards
 from yingji.risk.models import MajorHazardSource
 from yingji.risk.schemas import MajorHazardCreate
@@ -63,9 +62,4 @@ def list_sources(
 
 
 def get_source(*, db: Session, actor: Actor, source_id: int) -> MajorHazardSource:
-    require(actor, "risk.read")
-    source = db.get(MajorHazardSource, source_id)
-    if source is None:
-        raise NotFound("重大危险源不存在")
-    ensure_enterprise_in_scope(actor, source.enterprise_id, source.region_path)
-    return source
+    return load_in_scope(db, actor, MajorHazardSource, source_id, what="重大危险源", permission="risk.read")

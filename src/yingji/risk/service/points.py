@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, ensure_in_scope, require, scope_condition
+from yingji.core.actor import Actor, load_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
-from yingji.core.errors import NotFound, invalid
+from yingji.core.errors import invalid
 from yingji.core.pagination import PageParams, paginate
 from yingji.core.validation import normalize_phone
 from yingji.risk import standards
@@ -104,12 +104,7 @@ def list_points(
 
 
 def get_point(*, db: Session, actor: Actor, point_id: int) -> RiskPoint:
-    require(actor, "risk.read")
-    point = db.get(RiskPoint, point_id)
-    if point is None:
-        raise NotFound("风险点不存在")
-    ensure_in_scope(actor, region_path=point.region_path, enterprise_id=point.enterprise_id, what="风险点")
-    return point
+    return load_in_scope(db, actor, RiskPoint, point_id, what="风险点", permission="risk.read")
 
 
 def delete_point(*, db: Session, actor: Actor, point_id: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from yingji.core import files
-from yingji.core.actor import Actor, ensure_region_in_scope, require, scope_condition
+from yingji.core.actor import Actor, load_in_scope, region_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import ErrorDetail, NotFound, TooManyRequests, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
@@ -220,12 +220,9 @@ def list_reports(
 
 
 def get_report(*, db: Session, actor: Actor, report_id: int) -> PublicReport:
-    require(actor, "risk.reports.manage")
-    report = db.get(PublicReport, report_id)
-    if report is None or actor.enterprise_id is not None:
-        raise NotFound("举报线索不存在")
-    ensure_region_in_scope(actor, report.region_path, what="举报线索")
-    return report
+    # Public reports concern places: an enterprise's account sees none.
+    return load_in_scope(db, actor, PublicReport, report_id, what="举报线索", permission="risk.reports.manage",
+                         visible=lambda a, r: a.enterprise_id is None and region_in_scope(a, r.region_path))
 
 
 def decide(*, db: Session, actor: Actor, report_id: int, data: ReportDecision) -> PublicReport:

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import literal, or_
 from sqlalchemy.orm import Session
 
-from yingji.core.actor import Actor, region_in_scope, require, scope_condition
-from yingji.core.errors import NotFound
+from yingji.core.actor import Actor, load_in_scope, region_in_scope, scope_condition
 from yingji.warnings.models import WarningMessage
 
 
@@ -28,8 +27,4 @@ def can_see(actor: Actor, w: WarningMessage) -> bool:
 
 
 def load(db: Session, actor: Actor, warning_id: int, *, permission: str = "warnings.read") -> WarningMessage:
-    require(actor, permission)
-    w = db.get(WarningMessage, warning_id)
-    if w is None or not can_see(actor, w):
-        raise NotFound("预警不存在")
-    return w
+    return load_in_scope(db, actor, WarningMessage, warning_id, what="预警", permission=permission, visible=can_see)

@@ -1,0 +1,69 @@
+"""Nearest resources by road, shelter coverage, the road import and the map layers (service.coverage,
+service.maps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, Response, UploadFile
+
+from yingji.resources import service
+from yingji.resources.api.common import xlsx_response
+from yingji.resources.schemas import (
+    NearestResult,
+)
+from yingji.web.deps import ApiUser, DbSession
+
+router = APIRouter()
+
+
+@router.get("/nearest", response_model=NearestResult)
+def nearest(
+    db: DbSession,
+    user: ApiUser,
+    lon: float,
+    lat: float,
+    kind: str,
+    k: int = 5,
+    material_id: int | None = None,
+    min_quantity: float = 0,
+    team_kind: str | None = None,
+    speciality: str | None = None,
+    mode: str | None = None,
+) -> Any:
+    return service.nearest(
+        db=db,
+        actor=user,
+        lon=lon,
+        lat=lat,
+        kind=kind,
+        k=k,
+        material_id=material_id,
+        min_quantity=min_quantity,
+        team_kind=team_kind,
+        speciality=speciality,
+        mode=mode,
+    )
+
+
+@router.get("/coverage")
+def coverage(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    return service.coverage(db=db, actor=user)
+
+
+@router.get("/coverage.xlsx")
+def coverage_xlsx(db: DbSession, user: ApiUser) -> Response:
+    data = service.coverage_export(db=db, actor=user)
+    return xlsx_response(data, "coverage.xlsx")
+
+
+@router.post("/roads")
+def import_roads(db: DbSession, user: ApiUser, file: UploadFile = File(...)) -> dict[str, Any]:
+    """Replaces the road graph with an OpenStreetMap XML extract (.osm) or a GeoJSON file of roads."""
+    n = service.import_roads(db=db, actor=user, name=file.filename or "", data=file.file.read())
+    return {"edges": n}
+
+
+@router.get("/map/{layer}.geojson")
+def map_layer(layer: str, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    return service.map_layer(db=db, actor=user, layer=layer)

@@ -1,0 +1,31 @@
+"""风险防控 in the shell: menu entry, dashboard card, map layers, and on a village's page its open hazards
+and the public reports waiting to be checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yingji.core.pagination import PageParams
+from yingji.risk.enums import HAZARD_STATUS_LABELS
+from yingji.risk.service import hazards as hazard_service
+from yingji.risk.service import reports as report_service
+from yingji.web.shell import Card, MapLayer, NavEntry, VillagePanel
+
+CLOSED = ("closed", "rejected")
+
+
+def _village(db, user, village) -> dict[str, Any]:
+    hazards, reports = [], []
+    if user.can("risk.read"):
+        rows, _ = hazard_service.list_hazards(
+            db=db, actor=user, page=PageParams(page_size=100), region_path=village.path
+        )
+        hazards = [h for h in rows if h.status not in CLOSED]
+        reports = report_service.pending_in_scope(db=db, actor=user, region_path=village.path)
+    return {"hazards": hazards, "hazard_status": HAZARD_STATUS_LABELS, "reports": reports}
+
+
+MENU = (NavEntry("risk", "风险防控", "/risk", "风险分级、重大危险源、隐患排查治理（双重预防）", order=30),)
+CARDS = (Card("risk/dashboard_cards.html", permission="risk.read"),)
+MAP_LAYERS = (MapLayer("risk/map_layers.html", permission="risk.read"),)
+VILLAGE_PANELS = (VillagePanel("risk/_village.html", _village, order=20),)
