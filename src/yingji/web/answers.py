@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from yingji.core.actor import require
+from yingji.core.actor import load_in_scope, require
 from yingji.core.errors import DomainError
 
 CSRF = "csrf"
@@ -84,10 +84,19 @@ def _direct(func: Callable[..., Any]) -> tuple[set[str], list[Callable[..., Any]
     callees: list[Callable[..., Any]] = []
     checked: set[int] = set()  # the ``require`` names whose permission was read from the call
     for call in names.calls:
-        if _resolve(call.func, namespace) is require and len(call.args) == 2:
+        callee = _resolve(call.func, namespace)
+        if callee is require and len(call.args) == 2:
             permission = call.args[1]
             if isinstance(permission, ast.Constant) and isinstance(permission.value, str):
                 codes.add(PERMISSION + permission.value)
+                checked.add(id(call.func))
+        elif callee is load_in_scope:  # the one load-or-404, after its ``permission=`` if one is given
+            given = {k.arg: k.value for k in call.keywords}
+            permission = given.get("permission")
+            if permission is None or isinstance(permission, ast.Constant) and isinstance(permission.value, str):
+                codes.add("404")
+                if permission is not None and permission.value is not None:
+                    codes.add(PERMISSION + permission.value)
                 checked.add(id(call.func))
     for node in names.found:
         if id(node) in checked:
