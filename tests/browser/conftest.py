@@ -52,6 +52,11 @@ def _free_port() -> int:
 def live_server(demo_templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One server per test module, on its own copy of the seeded demo (on PostgreSQL when the suite runs
     there), so that modules never see each other's changes and none waits for a seed."""
+    yield from serve(demo_templates.copy("live"), tmp_path_factory.mktemp("live"))
+
+
+def serve(database_url: str, data_dir) -> Iterator[str]:
+    """The app on ``database_url`` served on a free loopback port until the generator is closed."""
     import uvicorn
 
     from yingji.app import create_app
@@ -59,9 +64,8 @@ def live_server(demo_templates, tmp_path_factory: pytest.TempPathFactory) -> Ite
     from yingji.core.config import Settings
     from yingji.core.db import Database
 
-    data_dir = tmp_path_factory.mktemp("live")
     bootstrap()
-    database = Database.from_url(demo_templates.copy("live"))
+    database = Database.from_url(database_url)
     app = create_app(settings=Settings(data_dir=data_dir, secret_key="browser-test"), database=database)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

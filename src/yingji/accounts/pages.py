@@ -81,7 +81,7 @@ def logout(request: Request, db: DbSession, user: PageUser) -> Response:
 
 @router.get("/accounts/users", response_class=HTMLResponse)
 def users_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -> HTMLResponse:
-    paging = PageParams(page=max(page, 1), page_size=100)
+    paging = PageParams.clamped(page, 100)
     rows, total = service.list_users(db=db, actor=user, page=paging)
     return render(
         request, "accounts/users.html", {"users": rows, "total": total, "paging": paging, "role_labels": ROLE_LABELS}
@@ -89,7 +89,7 @@ def users_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -
 
 
 def _audit_page(request: Request, db, user, query: audit_log.AuditQuery, page: int, result: str = "", broken=False):
-    paging = PageParams(page=max(page, 1), page_size=100)
+    paging = PageParams.clamped(page, 100)
     message, status = "", 200
     try:
         items, total = audit_log.search(db=db, actor=user, page=paging, query=query)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -88,8 +88,14 @@ def api_years(db: DbSession, user: ApiUser, paging: Paging) -> Page[YearRead]:
     return Page.sliced([_year_read(calendar.year_status(y)) for y in workdays.years_to_check(today)], paging)
 
 
+# The years the calendar keeps, stated in the OpenAPI so a client (and the fuzzer) knows them beforehand.
+CalendarYear = Annotated[int, Query(ge=workdays.MIN_YEAR, le=workdays.MAX_YEAR)]
+Month = Annotated[int, Query(ge=1, le=12)]
+PathYear = Annotated[int, Path(ge=workdays.MIN_YEAR, le=workdays.MAX_YEAR)]
+
+
 @api_router.get("/days", response_model=Page[DayRead])
-def api_month(db: DbSession, user: ApiUser, year: int, month: int, paging: Paging) -> Page[DayRead]:
+def api_month(db: DbSession, user: ApiUser, year: CalendarYear, month: Month, paging: Paging) -> Page[DayRead]:
     """The days of one month (31 at most: one page at the default page size)."""
     return Page.sliced([DayRead(**vars(d)) for d in workdays.month_days(db=db, year=year, month=month)], paging)
 
@@ -107,7 +113,7 @@ def api_clear_day(day: date, db: DbSession, user: ApiUser) -> Response:
 
 
 @api_router.put("/years/{year}", response_model=YearRead)
-def api_confirm_year(year: int, body: YearConfirm, db: DbSession, user: ApiUser) -> YearRead:
+def api_confirm_year(year: PathYear, body: YearConfirm, db: DbSession, user: ApiUser) -> YearRead:
     workdays.confirm_year(db=db, actor=user, year=year, source=body.source)
     return _year_read(workdays.load_calendar(db).year_status(year))
 

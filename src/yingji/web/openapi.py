@@ -1,14 +1,19 @@
 """The OpenAPI document states the error answers each operation gives, all in the one error shape.
 
-Which answers an operation can give follows from how it is built, so they are derived from the generated
-operation, not written by hand on 142 decorators:
-- 401 and 403: the operation needs a user (``ApiUser`` declares the bearer scheme): no or a bad token;
-  a role or scope that may not.
-- 404: a record the request names — in the path, a filter or the body — does not exist or is out of the
-  user's scope (out-of-scope records are 404, never 403).
-- 409: the operation writes: a state that forbids it, a duplicate, a record still referenced.
+Which answers an operation can give follows from its code, so they are derived (``web/answers.py`` reads
+the endpoint, its dependencies and the functions they reach), not written by hand on 142 decorators:
+- 401: a domain error ``Unauthenticated`` is reachable — every operation that needs a user (``ApiUser``,
+  which also declares the bearer scheme), and those that accept one (a bad token is refused).
+- 403: a permission check is reachable that refuses some role (``require`` of a permission not every
+  role holds, a ``PermissionDenied`` of a scope rule), or the operation writes with a user: a
+  cookie-authenticated write without the page's CSRF token is refused with 403.
+- 404: the path names a record, or ``NotFound`` is reachable (a record named in a filter or the body;
+  out-of-scope records are 404, never 403).
+- 409: ``Conflict`` is reachable, or the operation writes to the database (a duplicate, a record still
+  referenced: integrity errors are 409).
 - 413: the operation takes a body: over the route's body limit.
-- 422: every operation: a parameter or body that fails validation (FastAPI's own 422 schema is replaced).
+- 422: the operation takes input (a parameter or a body) or raises ``ValidationFailed``; FastAPI's own
+  422 schema is replaced by the error shape.
 An operation may state more (e.g. 429 on the token endpoint) in its decorator; those are kept.
 """
 
@@ -18,6 +23,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from yingji.web import answers
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -44,7 +52,7 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 DESCRIPTIONS = {
     "401": "未登录：缺少或无效的 Bearer 令牌",
-    "403": "没有权限：角色不允许此操作",
+    "403": "没有权限：角色或辖区不允许此操作，或页面会话的写请求缺少 CSRF 令牌",
     "404": "所指的记录（路径、查询参数或请求体中）不存在或不在本账号的辖区内",
     "409": "与当前状态冲突：状态不允许、记录重复或仍被引用",
     "413": "请求体超过该接口的上限",
@@ -52,20 +60,35 @@ DESCRIPTIONS = {
 }
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+DOMAIN_ANSWERS = {"401", "403", "404", "409", "422", "429"}
 
 
-def answers_of(operation: dict[str, Any], method: str) -> set[str]:
-    codes = {"422"}
-    if operation.get("security"):  # the bearer scheme: every operation that depends on ApiUser
-        # and, for a user, any record the request names (path, filter or body) may be outside its scope
-        codes |= {"401", "403", "404"}
+def answers_of(operation: dict[str, Any], method: str, raised: frozenset[str]) -> set[str]:
+    """The error answers of one operation: ``raised`` are the answers its code can raise (``answers``)."""
+    codes = set(raised & DOMAIN_ANSWERS)
+    writes = method in WRITE_METHODS
+    if (answers.CSRF in raised and writes) or answers.refuses_someone(raised):
+        codes.add("403")
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
         codes.add("404")
-    if method in WRITE_METHODS:
+    if operation.get("parameters") or "requestBody" in operation:
+        codes.add("422")
+    if writes and answers.WRITES in raised:
         codes.add("409")
-        if "requestBody" in operation:
-            codes.add("413")
+    if "requestBody" in operation:
+        codes.add("413")
     return codes
+
+
+def raised_by_operation(app: FastAPI) -> dict[tuple[str, str], frozenset[str]]:
+    """(path, method) → what the route's code can raise, for every operation of the OpenAPI."""
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            raised = answers.of_route(route)
+            for method in route.methods:
+                found[(route.path_format, method.lower())] = raised
+    return found
 
 
 def install(app: FastAPI) -> None:
@@ -78,10 +101,11 @@ def install(app: FastAPI) -> None:
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-        for path in schema["paths"].values():
-            for method, operation in path.items():
+        raised = raised_by_operation(app)
+        for path, item in schema["paths"].items():
+            for method, operation in item.items():
                 responses = operation.setdefault("responses", {})
-                for code in answers_of(operation, method):
+                for code in answers_of(operation, method, raised.get((path, method), frozenset())):
                     if code == "422" or code not in responses:
                         responses[code] = {"description": DESCRIPTIONS[code], "content": ref}
                 for code, answer in responses.items():

@@ -22,7 +22,8 @@ window.YingjiLayerKit = (function () {
     return v;
   }
 
-  // Fills a template; returns [text, allEmpty]. Values are escaped when ``html`` is set.
+  // Fills a template; returns [text, allEmpty]. Values are escaped when ``html`` is set, and
+  // percent-encoded when it is "url" (a record's text never becomes a path segment, a query or a scheme).
   function fill(tpl, props, labels, html) {
     let fields = 0, filled = 0;
     const text = String(tpl).replace(/\{([a-zA-Z0-9_]+)(?:\|([^}]+))?\}/g, (m, key, filter) => {
@@ -30,9 +31,15 @@ window.YingjiLayerKit = (function () {
       const v = format(props[key], filter, labels);
       if (empty(v)) return "";
       filled++;
-      return html ? esc(v) : String(v);
+      return html === "url" ? encodeURIComponent(String(v)) : html ? esc(v) : String(v);
     });
     return [text, fields > 0 && filled === 0];
+  }
+
+  // A link of the platform's own: a path on this site, never "javascript:" or another host.
+  function ownLink(tpl, props) {
+    const [href, none] = fill(tpl, props, {}, "url");
+    return [/^\/(?![\/\\])/.test(href) ? href : "", none];
   }
 
   function pick(spec, props) {
@@ -65,8 +72,8 @@ window.YingjiLayerKit = (function () {
       if (!none && text.trim()) parts.push(text);
     }
     for (const link of popup.links || []) {
-      const [href, none] = fill(link.href, props, labels, false);
-      if (!none && (!link.if || props[link.if])) parts.push(`<a href="${esc(href)}">${esc(link.label)}</a>`);
+      const [href, none] = ownLink(link.href, props);
+      if (href && !none && (!link.if || props[link.if])) parts.push(`<a href="${esc(href)}">${esc(link.label)}</a>`);
     }
     return parts.join("<br>");
   }
@@ -107,5 +114,5 @@ window.YingjiLayerKit = (function () {
     return { layer: layer, count: count };
   }
 
-  return { render: render, fill: fill, esc: esc };
+  return { render: render, fill: fill, esc: esc, link: ownLink };
 })();

@@ -304,7 +304,7 @@ window.YingjiMap = (function () {
     for (const a of actions) {
       const li = L.DomUtil.create("li", "", list);
       const link = L.DomUtil.create("a", "", li);
-      link.href = kit.fill(a.href, { lon: lon, lat: lat }, {}, false)[0];
+      link.href = kit.link(a.href, { lon: lon, lat: lat })[0];
       link.textContent = a.label;
     }
     if (!actions.length) L.DomUtil.create("li", "muted", list).textContent = "无可用操作";

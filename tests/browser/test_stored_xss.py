@@ -1,0 +1,342 @@
+"""Stored script, in a real browser: every free-text field any page renders holds a script payload, and
+no page that shows them runs it.
+
+The fields are the String/Text columns whose names the templates render (``test_every_rendered_column_
+is_classified`` finds them by reading the templates and the tables, so a new one must be listed here).
+Each row gets ``"><img src=x onerror=alert(1)></script><script>alert(2)</script>`` (``"><svg onload=…>`` where the
+column is short) followed by a marker ``k<column>r<row>``; phone numbers, which pages turn into ``tel:``
+links, get ``javascript:alert(3)``. The browser then opens every page reachable from the home page as an
+admin (one of each kind of path), the map with every layer on and every popup and tooltip opened, the
+officer's home, an enterprise manager's home and the public warning pages; the test fails if any
+``dialog`` opens, if any link or image points at ``javascript:``, if a page answers 5xx, or if a listed
+column's payload is shown as text nowhere (so that "nothing ran" is not "nothing was shown").
+
+The Content-Security-Policy would stop an injected inline script by itself; the browser context bypasses
+it (``bypass_csp``) so that this test proves the escaping, not the policy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.conftest import serve
+from tests.conftest import PASSWORDS
+
+LONG = '"><img src=x onerror=alert(1)></script><script>alert(2)</script>'
+SHORT = '"><svg onload=alert(1)>'
+LINK = "javascript:alert(3)"
+
+# table → the free-text columns pages render (names, addresses, notes, titles, descriptions …).
+FREE_TEXT: dict[str, list[str]] = {
+    "calendar_days": ["name", "note"],
+    "calendar_years": ["source"],
+    "departments": ["name", "duties"],
+    "enterprises": ["name", "address", "legal_representative", "safety_contact"],
+    "map_lines": ["name"],
+    "monitoring_alarm_events": ["note"],
+    "monitoring_alarms": ["rule_name"],
+    "monitoring_rejections": ["sensor_code", "reason"],
+    "monitoring_rules": ["name", "source"],
+    "monitoring_sensors": ["name"],
+    "people": ["name", "title"],
+    "regions": ["name"],
+    "res_agreements": ["partner", "contact_name", "note"],
+    "res_batches": ["batch_no"],
+    "res_documents": ["counterparty", "reason"],
+    "res_experts": ["name", "title", "organisation"],
+    "res_materials": ["name"],
+    "res_shelters": ["name", "address", "manager"],
+    "res_team_equipment": ["name"],
+    "res_team_members": ["name", "qualification"],
+    "res_teams": ["name", "base_address", "contact_name", "status_note"],
+    "res_warehouses": ["name", "address", "manager"],
+    "risk_hazard_events": ["actor_name", "note"],
+    "risk_hazards": ["place", "title", "description", "responsible_person", "fa_responsibility", "fa_measures",
+                     "fa_plan", "supervising_unit"],
+    "risk_major_hazards": ["name"],
+    "risk_notices": ["recipient", "message"],
+    "risk_points": ["place_name", "name", "location", "activity", "hazards", "controls", "responsible_person"],
+    "risk_public_reports": ["place", "description", "contact", "decision_note"],
+    "users": ["display_name"],
+    "warning_deliveries": ["name", "receipt"],
+    "warning_points": ["name"],
+    "warnings": ["headline", "description", "instruction", "area_desc", "department", "upstream_sender",
+                 "review_note"],
+}
+# Phone numbers become tel: links.
+PHONES: dict[str, list[str]] = {
+    "res_experts": ["phone"], "res_shelters": ["phone"], "res_teams": ["contact_phone"],
+    "res_warehouses": ["phone"], "departments": ["phone"], "people": ["phone"],
+}
+# Rendered, but not free text a person types: codes and identifiers the platform checks or makes, values
+# of a closed list, region paths, generated messages (built from the names above), the hash-chained audit
+# log (rewriting it would be the tampering its check reports), machine state.
+NOT_FREE_TEXT = {
+    "audit_entries": {"action", "entity", "entity_id"},
+    "calendar_days": set(),
+    "departments": {"code", "kind", "region_path"},
+    "enterprises": {"uscc", "industry", "region_path", "safety_phone", "status"},
+    "job_runs": {"name"},
+    "login_throttles": {"username"},
+    "map_lines": {"kind", "source"},
+    "meta": {"value"},
+    "monitoring_alarm_events": {"kind"},
+    "monitoring_alarm_notices": {"message"},
+    "monitoring_alarms": {"region_path", "level", "peak_level", "state", "message"},
+    "monitoring_rejections": {"source"},
+    "monitoring_rules": {"code", "kind", "level", "sensor_kind", "region_path"},
+    "monitoring_sensors": {"code", "kind", "region_path", "unit"},
+    "outbox_messages": {"status", "last_error"},
+    "people": {"region_path"},
+    "processed_events": {"event_id"},
+    "regions": {"code", "level", "kind"},
+    "res_agreements": {"kind", "contact_phone", "region_path"},
+    "res_alerts": {"kind", "region_path", "message"},
+    "res_document_lines": {"batch_no"},
+    "res_documents": {"number", "kind", "status", "region_path"},
+    "res_experts": {"speciality", "region_path"},
+    "res_materials": {"code", "unit"},
+    "res_shelter_assessments": {"region_path"},
+    "res_shelters": {"kind", "level", "region_path", "condition"},
+    "res_team_equipment": {"kind", "plate", "region_path"},
+    "res_team_members": {"phone", "role", "region_path"},
+    "res_teams": {"kind", "station_class", "speciality", "region_path", "status", "approval"},
+    "res_warehouses": {"level", "region_path"},
+    "risk_hazard_events": {"action", "to_status"},
+    "risk_hazards": {"code", "region_path", "grade", "source", "status", "responsible_phone"},
+    "risk_major_hazards": {"region_path", "unit_type"},
+    "risk_notices": {"kind", "region_path"},
+    "risk_points": {"region_path", "responsible_phone", "level", "reason"},
+    "risk_public_reports": {"tracking_code", "region_path", "status"},
+    "road_edges": {"source"},
+    "users": {"username", "role", "phone"},
+    "warning_deliveries": {"channel", "address", "village_code", "status", "last_error"},
+    "warning_delivery_attempts": {"receipt"},
+    "warning_points": {"kind", "village_code", "region_path"},
+    "warning_subscribers": {"phone", "status", "village_code"},
+    "warnings": {"identifier", "msg_type", "status", "event_type", "level", "region_path", "upstream_identifier",
+                 "source_format"},
+}
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "yingji"
+SKIP = re.compile(r"^/(logout|api/|static/)|\.(xlsx|csv|xml|cap|json|geojson|png|jpg)$|/(export|template|cap|photo)\b")
+
+
+def rendered_names() -> set[str]:
+    names: set[str] = set()
+    for path in TEMPLATES.rglob("*.html"):
+        for expr in re.findall(r"\{\{.*?\}\}", path.read_text(), re.S):
+            names |= {m.split(".")[-1] for m in re.findall(r"[a-z_]+(?:\.[a-z_]+)+", expr)}
+    return names
+
+
+def text_columns() -> dict[str, list[sa.Column]]:
+    from yingji.bootstrap import load_models
+    from yingji.core.db import Base
+
+    load_models()
+    def text(c: sa.Column) -> bool:
+        return isinstance(c.type, sa.String | sa.Text) and not isinstance(c.type, sa.Enum)
+
+    return {t.name: [c for c in t.columns if text(c)] for t in Base.metadata.tables.values()}
+
+
+def test_every_rendered_column_is_classified() -> None:
+    names = rendered_names()
+    unclassified = []
+    for table, columns in text_columns().items():
+        for c in columns:
+            known = (c.name in FREE_TEXT.get(table, []) or c.name in PHONES.get(table, [])
+                     or c.name in NOT_FREE_TEXT.get(table, set()))
+            if c.name in names and not known:
+                unclassified.append(f"{table}.{c.name}")
+    assert not unclassified, f"rendered text columns to list in FREE_TEXT or NOT_FREE_TEXT: {unclassified}"
+    tables = text_columns()
+    for table, cols in {**FREE_TEXT, **PHONES}.items():
+        assert set(cols) <= {c.name for c in tables[table]}, table
+
+
+def markers() -> list[tuple[str, str]]:
+    return [(t, c) for t, cols in FREE_TEXT.items() for c in cols]
+
+
+def poison(url: str) -> set[str]:
+    """Writes the payloads; returns the listed columns of tables the demo leaves empty (nothing to show)."""
+    from yingji.core.db import make_engine
+
+    empty: set[str] = set()
+    tables = {t: {c.name: c for c in cols} for t, cols in text_columns().items()}
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for n, (table, name) in enumerate(markers()):
+            column = tables[table][name]
+            pk = next(iter(column.table.primary_key.columns))
+            room = (column.type.length or 10_000) - 12  # the marker: k<column>r<row id>
+            payload = LONG if room >= len(LONG) else SHORT
+            assert room >= len(SHORT), f"{table}.{name} too short for a payload"
+            value = sa.literal(payload + f"k{n}r") + sa.cast(pk, sa.String)
+            if conn.execute(sa.update(column.table).values({name: value})).rowcount == 0:
+                empty.add(f"{table}.{name}")
+        for table, names in PHONES.items():
+            for name in names:
+                conn.execute(sa.update(tables[table][name].table).values({name: LINK}))
+    engine.dispose()
+    return empty
+
+
+EMPTY: set[str] = set()
+# Every list page, so that the crawl reaches all of them whatever the navigation shows.
+STARTS = ["/", "/settings/calendar", "/monitoring", "/monitoring/sensors", "/monitoring/rules", "/risk",
+          "/risk/hazards", "/risk/reports", "/risk/points", "/risk/major-hazards", "/warnings", "/resources",
+          "/resources/teams", "/resources/experts", "/resources/warehouses", "/resources/shelters",
+          "/resources/coverage", "/resources/nearest", "/accounts/users", "/audit", "/map"]
+# Poisoned, but shown only on pages this crawl does not reach in the demo (a major hazard's five
+# assurances, a point's place on the enterprise's risk page, a decided public report, a delivery's receipt,
+# a warning received from upstream …): measured on the last run; the crawl's reach, not a leak.
+NOT_REACHED = {
+    "res_agreements.note", "res_shelters.manager", "risk_hazards.fa_responsibility", "risk_hazards.fa_measures",
+    "risk_hazards.fa_plan", "risk_hazards.supervising_unit", "risk_points.place_name",
+    "risk_points.responsible_person", "risk_public_reports.decision_note", "warning_deliveries.receipt",
+    "warning_points.name", "warnings.upstream_sender",
+}
+PER_KIND = 2  # two records of each kind of page: a detail shows some fields only in some states
+
+
+@pytest.fixture(scope="module")
+def live_server(demo_templates, tmp_path_factory) -> Iterator[str]:
+    url = demo_templates.copy("xss")
+    EMPTY.update(poison(url))
+    yield from serve(url, tmp_path_factory.mktemp("xss"))
+
+
+@pytest.fixture
+def watched(browser, live_server):
+    """A page with the CSP bypassed that records every dialog, 5xx answer and javascript: link."""
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="zh-CN",
+                                  viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.dialogs, page.errors, page.texts = [], [], []
+
+    def on_dialog(dialog) -> None:
+        page.dialogs.append(f"{page.url}: {dialog.type} {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("response", lambda r: r.status >= 500 and page.errors.append(f"{r.url} → {r.status}"))
+    yield page
+    context.close()
+
+
+def login(page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+def look(page, path: str) -> list[str]:
+    """Opens a page, waits for its fragments, keeps its text; returns its same-site links."""
+    try:
+        page.goto(path, wait_until="load")
+    except Exception as exc:  # a link to a file the browser downloads rather than shows
+        if "Download is starting" in str(exc):
+            return []
+        raise
+    with contextlib.suppress(Exception):  # a page with a live stream never idles: what it loaded is enough
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    page.texts.append(page.inner_text("body"))
+    bad = page.evaluate("""() => [...document.querySelectorAll('[href], [src], [action], [formaction]')]
+        .map(e => ['href', 'src', 'action', 'formaction'].map(a => e.getAttribute(a)).find(Boolean))
+        .filter(v => /^\\s*javascript:/i.test(v || ''))""")
+    assert not bad, f"{path}: javascript: links {bad}"
+    return page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+
+
+def kind_of(href: str) -> str:
+    parts = urlsplit(href)
+    keys = sorted(k.split("=")[0] for k in parts.query.split("&") if k)
+    return re.sub(r"/\d+", "/N", parts.path) + "?" + "&".join(k for k in keys if k != "page")
+
+
+def crawl(page, start: list[str], limit: int = 160) -> int:
+    seen_kinds: dict[str, int] = {}
+    seen: set[str] = set()
+    todo, visited = list(start), 0
+    while todo and visited < limit:
+        href = todo.pop(0)
+        kind = kind_of(href)
+        if href in seen or seen_kinds.get(kind, 0) >= PER_KIND or SKIP.search(urlsplit(href).path):
+            continue
+        seen.add(href)
+        seen_kinds[kind] = seen_kinds.get(kind, 0) + 1
+        visited += 1
+        for link in look(page, href):
+            if link.startswith("/") and not link.startswith("//"):
+                todo.append(link)
+    return visited
+
+
+def open_every_popup(page) -> None:
+    page.goto("/map")
+    page.wait_for_selector("#map[data-settled=true]")
+    page.evaluate("""async () => {
+        await Promise.all([...YingjiMap.entries.values()].map(e => YingjiMap.setVisible(e, true)));
+    }""")
+    texts = page.evaluate("""() => {
+        const out = [];
+        for (const e of YingjiMap.entries.values()) {
+            if (!e.layer) continue;
+            const walk = (l) => {
+                if (l.eachLayer && !l.getPopup) { l.eachLayer(walk); return; }
+                if (l.eachLayer && !l.getPopup()) { l.eachLayer(walk); return; }
+                if (l.getPopup && l.getPopup()) {
+                    l.openPopup();
+                    const el = l.getPopup().getElement();
+                    if (el) out.push(el.innerText);
+                    l.closePopup();
+                }
+                if (l.getTooltip && l.getTooltip()) {
+                    l.openTooltip();
+                    const el = l.getTooltip().getElement();
+                    if (el) out.push(el.innerText);
+                    l.closeTooltip();
+                }
+            };
+            walk(e.layer);
+        }
+        return out;
+    }""")
+    assert len(texts) > 100, "the map's popups were opened"
+    page.texts.extend(texts)
+
+
+def test_no_stored_payload_runs_on_any_page(watched) -> None:
+    page = watched
+    login(page, "admin")
+    visited = crawl(page, STARTS)
+    assert visited > 50, visited
+    open_every_popup(page)
+    page.context.clear_cookies()
+    login(page, "officer")
+    crawl(page, ["/officer"], limit=20)
+    page.context.clear_cookies()
+    login(page, "chem")
+    crawl(page, ["/"], limit=30)
+    page.context.clear_cookies()
+    crawl(page, ["/public/warnings", "/risk/public/report", "/login"], limit=20)
+
+    assert not page.dialogs, "\n".join(page.dialogs)
+    assert not page.errors, "\n".join(page.errors)
+    text = "\n".join(page.texts)
+    unseen = [f"{t}.{c}" for n, (t, c) in enumerate(markers()) if f"alert(1)>k{n}r" not in text
+              and f"alert(2)</script>k{n}r" not in text and f"{t}.{c}" not in EMPTY]
+    print(f"\nvisited {visited} pages as admin; empty in the demo: {sorted(EMPTY)}; unseen: {unseen}")
+    assert set(unseen) <= NOT_REACHED, f"payloads shown as text on no page: {sorted(set(unseen) - NOT_REACHED)}"
