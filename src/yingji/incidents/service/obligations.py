@@ -17,7 +17,7 @@ from yingji.core.workdays import load_calendar
 from yingji.incidents import timeliness
 from yingji.incidents.events import ReportOverdue
 from yingji.incidents.models import Incident, Obligation
-from yingji.incidents.service import duty
+from yingji.incidents.service import duty, incident_notices
 from yingji.incidents.service.common import actor_name, load, note
 from yingji.incidents.service.grading import report_rules
 from yingji.incidents.settings import settings
@@ -59,6 +59,7 @@ def sync(db: Session, incident: Incident, *, now: datetime | None = None) -> lis
     for key, o in have.items():
         if o.status == "open" and o.code != CASUALTY_CHANGE and key not in wanted:
             o.status = "cancelled"
+            incident_notices.report_made(db, o.id)  # no longer owed: nobody is to chase it
             note(db, incident.id, "obligation", f"不再需要：{o.label}（截止 {o.due_at:%Y-%m-%d %H:%M} UTC）",
                  ref_id=o.id, actor=SYSTEM)
         elif o.status == "cancelled" and key in wanted:
@@ -122,6 +123,7 @@ def fulfil(*, db: Session, actor: Actor, obligation_id: int, at: datetime | None
     if o.status != "open":
         raise invalid("obligation_id", "该报告义务已完成或已取消")
     _fulfil(o, at=_utc(at or now), by=actor_name(actor), text=text)
+    incident_notices.report_made(db, o.id)
     late = f"，迟报 {o.late_minutes} 分钟" if o.late_minutes else "，按时"
     note(db, o.incident_id, "obligation", f"已报告：{o.label}{late}", actor=actor, at=o.fulfilled_at, ref_id=o.id)
     db.flush()

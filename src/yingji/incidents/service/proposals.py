@@ -14,6 +14,7 @@ from yingji.core.errors import NotFound, invalid
 from yingji.core.pagination import PageParams, paginate
 from yingji.incidents.models import AlarmProposal, Incident
 from yingji.incidents.schemas import IncidentCreate
+from yingji.incidents.service import incident_notices
 from yingji.incidents.service.common import actor_name, note
 from yingji.incidents.service.incidents import report_incident
 from yingji.incidents.service.obligations import overdue_count
@@ -30,6 +31,8 @@ def propose_from_alarm(db: Session, *, alarm_id: int, level: str, sensor_kind: s
     elif proposal.status == "pending":
         proposal.level, proposal.raised_at = level, at
     db.flush()
+    if proposal.status == "pending":
+        incident_notices.proposal_waiting(db, proposal)
     return proposal
 
 
@@ -75,6 +78,7 @@ def accept(*, db: Session, actor: Actor, proposal_id: int, data: IncidentCreate)
     proposal.status, proposal.incident_id = "accepted", incident.id
     proposal.decided_by, proposal.decided_at = actor_name(actor), utcnow()
     note(db, incident.id, "report", f"由监测告警 #{proposal.alarm_id}（{proposal.rule_name}）转为事件", actor=actor)
+    incident_notices.proposal_decided(db, proposal.id)
     db.flush()
     return incident
 
@@ -82,5 +86,6 @@ def accept(*, db: Session, actor: Actor, proposal_id: int, data: IncidentCreate)
 def dismiss(*, db: Session, actor: Actor, proposal_id: int) -> AlarmProposal:
     proposal = _pending(db, actor, proposal_id)
     proposal.status, proposal.decided_by, proposal.decided_at = "dismissed", actor_name(actor), utcnow()
+    incident_notices.proposal_decided(db, proposal.id)
     db.flush()
     return proposal
