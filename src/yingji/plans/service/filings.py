@@ -224,5 +224,5 @@ def certificate_filing(
     filing = get_filing(db=db, actor=actor, filing_id=filing_id)
     deem(db=db, filing=filing, now=now)
     if filing.status not in ("accepted", "deemed_filed"):
-        raise Conflict("尚未备案，不能出具备案登记表", details=[])
+        raise NotFound("尚未备案，还没有备案登记表")  # the document does not exist yet (a read, not a conflict)
     return filing, db.get(Plan, filing.plan_id)  # type: ignore[return-value]
