@@ -47,6 +47,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _leave_out_slow(config, items)
+    items.sort(key=_rank)  # stable: within a rank the collection's order stays
+
+
+def _leave_out_slow(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A bare ``pytest`` is the fast pass: tests marked ``slow`` run with ``--slow``, with ``-m``, or when
     their files or directories are named on the command line."""
     named = [a for a in config.args if Path(a.split("::")[0]).resolve() != (config.rootpath / "tests").resolve()]
@@ -56,6 +61,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+# The longest modules start first, so that on two workers (make test) the run does not end with one of
+# them alone on a four-minute module while the other has finished.
+LONGEST_FIRST = ("tests/web/test_fuzz_openapi.py", "tests/browser/test_stored_xss.py")
+
+
+def _rank(item: pytest.Item) -> int:
+    path = item.nodeid.split("::")[0]
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
 def with_search_path(url: str, schema: str) -> str:

@@ -238,6 +238,10 @@ NOT_REACHED = {
     "risk_hazards.fa_plan", "risk_hazards.supervising_unit", "risk_points.place_name",
     "risk_points.responsible_person", "risk_public_reports.decision_note", "warning_deliveries.receipt",
     "warning_points.name", "warnings.upstream_sender",
+    # an incident's summary (closed ones only), a casualty change's note, an obligation's note, a grade
+    # change's actor and a merged report's address; a plan's revision triggers and a drill's follow-ups
+    "inc_incidents.summary", "inc_casualty_changes.note", "inc_obligations.note", "inc_grade_changes.actor_name",
+    "inc_reports.address", "plan_triggers.note", "plan_drill_actions.action",
 }
 PER_KIND = 2  # two records of each kind of page: a detail shows some fields only in some states
 
