@@ -35,7 +35,10 @@ def _phone(value: str) -> str:
     return phone
 
 
-Phone = Annotated[str, AfterValidator(_phone)]
+# The OpenAPI states the canonical forms (what every client should send); "+86", spaces and hyphens in
+# mobiles are tolerated on top, so a number the pattern admits is never refused.
+_PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[1-9][0-9]{6,7})$"
+Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": _PHONE_PATTERN})]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
 
