@@ -106,3 +106,84 @@ def test_a_tampered_record_does_not_verify(tamper, says) -> None:
     tamper(record)
     with pytest.raises(DrawMismatch, match=says):
         verify(record)
+
+
+def test_the_commitment_is_the_sha256_of_each_canonical_input() -> None:
+    draw_inputs = DrawInputs(POOL, ROSTER, [[101, 1, "亲属任职"]], inputs().parameters)
+    seed_hash = hashlib.sha256(bytes.fromhex(SEED)).hexdigest()
+
+    def sha(value) -> str:
+        return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+                              .encode()).hexdigest()
+
+    assert draw_inputs.commitment(seed_hash) == {
+        "algorithm": "hmac-sha256-rank/1", "seed_sha256": seed_hash, "pool_sha256": sha(POOL),
+        "roster_sha256": sha(ROSTER), "conflicts_sha256": sha([[101, 1, "亲属任职"]]),
+        "parameters_sha256": sha(draw_inputs.parameters)}
+
+
+def test_without_a_cap_an_inspector_may_serve_every_enterprise() -> None:
+    # No max_per_inspector: 2 enterprises, 2 per enterprise, only 2 inspectors: both go to both.
+    pool, roster = POOL[:2], ROSTER[:2]
+    result = run(DrawInputs(pool, roster, [], {"enterprises": 2, "inspectors_per_enterprise": 2}), SEED)
+    assert [sorted(r["inspectors"]) for r in result] == [[101, 102], [101, 102]]
+
+
+def test_a_cap_of_one_uses_each_inspector_once_and_the_whole_pool_may_be_drawn() -> None:
+    result = run(inputs(enterprises=3, max_per_inspector=1), SEED)
+    used = [iid for r in result for iid in r["inspectors"]]
+    assert sorted(used) == [101, 102, 103, 104, 105, 106]  # 3 × 2 = 6 assignments, each inspector once
+    everyone = run(inputs(enterprises=8, max_per_inspector=3), SEED)  # 8 of 8: 16 ≤ 6 × 3
+    assert sorted(r["enterprise"] for r in everyone) == list(range(1, 9))
+
+
+def test_same_township_inspectors_are_passed_over_not_the_rest() -> None:
+    for row in run(inputs(exclude_same_township=True), SEED):
+        eid = row["enterprise"]
+        township = "T1" if eid % 2 else "T2"
+        ranked = sorted(ROSTER, key=lambda i: h(f"inspector:{eid}:{i['id']}"))
+        assert row["inspectors"] == [i["id"] for i in ranked if i["township"] != township][:2]
+
+
+def test_infeasible_draws_say_why() -> None:
+    with pytest.raises(DrawInfeasible) as one:
+        run(inputs(inspectors_per_enterprise=1), SEED)
+    assert str(one.value) == "每家企业至少抽取 2 名执法人员"
+    with pytest.raises(DrawInfeasible) as too_many:
+        run(inputs(enterprises=9), SEED)
+    assert str(too_many.value) == "抽取 9 家企业，但抽查对象库只有 8 家"
+    first = run(inputs(enterprises=1), SEED)[0]["enterprise"]
+    conflicts = [[100 + i, first, "亲属任职"] for i in range(1, 6)]  # 5 of 6 inspectors conflicted
+    with pytest.raises(DrawInfeasible) as short:
+        run(DrawInputs(POOL, ROSTER, conflicts, inputs(enterprises=1).parameters), SEED)
+    assert str(short.value) == f"企业 企业{first} 只有 1 名无利益冲突的执法人员可派，需 2 名"
+
+
+def _mismatch(record) -> str:
+    with pytest.raises(DrawMismatch) as exc:
+        verify(record)
+    return str(exc.value)
+
+
+def test_every_failed_check_says_which_in_its_words() -> None:
+    assert _mismatch({**published(), "format": "x"}) == f"不是可识别的抽取记录（format 应为 {RECORD_FORMAT}）"
+    record = published()
+    record["commitment"] = {**record["commitment"], "algorithm": "md5-rank/0"}
+    assert _mismatch(record) == "不支持的抽取算法：md5-rank/0"
+    assert _mismatch({**published(), "seed": ""}) == "记录中没有公开的随机种子（抽取尚未进行）"
+    assert _mismatch({**published(), "seed": "zz"}) == "随机种子不是十六进制"
+    assert _mismatch({**published(), "conflicts": [[101, 1, "亲属任职"]]}) == "conflicts_sha256 与事先公布的承诺不符"
+    record = published()
+    record["result"] = list(reversed(record["result"]))
+    assert _mismatch(record) == "按公布的种子和输入重新抽取，结果与公布的结果不同"
+    # Committed inputs that cannot be drawn: 9 enterprises asked of a pool of 8.
+    bad = DrawInputs(POOL, ROSTER, [], inputs(enterprises=9).parameters)
+    record = {**published(), "parameters": bad.parameters,
+              "commitment": bad.commitment(hashlib.sha256(bytes.fromhex(SEED)).hexdigest())}
+    assert _mismatch(record) == "按公布的输入无法完成抽取：抽取 9 家企业，但抽查对象库只有 8 家"
+
+
+def test_a_record_names_its_format_as_published() -> None:
+    # The format name a published record file carries (``yingji enforcement verify-draw FILE``).
+    record = {**published(), "format": "yingji-draw/1"}
+    assert verify(record) == record["result"]

@@ -98,3 +98,103 @@ def test_rolling_drill_periods() -> None:
     assert gap.status == "ok"
     late = drill_gap(rule=rule, drills=[date(2024, 6, 30)], today=date(2026, 7, 1), since=date(2020, 1, 1))
     assert late.status == "overdue" and late.due_by == date(2026, 6, 30)
+
+
+def test_the_check_answer_at_the_due_instant_is_late_and_an_acceptance_in_time_stands() -> None:
+    submitted = bj(2025, 9, 26)  # 5 working days: 28/9, 29, 30, 9/10, 10 → due at 00:00 on 11 Oct (Beijing)
+    accepted = filing_check(submitted_at=submitted, calendar=CAL, decided_at=bj(2025, 9, 29), decision="accepted",
+                            now=bj(2025, 10, 20))
+    assert (accepted.status, accepted.deemed_filed) == ("accepted", False)
+    at_due = filing_check(submitted_at=submitted, calendar=CAL, decided_at=bj(2025, 10, 11, 0, 0),
+                          decision="accepted", now=bj(2025, 10, 11, 0, 0))
+    assert at_due.status == "deemed_filed"
+    # A note without a decision is no answer: still pending until the due instant.
+    noted = filing_check(submitted_at=submitted, calendar=CAL, decided_at=bj(2025, 9, 29), decision="noted",
+                         now=bj(2025, 9, 29))
+    assert noted.status == "pending"
+
+
+def test_a_trigger_on_the_day_itself_is_not_after_it_and_an_unknown_one_is_refused() -> None:
+    assert next_evaluation(since=date(2025, 6, 1), triggers=[("risk_changed", date(2025, 6, 1))]) == \
+        (date(2028, 6, 1), "每三年评估一次")
+    due, reason = next_evaluation(since=date(2025, 6, 1), triggers=[("resources_changed", date(2025, 6, 2))])
+    assert (due, reason) == (date(2025, 6, 2), "重要应急资源发生重大变化")  # 第三十五条 (4)
+    with pytest.raises(ValueError, match="unknown revision trigger 'colour'"):
+        next_evaluation(since=date(2025, 6, 1), triggers=[("colour", date(2025, 7, 1))])
+
+
+@pytest.mark.parametrize("part", ["command", "procedures", "measures", "response_grading"])
+def test_each_part_of_article_36_alone_needs_refiling(part) -> None:
+    assert requires_refiling({part}) is True
+
+
+def test_wording_and_annexes_need_no_refiling() -> None:
+    assert requires_refiling({"wording", "annexes"}) is False
+    assert requires_refiling(set()) is False
+
+
+def test_half_years_turn_on_1_july() -> None:
+    rule = drill_rule(owner="enterprise", plan_type="on_site")
+    june = drill_gap(rule=rule, drills=[date(2025, 12, 31), date(2026, 1, 1)], today=date(2026, 6, 30),
+                     since=date(2024, 1, 1))
+    assert (june.status, june.due_by) == ("ok", date(2026, 6, 30))  # drills on the last and first days count
+    july = drill_gap(rule=rule, drills=[date(2026, 6, 30)], today=date(2026, 7, 1), since=date(2024, 1, 1))
+    assert (july.status, july.due_by) == ("due", date(2026, 12, 31))  # drilled on the last day of the half
+    # In January the half before is July–December of last year.
+    jan = drill_gap(rule=rule, drills=[date(2025, 6, 30)], today=date(2026, 1, 15), since=date(2024, 1, 1))
+    assert jan.status == "overdue" and jan.missed_period == (date(2025, 7, 1), date(2025, 12, 31))
+
+
+def test_a_plan_newer_than_the_period_before_owes_no_drill_for_it() -> None:
+    rule = drill_rule(owner="enterprise", plan_type="special")  # 每年至少一次
+    new = drill_gap(rule=rule, drills=[], today=date(2026, 5, 1), since=date(2025, 1, 2))
+    assert (new.status, new.missed_period) == ("due", None)
+    whole_year = drill_gap(rule=rule, drills=[], today=date(2026, 5, 1), since=date(2025, 1, 1))
+    assert whole_year.missed_period == (date(2025, 1, 1), date(2025, 12, 31))
+    # A drill dated after today (planned) does not count for today; one on today does.
+    assert drill_gap(rule=rule, drills=[date(2025, 6, 1), date(2026, 5, 2)], today=date(2026, 5, 1),
+                     since=date(2024, 1, 1)).status == "due"
+    assert drill_gap(rule=rule, drills=[date(2025, 6, 1), date(2026, 5, 1)], today=date(2026, 5, 1),
+                     since=date(2024, 1, 1)).status == "ok"
+
+
+def test_a_rolling_period_counts_from_publication_and_ignores_planned_drills() -> None:
+    rule = drill_rule(owner="government", plan_type="general")  # 应急条例 第八条: every 2 years
+    never = drill_gap(rule=rule, drills=[date(2027, 1, 1)], today=date(2026, 7, 1), since=date(2024, 6, 30))
+    assert (never.status, never.missed_period, never.due_by) == ("overdue", (date(2024, 6, 30), date(2026, 6, 30)),
+                                                                 date(2026, 6, 30))
+    on_time = drill_gap(rule=rule, drills=[], today=date(2026, 6, 30), since=date(2024, 6, 30))
+    assert (on_time.status, on_time.missed_period) == ("ok", None)
+
+
+# 突发事件应急预案管理办法 第三十五条, items (1)–(6): the first and last words of each.
+ARTICLE_35 = [("law_changed", "有关法律", "发生重大变化"), ("command_changed", "应急指挥机构", "调整"),
+              ("risk_changed", "面临的风险", "发生重大变化"), ("resources_changed", "重要应急资源", "发生重大变化"),
+              ("problems_found", "在突发事件实际应对和应急演练中发现问题", "需要作出重大调整"),
+              ("other", "其他", "修订的情况")]
+
+
+@pytest.mark.parametrize(("code", "head", "tail"), ARTICLE_35)
+def test_each_reason_of_article_35_brings_the_evaluation_forward(code, head, tail) -> None:
+    due, reason = next_evaluation(since=date(2025, 6, 1), triggers=[(code, date(2025, 9, 3))])
+    assert due == date(2025, 9, 3) and reason.startswith(head) and reason.endswith(tail)
+
+
+def test_refusals_of_unknown_codes_in_their_words() -> None:
+    with pytest.raises(ValueError) as trigger:
+        next_evaluation(since=date(2025, 6, 1), triggers=[("colour", date(2025, 7, 1))])
+    assert str(trigger.value) == "unknown revision trigger 'colour'"
+    with pytest.raises(ValueError) as parts:
+        requires_refiling({"colour", "annexes", "badge"})
+    assert str(parts.value) == "unknown plan parts: ['badge', 'colour']"
+
+
+def test_drills_on_the_edges_of_a_period_count() -> None:
+    yearly = drill_rule(owner="enterprise", plan_type="special")
+    first_day = drill_gap(rule=yearly, drills=[date(2025, 1, 1)], today=date(2026, 5, 1), since=date(2024, 1, 1))
+    assert (first_day.status, first_day.missed_period) == ("due", None)
+    overdue = drill_gap(rule=yearly, drills=[], today=date(2026, 5, 1), since=date(2024, 1, 1))
+    assert overdue.due_by == date(2026, 12, 31)  # still the end of this year, drilled or not
+    rolling = drill_rule(owner="government", plan_type="general")  # every 2 years
+    today = drill_gap(rule=rolling, drills=[date(2026, 7, 1)], today=date(2026, 7, 1), since=date(2024, 6, 30))
+    assert (today.status, today.due_by) == ("ok", date(2028, 7, 1))  # a drill on the day itself counts
