@@ -1,11 +1,11 @@
-"""Pages of warning publication: the list, the drafting form with its map, the sign-off page with the
-recipients per channel and village, coverage; the public pages are in ``public.py``."""
+"""Warning pages: the drafting form with its map (new, from an alarm, edit) and the update of a published
+warning (service.authoring, from_alarms)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,67 +15,20 @@ from yingji.core.actor import require
 from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.jsonparse import loads
-from yingji.core.pagination import PageParams, page_list
 from yingji.geo import service as geo_service
-from yingji.warnings import public
-from yingji.warnings.enums import (
-    CHANNEL_LABELS,
-    LEVEL_LABELS,
-    MSG_TYPE_LABELS,
-    RECIPIENT_LABELS,
-    STATUS_LABELS,
-)
+from yingji.warnings.pages.common import labels
 from yingji.warnings.schemas import WarningCreate, WarningRevision
-from yingji.warnings.service import authoring, coverage, from_alarms, messages, reach, recipients
-from yingji.warnings.service.area import parse_area
-from yingji.warnings.standards import event_types
-from yingji.web.deps import DbSession, PageUser, in_scope
+from yingji.warnings.service import authoring, from_alarms
+from yingji.web.deps import DbSession, PageUser
 from yingji.web.errors import validation_details
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(public.router)
-PAGE_SIZE = 30
-VILLAGES_PER_PAGE = 50
-TABS = [("", "全部"), ("draft", "草稿"), ("submitted", "待审核"), ("approved", "已签发"), ("published", "已发布")]
-
-
-def labels() -> dict[str, Any]:
-    return {
-        "level_labels": LEVEL_LABELS,
-        "status_labels": STATUS_LABELS,
-        "msg_type_labels": MSG_TYPE_LABELS,
-        "channel_labels": CHANNEL_LABELS,
-        "recipient_labels": RECIPIENT_LABELS,
-        "event_types": event_types(),
-    }
-
-
-@router.get("/warnings", response_class=HTMLResponse)
-def warnings_page(
-    request: Request, db: DbSession, user: PageUser, status: str = "", origin: str = "", page: int = 1
-) -> HTMLResponse:
-    paging = PageParams.clamped(page, PAGE_SIZE)
-    rows, total = authoring.list_warnings(db=db, actor=user, page=paging, status=status or None, origin=origin or None)
-    return render(
-        request,
-        "warnings/list.html",
-        {
-            **labels(),
-            "rows": rows,
-            "total": total,
-            "paging": paging,
-            "pages": paging.page_count(total),
-            "status": status,
-            "origin": origin,
-            "tabs": TABS,
-            "district": coverage.district_year(db=db, actor=user),
-        },
-    )
 
 
 def _local_input(value: datetime) -> str:
     return to_local(value).strftime("%Y-%m-%dT%H:%M")
+
 
 
 def _form_context(db, values: dict[str, Any], errors: dict[str, str], message: str = "") -> dict[str, Any]:
@@ -87,6 +40,7 @@ def _form_context(db, values: dict[str, Any], errors: dict[str, str], message: s
         "townships": geo_service.region_infos(db=db, level="township"),
         "villages": geo_service.region_infos(db=db, level="village"),
     }
+
 
 
 @router.get("/warnings/new", response_class=HTMLResponse)
@@ -123,12 +77,14 @@ def new_warning(request: Request, db: DbSession, user: PageUser, alarm: int | No
     return render(request, "warnings/form.html", _form_context(db, values, {}))
 
 
+
 def _parse_local(text: str) -> datetime | str:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         return text
     return value.replace(tzinfo=LOCAL_TZ) if value.tzinfo is None else value
+
 
 
 def _area_from_form(form: Any) -> dict[str, Any]:
@@ -150,6 +106,7 @@ def _area_from_form(form: Any) -> dict[str, Any]:
     return {"regions": form.getlist("regions")}
 
 
+
 def _errors(exc: Exception) -> tuple[dict[str, str], str]:
     if isinstance(exc, ValidationError):
         return {d["field"]: d["message"] for d in validation_details(list(exc.errors()))}, ""
@@ -157,10 +114,12 @@ def _errors(exc: Exception) -> tuple[dict[str, str], str]:
     return ({d.field.split(".")[0]: d.message for d in exc.details} or {"": exc.message}), exc.message
 
 
+
 def _form_values(form: Any) -> dict[str, Any]:
     values = {k: v for k, v in form.items() if k not in ("csrf_token", "regions")}
     values["regions"] = form.getlist("regions")
     return values
+
 
 
 def _form_data(form: Any) -> dict[str, Any]:
@@ -176,6 +135,7 @@ def _form_data(form: Any) -> dict[str, Any]:
     }
 
 
+
 @router.post("/warnings/new", response_class=HTMLResponse)
 async def create_warning(request: Request, db: DbSession, user: PageUser) -> Response:
     form = await request.form()
@@ -187,6 +147,7 @@ async def create_warning(request: Request, db: DbSession, user: PageUser) -> Res
         status = exc.status_code if isinstance(exc, DomainError) else 422
         return render(request, "warnings/form.html", _form_context(db, values, errors, message), status_code=status)
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)
+
 
 
 @router.get("/warnings/{warning_id}/edit", response_class=HTMLResponse)
@@ -211,6 +172,7 @@ def edit_warning_form(request: Request, db: DbSession, user: PageUser, warning_i
     return render(request, "warnings/form.html", {**_form_context(db, values, {}), "editing": w})
 
 
+
 @router.post("/warnings/{warning_id}/edit", response_class=HTMLResponse)
 async def edit_warning(request: Request, db: DbSession, user: PageUser, warning_id: int) -> Response:
     form = await request.form()
@@ -229,67 +191,6 @@ async def edit_warning(request: Request, db: DbSession, user: PageUser, warning_
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)
 
 
-@router.get("/warnings/card", response_class=HTMLResponse)
-def dashboard_card(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    """The home-page card (loaded by HTMX): the year's coverage, warnings in force, waiting sign-offs."""
-    _rows, pending = authoring.list_warnings(db=db, actor=user, page=PageParams(page_size=1), status="submitted")
-    # A warning below its coverage target is listed in red on its own: the year's share never hides it.
-    below = coverage.below_target(db=db, actor=user)
-    return render(
-        request,
-        "warnings/card.html",
-        {
-            **labels(),
-            "district": coverage.district_year(db=db, actor=user),
-            "below_count": below[0],
-            "below": below[1],
-            "current": messages.current(db=db, limit=5),
-            "pending": pending,
-        },
-    )
-
-
-@router.get("/warnings/{warning_id}", response_class=HTMLResponse)
-def warning_page(
-    request: Request,
-    w: Annotated[Any, in_scope(authoring.get_warning, "warning_id", page=True)],
-    db: DbSession,
-    user: PageUser,
-    villages: int = 1,
-) -> HTMLResponse:
-    ctx: dict[str, Any] = {**labels(), "w": w, "chain": authoring.chain(db=db, actor=user, warning_id=w.id)}
-    if w.identifier and w.origin == "local":
-        ctx["coverage"] = coverage.for_warning(db=db, actor=user, warning_id=w.id)
-        ctx["failures"] = coverage.failures(db=db, actor=user, warning_id=w.id)
-    elif w.area and w.origin == "local":
-        targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
-        ctx["preview"] = recipients.summary(db=db, targets=targets)
-        # Which channel carries the warning to how many, and who has none: before sign-off and publishing.
-        ctx["plan"] = reach.plan(targets=targets)
-    # A district-wide warning reaches some 300 villages: their table is paged.
-    village_paging = PageParams.clamped(villages, VILLAGES_PER_PAGE)
-    by_village = (ctx.get("coverage") or ctx.get("preview") or {}).get("by_village", [])
-    ctx["village_rows"], ctx["village_total"] = page_list(by_village, village_paging)
-    ctx["village_paging"] = village_paging
-    ctx["can"] = {
-        "submit": user.can("warnings.write") and w.status == "draft" and w.origin == "local",
-        "approve": user.can("warnings.approve") and w.status == "submitted" and w.author_id != user.id,
-        "publish": user.can("warnings.publish") and w.status == "approved",
-        "follow_up": user.can("warnings.write") and w.status == "published" and w.origin == "local",
-    }
-    return render(request, "warnings/detail.html", ctx)
-
-
-ACTIONS = {
-    "submit": lambda db, user, wid, note: authoring.submit(db=db, actor=user, warning_id=wid),
-    "approve": lambda db, user, wid, note: authoring.approve(db=db, actor=user, warning_id=wid, note=note),
-    "reject": lambda db, user, wid, note: authoring.reject(db=db, actor=user, warning_id=wid, note=note),
-    "publish": lambda db, user, wid, note, form=None: authoring.publish(
-        db=db, actor=user, warning_id=wid, confirm_unreached=bool(form and form.get("confirm_unreached"))
-    ),
-    "cancel": lambda db, user, wid, note: authoring.create_cancel(db=db, actor=user, warning_id=wid, note=note),
-}
-
 
 @router.post("/warnings/{warning_id}/update", response_class=HTMLResponse)
 async def update_warning(request: Request, db: DbSession, user: PageUser, warning_id: int) -> Response:
@@ -300,20 +201,4 @@ async def update_warning(request: Request, db: DbSession, user: PageUser, warnin
     if form.get("expires"):
         changes["expires"] = _parse_local(str(form.get("expires")))
     w = authoring.create_update(db=db, actor=user, warning_id=warning_id, data=WarningRevision.model_validate(changes))
-    return RedirectResponse(f"/warnings/{w.id}", status_code=303)
-
-
-@router.post("/warnings/{warning_id}/{action}", response_class=HTMLResponse)
-async def warning_action(request: Request, db: DbSession, user: PageUser, warning_id: int, action: str) -> Response:
-    if action not in ACTIONS:
-        return render(
-            request, "web/error.html", {"status": 404, "message": "操作不存在", "details": []}, status_code=404
-        )
-    form = await request.form()
-    note = str(form.get("note", ""))[:500]
-    w = (
-        ACTIONS[action](db, user, warning_id, note, form)
-        if action == "publish"
-        else ACTIONS[action](db, user, warning_id, note)
-    )
     return RedirectResponse(f"/warnings/{w.id}", status_code=303)

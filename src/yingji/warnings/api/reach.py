@@ -1,0 +1,61 @@
+"""Who a warning reaches: the map layer, the district's and a warning's coverage, recipients before and
+after a draft exists, the deliveries (service.maps, coverage, recipients)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from yingji.warnings.schemas import (
+    RecipientSummary,
+)
+from yingji.warnings.service import coverage, maps, recipients
+from yingji.warnings.service.access import load
+from yingji.warnings.service.area import parse_area
+from yingji.web.deps import ApiUser, DbSession, Paging
+
+router = APIRouter()
+
+
+@router.get("/map.geojson")
+def map_layer(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """Current warnings (ours and upstream) as GeoJSON for the 一张图 map."""
+    return maps.current_features(db=db, actor=user)
+
+
+@router.get("/coverage/district")
+def district_coverage(
+    db: DbSession,
+    user: ApiUser,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="公历年份；缺省为今年")] = None,
+) -> dict[str, Any]:
+    return coverage.district_year(db=db, actor=user, year=year)
+
+
+@router.post("/recipients/preview", response_model=RecipientSummary)
+def preview_area(body: dict[str, Any], db: DbSession, user: ApiUser) -> RecipientSummary:
+    """Who an area would reach (before a draft exists): counts per channel, kind and village."""
+    from yingji.core.actor import require
+
+    require(user, "warnings.write")
+    area = parse_area(db=db, area=body.get("area"))
+    targets = recipients.resolve(db=db, area=area, event_type=str(body.get("event_type", "other")))
+    return RecipientSummary(**recipients.summary(db=db, targets=targets))
+
+
+@router.get("/{warning_id}/recipients", response_model=RecipientSummary)
+def warning_recipients(warning_id: int, db: DbSession, user: ApiUser) -> RecipientSummary:
+    w = load(db, user, warning_id)
+    targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
+    return RecipientSummary(**recipients.summary(db=db, targets=targets))
+
+
+@router.get("/{warning_id}/coverage")
+def warning_coverage(warning_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    return coverage.for_warning(db=db, actor=user, warning_id=warning_id)
+
+
+@router.get("/{warning_id}/deliveries")
+def deliveries(warning_id: int, db: DbSession, user: ApiUser, paging: Paging, status: str | None = None) -> dict:
+    return maps.deliveries_page(db=db, actor=user, warning_id=warning_id, page=paging, status=status)
