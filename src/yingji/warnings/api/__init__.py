@@ -9,6 +9,6 @@ from fastapi import APIRouter
 
 from yingji.warnings.api import authoring, messages, reach, subscriptions
 
-router = APIRouter(prefix="/warnings", tags=["warnings"])
+router = APIRouter(tags=["warnings"])  # each module carries the prefix: "" is a path of its own
 for _module in (reach, subscriptions, messages, authoring):
     router.include_router(_module.router)

@@ -21,7 +21,7 @@ from yingji.warnings.schemas import (
 from yingji.warnings.service import authoring, from_alarms, ingest
 from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 
-router = APIRouter()
+router = APIRouter(prefix="/warnings")
 
 
 @router.post("", response_model=WarningRead, status_code=201)

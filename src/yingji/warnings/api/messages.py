@@ -8,7 +8,7 @@ from yingji.warnings.api.common import CAP_TYPE
 from yingji.warnings.service import messages
 from yingji.web.deps import ApiUser, DbSession
 
-router = APIRouter()
+router = APIRouter(prefix="/warnings")
 
 
 @router.get("/{warning_id}/cap")

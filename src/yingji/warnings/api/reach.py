@@ -15,7 +15,7 @@ from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
 from yingji.web.deps import ApiUser, DbSession, Paging
 
-router = APIRouter()
+router = APIRouter(prefix="/warnings")
 
 
 @router.get("/map.geojson")

@@ -15,7 +15,7 @@ from yingji.warnings.schemas import (
 from yingji.warnings.service import subscriptions
 from yingji.web.deps import DbSession
 
-router = APIRouter()
+router = APIRouter(prefix="/warnings")
 
 
 @router.post("/subscriptions", status_code=202, responses={429: {"description": "验证码已发送，60 秒内不再发送"}})
