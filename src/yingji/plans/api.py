@@ -41,10 +41,6 @@ from yingji.web.deps import ApiUser, DbSession, Paging
 router = APIRouter(prefix="/plans", tags=["plans"])
 
 
-def _page(items: list[Any], total: int, paging: Any) -> dict[str, Any]:
-    return {"items": items, "total": total, "page": paging.page, "page_size": paging.page_size}
-
-
 def filing_read(v: filings.FilingView) -> FilingRead:
     f = v.filing
     return FilingRead(id=f.id, plan_id=f.plan_id, plan_title=v.plan.title, plan_code=v.plan.code,
@@ -61,10 +57,10 @@ def filing_read(v: filings.FilingView) -> FilingRead:
 @router.get("", response_model=Page[PlanRead])
 def list_plans(db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None, owner_type: str | None = None,
                region_code: str | None = None, area_code: str | None = None, incident_kind: str | None = None,
-               q: str | None = None) -> dict[str, Any]:
+               q: str | None = None) -> Page[Any]:
     rows, total = registry.list_plans(db=db, actor=user, page=paging, kind=kind, owner_type=owner_type,
                                       region_code=region_code, area_code=area_code, incident_kind=incident_kind, q=q)
-    return _page([PlanRead.model_validate(r) for r in rows], total, paging)
+    return Page.of(PlanRead, rows, total, paging)
 
 
 @router.post("", response_model=PlanRead, status_code=201)
@@ -81,9 +77,9 @@ async def upload(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File(
 
 @router.get("/filings", response_model=Page[FilingRead])
 def list_filings(db: DbSession, user: ApiUser, paging: Paging, status: str | None = None,
-                 plan_id: int | None = None) -> dict[str, Any]:
+                 plan_id: int | None = None) -> Page[Any]:
     rows, total = filings.list_filings(db=db, actor=user, page=paging, status=status, plan_id=plan_id)
-    return _page([filing_read(v) for v in rows], total, paging)
+    return Page(items=[filing_read(v) for v in rows], total=total, page=paging.page, page_size=paging.page_size)
 
 
 @router.post("/filings", response_model=FilingRead, status_code=201)
@@ -109,18 +105,18 @@ def certificate(filing_id: int, db: DbSession, user: ApiUser) -> Response:
 
 
 @router.get("/evaluations/due")
-def evaluations_due(db: DbSession, user: ApiUser, paging: Paging) -> dict[str, Any]:
+def evaluations_due(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
     rows = revision.evaluations_due(db=db, actor=user)
     items = [{"plan_id": r.plan.id, "title": r.plan.title, "owner_name": r.plan.owner_name, "due_on": r.due_on,
               "reason": r.reason, "state": r.state} for r in rows]
-    return _page(items[paging.offset : paging.offset + paging.page_size], len(items), paging)
+    return Page.sliced(items, paging)
 
 
 @router.get("/drills", response_model=Page[DrillRead])
 def list_drills(db: DbSession, user: ApiUser, paging: Paging, plan_id: int | None = None,
-                status: str | None = None) -> dict[str, Any]:
+                status: str | None = None) -> Page[Any]:
     rows, total = drills.list_drills(db=db, actor=user, page=paging, plan_id=plan_id, status=status)
-    return _page([DrillRead.model_validate(r) for r in rows], total, paging)
+    return Page.of(DrillRead, rows, total, paging)
 
 
 @router.post("/drills", response_model=DrillRead, status_code=201)
@@ -129,12 +125,12 @@ def create_drill(body: DrillCreate, db: DbSession, user: ApiUser) -> Any:
 
 
 @router.get("/drills/gaps")
-def drill_gaps(db: DbSession, user: ApiUser, paging: Paging) -> dict[str, Any]:
+def drill_gaps(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
     rows = drills.drill_gaps(db=db, actor=user, only_gaps=True)
     items = [{"unit_name": g.unit_name, "plan_id": g.plan.id if g.plan else None, "rule": g.rule.label,
               "status": g.status, "missed_period": g.missed_period, "due_by": g.due_by, "last_drill": g.last_drill}
              for g in rows]
-    return _page(items[paging.offset : paging.offset + paging.page_size], len(items), paging)
+    return Page.sliced(items, paging)
 
 
 @router.get("/drills/{drill_id}", response_model=DrillRead)
@@ -161,18 +157,18 @@ def drill_actions(drill_id: int, db: DbSession, user: ApiUser, paging: Paging) -
 
 
 @router.get("/training/rates")
-def rates(db: DbSession, user: ApiUser, paging: Paging, on: date | None = None) -> dict[str, Any]:
+def rates(db: DbSession, user: ApiUser, paging: Paging, on: date | None = None) -> Page[Any]:
     items = [{"key": r.rate.rule.key, "label": r.rate.rule.label, "target": r.rate.rule.target,
               "value": r.rate.value, "reached": r.rate.reached, "population": r.rate.population, "met": r.rate.met,
               "unknown": r.rate.unknown, "met_ids": r.rate.met_ids, "unmet_ids": r.rate.unmet_ids,
               "unknown_ids": r.rate.unknown_ids} for r in training.rates(db=db, actor=user, on=on)]
-    return _page(items[paging.offset : paging.offset + paging.page_size], len(items), paging)
+    return Page.sliced(items, paging)
 
 
 @router.get("/training/trainees", response_model=Page[TraineeRead])
-def list_trainees(db: DbSession, user: ApiUser, paging: Paging, category: str | None = None) -> dict[str, Any]:
+def list_trainees(db: DbSession, user: ApiUser, paging: Paging, category: str | None = None) -> Page[Any]:
     rows, total = training.list_trainees(db=db, actor=user, page=paging, category=category)
-    return _page([TraineeRead.model_validate(r) for r in rows], total, paging)
+    return Page.of(TraineeRead, rows, total, paging)
 
 
 @router.post("/training/trainees", response_model=TraineeRead, status_code=201)
