@@ -31,7 +31,8 @@ from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCr
 # What other capabilities may call: enterprises (read, counts, contacts), departments, people by title.
 __all__ = [
     "EnterpriseInfo", "INDUSTRY_LABELS", "create_department", "create_enterprise", "delete_enterprise",
-    "enterprise_contacts_in_bbox", "enterprise_counts_by_industry", "enterprises_in_bbox", "enterprise_info", "get_department",
+    "enterprise_contacts_in_bbox", "enterprise_counts_by_industry", "enterprise_info", "enterprises_in_bbox",
+    "get_department",
     "get_enterprise", "list_departments", "list_enterprises", "people_by_title", "people_by_title_in_regions",
     "update_enterprise",
 ]

@@ -141,7 +141,7 @@ def _fulfil_owed(db: Session, incident: Incident, kind: str, *, at: datetime, by
                       .order_by(Obligation.due_at, Obligation.id).limit(1))
         if o is None:
             continue
-        obligations._fulfil(o, at=at, by=by, text=f"灾情报告第 {number} 号")  # noqa: SLF001 — same capability
+        obligations._fulfil(o, at=at, by=by, text=f"灾情报告第 {number} 号")
         incident_notices.report_made(db, o.id)
         first = first or o
     return first

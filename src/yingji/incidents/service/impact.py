@@ -88,7 +88,8 @@ def _villages(db: Session, area: BaseGeometry) -> tuple[list[dict], int]:
             continue
         people = Decimal(f["properties"]["population"] or 0) * share
         total += people
-        rows.append({"code": f["id"], "path": paths[f["id"]], "name": f["properties"]["name"], "population": f["properties"]["population"],
+        props = f["properties"]
+        rows.append({"code": f["id"], "path": paths[f["id"]], "name": props["name"], "population": props["population"],
                      "share_inside": float(share), "people_inside": round(people)})
     return rows, round(total)
 

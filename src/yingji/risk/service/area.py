@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from yingji.risk.enums import LEVEL_LABELS
 from yingji.risk.models import MajorHazardSource, RiskPoint
 
+GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}  # GB 18218-2018 表6
+
 
 @dataclass(frozen=True)
 class PlacedRisk:
@@ -35,6 +37,6 @@ def risks_in_bbox(*, db: Session, bbox: tuple[float, float, float, float]) -> di
     return {
         "risk_points": [PlacedRisk(p.id, p.name, p.level, str(LEVEL_LABELS.get(p.level, p.level)), p.enterprise_id,
                                    p.lon or 0.0, p.lat or 0.0) for p in points],
-        "major_hazards": [PlacedRisk(h.id, h.name, str(h.grade or ""), f"{'一二三四'[h.grade - 1]}级" if h.grade else "",
+        "major_hazards": [PlacedRisk(h.id, h.name, str(h.grade or ""), GRADE_LABELS.get(h.grade or 0, ""),
                                      h.enterprise_id, h.lon or 0.0, h.lat or 0.0) for h in hazards],
     }
