@@ -163,13 +163,18 @@ def _need(n: needs_table.Need, stock: Any) -> dict:
     i = n.item
     return {
         "key": i.key, "label": i.label, "per_person": str(i.per_person), "unit": i.unit, "per": i.per,
-        "per_label": needs_table.PER[i.per], "quantity": str(n.quantity.normalize()), "material": i.material,
+        "per_label": needs_table.PER[i.per], "quantity": _plain(n.quantity), "material": i.material,
         "stock_unit": stock.unit if stock else "", "needed_stock_units": n.stock_units,
-        "available": None if n.available is None else str(n.available.normalize()),
+        "available": None if n.available is None else _plain(n.available),
         "shortfall": n.shortfall, "source": i.source,
-        "warehouses": [{"name": w, "quantity": str(q.normalize()), "travel_time_s": t}
+        "warehouses": [{"name": w, "quantity": _plain(q), "travel_time_s": t}
                        for w, q, t in (stock.warehouses if stock else [])],
     }
+
+
+def _plain(value: Decimal) -> str:
+    """A quantity as plain decimal text: 600, 1.5 (never 6E+2)."""
+    return format(value.normalize(), "f")
 
 
 def _area_km2(area: BaseGeometry) -> float:
