@@ -87,7 +87,8 @@ def test_the_map_shows_the_affected_area(api, closed, fixed_clock) -> None:
 
 def test_orders_registered_by_dispatch_are_printed(api, closed, monkeypatch) -> None:
     monkeypatch.setattr(after_action, "_order_providers", [])
-    after_action.register_orders(lambda db, incident_id: [("06-01 10:30", "派出拉堡镇应急分队", "拉堡镇应急分队", "已到场")])
+    order = ("06-01 10:30", "派出拉堡镇应急分队", "拉堡镇应急分队", "已到场")
+    after_action.register_orders(lambda db, incident_id: [order])
     doc = Document(io.BytesIO(api("duty").get(f"/api/v1/incidents/{closed['id']}/report.docx").content))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "派出拉堡镇应急分队" in cells

@@ -9,9 +9,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from openpyxl import load_workbook
-
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.conftest import PASSWORDS
 from tests.incidents.helpers import JINDE, LABAO, LABAO_VILLAGE, T0
