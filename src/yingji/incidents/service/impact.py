@@ -23,7 +23,7 @@ from yingji.core.errors import PermissionDenied, invalid
 from yingji.geo import service as geo_service
 from yingji.incidents import needs as needs_table
 from yingji.incidents.report_models import AffectedArea
-from yingji.incidents.service.common import actor_name, load, note
+from yingji.incidents.service.common import actor_name, ensure_open, load, note
 from yingji.incidents.settings import settings
 from yingji.registry import service as registry_service
 from yingji.resources import service as resources_service
@@ -195,6 +195,7 @@ def affected_area(db: Session, incident_id: int) -> AffectedArea | None:
 def set_affected_area(*, db: Session, actor: Actor, incident_id: int, geometry: Any) -> AffectedArea:
     """Stores (or replaces) the incident's drawn affected area; the timeline says who drew it."""
     incident = load(db, actor, incident_id, permission="incidents.manage")
+    ensure_open(incident)
     area = parse_area(geometry)
     if not geo_service.intersecting(db=db, geometry=area, level="village"):
         raise invalid("area", "受影响区域不在本区范围内")
