@@ -103,3 +103,11 @@ def test_who_may_have_the_report(api, closed) -> None:
     assert api("officer").get(url).status_code == 404
     assert api("liaison").get(url).status_code == 403
     assert api("chem").get(f"/api/v1/incidents/{closed['id']}/report.pdf").status_code == 404
+
+
+def test_a_closed_incident_takes_no_new_area_or_report(api, db, closed) -> None:
+    duty = api("duty")
+    lon, lat = geo_service.region_info(db=db, code=LABAO_VILLAGE).centroid
+    url = f"/api/v1/incidents/{closed['id']}"
+    assert duty.put(url + "/affected-area", json={"area": square(lon, lat)}).status_code == 409
+    assert submit(duty, closed["id"], "follow_up", FIRST).status_code == 409
