@@ -13,7 +13,7 @@ from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
-from yingji.incidents import service
+from yingji.incidents import command_api, service
 from yingji.incidents.schemas import (
     CasualtyUpdate,
     CloseRequest,
@@ -219,3 +219,4 @@ def close_item(item_id: int, db: DbSession, user: ApiUser) -> DutyItemRead:
 router = APIRouter()
 router.include_router(incidents)
 router.include_router(duty)
+router.include_router(command_api.router)  # the command workspace and dispatch

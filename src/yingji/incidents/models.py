@@ -206,3 +206,7 @@ class Handover(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     carried_item_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     actor_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# The command workspace and dispatch keep their tables in their own module; importing it here collects them.
+from yingji.incidents import command_models as command_models  # noqa: E402

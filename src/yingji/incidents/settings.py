@@ -20,6 +20,8 @@ class IncidentSettings(BaseSettings):
     duty_day_starts: str = "08:30"
     # An overdue report tells the duty officers at once, and the leader on duty after this many minutes.
     overdue_leader_grace_minutes: int = 30
+    # A dispatch order still unacknowledged this many minutes after it was sent is escalated to the duty room.
+    order_ack_minutes: int = 10
 
 
 @lru_cache
