@@ -19,6 +19,7 @@ from yingji.core.clock import LOCAL_TZ
 from yingji.core.errors import DomainError, invalid
 from yingji.incidents import service
 from yingji.incidents.service import command, dispatch, order_status
+from yingji.incidents.service.common import LABELS, SOURCES, STATUS_LABELS
 from yingji.web.deps import DbSession, MaybePageUser, PageUser, check_anonymous_csrf
 from yingji.web.shell import SHELL, shown
 from yingji.web.templating import render, render_anonymous_form
@@ -31,7 +32,9 @@ ANCHORS = {"response": "response", "area": "map-section", "message": "timeline-s
 
 
 def _labels() -> dict[str, Any]:
-    return {"level_labels": command.LEVEL_LABELS, "response_actions": command.RESPONSE_ACTIONS,
+    kinds = service.kinds()
+    return {"kind_labels": {k.code: k.label for k in kinds}, "source_labels": SOURCES, "status_labels": STATUS_LABELS,
+            "count_labels": LABELS,"level_labels": command.LEVEL_LABELS, "response_actions": command.RESPONSE_ACTIONS,
             "task_statuses": command.TASK_STATUSES, "assignee_kinds": command.ASSIGNEE_KINDS,
             "order_labels": order_status.LABELS, "order_actions": order_status.ACTION_LABELS,
             "order_kinds": dispatch.KIND_LABELS, "next_steps": order_status.next_steps}
@@ -64,7 +67,7 @@ def context(request: Request, db, user, incident_id: int) -> tuple[str, dict[str
     return "incidents/workspace.html", {
         **w, "i": incident, "candidates": candidates, "choices": choices, "candidate_error": candidate_error,
         "can_command": can_command, "evacuees": dispatch.evacuees(db, incident.id), "page_data": page_data,
-        "layers": shown(request, db, user, SHELL.map_layers()), **_labels(),
+        "layers": shown(request, db, user, SHELL.map_layers()),
     }
 
 
@@ -72,7 +75,7 @@ def render_workspace(request: Request, db, user, incident_id: int, *, message: s
                      values=None, status: int = 200, form: str = "", link: str = "", labels=None) -> HTMLResponse:
     name, data = context(request, db, user, incident_id)
     return render(request, name, {
-        **(labels or {}), **data, "message": message, "errors": errors or {}, "values": values or {},
+        **_labels(), **(labels or {}), **data, "message": message, "errors": errors or {}, "values": values or {},
         "form": form, "link": link, "can_manage": user.can("incidents.manage"),
     }, status_code=status)
 
