@@ -33,13 +33,16 @@
       if (areaLayer && data.lon == null) ym.map.fitBounds(areaLayer.getBounds(), { animate: false });
       document.getElementById("map").dataset.workspaceReady = "true";
     });
-    ym.map.on("click", (e) => {
-      if (!drawing) return;
-      const w = ym.toWgs(e.latlng);
+    // While drawing, every click inside the map is a vertex, on a layer's marker too (markers keep their
+    // clicks to themselves); the map's own controls are left alone.
+    ym.map.getContainer().addEventListener("click", (ev) => {
+      if (!drawing || ev.target.closest(".leaflet-control")) return;
+      ev.stopPropagation();
+      const w = ym.toWgs(ym.map.mouseEventToLatLng(ev));
       points.push([Math.round(w.lon * 1e6) / 1e6, Math.round(w.lat * 1e6) / 1e6]);
       drawArea(points);
       if (areaInput) areaInput.value = points.length >= 3 ? JSON.stringify({ type: "Polygon", coordinates: [points.concat([points[0]])] }) : "";
-    });
+    }, true);
   }
   const drawBtn = document.getElementById("area-draw"), clearBtn = document.getElementById("area-clear");
   if (drawBtn) drawBtn.addEventListener("click", () => {
