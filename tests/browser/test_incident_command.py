@@ -61,6 +61,7 @@ def test_phone_report_to_dispatch_and_sitrep(page, browser, live_server) -> None
     leader.wait_for_selector("#timeline li[data-kind=response]")
     leader.wait_for_function("document.getElementById('response-level').textContent.includes('四级')")
 
+    page.wait_for_selector("#dispatch-panel[data-ready=true]")
     first = page.locator("#team-candidates tr[data-team-id]").first
     team = first.locator("td").first.inner_text()
     first.locator("input[name=instructions]").fill("转移被困群众")

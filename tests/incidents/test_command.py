@@ -31,7 +31,11 @@ def test_response_level_started_raised_lowered_ended_with_who_and_when(api, inci
     duty = api("duty")
     r = respond(duty, incident, 1, action="start", level="IV", decided_by="副区长 蓝天", reason="内涝")
     assert r.status_code == 201, r.text
-    assert (r.json()["decided_by"], r.json()["recorded_by"], r.json()["new_level"]) == ("副区长 蓝天", "值班员 韦明", "IV")
+    assert (r.json()["decided_by"], r.json()["recorded_by"], r.json()["new_level"]) == (
+        "副区长 蓝天",
+        "值班员 韦明",
+        "IV",
+    )
     fixed_clock(T0 + timedelta(minutes=50))
     assert respond(duty, incident, 2, action="raise", level="III").status_code == 201
     wrong = respond(duty, incident, 3, action="raise", level="IV")  # IV is lower than III
@@ -42,7 +46,11 @@ def test_response_level_started_raised_lowered_ended_with_who_and_when(api, inci
     assert respond(duty, incident, 5, action="end").status_code == 422  # nothing in force
     w = duty.get(url(incident, "/workspace")).json()
     assert [(x["action"], x["old_level"], x["new_level"]) for x in w["responses"]] == [
-        ("start", "", "IV"), ("raise", "IV", "III"), ("lower", "III", "IV"), ("end", "IV", "")]
+        ("start", "", "IV"),
+        ("raise", "IV", "III"),
+        ("lower", "III", "IV"),
+        ("end", "IV", ""),
+    ]
     assert w["responses"][1]["at"].startswith("2026-06-01T02:50")
     assert w["command"]["response_level"] == "" and w["command"]["response_ended_at"]
     assert [e["kind"] for e in w["timeline"][:4]] == ["response"] * 4
@@ -64,10 +72,12 @@ def test_affected_area_stored_and_bad_polygons_named(api, incident) -> None:
     r = duty.put(url(incident, "/area"), json={"area": AREA, "note": "城区低洼片", "version": 1})
     assert r.status_code == 200, r.text
     assert r.json()["area"]["coordinates"][0][1] == [109.34, 24.20] and r.json()["version"] == 2
-    for bad in ({"type": "Point", "coordinates": [109.3, 24.2]},
-                {"type": "Polygon", "coordinates": [[[109.3, 24.2], [109.34, 24.2], [109.3, 24.2]]]},
-                {"type": "Polygon", "coordinates": [[[109.3, 24.2], [109.34, 24.2], [109.34, 24.23], [109.31, 24.2]]]},
-                {"type": "Polygon", "coordinates": [[[200, 24.2], [109.34, 24.2], [109.34, 24.23], [200, 24.2]]]}):
+    for bad in (
+        {"type": "Point", "coordinates": [109.3, 24.2]},
+        {"type": "Polygon", "coordinates": [[[109.3, 24.2], [109.34, 24.2], [109.3, 24.2]]]},
+        {"type": "Polygon", "coordinates": [[[109.3, 24.2], [109.34, 24.2], [109.34, 24.23], [109.31, 24.2]]]},
+        {"type": "Polygon", "coordinates": [[[200, 24.2], [109.34, 24.2], [109.34, 24.23], [200, 24.2]]]},
+    ):
         r = duty.put(url(incident, "/area"), json={"area": bad, "version": 2})
         assert r.status_code == 422, bad
         assert r.json()["error"]["details"][0]["field"] == "area"
@@ -76,8 +86,15 @@ def test_affected_area_stored_and_bad_polygons_named(api, incident) -> None:
 
 def test_tasks_with_deadlines_and_status(api, incident) -> None:
     duty = api("duty")
-    r = duty.post(url(incident, "/tasks"), json={"title": "排查低洼地带", "assignee_kind": "department",
-                                                  "assignee": "区水利局", "due_at": "2026-06-01T14:00:00+08:00"})
+    r = duty.post(
+        url(incident, "/tasks"),
+        json={
+            "title": "排查低洼地带",
+            "assignee_kind": "department",
+            "assignee": "区水利局",
+            "due_at": "2026-06-01T14:00:00+08:00",
+        },
+    )
     assert r.status_code == 201, r.text
     task = r.json()
     assert task["due_at"].startswith("2026-06-01T06:00") and task["status"] == "open"
@@ -85,7 +102,10 @@ def test_tasks_with_deadlines_and_status(api, incident) -> None:
     assert s.status_code == 200 and s.json()["version"] == 2
     stale = api("labao").post(f"/api/v1/incidents/tasks/{task['id']}/status", json={"status": "done", "version": 1})
     assert stale.status_code == 409
-    assert duty.post(f"/api/v1/incidents/tasks/{task['id']}/status", json={"status": "done", "version": 2}).status_code == 200
+    assert (
+        duty.post(f"/api/v1/incidents/tasks/{task['id']}/status", json={"status": "done", "version": 2}).status_code
+        == 200
+    )
     done = duty.post(f"/api/v1/incidents/tasks/{task['id']}/status", json={"status": "open", "version": 3})
     assert done.status_code == 409
     bad = duty.post(url(incident, "/tasks"), json={"title": "x", "assignee_kind": "nobody", "assignee": "y"})
@@ -152,14 +172,17 @@ def test_leader_reads_the_workspace_but_does_not_command(api, two) -> None:
 def test_information_officer_enterprise_manager_and_liaison_are_refused(api, two, role) -> None:
     c = api(role)
     incident, order = two["labao"], two["jinde_order"]
-    for r in (c.get(url(incident, "/workspace")), c.get(url(incident, "/timeline")),
-              c.get(url(incident, "/stream"), params={"max_s": 1}),
-              c.get(url(incident, "/team-candidates")),
-              respond(c, incident, 1, action="start", level="IV"),
-              c.post(url(incident, "/sitreps"), json={"body": "x"}),
-              c.post(url(incident, "/orders/team"), json={"team_id": 1}),
-              c.get(f"/api/v1/incidents/orders/{order['id']}"),
-              step(c, order["id"], "acknowledged")):
+    for r in (
+        c.get(url(incident, "/workspace")),
+        c.get(url(incident, "/timeline")),
+        c.get(url(incident, "/stream"), params={"max_s": 1}),
+        c.get(url(incident, "/team-candidates")),
+        respond(c, incident, 1, action="start", level="IV"),
+        c.post(url(incident, "/sitreps"), json={"body": "x"}),
+        c.post(url(incident, "/orders/team"), json={"team_id": 1}),
+        c.get(f"/api/v1/incidents/orders/{order['id']}"),
+        step(c, order["id"], "acknowledged"),
+    ):
         assert r.status_code == 403, (r.request.url, r.text)
     assert api("duty").get(f"/api/v1/incidents/orders/{order['id']}").json()["status"] == "sent"
     assert api("duty").get(url(incident, "/workspace")).json()["command"] is None  # nothing changed

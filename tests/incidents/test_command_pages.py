@@ -20,27 +20,43 @@ def incident(api, fixed_clock):
 
 
 def post(c, incident, form_name, **form):
-    return c.post(f"/incidents/{incident['id']}/command/{form_name}", data={"csrf_token": c.csrf, **form},
-                  follow_redirects=False)
+    return c.post(
+        f"/incidents/{incident['id']}/command/{form_name}", data={"csrf_token": c.csrf, **form}, follow_redirects=False
+    )
 
 
 def test_workspace_shows_map_layers_dispatch_and_timeline(page_client, incident) -> None:
     c = page_client("duty")
     page = c.get(f"/incidents/{incident['id']}")
     assert page.status_code == 200
-    for marker in ('id="map"', 'id="map-config"', 'class="map-layers"', 'id="workspace-data"', 'id="response"',
-                   'id="team-candidates"', 'id="material-form"', 'id="shelter-form"', 'id="orders"',
-                   'id="tasks"', 'id="sitreps"', 'id="timeline"', "incident-workspace.js", 'id="obligations"'):
+    for marker in (
+        'id="map"',
+        'id="map-config"',
+        'class="map-layers"',
+        'id="workspace-data"',
+        'id="response"',
+        'id="dispatch"',
+        'id="orders"',
+        'id="tasks"',
+        'id="sitreps"',
+        'id="timeline"',
+        "incident-workspace.js",
+        'id="obligations"',
+    ):
         assert marker in page.text, marker
     assert "<script>" not in page.text  # CSP: data as JSON, code in static files
-    assert re.search(r'data-team-id="\d+"', page.text)
+    panel = c.get(f"/incidents/{incident['id']}/dispatch-panel")  # loaded by the page once it is open
+    assert panel.status_code == 200
+    for marker in ('id="team-candidates"', 'id="material-form"', 'id="shelter-form"'):
+        assert marker in panel.text, marker
+    assert re.search(r'data-team-id="\d+"', panel.text)
 
 
 def test_response_sitrep_and_a_team_sent_from_the_page(page_client, client, incident) -> None:
     c = page_client("duty")
     r = post(c, incident, "response", action="start", level="IV", decided_by="指挥长", reason="", version="1")
     assert r.status_code == 303
-    team_id = re.search(r'data-team-id="(\d+)"', c.get(f"/incidents/{incident['id']}").text).group(1)
+    team_id = re.search(r'data-team-id="(\d+)"', c.get(f"/incidents/{incident['id']}/dispatch-panel").text).group(1)
     sent = post(c, incident, "order-team", team_id=team_id, instructions="转移群众")
     assert sent.status_code == 201 and "指令已下达" in sent.text
     link = re.search(r'id="status-link">.*?<a href="(http[^"]+/orders/[^"]+)"', sent.text, re.S).group(1)
@@ -58,8 +74,16 @@ def test_response_sitrep_and_a_team_sent_from_the_page(page_client, client, inci
 def test_stale_version_answers_409_and_keeps_what_was_typed(page_client, incident) -> None:
     duty, labao = page_client("duty"), page_client("labao")
     assert post(duty, incident, "response", action="start", level="IV", version="1").status_code == 303
-    r = post(labao, incident, "response", action="start", level="III", decided_by="镇长 黄河",
-             reason="我刚写好的理由：堤防告急", version="1")
+    r = post(
+        labao,
+        incident,
+        "response",
+        action="start",
+        level="III",
+        decided_by="镇长 黄河",
+        reason="我刚写好的理由：堤防告急",
+        version="1",
+    )
     assert r.status_code == 409
     assert "已被他人修改" in r.text and "值班员 韦明" in r.text
     assert 'value="我刚写好的理由：堤防告急"' in r.text and 'value="镇长 黄河"' in r.text

@@ -12,8 +12,14 @@ import pytest
 
 from tests.incidents.helpers import LABAO, T0
 
-BODY = {"kind": "flood", "occurred_at": "2026-06-01T10:00:00+08:00", "region_code": LABAO,
-        "address": "拉堡镇", "trapped": 3, "description": "内涝，群众被困"}
+BODY = {
+    "kind": "flood",
+    "occurred_at": "2026-06-01T10:00:00+08:00",
+    "region_code": LABAO,
+    "address": "拉堡镇",
+    "trapped": 3,
+    "description": "内涝，群众被困",
+}
 
 
 @pytest.fixture
@@ -67,8 +73,9 @@ def test_a_sent_team_is_deployed_not_offered_again_and_released_back(api, incide
 
 
 def stock_of(duty, warehouse_id, material_id) -> Decimal:
-    rows = duty.get("/api/v1/resources/stock", params={"warehouse_id": warehouse_id, "material_id": material_id,
-                                                        "page_size": 500}).json()
+    rows = duty.get(
+        "/api/v1/resources/stock", params={"warehouse_id": warehouse_id, "material_id": material_id, "page_size": 500}
+    ).json()
     items = rows["items"] if isinstance(rows, dict) else rows
     return sum((Decimal(str(r["quantity"])) for r in items), Decimal(0))
 
@@ -84,16 +91,20 @@ def test_materials_post_an_issue_document_and_return_on_release(api, incident) -
     duty = api("duty")
     warehouse_id, material_id = a_stocked_line(duty)
     before = stock_of(duty, warehouse_id, material_id)
-    r = duty.post(url(incident, "/orders/material"), json={
-        "warehouse_id": warehouse_id, "lines": [{"material_id": material_id, "quantity": "3"}]})
+    r = duty.post(
+        url(incident, "/orders/material"),
+        json={"warehouse_id": warehouse_id, "lines": [{"material_id": material_id, "quantity": "3"}]},
+    )
     assert r.status_code == 201, r.text
     order = r.json()["order"]
     assert stock_of(duty, warehouse_id, material_id) == before - 3
     doc = duty.get(f"/api/v1/resources/documents/{order['document_id']}").json()
     assert doc["kind"] == "issue" and doc["status"] == "posted"
     assert f"#{incident['id']}" in doc["counterparty"]
-    too_much = duty.post(url(incident, "/orders/material"), json={
-        "warehouse_id": warehouse_id, "lines": [{"material_id": material_id, "quantity": str(before * 10)}]})
+    too_much = duty.post(
+        url(incident, "/orders/material"),
+        json={"warehouse_id": warehouse_id, "lines": [{"material_id": material_id, "quantity": str(before * 10)}]},
+    )
     assert too_much.status_code == 422 and "lines[0]" in str(too_much.json()["error"]["details"])
     assert stock_of(duty, warehouse_id, material_id) == before - 3  # nothing posted
     assert step(duty, order["id"], "released").status_code == 200
@@ -120,7 +131,9 @@ def test_evacuees_never_above_capacity_without_a_recorded_override(api, incident
     assert duty.post(evac, json={"people": cap - 1, "origin": "拉堡村"}).status_code == 201
     over = duty.post(evac, json={"people": 2})
     assert over.status_code == 422
-    assert over.json()["error"]["details"][0]["field"] == "people" and "还可安置 1 人" in over.json()["error"]["message"]
+    assert (
+        over.json()["error"]["details"][0]["field"] == "people" and "还可安置 1 人" in over.json()["error"]["message"]
+    )
     assert duty.get(f"/api/v1/resources/shelters/{shelter['id']}").json()["occupancy"] == cap - 1
     exact = duty.post(evac, json={"people": 1})
     assert exact.status_code == 201 and exact.json()["over_capacity_reason"] == ""
@@ -137,12 +150,21 @@ def test_evacuees_never_above_capacity_without_a_recorded_override(api, incident
 # The steps of an order as the dispatch process runs them (调度指令: 下达 → 签收 → 出发 → 到场 → 解除), and
 # release (recall) possible at any point before it; written out here, not taken from the code.
 LEGAL = {
-    ("sent", "acknowledged"), ("acknowledged", "en_route"), ("en_route", "on_scene"), ("on_scene", "released"),
-    ("sent", "released"), ("acknowledged", "released"), ("en_route", "released"),
+    ("sent", "acknowledged"),
+    ("acknowledged", "en_route"),
+    ("en_route", "on_scene"),
+    ("on_scene", "released"),
+    ("sent", "released"),
+    ("acknowledged", "released"),
+    ("en_route", "released"),
 }
-PATH = {"sent": [], "acknowledged": ["acknowledged"], "en_route": ["acknowledged", "en_route"],
-        "on_scene": ["acknowledged", "en_route", "on_scene"],
-        "released": ["released"]}
+PATH = {
+    "sent": [],
+    "acknowledged": ["acknowledged"],
+    "en_route": ["acknowledged", "en_route"],
+    "on_scene": ["acknowledged", "en_route", "on_scene"],
+    "released": ["released"],
+}
 
 
 @pytest.mark.parametrize("start", ["sent", "acknowledged", "en_route", "on_scene", "released"])

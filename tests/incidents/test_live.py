@@ -47,8 +47,9 @@ def test_a_new_entry_reaches_a_second_open_workspace(server) -> None:
     incident = duty.post("/api/v1/incidents", json=BODY).json()
     events: queue.Queue = queue.Queue()
     stop = threading.Event()
-    watcher = threading.Thread(target=listen, args=(labao, f"/api/v1/incidents/{incident['id']}/stream", events, stop),
-                               daemon=True)
+    watcher = threading.Thread(
+        target=listen, args=(labao, f"/api/v1/incidents/{incident['id']}/stream", events, stop), daemon=True
+    )
     watcher.start()
     assert events.get(timeout=10) == ("status", 200)
     first = events.get(timeout=10)[1]  # the token when the workspace opened

@@ -48,15 +48,7 @@ def context(request: Request, db, user, incident_id: int) -> tuple[str, dict[str
         return "incidents/detail.html", {**d, "i": d["incident"]}
     w = service.workspace(db=db, actor=user, incident_id=incident_id)
     incident = w["incident"]
-    candidates, choices, candidate_error = [], {}, ""
     can_command = user.can(command.WRITE) and incident.status == "open"
-    if can_command:
-        try:
-            with db.begin_nested():
-                candidates = service.team_candidates(db=db, actor=user, incident_id=incident_id, k=6)
-                choices = dispatch.choices(db=db, actor=user, incident_id=incident_id)
-        except DomainError as exc:  # no place to route from: the forms say why
-            candidate_error = exc.message
     state = w["command"]
     page_data = {
         "incident_id": incident.id, "title": incident.title, "lon": incident.lon, "lat": incident.lat,
@@ -65,15 +57,28 @@ def context(request: Request, db, user, incident_id: int) -> tuple[str, dict[str
         "timeline": f"/api/v1/incidents/{incident.id}/timeline",
     }
     return "incidents/workspace.html", {
-        **w, "i": incident, "candidates": candidates, "choices": choices, "candidate_error": candidate_error,
-        "can_command": can_command, "evacuees": dispatch.evacuees(db, incident.id), "page_data": page_data,
-        "layers": shown(request, db, user, SHELL.map_layers()),
+        **w, "i": incident, "can_command": can_command, "evacuees": dispatch.evacuees(db, incident.id),
+        "page_data": page_data, "layers": shown(request, db, user, SHELL.map_layers()),
     }
+
+
+def dispatch_context(db, user, incident_id: int) -> dict[str, Any]:
+    """The dispatch panel's offers: the nearest available teams and shelters by travel time, the stock."""
+    candidates, choices, error = [], {}, ""
+    try:
+        with db.begin_nested():
+            candidates = service.team_candidates(db=db, actor=user, incident_id=incident_id, k=6)
+            choices = dispatch.choices(db=db, actor=user, incident_id=incident_id)
+    except DomainError as exc:  # no place to route from: the panel says why
+        error = exc.message
+    return {"candidates": candidates, "choices": choices, "candidate_error": error}
 
 
 def render_workspace(request: Request, db, user, incident_id: int, *, message: str = "", errors=None,
                      values=None, status: int = 200, form: str = "", link: str = "", labels=None) -> HTMLResponse:
     name, data = context(request, db, user, incident_id)
+    if form.startswith("order-") and data.get("can_command"):  # the panel comes back with the error inline
+        data.update(dispatch_context(db, user, incident_id), dispatch_inline=True)
     return render(request, name, {
         **_labels(), **(labels or {}), **data, "message": message, "errors": errors or {}, "values": values or {},
         "form": form, "link": link, "can_manage": user.can("incidents.manage"),
@@ -167,6 +172,14 @@ async def command_action(request: Request, db: DbSession, user: PageUser, incide
         full = str(request.base_url).rstrip("/") + link
         return render_workspace(request, db, user, incident_id, message="指令已下达", link=full, status=201)
     return RedirectResponse(f"/incidents/{incident_id}#{ANCHORS.get(action, '')}", status_code=303)
+
+
+@router.get("/incidents/{incident_id}/dispatch-panel", response_class=HTMLResponse)
+def dispatch_panel(request: Request, db: DbSession, user: PageUser, incident_id: int) -> HTMLResponse:
+    incident = command.load_for_command(db, user, incident_id, write=True)
+    return render(request, "incidents/_dispatch.html", {
+        **dispatch_context(db, user, incident_id), "i": incident, "errors": {}, "values": {}, "form": "",
+    })
 
 
 # --- the receiver's status link -------------------------------------------------------------------------

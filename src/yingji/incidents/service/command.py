@@ -26,7 +26,7 @@ LEVEL_LABELS = {"I": "一级", "II": "二级", "III": "三级", "IV": "四级"}
 RESPONSE_ACTIONS = {"start": "启动", "raise": "提升", "lower": "降低", "end": "终止"}
 TASK_STATUSES = {"open": "待办", "in_progress": "进行中", "done": "已完成", "cancelled": "已取消"}
 ASSIGNEE_KINDS = {"department": "部门", "team": "队伍", "township": "镇（街道）"}
-TIMELINE_ON_PAGE = 300
+TIMELINE_ON_PAGE = 200
 
 
 def load_for_command(db: Session, actor: Actor, incident_id: int, *, write: bool = False,
