@@ -176,7 +176,7 @@ async def command_action(request: Request, db: DbSession, user: PageUser, incide
 
 @router.get("/incidents/{incident_id}/dispatch-panel", response_class=HTMLResponse)
 def dispatch_panel(request: Request, db: DbSession, user: PageUser, incident_id: int) -> HTMLResponse:
-    incident = command.load_for_command(db, user, incident_id, write=True)
+    incident = command.load_for_writing(db, user, incident_id)
     return render(request, "incidents/_dispatch.html", {
         **dispatch_context(db, user, incident_id), "i": incident, "errors": {}, "values": {}, "form": "",
     })

@@ -29,15 +29,18 @@ ASSIGNEE_KINDS = {"department": "部门", "team": "队伍", "township": "镇（�
 TIMELINE_ON_PAGE = 200
 
 
-def load_for_command(db: Session, actor: Actor, incident_id: int, *, write: bool = False,
-                     for_update: bool = False) -> Incident:
-    """The incident for the command workspace: 403 for a role without command access (the information
-    officer, the enterprise manager), 404 outside the actor's area, as for the incident itself."""
-    require(actor, WRITE if write else READ)
-    incident = load(db, actor, incident_id, permission="incidents.manage" if write else "incidents.read",
-                    for_update=for_update)
-    if write:
-        ensure_open(incident)
+def load_for_command(db: Session, actor: Actor, incident_id: int) -> Incident:
+    """The incident for reading the command workspace: 403 for a role without command access (the
+    information officer, the enterprise manager), 404 outside the actor's area, as for the incident itself."""
+    require(actor, READ)
+    return load(db, actor, incident_id)
+
+
+def load_for_writing(db: Session, actor: Actor, incident_id: int, *, for_update: bool = False) -> Incident:
+    """The incident for a command (an open one, inside the actor's own area)."""
+    require(actor, WRITE)
+    incident = load(db, actor, incident_id, permission="incidents.manage", for_update=for_update)
+    ensure_open(incident)
     return incident
 
 
@@ -69,7 +72,7 @@ def set_response(*, db: Session, actor: Actor, incident_id: int, action: str, le
                  decided_by: str = "", reason: str = "", version: int) -> ResponseChange:
     """启动 / 提升 / 降低 / 终止 the response: a new level must be more (raise) or less (lower) serious than
     the one in force; start needs none in force, end one in force."""
-    incident = load_for_command(db, actor, incident_id, write=True, for_update=True)
+    incident = load_for_writing(db, actor, incident_id, for_update=True)
     state = state_of(db, incident.id, for_update=True)
     _check_version(db, incident.id, state, version, "响应级别")
     if action not in RESPONSE_ACTIONS:
@@ -137,7 +140,7 @@ def polygon(area: Any) -> dict[str, Any]:
 
 def set_area(*, db: Session, actor: Actor, incident_id: int, area: Any, note_text: str = "",
              version: int) -> CommandState:
-    incident = load_for_command(db, actor, incident_id, write=True, for_update=True)
+    incident = load_for_writing(db, actor, incident_id, for_update=True)
     state = state_of(db, incident.id, for_update=True)
     _check_version(db, incident.id, state, version, "影响范围")
     geometry = polygon(area) if area is not None else None
@@ -154,7 +157,7 @@ def set_area(*, db: Session, actor: Actor, incident_id: int, area: Any, note_tex
 
 
 def add_message(*, db: Session, actor: Actor, incident_id: int, text: str) -> TimelineEntry:
-    incident = load_for_command(db, actor, incident_id, write=True)
+    incident = load_for_writing(db, actor, incident_id)
     if not text.strip():
         raise invalid("text", "请填写内容")
     entry = note(db, incident.id, "message", text.strip()[:2000], actor=actor)
@@ -172,7 +175,7 @@ def _as_utc(value: datetime | None, field: str) -> datetime | None:
 
 def create_task(*, db: Session, actor: Actor, incident_id: int, title: str, assignee_kind: str, assignee: str,
                 due_at: datetime | None = None, detail: str = "") -> Task:
-    incident = load_for_command(db, actor, incident_id, write=True)
+    incident = load_for_writing(db, actor, incident_id)
     if not title.strip():
         raise invalid("title", "请填写任务内容")
     if assignee_kind not in ASSIGNEE_KINDS:
@@ -197,7 +200,7 @@ def update_task(*, db: Session, actor: Actor, task_id: int, status: str, version
     task = db.scalar(select(Task).where(Task.id == task_id).with_for_update())
     if task is None:
         raise NotFound("任务不存在")
-    load_for_command(db, actor, task.incident_id, write=True)
+    load_for_writing(db, actor, task.incident_id)
     _check_version(db, task.incident_id, task, version, "任务")
     if status not in TASK_STATUSES:
         raise invalid("status", "状态须为 open、in_progress、done 或 cancelled")
@@ -214,7 +217,7 @@ def update_task(*, db: Session, actor: Actor, task_id: int, status: str, version
 
 def issue_sitrep(*, db: Session, actor: Actor, incident_id: int, title: str, body: str) -> Sitrep:
     """A situation report, numbered in sequence per incident and signed by the issuing officer."""
-    incident = load_for_command(db, actor, incident_id, write=True, for_update=True)  # serialises numbering
+    incident = load_for_writing(db, actor, incident_id, for_update=True)  # serialises numbering
     if not body.strip():
         raise invalid("body", "请填写态势内容")
     number = (db.scalar(select(func.max(Sitrep.number)).where(Sitrep.incident_id == incident.id)) or 0) + 1

@@ -25,7 +25,7 @@ from yingji.geo import service as geo_service
 from yingji.incidents.command_models import DispatchOrder, Evacuee, OrderStep
 from yingji.incidents.models import Incident
 from yingji.incidents.service import order_status
-from yingji.incidents.service.command import WRITE, load_for_command
+from yingji.incidents.service.command import READ, WRITE, load_for_command, load_for_writing
 from yingji.incidents.service.common import actor_name, note
 from yingji.incidents.service.incident_notices import SOURCE
 from yingji.incidents.settings import settings
@@ -99,7 +99,7 @@ def dispatch_team(*, db: Session, actor: Actor, incident_id: int, team_id: int,
                   instructions: str = "") -> tuple[DispatchOrder, str]:
     """Sends a team: it must be available and not committed; it becomes deployed (resources) until the
     order is released. Returns the order and its status link's secret (shown once, sent to the team)."""
-    incident = load_for_command(db, actor, incident_id, write=True)
+    incident = load_for_writing(db, actor, incident_id)
     if team_id in committed_team_ids(db):
         raise Conflict("该队伍已承担其他调度指令，尚未解除，不能重复派遣")
     team = resources_service.get_team(db=db, actor=actor, team_id=team_id)
@@ -126,7 +126,7 @@ def request_materials(*, db: Session, actor: Actor, incident_id: int, warehouse_
                       lines: list[dict[str, Any]], instructions: str = "") -> tuple[DispatchOrder, str]:
     """Materials from a warehouse: an issue document (出库) posted in the resources ledger, naming the
     incident; a line the warehouse cannot cover refuses the whole request (nothing posted)."""
-    incident = load_for_command(db, actor, incident_id, write=True)
+    incident = load_for_writing(db, actor, incident_id)
     if not lines:
         raise invalid("lines", "请至少填写一种物资")
     warehouse = resources_service.get_warehouse(db=db, actor=actor, warehouse_id=warehouse_id)
@@ -160,7 +160,7 @@ def request_materials(*, db: Session, actor: Actor, incident_id: int, warehouse_
 
 def open_shelter(*, db: Session, actor: Actor, incident_id: int, shelter_id: int,
                  instructions: str = "") -> tuple[DispatchOrder, str]:
-    incident = load_for_command(db, actor, incident_id, write=True)
+    incident = load_for_writing(db, actor, incident_id)
     if db.scalar(select(DispatchOrder.id).where(DispatchOrder.kind == "shelter", DispatchOrder.shelter_id == shelter_id,
                                                 DispatchOrder.status.in_(ACTIVE))):
         raise Conflict("该避难场所已由一条未解除的指令开放")
@@ -178,7 +178,7 @@ def register_evacuees(*, db: Session, actor: Actor, order_id: int, people: int, 
                       over_capacity_reason: str = "") -> Evacuee:
     """People arriving at an opened shelter. Above its capacity only with a reason, recorded with who gave
     it; the shelter's occupancy (resources) follows the register."""
-    order = _load_order(db, actor, order_id, write=True)
+    order = _load_order(db, actor, order_id)
     if order.kind != "shelter":
         raise invalid("order_id", "只有开放避难场所的指令可以登记转移安置人员")
     if order.status == "released":
@@ -216,17 +216,27 @@ def evacuees(db: Session, incident_id: int) -> dict[int, int]:
 # --- status -----------------------------------------------------------------------------------------
 
 
-def _load_order(db: Session, actor: Actor, order_id: int, *, write: bool = False) -> DispatchOrder:
-    require(actor, WRITE if write else "incidents.command.read")
-    order = db.scalar(select(DispatchOrder).where(DispatchOrder.id == order_id).with_for_update())
+def _order_row(db: Session, order_id: int, *, for_update: bool = False) -> DispatchOrder:
+    query = select(DispatchOrder).where(DispatchOrder.id == order_id)
+    order = db.scalar(query.with_for_update() if for_update else query)
     if order is None:
         raise NotFound("调度指令不存在")
-    load_for_command(db, actor, order.incident_id, write=write)  # 404 outside the actor's area
+    return order
+
+
+def _load_order(db: Session, actor: Actor, order_id: int) -> DispatchOrder:
+    """An order to change: 403 without command rights, 404 outside the actor's area."""
+    require(actor, WRITE)
+    order = _order_row(db, order_id, for_update=True)
+    load_for_writing(db, actor, order.incident_id)
     return order
 
 
 def get_order(*, db: Session, actor: Actor, order_id: int) -> DispatchOrder:
-    return _load_order(db, actor, order_id)
+    require(actor, READ)
+    order = _order_row(db, order_id)
+    load_for_command(db, actor, order.incident_id)  # 404 outside the actor's area
+    return order
 
 
 def order_steps(db: Session, order_id: int) -> list[OrderStep]:
@@ -281,7 +291,7 @@ def advance(*, db: Session, actor: Actor, order_id: int, to: str, version: int |
             return_materials: bool = True) -> DispatchOrder:
     """Moves an order on by an account (the receiver's, or the duty room taking its call); an illegal step
     is a 409 with the reason. ``version``: the one the officer saw (two at once: the second is a 409)."""
-    order = _load_order(db, actor, order_id, write=True)
+    order = _load_order(db, actor, order_id)
     if version is not None and version != order.version:
         raise Conflict(f"该指令已被他人更新为“{order_status.LABELS[order.status]}”：您看到的是第 {version} 版，"
                        f"现在是第 {order.version} 版。请刷新后再操作。")
