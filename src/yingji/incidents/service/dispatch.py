@@ -243,13 +243,11 @@ def order_steps(db: Session, order_id: int) -> list[OrderStep]:
     return list(db.scalars(select(OrderStep).where(OrderStep.order_id == order_id).order_by(OrderStep.id)))
 
 
-def _apply(db: Session, order: DispatchOrder, to: str, *, by: str, via: str, actor: Actor | None,
-           note_text: str = "", return_materials: bool = True) -> DispatchOrder:
-    order_status.check(order.status, to)
+def _apply(db: Session, order: DispatchOrder, to: str, *, by: str, via: str, note_text: str = "") -> DispatchOrder:
+    """Records a step already checked (``order_status.check``); what a release undoes is done by
+    ``advance`` before, with the releasing account (the link never releases)."""
     now = utcnow()
     if to == "released":
-        assert actor is not None  # the command releases, never the link
-        _release_effects(db, actor, order, return_materials=return_materials)
         order.released_at = now
     elif to == "acknowledged":
         order.acknowledged_at, order.acknowledged_by = now, by[:80]
@@ -295,8 +293,10 @@ def advance(*, db: Session, actor: Actor, order_id: int, to: str, version: int |
     if version is not None and version != order.version:
         raise Conflict(f"该指令已被他人更新为“{order_status.LABELS[order.status]}”：您看到的是第 {version} 版，"
                        f"现在是第 {order.version} 版。请刷新后再操作。")
-    return _apply(db, order, to, by=actor_name(actor), via="account", actor=actor, note_text=note_text,
-                  return_materials=return_materials)
+    order_status.check(order.status, to)
+    if to == "released":
+        _release_effects(db, actor, order, return_materials=return_materials)
+    return _apply(db, order, to, by=actor_name(actor), via="account", note_text=note_text)
 
 
 def incident_title(db: Session, incident_id: int) -> str:
@@ -318,7 +318,8 @@ def advance_by_token(*, db: Session, token: str, to: str, by: str = "", note_tex
     order = order_by_token(db=db, token=token)
     if to not in order_status.RECEIVER_STEPS:
         raise Conflict("状态链接只能签收、出发、到场；解除须由指挥人员操作")
-    return _apply(db, order, to, by=(by.strip() or order.receiver)[:80], via="link", actor=None, note_text=note_text)
+    order_status.check(order.status, to)
+    return _apply(db, order, to, by=(by.strip() or order.receiver)[:80], via="link", note_text=note_text)
 
 
 # --- escalation -------------------------------------------------------------------------------------
