@@ -1,7 +1,7 @@
 """incidents: the affected area drawn for an incident and the natural-disaster reports (灾情报告)
 
 Revision ID: incidents_0003
-Revises: incidents_0001
+Revises: incidents_0002
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import yingji.core.db
 
 revision: str = "incidents_0003"
-down_revision: str | Sequence[str] | None = "incidents_0001"
+down_revision: str | Sequence[str] | None = "incidents_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,7 @@ from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
-from yingji.incidents import service
+from yingji.incidents import command_api, service
 from yingji.incidents.report_schemas import (
     AffectedAreaUpdate,
     DisasterReportCreate,
@@ -327,3 +327,4 @@ def incident_map(incident_id: int, db: DbSession, user: ApiUser) -> Response:
 router = APIRouter()
 router.include_router(incidents)
 router.include_router(duty)
+router.include_router(command_api.router)  # the command workspace and dispatch

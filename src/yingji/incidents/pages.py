@@ -21,7 +21,7 @@ from yingji.core.errors import DomainError, invalid
 from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
-from yingji.incidents import disaster_reports, service
+from yingji.incidents import command_pages, disaster_reports, service
 from yingji.incidents.report_schemas import DisasterReportCreate
 from yingji.incidents.schemas import CasualtyUpdate, IncidentCreate
 from yingji.incidents.service import disaster as disaster_service
@@ -32,6 +32,7 @@ from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(command_pages.router)  # the command workspace's forms and the receivers' status links
 PAGE_SIZE = 50
 
 
@@ -139,11 +140,10 @@ async def create_incident(request: Request, db: DbSession, user: PageUser) -> Re
 
 
 def _detail(request, db, user, incident_id: int, *, message="", errors=None, values=None, status=200):
-    d = service.detail(db=db, actor=user, incident_id=incident_id)
-    return render(request, "incidents/detail.html", {
-        **labels(), **d, "i": d["incident"], "message": message, "errors": errors or {}, "values": values or {},
-        "can_manage": user.can("incidents.manage"), **report_context(db, user, d["incident"]),
-    }, status_code=status)
+    """The incident's page is its command workspace (``command_pages``): the record, and for those who
+    command, the map, response, tasks, dispatch, orders and sitreps."""
+    return command_pages.render_workspace(request, db, user, incident_id, message=message, errors=errors,
+                                          values=values, status=status, labels=labels())
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
@@ -377,3 +377,6 @@ async def close_incident(request: Request, db: DbSession, user: PageUser, incide
         return _detail(request, db, user, incident_id, message=message, errors=errors, values=v,
                        status=exc.status_code)
     return _back(incident_id, "after-action")
+
+
+command_pages.SECTIONS.append(report_context)

@@ -8,6 +8,9 @@ enterprise manager its enterprise's accidents; leaders and the duty room see all
 - incidents.estimate: the impact estimate of an affected area (people, places, needs against stock)
 - incidents.duty.read: the roster, who is on duty, handovers
 - incidents.duty.manage: import the roster, hand over, open and close duty items
+- incidents.command.read: the command workspace (response level, tasks, orders, sitreps); not the
+  information officer's nor the enterprise manager's, who see their own reports only
+- incidents.command: command and dispatch: response level, area, tasks, sitreps, orders, evacuees
 """
 
 GRANTS = {
@@ -18,10 +21,18 @@ GRANTS = {
         "incidents.estimate",
         "incidents.duty.read",
         "incidents.duty.manage",
+        "incidents.command.read",
+        "incidents.command",
     },
-    "leader": {"incidents.read", "incidents.estimate", "incidents.duty.read"},
+    "leader": {"incidents.read", "incidents.estimate", "incidents.duty.read", "incidents.command.read"},
     "township_officer": {
-        "incidents.read", "incidents.report", "incidents.manage", "incidents.estimate", "incidents.duty.read",
+        "incidents.read",
+        "incidents.report",
+        "incidents.manage",
+        "incidents.estimate",
+        "incidents.duty.read",
+        "incidents.command.read",
+        "incidents.command",
     },
     "info_officer": {"incidents.read", "incidents.report"},
     "enterprise_manager": {"incidents.read", "incidents.report"},

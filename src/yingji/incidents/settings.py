@@ -25,6 +25,8 @@ class IncidentSettings(BaseSettings):
     relief_needs: str = ""
     # The impact estimate counts the stock of warehouses that can drive to the affected area within this time.
     needs_reach_minutes: int = 120
+    # A dispatch order still unacknowledged this many minutes after it was sent is escalated to the duty room.
+    order_ack_minutes: int = 10
 
 
 @lru_cache

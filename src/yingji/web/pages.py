@@ -11,31 +11,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from yingji.web.deps import DbSession, PageUser
-from yingji.web.shell import SHELL, NavEntry, visible
+from yingji.web.shell import SHELL, NavEntry, shown
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _shown(request: Request, db, user, items: list) -> list[tuple[Any, dict[str, Any]]]:
-    """The items the user may see, each with its data; a data function shared by two items (a figure and
-    its chart) runs once."""
-    computed: dict[Any, dict[str, Any]] = {}
-    out = []
-    for item in items:
-        if not visible(user, item.permission):
-            continue
-        if item.data is not None and item.data not in computed:
-            computed[item.data] = item.data(request, db, user)
-        out.append((item, computed.get(item.data, {})))
-    return out
 
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, db: DbSession, user: PageUser) -> Response:
     if user.role == "info_officer":
         return RedirectResponse("/officer", status_code=303)  # their home is their village's page
-    cards = _shown(request, db, user, SHELL.cards())
+    cards = shown(request, db, user, SHELL.cards())
     charts: dict[str, Any] = {}
     for _card, data in cards:
         charts.update(data.get("charts", {}))
@@ -52,7 +38,7 @@ def dashboard(request: Request, db: DbSession, user: PageUser) -> Response:
 
 @router.get("/map", response_class=HTMLResponse)
 def one_map(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
-    layers = _shown(request, db, user, SHELL.map_layers())
+    layers = shown(request, db, user, SHELL.map_layers())
     return render(request, "web/map.html", {"full_screen": True, "layers": layers})
 
 

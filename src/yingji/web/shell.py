@@ -157,3 +157,18 @@ class MenuView:
 
 def visible(user: Any, permission: str) -> bool:
     return not permission or (user is not None and user.can(permission))
+
+
+def shown(request: Any, db: Any, user: Any, items: list) -> list[tuple[Any, dict[str, Any]]]:
+    """The registered items (cards, map layers) the user may see, each with its data; a data function
+    shared by two items (a figure and its chart) runs once. The 一张图 map and any page that embeds the
+    map with its layers (an incident's command workspace) use this one."""
+    computed: dict[Any, dict[str, Any]] = {}
+    out = []
+    for item in items:
+        if not visible(user, item.permission):
+            continue
+        if item.data is not None and item.data not in computed:
+            computed[item.data] = item.data(request, db, user)
+        out.append((item, computed.get(item.data, {})))
+    return out

@@ -192,8 +192,10 @@ def affected_area(db: Session, incident_id: int) -> AffectedArea | None:
     return db.scalar(select(AffectedArea).where(AffectedArea.incident_id == incident_id))
 
 
-def set_affected_area(*, db: Session, actor: Actor, incident_id: int, geometry: Any) -> AffectedArea:
-    """Stores (or replaces) the incident's drawn affected area; the timeline says who drew it."""
+def set_affected_area(*, db: Session, actor: Actor, incident_id: int, geometry: Any,
+                      quiet: bool = False) -> AffectedArea:
+    """Stores (or replaces) the incident's drawn affected area; the timeline says who drew it (``quiet``: the
+    command workspace, which drew it, writes its own entry with the drawer's note)."""
     incident = load(db, actor, incident_id, permission="incidents.manage")
     ensure_open(incident)
     area = parse_area(geometry)
@@ -206,9 +208,18 @@ def set_affected_area(*, db: Session, actor: Actor, incident_id: int, geometry: 
         db.add(row)
     else:
         row.geometry, row.updated_at, row.updated_by = dict(mapping(area)), now, who
-    note(db, incident.id, "note", f"标绘受影响区域（约 {_area_km2(area):.2f} 平方公里）", actor=actor, at=now)
+    if not quiet:
+        note(db, incident.id, "note", f"标绘受影响区域（约 {_area_km2(area):.2f} 平方公里）", actor=actor, at=now)
     db.flush()
     return row
+
+
+def clear_affected_area(*, db: Session, incident_id: int) -> None:
+    """Removes the drawn area (the command workspace clears it, under its own version check)."""
+    row = affected_area(db, incident_id)
+    if row is not None:
+        db.delete(row)
+        db.flush()
 
 
 def incident_impact(*, db: Session, actor: Actor, incident_id: int, people: int | None = None,

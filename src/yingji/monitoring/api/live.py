@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from yingji.monitoring.service import live
 from yingji.web.deps import ApiUser, get_database
+from yingji.web.sse import change_stream
 
 router = APIRouter()
 
@@ -31,15 +29,4 @@ async def stream(
         with database.transaction() as db:
             return live.change_token(db=db)
 
-    async def events():
-        last, waited = None, 0.0
-        yield "retry: 3000\n\n"
-        while waited < max_s and not await request.is_disconnected():
-            current = await run_in_threadpool(token)
-            if current != last:
-                yield f"event: change\ndata: {json.dumps({'token': current})}\n\n"
-                last = current
-            await asyncio.sleep(poll_s)
-            waited += poll_s
-
-    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    return change_stream(request, token, poll_s=poll_s, max_s=max_s)

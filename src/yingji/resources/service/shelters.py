@@ -118,14 +118,17 @@ def assessments(*, db: Session, actor: Actor, shelter_id: int) -> list[ShelterAs
     )
 
 
-def set_occupancy(*, db: Session, actor: Actor, shelter_id: int, data: OccupancyUpdate) -> Shelter:
-    """Live occupancy during an incident, reported by the shelter's township or village."""
+def set_occupancy(
+    *, db: Session, actor: Actor, shelter_id: int, data: OccupancyUpdate, over_capacity_reason: str = ""
+) -> Shelter:
+    """Live occupancy during an incident, reported by the shelter's township or village. Above capacity
+    only with ``over_capacity_reason``: the caller (incidents' evacuee register) records who gave it."""
     require(actor, "resources.shelter.occupancy")
     shelter = get_shelter(db=db, actor=actor, shelter_id=shelter_id)
     ensure_writable(actor, shelter.region_path, what="避难场所")
     if shelter.condition == ShelterCondition.retire and data.open:
         raise invalid("open", "拟撤销的避难场所不能启用")
-    if data.occupancy > shelter.capacity:
+    if data.occupancy > shelter.capacity and not over_capacity_reason.strip():
         raise invalid("occupancy", f"安置人数超过容量 {shelter.capacity} 人，请分流到其他避难场所")
     if not data.open and data.occupancy:
         raise invalid("occupancy", "关闭的避难场所安置人数应为 0")
