@@ -59,7 +59,7 @@ def test_phone_report_to_dispatch_and_sitrep(page, browser, live_server) -> None
     page.click("#response-form button[type=submit]")
     assert page.locator("#response-level").inner_text() == "四级响应"
     leader.wait_for_selector("#timeline li[data-kind=response]")
-    leader.wait_for_function("document.getElementById('response-level').textContent.includes('四级')")
+    leader.wait_for_function("() => document.getElementById('response-level').textContent.includes('四级')")
 
     page.wait_for_selector("#dispatch-panel[data-ready=true]")
     first = page.locator("#team-candidates tr[data-team-id]").first
