@@ -49,7 +49,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    _mark_engine_neutral(items)
     _leave_out_slow(config, items)
     without_database = _modules_without_database(items)
     items.sort(key=lambda item: _rank(item, without_database))  # stable: within a rank the order stays
@@ -79,14 +78,13 @@ DATABASE_FIXTURES = frozenset({
 READS_TEST_DATABASE_URL = ("PG_URL", "pg_schema", "fresh_database")
 
 
-def _mark_engine_neutral(items: list[pytest.Item]) -> None:
-    for item in items:
-        module = getattr(item, "module", None)
-        if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
-            continue
-        if module is not None and any(hasattr(module, name) for name in READS_TEST_DATABASE_URL):
-            continue
-        item.add_marker(pytest.mark.engine_neutral)
+def pytest_itemcollected(item: pytest.Item) -> None:  # at collection: before ``-m`` selects
+    module = getattr(item, "module", None)
+    if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return
+    if module is not None and any(hasattr(module, name) for name in READS_TEST_DATABASE_URL):
+        return
+    item.add_marker(pytest.mark.engine_neutral)
 
 
 # The order of the modules on two workers (make test runs xdist with --no-loadscope-reorder, which keeps
