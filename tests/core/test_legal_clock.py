@@ -274,3 +274,19 @@ def test_a_rule_table_is_read_from_its_file(tmp_path) -> None:
     path.write_text('[hearing_request]\nlabel = "听证申请期限"\namount = 5\nunit = "working_days"\n'
                     'basis = "行政处罚法 第六十四条"\n', encoding="utf-8")
     assert load_rules(path)["hearing_request"].basis == "行政处罚法 第六十四条"
+
+
+def test_months_across_the_year_both_ways() -> None:
+    from yingji.core.deadlines import add_months
+
+    assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)  # Dec, Jan, Feb; 2026 is no leap year
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert add_months(date(2025, 12, 31), 1) == date(2026, 1, 31)
+    assert add_months(date(2026, 1, 15), -1) == date(2025, 12, 15)
+    assert add_months(date(2026, 3, 31), -13) == date(2025, 2, 28)
+    assert add_months(date(2025, 6, 10), 0) == date(2025, 6, 10)
+    # A three-month period from 30 Nov 2025 ends on Saturday 28 Feb 2026, a day worked for 春节 (the
+    # State Council's 2026 holiday notice: 14 and 28 Feb worked, 15–23 Feb off): it stays. From 22 Nov it
+    # would end on Sunday 22 Feb, inside the holiday, and rolls to Tuesday 24 Feb.
+    assert compute(rule(3, "months"), start=bj(2025, 11, 30), calendar=CAL).last_day == date(2026, 2, 28)
+    assert compute(rule(3, "months"), start=bj(2025, 11, 22), calendar=CAL).last_day == date(2026, 2, 24)
