@@ -20,7 +20,8 @@ run: $(STAMP)
 	$(BIN)/yingji serve --host $(HOST) --port $(PORT)
 
 ## test: lint, import contracts, the whole suite on SQLite (slow tests too), and again on PostgreSQL when
-## YINGJI_TEST_DATABASE_URL is set (there without the browser tests, except those marked browser_postgres)
+## YINGJI_TEST_DATABASE_URL is set (there the tests the engine can change: without the browser tests except
+## those marked browser_postgres, and without those marked engine_neutral)
 test: lint test-sqlite test-postgres
 
 ## test-fast: the suite without the tests marked slow (browser, subprocesses), on SQLite
@@ -32,17 +33,26 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## The suite runs on both cores (pytest-xdist, one module per worker so a module's live server is made
-## once); the tests marked timing assert wall-clock latency and run afterwards, alone.
-XDIST   ?= -n 2 --dist loadscope
+## once; in the order tests/conftest.py gives, longest first, not xdist's "most tests first"); the tests marked timing assert wall-clock latency and run afterwards, alone. The demo is seeded
+## once for the SQLite pass and the timing tests after it (YINGJI_TEST_TEMPLATE_DIR), once for PostgreSQL.
+## The fuzz run sends FUZZ generated requests per operation here (a longer hunt: YINGJI_FUZZ_EXAMPLES=80).
+## On PostgreSQL only the tests the database engine can change run (not those marked engine_neutral:
+## docs/testing.md gives the rule).
+XDIST   ?= -n 2 --dist loadscope --no-loadscope-reorder
+FUZZ    ?= 10
 
 test-sqlite: $(STAMP)
-	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow $(XDIST) -m "not timing"
+	@shared="$$(mktemp -d /tmp/yingji-template.XXXXXX)"; trap 'rm -rf "$$shared"' EXIT; \
+	export YINGJI_TEST_TEMPLATE_DIR="$$shared" YINGJI_FUZZ_EXAMPLES="$${YINGJI_FUZZ_EXAMPLES:-$(FUZZ)}"; \
+	set -x; \
+	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow $(XDIST) -m "not timing" && \
 	env -u YINGJI_TEST_DATABASE_URL $(BIN)/python -m pytest -q --slow -m timing
 
 test-postgres: $(STAMP)
 	@if [ -n "$$YINGJI_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$YINGJI_TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest -q --slow $(XDIST) -m "(not browser or browser_postgres) and not timing"; \
+		$(BIN)/python -m pytest -q --slow $(XDIST) \
+			-m "(not browser or browser_postgres) and not timing and not engine_neutral"; \
 	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 ## mutation: mutmut over the standards modules, each against its tests (slow; not part of `make test`)

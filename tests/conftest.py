@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,7 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _leave_out_slow(config, items)
-    items.sort(key=_rank)  # stable: within a rank the collection's order stays
+    without_database = _modules_without_database(items)
+    items.sort(key=lambda item: _rank(item, without_database))  # stable: within a rank the order stays
 
 
 def _leave_out_slow(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,14 +66,50 @@ def _leave_out_slow(config: pytest.Config, items: list[pytest.Item]) -> None:
         items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
-# The longest modules start first, so that on two workers (make test) the run does not end with one of
-# them alone on a four-minute module while the other has finished.
-LONGEST_FIRST = ("tests/web/test_fuzz_openapi.py", "tests/browser/test_stored_xss.py")
+# What runs on PostgreSQL (docs/testing.md): the tests that reach the server YINGJI_TEST_DATABASE_URL
+# names, through the suite's database fixtures or, for the modules that make databases of their own
+# there (migrations on a fresh schema, worker processes), through the names that read it. Every other
+# test uses no database or a SQLite file of its own whatever the URL says: run again on the PostgreSQL
+# pass it would repeat the SQLite run exactly. It is marked engine_neutral; make test-postgres leaves it out.
+DATABASE_FIXTURES = frozenset({
+    "demo_templates", "demo_env", "database_url", "engine", "connection", "database", "db", "app", "client",
+    "api", "page_client", "live_server",
+})
+READS_TEST_DATABASE_URL = ("PG_URL", "pg_schema", "fresh_database")
 
 
-def _rank(item: pytest.Item) -> int:
+def pytest_itemcollected(item: pytest.Item) -> None:  # at collection: before ``-m`` selects
+    module = getattr(item, "module", None)
+    if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return
+    if module is not None and any(hasattr(module, name) for name in READS_TEST_DATABASE_URL):
+        return
+    item.add_marker(pytest.mark.engine_neutral)
+
+
+# The order of the modules on two workers (make test runs xdist with --no-loadscope-reorder, which keeps
+# it): the longest module first, so that the run does not end with one worker alone on a four-minute
+# module; then the modules that need no database, which the other worker runs while the first one seeds
+# the demo template (the workers share one seed and wait for it); then the other long one and the rest.
+LONGEST_FIRST = ("tests/web/test_fuzz_openapi.py",)
+LONG_NEXT = ("tests/browser/test_stored_xss.py",)
+
+
+def _rank(item: pytest.Item, without_database: set[str]) -> int:
     path = item.nodeid.split("::")[0]
-    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+    if path in LONGEST_FIRST:
+        return 0
+    if path in without_database:
+        return 1
+    return 2 if path in LONG_NEXT else 3
+
+
+def _modules_without_database(items: list[pytest.Item]) -> set[str]:
+    modules: dict[str, bool] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        modules[path] = modules.get(path, True) and item.get_closest_marker("engine_neutral") is not None
+    return {path for path, neutral in modules.items() if neutral}
 
 
 def with_search_path(url: str, schema: str) -> str:
@@ -93,11 +132,42 @@ def pg_schema(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+# --- one seed per run: the xdist controller makes a directory its workers share the template in ---------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist"):
+        config._yingji_shared = tempfile.mkdtemp(prefix="yingji-template-")  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # xdist: on the controller, for each worker it starts
+    node.workerinput["yingji_template_dir"] = node.config._yingji_shared
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shared = getattr(config, "_yingji_shared", None)
+    if shared:  # every worker has finished: the run's PostgreSQL template can go
+        DemoTemplates.drop_shared(PG_URL, Path(shared))
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _shared_template_dir(config: pytest.Config) -> Path | None:
+    """Where this process shares the seeded template: ``YINGJI_TEST_TEMPLATE_DIR`` for SQLite (make test's
+    SQLite pass and timing tests: two runs, one seed), else the xdist controller's directory; ``None``
+    (seed in the session's own temporary directory) for a lone pytest."""
+    given = os.environ.get("YINGJI_TEST_TEMPLATE_DIR")
+    if given and not PG_URL:
+        return Path(given)
+    shared = getattr(config, "workerinput", {}).get("yingji_template_dir")
+    return Path(shared) if shared else None
+
+
 @pytest.fixture(scope="session")
-def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
-    """The demo district seeded once per session; ``demo_templates.copy(label)`` → URL of a fresh copy."""
+def demo_templates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
+    """The demo district seeded once per run; ``demo_templates.copy(label)`` → URL of a fresh copy."""
     os.environ.setdefault("YINGJI_SECRET_KEY", "test-secret-key")
-    templates = DemoTemplates(PG_URL, tmp_path_factory.mktemp("db"))
+    templates = DemoTemplates(PG_URL, tmp_path_factory.mktemp("db"), _shared_template_dir(request.config))
     yield templates
     templates.drop_all()
 

@@ -152,7 +152,7 @@ def test_a_newcomer_duty_night(browser, served) -> None:
         duty.goto("/channels/sandbox")
         if headline in duty.content() or time.monotonic() > deadline:
             break
-        time.sleep(2)
+        time.sleep(0.5)
     assert headline in duty.content(), "the sandbox received nothing within 60 s"
 
     leader.goto("/public/warnings")

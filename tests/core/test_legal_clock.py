@@ -186,3 +186,107 @@ def test_rule_tables_are_checked_field_by_field() -> None:
         "enforcement.e.colour",
         "enforcement.f.amount",
     } <= fields
+
+
+def test_a_rule_says_its_period_in_words() -> None:
+    # What the pages print next to a deadline: label, amount, unit word, 内 (after the event) or 前 (before it).
+    assert rule(5, "working_days").describe() == "测试期限：5个工作日内"
+    assert rule(7, "working_days", direction="before").describe() == "测试期限：7个工作日前"
+    assert rule(35, "minutes").describe() == "测试期限：35分钟内"
+    assert rule(1, "hours").describe() == "测试期限：1小时内"
+    assert rule(7, "days").describe() == "测试期限：7日内"
+    assert rule(3, "months").describe() == "测试期限：3个月内"
+    extendable = rule(30, "days", extended_amount=90)
+    assert extendable.describe() == "测试期限：30日内"
+    assert extendable.describe(extended=True) == "测试期限：90日内"
+    assert rule(30, "days").describe(extended=True) == "测试期限：30日内"  # nothing to extend to
+
+
+def test_a_deadline_explains_its_last_day_or_its_instant() -> None:
+    # A period in days ends at 24:00 of its last day (Beijing time); one in hours at its exact instant.
+    days = compute(rule(5, "working_days"), start=bj(2025, 9, 26), calendar=CAL)
+    assert days.explanation() == "测试期限：5个工作日内，截至 2025-10-10 24 时"
+    hours = compute(rule(1, "hours"), start=datetime(2025, 10, 1, 1, 30, tzinfo=UTC), calendar=CAL)
+    assert hours.explanation() == "测试期限：1小时内，截至 2025-10-01 10:30"  # 02:30 UTC is 10:30 in Beijing
+    extended = compute(rule(30, "days", extended_amount=90), start=bj(2025, 8, 1), calendar=CAL, extended=True)
+    assert extended.explanation() == "测试期限：90日内，截至 2025-10-30 24 时"
+
+
+def test_a_deadline_in_years_nobody_entered_says_which() -> None:
+    # The library has no holiday schedule past 2026: such years count Monday–Friday, and the text says so.
+    one = compute(rule(5, "working_days"), start=bj(2027, 3, 1), calendar=CAL)  # Monday 1 March 2027
+    assert one.provisional and one.assumed_years == {2027}
+    assert one.last_day == date(2027, 3, 8)
+    assert one.explanation() == (
+        "测试期限：5个工作日内，截至 2027-03-08 24 时（2027 年节假日安排尚未录入，按周一至周五推算，录入后会变化）"
+    )
+    # Monday 20 Dec 2027 + 10 working days: 21–24, 27–31 Dec (9), Monday 3 Jan 2028 (10).
+    two = compute(rule(10, "working_days"), start=bj(2027, 12, 20), calendar=CAL)
+    assert two.last_day == date(2028, 1, 3)
+    assert two.explanation().endswith("（2027、2028 年节假日安排尚未录入，按周一至周五推算，录入后会变化）")
+
+
+def test_a_table_without_basis_or_approver_says_nothing_of_them() -> None:
+    r = parse_rules({"x": {"label": "某期限", "amount": 5, "unit": "days"}})["x"]
+    assert (r.basis, r.extension_needs, r.direction, r.roll, r.extended_amount) == ("", "", "after", True, None)
+
+
+def test_every_problem_of_a_rule_table_in_its_own_words() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        parse_rules(
+            {
+                "a": {"label": "x", "amount": 5, "unit": "weeks"},
+                "b": {"label": "x", "unit": "days"},
+                "c": {"label": "x", "amount": -1, "unit": "days", "extended_amount": -1},
+                "d": {"label": "x", "amount": 30, "unit": "days", "extended_amount": 10},
+                "e": {"label": "x", "amount": 3, "unit": "days", "colour": "red"},
+                "f": {"label": "x", "amount": True, "unit": "days", "roll": "no"},
+                "g": "5 days",
+                "h": {"label": "x", "amount": 3, "unit": "days", "direction": "after the fact"},
+                "ok": {"label": "x", "amount": 30, "unit": "days", "extended_amount": 30},
+            },
+            source="enforcement",
+        )
+    assert str(err.value) == "enforcement: 期限表有 10 处错误"
+    assert [(d.field, d.message) for d in err.value.details] == [
+        ("enforcement.a.unit", "应为 minutes、hours、days、working_days、months 之一"),
+        ("enforcement.b.amount", "缺少必填字段"),
+        ("enforcement.c.amount", "不能为负数"),
+        ("enforcement.c.extended_amount", "不能为负数"),
+        ("enforcement.d.extended_amount", "延长后的期限不能短于原期限"),
+        ("enforcement.e.colour", "未知字段"),
+        ("enforcement.f.amount", "类型应为 int"),
+        ("enforcement.f.roll", "类型应为 bool"),
+        ("enforcement.g", "应为一张表"),
+        ("enforcement.h.direction", "应为 after 或 before"),
+    ]
+
+
+def test_a_rule_table_is_read_from_its_file(tmp_path) -> None:
+    from yingji.core.deadlines import load_rules
+
+    path = tmp_path / "cases.toml"
+    path.write_text('[hearing_request]\nlabel = "听证申请期限"\namount = 5\nunit = "working_days"\n'
+                    'basis = "行政处罚法 第六十四条"\n[x]\nlabel = "x"\n', encoding="utf-8")
+    with pytest.raises(ValidationFailed) as err:
+        load_rules(path)
+    assert [d.field for d in err.value.details] == ["cases.x.amount", "cases.x.unit"]
+    path.write_text('[hearing_request]\nlabel = "听证申请期限"\namount = 5\nunit = "working_days"\n'
+                    'basis = "行政处罚法 第六十四条"\n', encoding="utf-8")
+    assert load_rules(path)["hearing_request"].basis == "行政处罚法 第六十四条"
+
+
+def test_months_across_the_year_both_ways() -> None:
+    from yingji.core.deadlines import add_months
+
+    assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)  # Dec, Jan, Feb; 2026 is no leap year
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert add_months(date(2025, 12, 31), 1) == date(2026, 1, 31)
+    assert add_months(date(2026, 1, 15), -1) == date(2025, 12, 15)
+    assert add_months(date(2026, 3, 31), -13) == date(2025, 2, 28)
+    assert add_months(date(2025, 6, 10), 0) == date(2025, 6, 10)
+    # A three-month period from 30 Nov 2025 ends on Saturday 28 Feb 2026, a day worked for 春节 (the
+    # State Council's 2026 holiday notice: 14 and 28 Feb worked, 15–23 Feb off): it stays. From 22 Nov it
+    # would end on Sunday 22 Feb, inside the holiday, and rolls to Tuesday 24 Feb.
+    assert compute(rule(3, "months"), start=bj(2025, 11, 30), calendar=CAL).last_day == date(2026, 2, 28)
+    assert compute(rule(3, "months"), start=bj(2025, 11, 22), calendar=CAL).last_day == date(2026, 2, 24)

@@ -18,16 +18,6 @@ from importlib import resources
 from pathlib import Path
 
 ACCIDENT_CRITERIA = ("deaths", "serious_injuries", "direct_loss_yuan")
-CRITERION_LABELS = {
-    "deaths": "死亡人数",
-    "serious_injuries": "重伤人数（含急性工业中毒）",
-    "direct_loss_yuan": "直接经济损失（元）",
-    "deaths_and_missing": "死亡和失踪人数",
-    "relocated_or_needing_relief": "紧急转移安置和需紧急生活救助人数",
-    "collapsed_rooms": "倒塌和严重损坏房屋（间）",
-    "collapsed_households": "倒塌和严重损坏房屋（户）",
-    "drought_needing_aid": "干旱需政府救助人数",
-}
 RELIEF_CRITERIA = (
     "deaths_and_missing",
     "relocated_or_needing_relief",
