@@ -13,6 +13,7 @@ from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.incidents import service
 from yingji.incidents.schemas import (
     CasualtyUpdate,
@@ -95,35 +96,35 @@ def list_proposals(db: DbSession, user: ApiUser, paging: Paging, status: str | N
 
 
 @incidents.post("/proposals/{proposal_id}/accept", response_model=IncidentRead, status_code=201)
-def accept_proposal(proposal_id: int, body: IncidentCreate, db: DbSession, user: ApiUser) -> IncidentRead:
+def accept_proposal(proposal_id: RecordId, body: IncidentCreate, db: DbSession, user: ApiUser) -> IncidentRead:
     return IncidentRead.model_validate(service.accept(db=db, actor=user, proposal_id=proposal_id, data=body))
 
 
 @incidents.post("/proposals/{proposal_id}/dismiss", response_model=ProposalRead)
-def dismiss_proposal(proposal_id: int, db: DbSession, user: ApiUser) -> ProposalRead:
+def dismiss_proposal(proposal_id: RecordId, db: DbSession, user: ApiUser) -> ProposalRead:
     return ProposalRead.model_validate(service.dismiss(db=db, actor=user, proposal_id=proposal_id))
 
 
-def detail_read(db, user, incident_id: int) -> IncidentDetail:
+def detail_read(db, user, incident_id: RecordId) -> IncidentDetail:
     d = service.detail(db=db, actor=user, incident_id=incident_id)
     base = IncidentRead.model_validate(d.pop("incident")).model_dump()
     return IncidentDetail.model_validate({**base, **d})
 
 
 @incidents.get("/{incident_id}", response_model=IncidentDetail)
-def get_incident(incident_id: int, db: DbSession, user: ApiUser) -> IncidentDetail:
+def get_incident(incident_id: RecordId, db: DbSession, user: ApiUser) -> IncidentDetail:
     """The incident with its reports, casualty changes, grade history, obligations and timeline."""
     return detail_read(db, user, incident_id)
 
 
 @incidents.post("/{incident_id}/casualties", response_model=IncidentRead)
-def change_casualties(incident_id: int, body: CasualtyUpdate, db: DbSession, user: ApiUser) -> IncidentRead:
+def change_casualties(incident_id: RecordId, body: CasualtyUpdate, db: DbSession, user: ApiUser) -> IncidentRead:
     """New counts with their source; the grade follows. A stale ``version`` answers 409 and changes nothing."""
     return IncidentRead.model_validate(service.change_casualties(db=db, actor=user, incident_id=incident_id, data=body))
 
 
 @incidents.post("/{incident_id}/merge", response_model=IncidentRead)
-def merge(incident_id: int, body: MergeRequest, db: DbSession, user: ApiUser) -> IncidentRead:
+def merge(incident_id: RecordId, body: MergeRequest, db: DbSession, user: ApiUser) -> IncidentRead:
     """Merges a duplicate report of the same event into this incident; both reports are kept."""
     kept = service.merge(db=db, actor=user, incident_id=incident_id, duplicate_id=body.duplicate_id,
                          version=body.version)
@@ -131,19 +132,19 @@ def merge(incident_id: int, body: MergeRequest, db: DbSession, user: ApiUser) ->
 
 
 @incidents.post("/{incident_id}/close", response_model=IncidentRead)
-def close(incident_id: int, body: CloseRequest, db: DbSession, user: ApiUser) -> IncidentRead:
+def close(incident_id: RecordId, body: CloseRequest, db: DbSession, user: ApiUser) -> IncidentRead:
     incident = service.close(db=db, actor=user, incident_id=incident_id, version=body.version, summary=body.summary)
     return IncidentRead.model_validate(incident)
 
 
 @incidents.get("/{incident_id}/obligations", response_model=Page[ObligationRead])
-def obligations(incident_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[ObligationRead]:
+def obligations(incident_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Page[ObligationRead]:
     """Every report the incident owes: deadline, status, 迟报 minutes; ``overdue`` when open and past due."""
     return Page.sliced(detail_read(db, user, incident_id).obligations, paging)
 
 
 @incidents.post("/obligations/{obligation_id}/fulfil", response_model=ObligationRead)
-def fulfil(obligation_id: int, body: FulfilRequest, db: DbSession, user: ApiUser) -> ObligationRead:
+def fulfil(obligation_id: RecordId, body: FulfilRequest, db: DbSession, user: ApiUser) -> ObligationRead:
     """Records the report as made (now or at ``at``); after its deadline it is 迟报 with the minutes late."""
     o = service.fulfil(db=db, actor=user, obligation_id=obligation_id, at=body.at, text=body.note)
     return ObligationRead.model_validate(o)
@@ -212,7 +213,7 @@ def add_item(body: DutyItemCreate, db: DbSession, user: ApiUser) -> DutyItemRead
 
 
 @duty.post("/items/{item_id}/close", response_model=DutyItemRead)
-def close_item(item_id: int, db: DbSession, user: ApiUser) -> DutyItemRead:
+def close_item(item_id: RecordId, db: DbSession, user: ApiUser) -> DutyItemRead:
     return DutyItemRead.model_validate(service.close_item(db=db, actor=user, item_id=item_id))
 
 

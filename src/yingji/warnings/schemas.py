@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from yingji.core.validation import RecordId, StatedCodes
 from yingji.warnings.enums import Level
 from yingji.warnings.standards import event_types
+
+# A warning type of data/event_types.csv: the validator refuses any other with the choices; the OpenAPI lists them.
+EventTypeCode = Annotated[str, StatedCodes(lambda: list(event_types()))]
 
 
 def _check_event_type(v: str) -> str:
@@ -18,7 +22,7 @@ def _check_event_type(v: str) -> str:
 class WarningCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    event_type: str
+    event_type: EventTypeCode
     level: Level
     headline: str = Field(min_length=2, max_length=140)
     description: str = Field(default="", max_length=4000)
@@ -36,7 +40,7 @@ class WarningRevision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    event_type: str | None = None
+    event_type: EventTypeCode | None = None
     level: Level | None = None
     headline: str | None = Field(default=None, min_length=2, max_length=140)
     description: str | None = Field(default=None, max_length=4000)
@@ -54,7 +58,7 @@ class WarningRevision(BaseModel):
 class FromAlarmsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    alarm_ids: list[int] = Field(min_length=1, max_length=200)
+    alarm_ids: list[RecordId] = Field(min_length=1, max_length=200)
 
 
 class CancelRequest(BaseModel):
@@ -124,7 +128,7 @@ class SubscribeRequest(BaseModel):
     village_codes: list[str] = Field(default_factory=list, max_length=20)
     lon: float | None = None
     lat: float | None = None
-    event_types: list[str] = Field(default_factory=list)
+    event_types: list[EventTypeCode] = Field(default_factory=list)
 
 
 class ConfirmRequest(BaseModel):
