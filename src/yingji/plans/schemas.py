@@ -266,7 +266,7 @@ class CourseCreate(Strict):
     held_on: date
     organiser: str = Field(default="", max_length=200)
     enterprise_id: RecordId | None = None
-    attendees: list[int] = Field(default_factory=list, max_length=2000)  # trainee ids, full hours each
+    attendees: list[RecordId] = Field(default_factory=list, max_length=2000)  # trainee ids, full hours each
 
 
 class CourseRead(Read):
