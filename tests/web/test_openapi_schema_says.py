@@ -126,6 +126,8 @@ def test_codes_in_paths_and_filters_are_listed(app) -> None:
         assert set(enum_of(param(list_path, "get", "level"))) == {"red", "orange", "yellow", "blue"}
         assert set(enum_of(param(list_path, "get", "state"))) == {"open", "acknowledged", "resolved", "closed"}
     assert set(enum_of(param("/api/v1/resources/nearest", "get", "kind"))) == {"team", "warehouse", "shelter"}
+    assert set(enum_of(param("/api/v1/incidents", "get", "status"))) == {"open", "closed", "merged"}
+    assert set(enum_of(param("/api/v1/incidents/proposals", "get", "status"))) == {"pending", "accepted", "dismissed"}
     lon = param("/api/v1/resources/nearest", "get", "lon")
     assert (lon["minimum"], lon["maximum"]) == (-180, 180)
 

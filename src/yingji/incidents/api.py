@@ -13,7 +13,7 @@ from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
-from yingji.core.validation import RecordId
+from yingji.core.validation import RecordId, stated_codes
 from yingji.incidents import service
 from yingji.incidents.schemas import (
     CasualtyUpdate,
@@ -37,6 +37,8 @@ from yingji.incidents.schemas import (
     OnDutyRead,
     ProposalRead,
 )
+from yingji.incidents.service import proposals as proposal_service
+from yingji.incidents.service.common import STATUS_LABELS
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 incidents = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -70,7 +72,7 @@ def list_incidents(
     db: DbSession,
     user: ApiUser,
     paging: Paging,
-    status: str | None = None,
+    status: stated_codes(lambda: list(STATUS_LABELS)) | None = None,
     kind: str | None = None,
     grade: str | None = None,
     drill: bool | None = None,
@@ -89,7 +91,12 @@ def report_incident(body: IncidentCreate, db: DbSession, user: ApiUser) -> Incid
 
 
 @incidents.get("/proposals", response_model=Page[ProposalRead])
-def list_proposals(db: DbSession, user: ApiUser, paging: Paging, status: str | None = "pending") -> Page[ProposalRead]:
+def list_proposals(
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    status: stated_codes(lambda: list(proposal_service.STATUSES)) | None = "pending",
+) -> Page[ProposalRead]:
     """Alarms proposed as incidents, waiting for the duty officer."""
     rows, total = service.list_proposals(db=db, actor=user, page=paging, status=status)
     return Page.of(ProposalRead, rows, total, paging)
