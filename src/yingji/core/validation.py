@@ -62,11 +62,12 @@ SingleLine = Annotated[str, AfterValidator(_single_line), Field(json_schema_extr
 
 
 # Every table's primary key is a 32-bit ``Integer`` column (PostgreSQL int4, SQLite's rowid holds it;
-# ``tests/web/test_openapi_schema_says.py`` checks the tables): an id past 2^31 − 1 names no record on any
-# database, so the OpenAPI states the bound and such an id is refused as input (422) rather than looked up
-# (PostgreSQL cannot even compare it with an int4 column).
+# ``tests/web/test_openapi_schema_says.py`` checks the tables), counted from 1: an id outside 1 … 2^31 − 1
+# names no record on any database, so the OpenAPI states the bounds and such an id is refused as input (422
+# naming the field) rather than looked up (PostgreSQL cannot even compare it with an int4 column, and past
+# ±2^63 SQLite's driver cannot bind it).
 INT32_MAX = 2**31 - 1
-RecordId = Annotated[int, Field(le=INT32_MAX)]
+RecordId = Annotated[int, Field(ge=1, le=INT32_MAX)]
 
 
 @dataclass(frozen=True)
