@@ -9,6 +9,7 @@ from yingji.accounts import service
 from yingji.accounts.schemas import TokenRequest, TokenResponse, UserCreate, UserRead, UserUpdate
 from yingji.core import audit
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 from yingji.web.errors import error_response
 
@@ -55,7 +56,7 @@ def get_user(account: Annotated[Any, in_scope(service.get_user, "user_id")], db:
 
 
 @router.patch("/accounts/users/{user_id}", response_model=UserRead)
-def update_user(user_id: int, body: UserUpdate, db: DbSession, user: ApiUser) -> UserRead:
+def update_user(user_id: RecordId, body: UserUpdate, db: DbSession, user: ApiUser) -> UserRead:
     return UserRead.model_validate(service.update_user(db=db, actor=user, user_id=user_id, data=body))
 
 

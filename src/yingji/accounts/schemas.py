@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from yingji.accounts.enums import Role
+from yingji.core.validation import RecordId
 
 
 class TokenRequest(BaseModel):
@@ -29,7 +30,7 @@ class UserCreate(BaseModel):
     display_name: str = Field(default="", max_length=100)
     phone: str | None = None
     region_code: str | None = None
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
 
 
 class UserUpdate(BaseModel):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from yingji.core.actor import Actor, require
 from yingji.core.errors import NotFound
 from yingji.core.pagination import Page
+from yingji.core.validation import stated_codes
 from yingji.geo import lines, places, service
 from yingji.geo.enums import RegionLevel
 from yingji.geo.schemas import IntersectRequest, PlaceRead, PopulationUpdate, RegionBrief, RegionDetail, RegionRead
@@ -98,8 +99,11 @@ def search_places(
     return Page.sliced([p.as_dict() for p in found], paging, PlaceRead)
 
 
+Layer = stated_codes(lambda: list(lines.LAYERS))
+
+
 @router.get("/lines/{layer}.geojson")
-def line_layer(layer: str, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def line_layer(layer: Layer, db: DbSession, user: ApiUser) -> dict[str, Any]:
     """Roads or rivers for the map (GeoJSON, WGS84)."""
     require(user, "geo.read")
     if layer not in lines.LAYERS:
@@ -109,7 +113,7 @@ def line_layer(layer: str, db: DbSession, user: ApiUser) -> dict[str, Any]:
 
 @router.post("/lines/{layer}")
 def import_line_layer(
-    layer: str,
+    layer: Layer,
     db: DbSession,
     user: ApiUser,
     file: UploadFile = File(...),

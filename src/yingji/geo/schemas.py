@@ -4,6 +4,21 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# A ring as ``service.polygon_from_ring`` takes it: three vertices or more, each [lon, lat]. A schema can
+# state each as two numbers within ±180; that the second is within ±90 (one bound per position needs
+# ``prefixItems``, which generators of test data do not all read) and that the ring does not cross itself
+# are checked by the service, which names the vertex.
+RING_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "minItems": 3,
+    "items": {
+        "type": "array",
+        "minItems": 2,
+        "maxItems": 2,
+        "items": {"type": "number", "minimum": -180, "maximum": 180},
+    },
+}
+
 
 class RegionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -34,7 +49,9 @@ class RegionBrief(BaseModel):
 class IntersectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    polygon: list[list[float]] = Field(description="[[lon, lat], …] in WGS84; closed or not")
+    polygon: list[list[float]] = Field(
+        description="[[lon, lat], …] in WGS84; closed or not", json_schema_extra=lambda s: s.update(RING_SCHEMA)
+    )
     level: str | None = None
 
 

@@ -14,6 +14,7 @@ from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId, stated_codes
 from yingji.incidents import command_api, service
 from yingji.incidents.report_schemas import (
     AffectedAreaUpdate,
@@ -47,6 +48,8 @@ from yingji.incidents.schemas import (
 from yingji.incidents.service import after_action
 from yingji.incidents.service import disaster as disaster_service
 from yingji.incidents.service import impact as impact_service
+from yingji.incidents.service import proposals as proposal_service
+from yingji.incidents.service.common import STATUS_LABELS
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 incidents = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -80,7 +83,7 @@ def list_incidents(
     db: DbSession,
     user: ApiUser,
     paging: Paging,
-    status: str | None = None,
+    status: stated_codes(lambda: list(STATUS_LABELS)) | None = None,
     kind: str | None = None,
     grade: str | None = None,
     drill: bool | None = None,
@@ -99,42 +102,47 @@ def report_incident(body: IncidentCreate, db: DbSession, user: ApiUser) -> Incid
 
 
 @incidents.get("/proposals", response_model=Page[ProposalRead])
-def list_proposals(db: DbSession, user: ApiUser, paging: Paging, status: str | None = "pending") -> Page[ProposalRead]:
+def list_proposals(
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    status: stated_codes(lambda: list(proposal_service.STATUSES)) | None = "pending",
+) -> Page[ProposalRead]:
     """Alarms proposed as incidents, waiting for the duty officer."""
     rows, total = service.list_proposals(db=db, actor=user, page=paging, status=status)
     return Page.of(ProposalRead, rows, total, paging)
 
 
 @incidents.post("/proposals/{proposal_id}/accept", response_model=IncidentRead, status_code=201)
-def accept_proposal(proposal_id: int, body: IncidentCreate, db: DbSession, user: ApiUser) -> IncidentRead:
+def accept_proposal(proposal_id: RecordId, body: IncidentCreate, db: DbSession, user: ApiUser) -> IncidentRead:
     return IncidentRead.model_validate(service.accept(db=db, actor=user, proposal_id=proposal_id, data=body))
 
 
 @incidents.post("/proposals/{proposal_id}/dismiss", response_model=ProposalRead)
-def dismiss_proposal(proposal_id: int, db: DbSession, user: ApiUser) -> ProposalRead:
+def dismiss_proposal(proposal_id: RecordId, db: DbSession, user: ApiUser) -> ProposalRead:
     return ProposalRead.model_validate(service.dismiss(db=db, actor=user, proposal_id=proposal_id))
 
 
-def detail_read(db, user, incident_id: int) -> IncidentDetail:
+def detail_read(db, user, incident_id: RecordId) -> IncidentDetail:
     d = service.detail(db=db, actor=user, incident_id=incident_id)
     base = IncidentRead.model_validate(d.pop("incident")).model_dump()
     return IncidentDetail.model_validate({**base, **d})
 
 
 @incidents.get("/{incident_id}", response_model=IncidentDetail)
-def get_incident(incident_id: int, db: DbSession, user: ApiUser) -> IncidentDetail:
+def get_incident(incident_id: RecordId, db: DbSession, user: ApiUser) -> IncidentDetail:
     """The incident with its reports, casualty changes, grade history, obligations and timeline."""
     return detail_read(db, user, incident_id)
 
 
 @incidents.post("/{incident_id}/casualties", response_model=IncidentRead)
-def change_casualties(incident_id: int, body: CasualtyUpdate, db: DbSession, user: ApiUser) -> IncidentRead:
+def change_casualties(incident_id: RecordId, body: CasualtyUpdate, db: DbSession, user: ApiUser) -> IncidentRead:
     """New counts with their source; the grade follows. A stale ``version`` answers 409 and changes nothing."""
     return IncidentRead.model_validate(service.change_casualties(db=db, actor=user, incident_id=incident_id, data=body))
 
 
 @incidents.post("/{incident_id}/merge", response_model=IncidentRead)
-def merge(incident_id: int, body: MergeRequest, db: DbSession, user: ApiUser) -> IncidentRead:
+def merge(incident_id: RecordId, body: MergeRequest, db: DbSession, user: ApiUser) -> IncidentRead:
     """Merges a duplicate report of the same event into this incident; both reports are kept."""
     kept = service.merge(db=db, actor=user, incident_id=incident_id, duplicate_id=body.duplicate_id,
                          version=body.version)
@@ -142,19 +150,19 @@ def merge(incident_id: int, body: MergeRequest, db: DbSession, user: ApiUser) ->
 
 
 @incidents.post("/{incident_id}/close", response_model=IncidentRead)
-def close(incident_id: int, body: CloseRequest, db: DbSession, user: ApiUser) -> IncidentRead:
+def close(incident_id: RecordId, body: CloseRequest, db: DbSession, user: ApiUser) -> IncidentRead:
     incident = service.close(db=db, actor=user, incident_id=incident_id, version=body.version, summary=body.summary)
     return IncidentRead.model_validate(incident)
 
 
 @incidents.get("/{incident_id}/obligations", response_model=Page[ObligationRead])
-def obligations(incident_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[ObligationRead]:
+def obligations(incident_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Page[ObligationRead]:
     """Every report the incident owes: deadline, status, 迟报 minutes; ``overdue`` when open and past due."""
     return Page.sliced(detail_read(db, user, incident_id).obligations, paging)
 
 
 @incidents.post("/obligations/{obligation_id}/fulfil", response_model=ObligationRead)
-def fulfil(obligation_id: int, body: FulfilRequest, db: DbSession, user: ApiUser) -> ObligationRead:
+def fulfil(obligation_id: RecordId, body: FulfilRequest, db: DbSession, user: ApiUser) -> ObligationRead:
     """Records the report as made (now or at ``at``); after its deadline it is 迟报 with the minutes late."""
     o = service.fulfil(db=db, actor=user, obligation_id=obligation_id, at=body.at, text=body.note)
     return ObligationRead.model_validate(o)
@@ -223,7 +231,7 @@ def add_item(body: DutyItemCreate, db: DbSession, user: ApiUser) -> DutyItemRead
 
 
 @duty.post("/items/{item_id}/close", response_model=DutyItemRead)
-def close_item(item_id: int, db: DbSession, user: ApiUser) -> DutyItemRead:
+def close_item(item_id: RecordId, db: DbSession, user: ApiUser) -> DutyItemRead:
     return DutyItemRead.model_validate(service.close_item(db=db, actor=user, item_id=item_id))
 
 
@@ -246,7 +254,7 @@ def impact_estimate(body: ImpactRequest, db: DbSession, user: ApiUser) -> dict:
 
 
 @incidents.put("/{incident_id}/affected-area")
-def set_affected_area(incident_id: int, body: AffectedAreaUpdate, db: DbSession, user: ApiUser) -> dict:
+def set_affected_area(incident_id: RecordId, body: AffectedAreaUpdate, db: DbSession, user: ApiUser) -> dict:
     """Stores the incident's affected area (GeoJSON Polygon / MultiPolygon); drawn again, it replaces it."""
     row = impact_service.set_affected_area(db=db, actor=user, incident_id=incident_id, geometry=body.area)
     return {"incident_id": row.incident_id, "area": row.geometry, "updated_at": row.updated_at,
@@ -254,7 +262,7 @@ def set_affected_area(incident_id: int, body: AffectedAreaUpdate, db: DbSession,
 
 
 @incidents.get("/{incident_id}/impact")
-def incident_impact(incident_id: int, db: DbSession, user: ApiUser, people: int | None = None,
+def incident_impact(incident_id: RecordId, db: DbSession, user: ApiUser, people: int | None = None,
                     days: int = 1) -> dict:
     """The impact estimate of the incident's stored affected area (422 ``area`` when none is drawn)."""
     return impact_service.incident_impact(db=db, actor=user, incident_id=incident_id, people=people, days=days)
@@ -267,13 +275,15 @@ def _disaster_read(row) -> DisasterReportRead:
 
 
 @incidents.get("/{incident_id}/disaster-reports", response_model=Page[DisasterReportRead])
-def list_disaster_reports(incident_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[DisasterReportRead]:
+def list_disaster_reports(
+    incident_id: RecordId, db: DbSession, user: ApiUser, paging: Paging
+) -> Page[DisasterReportRead]:
     rows = disaster_service.list_reports(db=db, actor=user, incident_id=incident_id)
     return Page.sliced([_disaster_read(r) for r in rows], paging)
 
 
 @incidents.post("/{incident_id}/disaster-reports", response_model=DisasterReportRead, status_code=201)
-def submit_disaster_report(incident_id: int, body: DisasterReportCreate, db: DbSession,
+def submit_disaster_report(incident_id: RecordId, body: DisasterReportCreate, db: DbSession,
                            user: ApiUser) -> DisasterReportRead:
     """初报 / 续报 / 核报 per township plus ``district``; each inconsistency is a 422 naming
     ``figures.<area>.<indicator>`` (a lowered figure without a reason, deaths and missing above the people
@@ -282,7 +292,7 @@ def submit_disaster_report(incident_id: int, body: DisasterReportCreate, db: DbS
 
 
 @incidents.post("/{incident_id}/stabilised", response_model=IncidentRead)
-def declare_stabilised(incident_id: int, body: StabilisedRequest, db: DbSession, user: ApiUser) -> IncidentRead:
+def declare_stabilised(incident_id: RecordId, body: StabilisedRequest, db: DbSession, user: ApiUser) -> IncidentRead:
     """灾情稳定: no more 续报 owed; the 核报 falls due."""
     incident = disaster_service.declare_stabilised(db=db, actor=user, incident_id=incident_id, version=body.version,
                                                    at=body.at)
@@ -290,14 +300,14 @@ def declare_stabilised(incident_id: int, body: StabilisedRequest, db: DbSession,
 
 
 @incidents.get("/disaster-reports/{report_id}")
-def disaster_report_json(report_id: int, db: DbSession, user: ApiUser) -> dict:
+def disaster_report_json(report_id: RecordId, db: DbSession, user: ApiUser) -> dict:
     """The report as JSON for exchange: every area with every indicator, and the reasons."""
     row, incident = disaster_service.get_report(db=db, actor=user, report_id=report_id)
     return disaster_service.as_json(db, row, incident)
 
 
 @incidents.get("/disaster-reports/{report_id}/xlsx")
-def disaster_report_xlsx(report_id: int, db: DbSession, user: ApiUser) -> Response:
+def disaster_report_xlsx(report_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """自然灾害损失情况统计快报表 (xlsx): townships as rows, the district total last."""
     row, incident = disaster_service.get_report(db=db, actor=user, report_id=report_id)
     name = f"灾情{disaster_service.KIND_LABELS[row.kind]}第{row.number}号-{incident.id}.xlsx"
@@ -305,21 +315,21 @@ def disaster_report_xlsx(report_id: int, db: DbSession, user: ApiUser) -> Respon
 
 
 @incidents.get("/{incident_id}/report.docx")
-def after_action_docx(incident_id: int, db: DbSession, user: ApiUser) -> Response:
+def after_action_docx(incident_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The incident report (事件总结报告) as .docx: facts, map, figures, 灾情, reports made, orders, timeline."""
     data = after_action.as_docx(db=db, actor=user, incident_id=incident_id)
     return _download(data, documents.DOCX_MEDIA_TYPE, f"事件总结报告-{incident_id}.docx")
 
 
 @incidents.get("/{incident_id}/report.pdf")
-def after_action_pdf(incident_id: int, db: DbSession, user: ApiUser) -> Response:
+def after_action_pdf(incident_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The same report as PDF (the CJK font embedded)."""
     data = after_action.as_pdf(db=db, actor=user, incident_id=incident_id)
     return _download(data, documents.PDF_MEDIA_TYPE, f"事件总结报告-{incident_id}.pdf")
 
 
 @incidents.get("/{incident_id}/map.png")
-def incident_map(incident_id: int, db: DbSession, user: ApiUser) -> Response:
+def incident_map(incident_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The map picture of the report: township outlines, the affected area, the incident's place."""
     return Response(after_action.map_png(db=db, actor=user, incident_id=incident_id), media_type="image/png")
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from yingji.core.validation import RecordId
 from yingji.incidents import service
 from yingji.incidents.command_schemas import (
     AreaRequest,
@@ -44,14 +45,14 @@ links = APIRouter(prefix="/orders", tags=["incidents"])
 
 
 @incidents.get("/orders/{order_id}", response_model=OrderDetail)
-def get_order(order_id: int, db: DbSession, user: ApiUser) -> OrderDetail:
+def get_order(order_id: RecordId, db: DbSession, user: ApiUser) -> OrderDetail:
     order = service.get_order(db=db, actor=user, order_id=order_id)
     steps = dispatch.order_steps(db, order.id)
     return OrderDetail.model_validate({**OrderRead.model_validate(order).model_dump(), "steps": steps})
 
 
 @incidents.post("/orders/{order_id}/status", response_model=OrderRead)
-def order_status(order_id: int, body: OrderStatusUpdate, db: DbSession, user: ApiUser) -> OrderRead:
+def order_status(order_id: RecordId, body: OrderStatusUpdate, db: DbSession, user: ApiUser) -> OrderRead:
     """签收 / 出发 / 到场 / 解除: sent → acknowledged → en route → on scene → released, released from any
     step once sent; a skipped or backward step is a 409 with the reason. Releasing puts the team's status,
     the stock (unless ``return_materials`` is false) and the shelter back."""
@@ -61,7 +62,7 @@ def order_status(order_id: int, body: OrderStatusUpdate, db: DbSession, user: Ap
 
 
 @incidents.post("/orders/{order_id}/evacuees", response_model=EvacueeRead, status_code=201)
-def register_evacuees(order_id: int, body: EvacueeCreate, db: DbSession, user: ApiUser) -> EvacueeRead:
+def register_evacuees(order_id: RecordId, body: EvacueeCreate, db: DbSession, user: ApiUser) -> EvacueeRead:
     """People registered at the opened shelter; above capacity only with ``over_capacity_reason``."""
     row = service.register_evacuees(db=db, actor=user, order_id=order_id, people=body.people, name=body.name,
                                     origin=body.origin, over_capacity_reason=body.over_capacity_reason)
@@ -69,14 +70,14 @@ def register_evacuees(order_id: int, body: EvacueeCreate, db: DbSession, user: A
 
 
 @incidents.post("/tasks/{task_id}/status", response_model=TaskRead)
-def task_status(task_id: int, body: TaskStatusUpdate, db: DbSession, user: ApiUser) -> TaskRead:
+def task_status(task_id: RecordId, body: TaskStatusUpdate, db: DbSession, user: ApiUser) -> TaskRead:
     task = service.update_task(db=db, actor=user, task_id=task_id, status=body.status, version=body.version,
                                note_text=body.note)
     return TaskRead.model_validate(task)
 
 
 @incidents.get("/{incident_id}/workspace", response_model=WorkspaceRead)
-def workspace(incident_id: int, db: DbSession, user: ApiUser) -> WorkspaceRead:
+def workspace(incident_id: RecordId, db: DbSession, user: ApiUser) -> WorkspaceRead:
     """The command workspace: command state, response history, tasks, sitreps, orders, newest timeline."""
     w = service.workspace(db=db, actor=user, incident_id=incident_id)
     return WorkspaceRead.model_validate({
@@ -88,7 +89,7 @@ def workspace(incident_id: int, db: DbSession, user: ApiUser) -> WorkspaceRead:
 
 
 @incidents.get("/{incident_id}/timeline", response_model=list[TimelineRead])
-def timeline(incident_id: int, db: DbSession, user: ApiUser, after_id: Annotated[int, Query(ge=0)] = 0,
+def timeline(incident_id: RecordId, db: DbSession, user: ApiUser, after_id: Annotated[int, Query(ge=0)] = 0,
              limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[TimelineRead]:
     """Timeline entries newest first; ``after_id``: those added since the last one seen."""
     rows = service.timeline(db=db, actor=user, incident_id=incident_id, after_id=after_id, limit=limit)
@@ -96,7 +97,7 @@ def timeline(incident_id: int, db: DbSession, user: ApiUser, after_id: Annotated
 
 
 @incidents.get("/{incident_id}/stream")
-def stream(request: Request, incident_id: int, db: DbSession, user: ApiUser,
+def stream(request: Request, incident_id: RecordId, db: DbSession, user: ApiUser,
            poll_s: Annotated[float, Query(ge=0.2, le=30)] = 0.5,
            max_s: Annotated[float, Query(ge=1, le=3600)] = 600) -> StreamingResponse:
     """Server-sent events: a `change` event (with the newest timeline entry's id) whenever anything happens
@@ -113,7 +114,7 @@ def stream(request: Request, incident_id: int, db: DbSession, user: ApiUser,
 
 
 @incidents.post("/{incident_id}/response", response_model=ResponseChangeRead, status_code=201)
-def set_response(incident_id: int, body: ResponseRequest, db: DbSession, user: ApiUser) -> ResponseChangeRead:
+def set_response(incident_id: RecordId, body: ResponseRequest, db: DbSession, user: ApiUser) -> ResponseChangeRead:
     """启动 / 提升 / 降低 / 终止 the response level (I highest), with who decided; ``version`` of the
     command state."""
     change = service.set_response(db=db, actor=user, incident_id=incident_id, action=body.action, level=body.level,
@@ -122,7 +123,7 @@ def set_response(incident_id: int, body: ResponseRequest, db: DbSession, user: A
 
 
 @incidents.put("/{incident_id}/area", response_model=CommandRead)
-def set_area(incident_id: int, body: AreaRequest, db: DbSession, user: ApiUser) -> CommandRead:
+def set_area(incident_id: RecordId, body: AreaRequest, db: DbSession, user: ApiUser) -> CommandRead:
     """The drawn affected area (a GeoJSON Polygon); null clears it."""
     state = service.set_area(db=db, actor=user, incident_id=incident_id, area=body.area, note_text=body.note,
                              version=body.version)
@@ -130,13 +131,13 @@ def set_area(incident_id: int, body: AreaRequest, db: DbSession, user: ApiUser) 
 
 
 @incidents.post("/{incident_id}/messages", response_model=TimelineRead, status_code=201)
-def add_message(incident_id: int, body: MessageCreate, db: DbSession, user: ApiUser) -> TimelineRead:
+def add_message(incident_id: RecordId, body: MessageCreate, db: DbSession, user: ApiUser) -> TimelineRead:
     return TimelineRead.model_validate(service.add_message(db=db, actor=user, incident_id=incident_id,
                                                            text=body.text))
 
 
 @incidents.post("/{incident_id}/tasks", response_model=TaskRead, status_code=201)
-def create_task(incident_id: int, body: TaskCreate, db: DbSession, user: ApiUser) -> TaskRead:
+def create_task(incident_id: RecordId, body: TaskCreate, db: DbSession, user: ApiUser) -> TaskRead:
     task = service.create_task(db=db, actor=user, incident_id=incident_id, title=body.title,
                                assignee_kind=body.assignee_kind, assignee=body.assignee, due_at=body.due_at,
                                detail=body.detail)
@@ -144,14 +145,14 @@ def create_task(incident_id: int, body: TaskCreate, db: DbSession, user: ApiUser
 
 
 @incidents.post("/{incident_id}/sitreps", response_model=SitrepRead, status_code=201)
-def issue_sitrep(incident_id: int, body: SitrepCreate, db: DbSession, user: ApiUser) -> SitrepRead:
+def issue_sitrep(incident_id: RecordId, body: SitrepCreate, db: DbSession, user: ApiUser) -> SitrepRead:
     """A situation report, numbered in sequence and signed by the issuing officer."""
     return SitrepRead.model_validate(service.issue_sitrep(db=db, actor=user, incident_id=incident_id,
                                                           title=body.title, body=body.body))
 
 
 @incidents.get("/{incident_id}/team-candidates")
-def team_candidates(incident_id: int, db: DbSession, user: ApiUser, k: Annotated[int, Query(ge=1, le=20)] = 5,
+def team_candidates(incident_id: RecordId, db: DbSession, user: ApiUser, k: Annotated[int, Query(ge=1, le=20)] = 5,
                     speciality: str | None = None) -> dict:
     """The nearest available teams by driving time; teams committed to an unreleased order are left out."""
     return {"items": service.team_candidates(db=db, actor=user, incident_id=incident_id, k=k, speciality=speciality)}
@@ -162,7 +163,7 @@ def _sent(order, token: str) -> OrderSent:
 
 
 @incidents.post("/{incident_id}/orders/team", response_model=OrderSent, status_code=201)
-def dispatch_team(incident_id: int, body: TeamOrderCreate, db: DbSession, user: ApiUser) -> OrderSent:
+def dispatch_team(incident_id: RecordId, body: TeamOrderCreate, db: DbSession, user: ApiUser) -> OrderSent:
     """Sends a team (it becomes deployed until released); the status link is shown once and sent to the
     team's contact phone."""
     return _sent(*service.dispatch_team(db=db, actor=user, incident_id=incident_id, team_id=body.team_id,
@@ -170,7 +171,7 @@ def dispatch_team(incident_id: int, body: TeamOrderCreate, db: DbSession, user: 
 
 
 @incidents.post("/{incident_id}/orders/material", response_model=OrderSent, status_code=201)
-def request_materials(incident_id: int, body: MaterialOrderCreate, db: DbSession, user: ApiUser) -> OrderSent:
+def request_materials(incident_id: RecordId, body: MaterialOrderCreate, db: DbSession, user: ApiUser) -> OrderSent:
     """Materials from a warehouse: an issue document posted in the resources ledger."""
     lines = [{"material_id": line.material_id, "quantity": line.quantity} for line in body.lines]
     return _sent(*service.request_materials(db=db, actor=user, incident_id=incident_id,
@@ -179,7 +180,7 @@ def request_materials(incident_id: int, body: MaterialOrderCreate, db: DbSession
 
 
 @incidents.post("/{incident_id}/orders/shelter", response_model=OrderSent, status_code=201)
-def open_shelter(incident_id: int, body: ShelterOrderCreate, db: DbSession, user: ApiUser) -> OrderSent:
+def open_shelter(incident_id: RecordId, body: ShelterOrderCreate, db: DbSession, user: ApiUser) -> OrderSent:
     return _sent(*service.open_shelter(db=db, actor=user, incident_id=incident_id, shelter_id=body.shelter_id,
                                        instructions=body.instructions))
 

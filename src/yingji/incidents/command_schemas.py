@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yingji.core.validation import RecordId
 from yingji.incidents.schemas import TimelineRead
 
 Version = Field(ge=1, le=1_000_000_000, strict=True)
@@ -59,23 +60,23 @@ class SitrepCreate(Strict):
 
 
 class TeamOrderCreate(Strict):
-    team_id: int = Field(ge=1, strict=True)
+    team_id: RecordId = Field(strict=True)
     instructions: str = Field("", max_length=1000)
 
 
 class MaterialLine(Strict):
-    material_id: int = Field(ge=1, strict=True)
+    material_id: RecordId = Field(strict=True)
     quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
 
 
 class MaterialOrderCreate(Strict):
-    warehouse_id: int = Field(ge=1, strict=True)
+    warehouse_id: RecordId = Field(strict=True)
     lines: list[MaterialLine] = Field(min_length=1, max_length=100)
     instructions: str = Field("", max_length=1000)
 
 
 class ShelterOrderCreate(Strict):
-    shelter_id: int = Field(ge=1, strict=True)
+    shelter_id: RecordId = Field(strict=True)
     instructions: str = Field("", max_length=1000)
 
 

@@ -8,7 +8,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from yingji.core.validation import RecordId, StatedCodes
+from yingji.incidents.standards import incident_kinds
+
 Count = Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+
+# An incident kind of data/kinds.toml: the service refuses any other, naming the field; the OpenAPI lists them.
+KindCode = Annotated[str, StatedCodes(lambda: list(incident_kinds()))]
 
 
 class GradeRequest(BaseModel):
@@ -16,7 +22,7 @@ class GradeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(description="事件类型代码，见 GET /api/v1/incidents/kinds", max_length=40)
+    kind: KindCode = Field(description="事件类型代码，见 GET /api/v1/incidents/kinds", max_length=40)
     deaths: Count = 0
     serious_injuries: Count = Field(0, description="重伤（含急性工业中毒）")
     direct_loss_yuan: Decimal = Field(Decimal(0), ge=0, le=Decimal("1e15"), description="直接经济损失（元）")
@@ -66,7 +72,7 @@ class DeadlinesRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(max_length=40)
+    kind: KindCode = Field(max_length=40)
     grade: str = Field("", max_length=3, description="事故等级 I–IV，或自然灾害响应级别 1–4（未达到为空）")
     near_miss: bool = Field(False, strict=True, description="较大涉险事故")
     deaths_and_missing: Count = 0
@@ -96,7 +102,7 @@ class IncidentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(max_length=40, description="事件类型代码，见 GET /api/v1/incidents/kinds")
+    kind: KindCode = Field(max_length=40, description="事件类型代码，见 GET /api/v1/incidents/kinds")
     title: str = Field("", max_length=200)
     occurred_at: datetime = Field(description="发生时间（带时区）")
     received_at: datetime | None = Field(None, description="值班室接报时间（默认现在）")
@@ -107,14 +113,14 @@ class IncidentCreate(BaseModel):
     source: Source | None = Field(None, description="来源；按账号角色确定时可不填")
     reporter_name: str = Field("", max_length=50)
     reporter_phone: str = Field("", max_length=20)
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
     deaths: Count = 0
     missing: Count = 0
     serious_injuries: Count = 0
     trapped: Count = 0
     direct_loss_yuan: Decimal = Field(Decimal(0), ge=0, le=Decimal("1e13"))
     description: str = Field("", max_length=5000)
-    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+    attachment_ids: list[RecordId] = Field(default_factory=list, max_length=10)
     drill: bool = Field(False, strict=True)
 
 
@@ -248,7 +254,7 @@ class CasualtyUpdate(BaseModel):
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    duplicate_id: int = Field(description="重复的事件：其报告并入本事件，本身标为已合并")
+    duplicate_id: RecordId = Field(description="重复的事件：其报告并入本事件，本身标为已合并")
     version: int = Field(ge=1, strict=True)
 
 
@@ -323,7 +329,7 @@ class HandoverCreate(BaseModel):
 
     to_name: str = Field(min_length=1, max_length=80)
     note: str = Field("", max_length=5000)
-    close_ids: list[int] = Field(default_factory=list, max_length=500)
+    close_ids: list[RecordId] = Field(default_factory=list, max_length=500)
     new_items: list[str] = Field(default_factory=list, max_length=100)
 
 
@@ -343,4 +349,4 @@ class DutyItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=500)
-    incident_id: int | None = None
+    incident_id: RecordId | None = None

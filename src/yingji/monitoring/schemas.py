@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yingji.core.validation import RecordId
 from yingji.monitoring.enums import AlarmLevel, RuleKind, SensorKind
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
@@ -18,7 +19,7 @@ class SensorCreate(BaseModel):
     kind: SensorKind
     station: str = Field(default="", max_length=200)
     department_code: str | None = None
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
     lon: float
     lat: float
     region_code: str | None = Field(default=None, description="所属区划代码；不填则按经纬度落图")
@@ -74,7 +75,50 @@ class IngestResult(BaseModel):
     rejected: list[IngestRejected]
 
 
+MAX_WINDOW_S = 72 * 3600  # the longest accumulation window a rule may have
+
+
+def _levels() -> list[str]:
+    return [level.value for level in AlarmLevel]
+
+
+def rule_params_schemas() -> dict[str, dict[str, Any]]:
+    """Each rule kind's ``params`` as the OpenAPI states them: the same keys, types and bounds
+    ``service.rules.check_params`` checks (which names the key it refuses)."""
+    positive = {"type": "number", "exclusiveMinimum": 0}
+
+    def obj(required: list[str], **properties: Any) -> dict[str, Any]:
+        return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+    return {
+        "threshold": obj(["value"], value={"type": "number"}, op={"enum": [">=", "<="], "default": ">="}),
+        "rate": obj(["per_hour"], per_hour=positive, direction={"enum": ["rise", "fall", "any"], "default": "rise"}),
+        "accumulation": obj(
+            ["window_s", "value"], window_s={"type": "integer", "minimum": 1, "maximum": MAX_WINDOW_S}, value=positive
+        ),
+        "no_data": obj(["intervals"], intervals={"type": "integer", "minimum": 1}),
+        "combination": obj(
+            ["min_sensors"], min_sensors={"type": "integer", "minimum": 1}, min_level={"enum": _levels()}
+        ),
+    }
+
+
+def _rule_create_schema(s: dict[str, Any]) -> None:
+    # The parameters depend on the kind: one alternative per kind.
+    s["oneOf"] = [
+        {"required": ["kind", "params"], "properties": {"kind": {"const": kind}, "params": params}}
+        for kind, params in rule_params_schemas().items()
+    ]
+
+
+def _rule_update_schema(s: dict[str, Any]) -> None:
+    # An update keeps the rule's kind: its params are those of one of the kinds.
+    s["properties"]["params"] = {"anyOf": [*rule_params_schemas().values(), {"type": "null"}]}
+
+
 class RuleCreate(BaseModel):
+    model_config = ConfigDict(json_schema_extra=_rule_create_schema)
+
     code: str = Field(pattern=CODE_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     kind: RuleKind
@@ -90,6 +134,8 @@ class RuleCreate(BaseModel):
 
 
 class RuleUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra=_rule_update_schema)
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     level: AlarmLevel | None = None
     params: dict[str, Any] | None = None

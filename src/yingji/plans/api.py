@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 
 from yingji.core import files
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.plans.schemas import (
     ActionRead,
     CertificateCreate,
@@ -77,7 +78,7 @@ async def upload(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File(
 
 @router.get("/filings", response_model=Page[FilingRead])
 def list_filings(db: DbSession, user: ApiUser, paging: Paging, status: str | None = None,
-                 plan_id: int | None = None) -> Page[Any]:
+                 plan_id: RecordId | None = None) -> Page[Any]:
     rows, total = filings.list_filings(db=db, actor=user, page=paging, status=status, plan_id=plan_id)
     return Page(items=[filing_read(v) for v in rows], total=total, page=paging.page, page_size=paging.page_size)
 
@@ -88,17 +89,17 @@ def submit_filing(body: FilingCreate, db: DbSession, user: ApiUser) -> Any:
 
 
 @router.get("/filings/{filing_id}", response_model=FilingRead)
-def get_filing(filing_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_filing(filing_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return filing_read(filings.view(db, filings.get_filing(db=db, actor=user, filing_id=filing_id)))
 
 
 @router.post("/filings/{filing_id}/decision", response_model=FilingRead)
-def decide_filing(filing_id: int, body: FilingDecision, db: DbSession, user: ApiUser) -> Any:
+def decide_filing(filing_id: RecordId, body: FilingDecision, db: DbSession, user: ApiUser) -> Any:
     return filing_read(filings.view(db, filings.decide(db=db, actor=user, filing_id=filing_id, data=body)))
 
 
 @router.get("/filings/{filing_id}/certificate.docx")
-def certificate(filing_id: int, db: DbSession, user: ApiUser) -> Response:
+def certificate(filing_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     name, data = filing_certificate(db=db, actor=user, filing_id=filing_id)
     return Response(data, media_type=DOCX_MEDIA_TYPE,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
@@ -113,7 +114,7 @@ def evaluations_due(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
 
 
 @router.get("/drills", response_model=Page[DrillRead])
-def list_drills(db: DbSession, user: ApiUser, paging: Paging, plan_id: int | None = None,
+def list_drills(db: DbSession, user: ApiUser, paging: Paging, plan_id: RecordId | None = None,
                 status: str | None = None) -> Page[Any]:
     rows, total = drills.list_drills(db=db, actor=user, page=paging, plan_id=plan_id, status=status)
     return Page.of(DrillRead, rows, total, paging)
@@ -134,22 +135,22 @@ def drill_gaps(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
 
 
 @router.get("/drills/{drill_id}", response_model=DrillRead)
-def get_drill(drill_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_drill(drill_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return drills.get_drill(db=db, actor=user, drill_id=drill_id)
 
 
 @router.put("/drills/{drill_id}/record", response_model=DrillRead)
-def record_drill(drill_id: int, body: DrillRecord, db: DbSession, user: ApiUser) -> Any:
+def record_drill(drill_id: RecordId, body: DrillRecord, db: DbSession, user: ApiUser) -> Any:
     return drills.record_drill(db=db, actor=user, drill_id=drill_id, data=body)
 
 
 @router.put("/drills/{drill_id}/evaluation", response_model=DrillRead)
-def evaluate_drill(drill_id: int, body: DrillEvaluation, db: DbSession, user: ApiUser) -> Any:
+def evaluate_drill(drill_id: RecordId, body: DrillEvaluation, db: DbSession, user: ApiUser) -> Any:
     return drills.evaluate_drill(db=db, actor=user, drill_id=drill_id, data=body)
 
 
 @router.get("/drills/{drill_id}/actions", response_model=Page[ActionRead])
-def drill_actions(drill_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+def drill_actions(drill_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     return Page.sliced(drills.actions(db=db, actor=user, drill_id=drill_id), paging, ActionRead)
 
 
@@ -190,39 +191,39 @@ def add_certificate(body: CertificateCreate, db: DbSession, user: ApiUser) -> An
 
 
 @router.get("/{plan_id}", response_model=PlanRead)
-def get_plan(plan_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_plan(plan_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return registry.read_plan(db=db, actor=user, plan_id=plan_id)
 
 
 @router.get("/{plan_id}/versions", response_model=Page[VersionRead])
-def list_versions(plan_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+def list_versions(plan_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     return Page.sliced(registry.versions(db=db, actor=user, plan_id=plan_id), paging, VersionRead)
 
 
 @router.post("/{plan_id}/versions", response_model=VersionRead, status_code=201)
-def add_version(plan_id: int, body: VersionCreate, db: DbSession, user: ApiUser) -> Any:
+def add_version(plan_id: RecordId, body: VersionCreate, db: DbSession, user: ApiUser) -> Any:
     return registry.add_version(db=db, actor=user, plan_id=plan_id, data=body)
 
 
 @router.get("/{plan_id}/files/{attachment_id}")
-def plan_file(plan_id: int, attachment_id: int, db: DbSession, user: ApiUser) -> FileResponse:
+def plan_file(plan_id: RecordId, attachment_id: RecordId, db: DbSession, user: ApiUser) -> FileResponse:
     row, path = registry.plan_attachment(db=db, actor=user, plan_id=plan_id, attachment_id=attachment_id)
     return FileResponse(path, media_type=files.media_type(row), filename=row.filename)
 
 
 @router.post("/{plan_id}/triggers", status_code=201)
-def add_trigger(plan_id: int, body: TriggerCreate, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def add_trigger(plan_id: RecordId, body: TriggerCreate, db: DbSession, user: ApiUser) -> dict[str, Any]:
     row = revision.add_trigger(db=db, actor=user, plan_id=plan_id, data=body)
     return {"id": row.id, "code": row.code, "occurred_on": row.occurred_on}
 
 
 @router.post("/{plan_id}/evaluations", status_code=201)
-def record_evaluation(plan_id: int, body: EvaluationCreate, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def record_evaluation(plan_id: RecordId, body: EvaluationCreate, db: DbSession, user: ApiUser) -> dict[str, Any]:
     row = revision.record_evaluation(db=db, actor=user, plan_id=plan_id, data=body)
     return {"id": row.id, "evaluated_on": row.evaluated_on, "conclusion": row.conclusion}
 
 
 @router.get("/{plan_id}/evaluation")
-def evaluation(plan_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def evaluation(plan_id: RecordId, db: DbSession, user: ApiUser) -> dict[str, Any]:
     r = revision.evaluation_due(db=db, actor=user, plan_id=plan_id)
     return {"due_on": r.due_on, "reason": r.reason, "state": r.state}

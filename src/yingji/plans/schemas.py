@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yingji.core.validation import RecordId
 from yingji.plans.enums import PlanKind
 
 TriggerCode = Literal["law_changed", "command_changed", "risk_changed", "resources_changed", "problems_found", "other"]
@@ -44,7 +45,7 @@ class CommandRole(Strict):
 class PlanCreate(Strict):
     title: str = Field(min_length=2, max_length=200)
     kind: PlanKind
-    enterprise_id: int | None = None  # enterprise plans
+    enterprise_id: RecordId | None = None  # enterprise plans
     department_code: str | None = Field(default=None, max_length=40)  # department plans
     region_code: str | None = None  # township / village plans; defaults to the district
     incident_kinds: list[str] = Field(default_factory=list, max_length=40)
@@ -85,7 +86,7 @@ class PlanRead(Read):
 
 
 class VersionCreate(Strict):
-    attachment_ids: list[int] = Field(min_length=1, max_length=10)
+    attachment_ids: list[RecordId] = Field(min_length=1, max_length=10)
     note: str = Field(default="", max_length=500)
     changed_parts: list[PlanPart] = Field(default_factory=list)
     published_on: date | None = None  # a revision published anew restarts the 20-working-day filing clock
@@ -114,7 +115,7 @@ class UploadRead(BaseModel):
 
 
 class FilingCreate(Strict):
-    plan_id: int
+    plan_id: RecordId
     materials: dict[Literal["application_form", "review_opinion", "risk_assessment", "resource_survey",
                             "plan_document"], int]
 
@@ -164,7 +165,7 @@ class EvaluationCreate(Strict):
 
 
 class DrillCreate(Strict):
-    plan_id: int
+    plan_id: RecordId
     kind: Literal["tabletop", "functional", "full_scale"]
     scenario: str = Field(min_length=2, max_length=2000)
     planned_on: date
@@ -180,7 +181,7 @@ class DrillRecord(Strict):
     held_on: date
     attendance: int = Field(ge=0, le=100000)
     steps: list[DrillStep] = Field(default_factory=list, max_length=100)
-    photo_ids: list[int] = Field(default_factory=list, max_length=30)
+    photo_ids: list[RecordId] = Field(default_factory=list, max_length=30)
     reported_to_county: bool = False
 
 
@@ -241,7 +242,7 @@ class TraineeCreate(Strict):
     training_role: Literal["principal", "safety_manager", "worker"] | None = None
     specialised: bool | None = None
     started_on: date | None = None
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
     region_code: str | None = None
     organisation: str = Field(default="", max_length=200)
 
@@ -264,8 +265,8 @@ class CourseCreate(Strict):
     hours: float = Field(gt=0, le=500)
     held_on: date
     organiser: str = Field(default="", max_length=200)
-    enterprise_id: int | None = None
-    attendees: list[int] = Field(default_factory=list, max_length=2000)  # trainee ids, full hours each
+    enterprise_id: RecordId | None = None
+    attendees: list[RecordId] = Field(default_factory=list, max_length=2000)  # trainee ids, full hours each
 
 
 class CourseRead(Read):
@@ -278,7 +279,7 @@ class CourseRead(Read):
 
 
 class CertificateCreate(Strict):
-    trainee_id: int
+    trainee_id: RecordId
     kind: Literal["special_operations", "enforcement", "commander", "safety_qualification", "other"]
     number: str = Field(min_length=1, max_length=60)
     issued_on: date

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.registry import service
 from yingji.registry.enums import DepartmentKind, Industry
 from yingji.registry.schemas import (
@@ -51,14 +52,14 @@ def get_enterprise(
 
 
 @router.patch("/enterprises/{enterprise_id}", response_model=EnterpriseRead)
-def update_enterprise(enterprise_id: int, body: EnterpriseUpdate, db: DbSession, user: ApiUser) -> EnterpriseRead:
+def update_enterprise(enterprise_id: RecordId, body: EnterpriseUpdate, db: DbSession, user: ApiUser) -> EnterpriseRead:
     return EnterpriseRead.model_validate(
         service.update_enterprise(db=db, actor=user, enterprise_id=enterprise_id, data=body)
     )
 
 
 @router.delete("/enterprises/{enterprise_id}", status_code=204)
-def delete_enterprise(enterprise_id: int, db: DbSession, user: ApiUser) -> Response:
+def delete_enterprise(enterprise_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     service.delete_enterprise(db=db, actor=user, enterprise_id=enterprise_id)
     return Response(status_code=204)
 

@@ -5,9 +5,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from yingji.core.validation import Lat, Lon, Phone
+from yingji.core.validation import Lat, Lon, Phone, RecordId
 from yingji.registry.enums import EnterpriseStatus, Industry
-from yingji.registry.standards import uscc_problem
+from yingji.registry.standards import USCC_PATTERN, uscc_problem
 
 
 def _uscc(value: str) -> str:
@@ -18,10 +18,11 @@ def _uscc(value: str) -> str:
     return value
 
 
-# GB 32100: 18 characters of the code set (no I, O, S, V, Z); the 18th is a check character computed from
-# the other 17, which no pattern can state: the description says so.
+# GB 32100: 18 characters of the code set (no I, O, S, V, Z), a registration authority first, the division
+# code's digits at 3–8; the 18th is a check character computed from the other 17, which no pattern can
+# state: the description says so.
 USCC = Annotated[str, AfterValidator(_uscc), Field(
-    json_schema_extra={"pattern": r"^[0-9A-HJ-NPQRTUWXY]{18}$",
+    json_schema_extra={"pattern": USCC_PATTERN,
                        "description": "统一社会信用代码（GB 32100），第 18 位为前 17 位算出的校验码"})]
 
 
@@ -102,7 +103,7 @@ class PersonCreate(BaseModel):
     phone: Phone
     title: str = Field(default="", max_length=50)
     department_code: str | None = None
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
     region_code: str | None = None
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 _USCC_AUTHORITY = set("123456789ABCDEFGNY")
+# What a pattern can state of the rules above (all but the check character), for the OpenAPI.
+USCC_PATTERN = f"^[{''.join(sorted(_USCC_AUTHORITY))}][{USCC_CHARSET}][0-9]{{6}}[{USCC_CHARSET}]{{10}}$"
 
 
 def uscc_check_char(first17: str) -> str:

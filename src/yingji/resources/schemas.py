@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from yingji.core.validation import Lat, Lon, Phone
+from yingji.core.validation import Lat, Lon, Phone, RecordId
 from yingji.resources.enums import (
     AgreementKind,
     DocumentKind,
@@ -43,7 +43,7 @@ class TeamCreate(Strict):
     station_class: FireStationClass | None = None
     speciality: Speciality = Speciality.comprehensive
     planned: bool = False
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
     region_code: str | None = None  # township or village; found from lon/lat when omitted
     base_address: str = Field(default="", max_length=300)
     lon: Lon | None = None
@@ -96,7 +96,7 @@ class MemberCreate(Strict):
     qualification: str = Field(default="", max_length=100)
     certificate_no: str = Field(default="", max_length=60)
     certificate_expiry: date | None = None
-    person_id: int | None = None
+    person_id: RecordId | None = None
 
 
 class MemberRead(Read):
@@ -199,9 +199,9 @@ class MaterialRead(Read):
 
 
 class LineIn(Strict):
-    material_id: int
+    material_id: RecordId
     quantity: Decimal = Field(max_digits=14, decimal_places=3)
-    batch_id: int | None = None
+    batch_id: RecordId | None = None
     batch_no: str | None = Field(default=None, max_length=60)
     production_date: date | None = None
     expiry_date: date | None = None
@@ -215,8 +215,8 @@ class Acceptance(Strict):
 
 class DocumentCreate(Strict):
     kind: DocumentKind
-    warehouse_id: int
-    to_warehouse_id: int | None = None
+    warehouse_id: RecordId
+    to_warehouse_id: RecordId | None = None
     counterparty: str = Field(default="", max_length=200)
     reason: str = Field(default="", max_length=300)
     acceptance: Acceptance | None = None

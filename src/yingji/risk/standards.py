@@ -19,6 +19,7 @@ from typing import Any
 from yingji.core.errors import ErrorDetail, ValidationFailed, invalid
 from yingji.risk.enums import LEVEL_RANK, RiskLevel
 from yingji.risk.gb18218 import (  # noqa: F401  (re-exported: standards is the one entry point)
+    UNIT_FACTORS,
     MajorHazardResult,
     SubstanceResult,
     alpha_for,

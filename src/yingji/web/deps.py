@@ -24,6 +24,7 @@ from yingji.core.db import Database
 from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
 from yingji.core.pagination import PageParams
 from yingji.core.security import same
+from yingji.core.validation import RecordId
 
 SESSION_COOKIE = "yingji_session"
 
@@ -180,7 +181,7 @@ def in_scope(load: Callable[..., Any], param: str, *, page: bool = False) -> Any
         [
             inspect.Parameter("db", keyword, annotation=DbSession),
             inspect.Parameter("user", keyword, annotation=PageUser if page else ApiUser),
-            inspect.Parameter(param, keyword, annotation=Annotated[int, Path()]),
+            inspect.Parameter(param, keyword, annotation=Annotated[RecordId, Path()]),
         ]
     )
     dependency.__name__ = f"load_{param.removesuffix('_id')}"

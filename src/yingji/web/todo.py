@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from yingji.core import notices
 from yingji.core.pagination import Page, PageParams
+from yingji.core.validation import RecordId
 from yingji.web.deps import ApiUser, DbSession, PageUser, Paging
 from yingji.web.nav import entry_for
 from yingji.web.templating import render
@@ -30,14 +31,14 @@ SourceParam = Annotated[str | None, Query(max_length=24, description="只看某�
 
 
 class NoticeRead(BaseModel):
-    id: int
+    id: RecordId
     source: str
     kind: str
     title: str
     body: str
     link: str
     ref_type: str
-    ref_id: int
+    ref_id: RecordId
     addressee: str
     created_at: datetime
     closed_at: datetime | None
@@ -76,17 +77,17 @@ def api_list(
 
 
 @api_router.get("/{notice_id}", response_model=NoticeRead)
-def api_get(notice_id: int, db: DbSession, user: ApiUser) -> NoticeRead:
+def api_get(notice_id: RecordId, db: DbSession, user: ApiUser) -> NoticeRead:
     return _read(notices.get(db, actor=user, notice_id=notice_id))
 
 
 @api_router.post("/{notice_id}/read", response_model=NoticeRead)
-def api_read(notice_id: int, db: DbSession, user: ApiUser) -> NoticeRead:
+def api_read(notice_id: RecordId, db: DbSession, user: ApiUser) -> NoticeRead:
     return _read(notices.mark_read(db, actor=user, notice_id=notice_id))
 
 
 @api_router.post("/{notice_id}/done", response_model=NoticeRead)
-def api_done(notice_id: int, db: DbSession, user: ApiUser) -> NoticeRead:
+def api_done(notice_id: RecordId, db: DbSession, user: ApiUser) -> NoticeRead:
     """Done for this user; the others it is addressed to still see it until the record is settled."""
     return _read(notices.mark_done(db, actor=user, notice_id=notice_id))
 
@@ -119,7 +120,7 @@ def todo_page(
 
 @router.post("/todo/{notice_id}/{action}")
 def todo_mark(
-    notice_id: int,
+    notice_id: RecordId,
     action: Literal["read", "done"],
     db: DbSession,
     user: PageUser,

@@ -36,12 +36,15 @@ def propose_from_alarm(db: Session, *, alarm_id: int, level: str, sensor_kind: s
     return proposal
 
 
+STATUSES = ("pending", "accepted", "dismissed")
+
+
 def list_proposals(*, db: Session, actor: Actor, page: PageParams, status: str | None = "pending"):
     require(actor, "incidents.manage")
     query = select(AlarmProposal).where(scope_condition(actor, AlarmProposal.region_path))
     if status:
-        if status not in ("pending", "accepted", "dismissed"):
-            raise invalid("status", "状态无效，可选：pending、accepted、dismissed")
+        if status not in STATUSES:
+            raise invalid("status", "状态无效，可选：" + "、".join(STATUSES))
         query = query.where(AlarmProposal.status == status)
     return paginate(db, query.order_by(AlarmProposal.raised_at.desc(), AlarmProposal.id.desc()), page)
 

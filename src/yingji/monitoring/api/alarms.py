@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId, stated_codes
 from yingji.monitoring import service
+from yingji.monitoring.enums import LEVEL_RANK, AlarmState
 from yingji.monitoring.schemas import (
     AlarmNote,
     AlarmRead,
@@ -16,6 +18,9 @@ from yingji.monitoring.schemas import (
 from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 
 router = APIRouter()
+# Filters the service checks (``checked_filters``), stated in the OpenAPI from the same enumerations.
+StateFilter = stated_codes(lambda: list(AlarmState.__members__))
+LevelFilter = stated_codes(lambda: [level.value for level in sorted(LEVEL_RANK, key=LEVEL_RANK.get, reverse=True)])
 
 
 def _alarm(db: DbSession, alarm: Any) -> AlarmRead:
@@ -30,8 +35,8 @@ def list_alarms(
     user: ApiUser,
     paging: Paging,
     sensor: str | None = None,
-    state: str | None = None,
-    level: str | None = None,
+    state: StateFilter | None = None,
+    level: LevelFilter | None = None,
     township: str | None = None,
     active: bool = False,
 ) -> Page[AlarmRead]:
@@ -57,8 +62,8 @@ def list_events(
     db: DbSession,
     user: ApiUser,
     paging: Paging,
-    state: str | None = None,
-    level: str | None = None,
+    state: StateFilter | None = None,
+    level: LevelFilter | None = None,
     township: str | None = None,
     active: bool = False,
 ) -> Page[EventRead]:
@@ -70,7 +75,7 @@ def list_events(
 
 
 @router.post("/events/{event_id}/acknowledge", response_model=list[AlarmRead])
-def acknowledge_event(event_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> list[AlarmRead]:
+def acknowledge_event(event_id: RecordId, body: AlarmNote, db: DbSession, user: ApiUser) -> list[AlarmRead]:
     """Acknowledges every open alarm of the event with one note; returns the alarms acknowledged."""
     return [_alarm(db, a) for a in service.acknowledge_event(db=db, actor=user, event_id=event_id, note=body.note)]
 
@@ -85,7 +90,7 @@ def get_alarm(
 
 
 @router.get("/alarms/{alarm_id}/events")
-def alarm_events(alarm_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
+def alarm_events(alarm_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
     rows = [
         {"kind": e.kind, "note": e.note, "user_id": e.user_id, "at": e.at}
         for e in service.alarm_events(db=db, actor=user, alarm_id=alarm_id)
@@ -94,17 +99,17 @@ def alarm_events(alarm_id: int, db: DbSession, user: ApiUser, paging: Paging) ->
 
 
 @router.post("/alarms/{alarm_id}/acknowledge", response_model=AlarmRead)
-def acknowledge(alarm_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> AlarmRead:
+def acknowledge(alarm_id: RecordId, body: AlarmNote, db: DbSession, user: ApiUser) -> AlarmRead:
     return _alarm(db, service.acknowledge(db=db, actor=user, alarm_id=alarm_id, note=body.note))
 
 
 @router.post("/alarms/{alarm_id}/annotate", response_model=AlarmRead)
-def annotate(alarm_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> AlarmRead:
+def annotate(alarm_id: RecordId, body: AlarmNote, db: DbSession, user: ApiUser) -> AlarmRead:
     return _alarm(db, service.annotate(db=db, actor=user, alarm_id=alarm_id, note=body.note))
 
 
 @router.post("/alarms/{alarm_id}/close", response_model=AlarmRead)
-def close(alarm_id: int, body: AlarmNote, db: DbSession, user: ApiUser) -> AlarmRead:
+def close(alarm_id: RecordId, body: AlarmNote, db: DbSession, user: ApiUser) -> AlarmRead:
     return _alarm(db, service.close(db=db, actor=user, alarm_id=alarm_id, note=body.note))
 
 

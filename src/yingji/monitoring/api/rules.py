@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId, stated_codes
 from yingji.monitoring import service
 from yingji.monitoring.schemas import (
     RuleCreate,
     RuleRead,
     RuleUpdate,
 )
+from yingji.monitoring.standards import rule_packs
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter()
@@ -31,12 +33,12 @@ def create_rule(body: RuleCreate, db: DbSession, user: ApiUser) -> RuleRead:
 
 
 @router.patch("/rules/{rule_id}", response_model=RuleRead)
-def update_rule(rule_id: int, body: RuleUpdate, db: DbSession, user: ApiUser) -> RuleRead:
+def update_rule(rule_id: RecordId, body: RuleUpdate, db: DbSession, user: ApiUser) -> RuleRead:
     return RuleRead.model_validate(service.update_rule(db=db, actor=user, rule_id=rule_id, data=body))
 
 
 @router.get("/rules/{rule_id}/versions")
-def rule_versions(rule_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
+def rule_versions(rule_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Page[dict[str, Any]]:
     rows = [
         {"version": v.version, "snapshot": v.snapshot, "changed_by": v.changed_by, "changed_at": v.changed_at}
         for v in service.rule_versions(db=db, actor=user, rule_id=rule_id)
@@ -45,5 +47,5 @@ def rule_versions(rule_id: int, db: DbSession, user: ApiUser, paging: Paging) ->
 
 
 @router.post("/rule-packs/{pack}", response_model=list[RuleRead])
-def install_pack(pack: str, db: DbSession, user: ApiUser) -> list[RuleRead]:
+def install_pack(pack: stated_codes(rule_packs), db: DbSession, user: ApiUser) -> list[RuleRead]:
     return [RuleRead.model_validate(r) for r in service.install_pack(db=db, actor=user, pack=pack)]

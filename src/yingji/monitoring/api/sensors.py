@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.monitoring import service
 from yingji.monitoring.api.common import xlsx
 from yingji.monitoring.schemas import (
@@ -79,19 +80,19 @@ def get_sensor(
 
 
 @router.patch("/sensors/{sensor_id}", response_model=SensorRead)
-def update_sensor(sensor_id: int, body: SensorUpdate, db: DbSession, user: ApiUser) -> SensorRead:
+def update_sensor(sensor_id: RecordId, body: SensorUpdate, db: DbSession, user: ApiUser) -> SensorRead:
     return SensorRead.model_validate(service.update_sensor(db=db, actor=user, sensor_id=sensor_id, data=body))
 
 
 @router.delete("/sensors/{sensor_id}", status_code=204)
-def delete_sensor(sensor_id: int, db: DbSession, user: ApiUser) -> Response:
+def delete_sensor(sensor_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     service.delete_sensor(db=db, actor=user, sensor_id=sensor_id)
     return Response(status_code=204)
 
 
 @router.get("/sensors/{sensor_id}/series")
 def sensor_series(
-    sensor_id: int, db: DbSession, user: ApiUser, start: datetime | None = None, end: datetime | None = None
+    sensor_id: RecordId, db: DbSession, user: ApiUser, start: datetime | None = None, end: datetime | None = None
 ) -> dict[str, Any]:
     end = end or utcnow()
     start = start or end - timedelta(hours=24)

@@ -14,10 +14,8 @@ from yingji.core.errors import Conflict, ErrorDetail, NotFound, ValidationFailed
 from yingji.geo import service as geo_service
 from yingji.monitoring.enums import LEVEL_RANK, RuleKind
 from yingji.monitoring.models import Rule, RuleVersion, Sensor
-from yingji.monitoring.schemas import RuleCreate, RuleUpdate
+from yingji.monitoring.schemas import MAX_WINDOW_S, RuleCreate, RuleUpdate
 from yingji.monitoring.standards import rule_packs
-
-MAX_WINDOW_S = 72 * 3600
 
 
 def _number(params: dict[str, Any], key: str, *, positive: bool = False) -> float:

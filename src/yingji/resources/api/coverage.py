@@ -3,15 +3,18 @@ service.maps)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Response, UploadFile
 
+from yingji.core.validation import RecordId, Stated, stated_codes
 from yingji.resources import service
 from yingji.resources.api.common import xlsx_response
+from yingji.resources.enums import NearestKind
 from yingji.resources.schemas import (
     NearestResult,
 )
+from yingji.resources.service.coverage import MAX_K
 from yingji.web.deps import ApiUser, DbSession
 
 router = APIRouter()
@@ -21,15 +24,15 @@ router = APIRouter()
 def nearest(
     db: DbSession,
     user: ApiUser,
-    lon: float,
-    lat: float,
-    kind: str,
-    k: int = 5,
-    material_id: int | None = None,
+    lon: Annotated[float, Stated(minimum=-180, maximum=180)],
+    lat: Annotated[float, Stated(minimum=-90, maximum=90)],
+    kind: stated_codes(lambda: list(NearestKind.__members__)),
+    k: Annotated[int, Stated(minimum=1, maximum=MAX_K)] = 5,
+    material_id: RecordId | None = None,
     min_quantity: float = 0,
     team_kind: str | None = None,
     speciality: str | None = None,
-    mode: str | None = None,
+    mode: stated_codes(lambda: ["drive", "walk"]) | None = None,
 ) -> Any:
     return service.nearest(
         db=db,

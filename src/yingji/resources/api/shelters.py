@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.resources import service
 from yingji.resources.api.common import page_of
 from yingji.resources.schemas import (
@@ -50,20 +51,20 @@ def get_shelter(
 
 
 @router.patch("/shelters/{shelter_id}", response_model=ShelterRead)
-def update_shelter(shelter_id: int, body: ShelterUpdate, db: DbSession, user: ApiUser) -> Any:
+def update_shelter(shelter_id: RecordId, body: ShelterUpdate, db: DbSession, user: ApiUser) -> Any:
     return service.update_shelter(db=db, actor=user, shelter_id=shelter_id, data=body)
 
 
 @router.post("/shelters/{shelter_id}/assessments", response_model=AssessmentRead, status_code=201)
-def assess_shelter(shelter_id: int, body: AssessmentCreate, db: DbSession, user: ApiUser) -> Any:
+def assess_shelter(shelter_id: RecordId, body: AssessmentCreate, db: DbSession, user: ApiUser) -> Any:
     return service.assess_shelter(db=db, actor=user, shelter_id=shelter_id, data=body)
 
 
 @router.get("/shelters/{shelter_id}/assessments", response_model=Page[AssessmentRead])
-def list_assessments(shelter_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+def list_assessments(shelter_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     return Page.sliced(service.assessments(db=db, actor=user, shelter_id=shelter_id), paging, AssessmentRead)
 
 
 @router.put("/shelters/{shelter_id}/occupancy", response_model=ShelterRead)
-def set_occupancy(shelter_id: int, body: OccupancyUpdate, db: DbSession, user: ApiUser) -> Any:
+def set_occupancy(shelter_id: RecordId, body: OccupancyUpdate, db: DbSession, user: ApiUser) -> Any:
     return service.set_occupancy(db=db, actor=user, shelter_id=shelter_id, data=body)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.resources import service
 from yingji.resources.schemas import (
     AgreementCreate,
@@ -51,7 +52,11 @@ def create_material(body: MaterialCreate, db: DbSession, user: ApiUser) -> Any:
 
 @router.get("/stock", response_model=Page[StockRow])
 def stock(
-    db: DbSession, user: ApiUser, paging: Paging, warehouse_id: int | None = None, material_id: int | None = None
+    db: DbSession,
+    user: ApiUser,
+    paging: Paging,
+    warehouse_id: RecordId | None = None,
+    material_id: RecordId | None = None,
 ) -> Any:
     rows = service.stock(db=db, actor=user, warehouse_id=warehouse_id, material_id=material_id)
     return Page.sliced(rows, paging, StockRow)
@@ -86,17 +91,19 @@ def get_document(
 
 
 @router.post("/documents/{document_id}/post", response_model=DocumentRead)
-def post_document(document_id: int, db: DbSession, user: ApiUser) -> DocumentRead:
+def post_document(document_id: RecordId, db: DbSession, user: ApiUser) -> DocumentRead:
     return _document(db, service.post_document(db=db, actor=user, document_id=document_id))
 
 
 @router.post("/documents/{document_id}/receive", response_model=DocumentRead)
-def receive_transfer(document_id: int, db: DbSession, user: ApiUser) -> DocumentRead:
+def receive_transfer(document_id: RecordId, db: DbSession, user: ApiUser) -> DocumentRead:
     return _document(db, service.receive_transfer(db=db, actor=user, document_id=document_id))
 
 
 @router.post("/documents/{document_id}/reverse", response_model=DocumentRead, status_code=201)
-def reverse_document(document_id: int, db: DbSession, user: ApiUser, reason: str = Body(embed=True)) -> DocumentRead:
+def reverse_document(
+    document_id: RecordId, db: DbSession, user: ApiUser, reason: str = Body(embed=True)
+) -> DocumentRead:
     return _document(db, service.reverse_document(db=db, actor=user, document_id=document_id, reason=reason))
 
 

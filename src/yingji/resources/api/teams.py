@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.resources import service
 from yingji.resources.api.common import page_of
 from yingji.resources.schemas import (
@@ -54,7 +55,7 @@ def register_volunteer_team(body: TeamCreate, db: DbSession, user: ApiUser) -> A
 
 
 @router.post("/teams/{team_id}/approval", response_model=TeamRead)
-def decide_volunteer_team(team_id: int, db: DbSession, user: ApiUser, approve: bool = Body(embed=True)) -> Any:
+def decide_volunteer_team(team_id: RecordId, db: DbSession, user: ApiUser, approve: bool = Body(embed=True)) -> Any:
     return service.decide_volunteer_team(db=db, actor=user, team_id=team_id, approve=approve)
 
 
@@ -64,17 +65,17 @@ def get_team(team: Annotated[Any, in_scope(service.get_team, "team_id")], db: Db
 
 
 @router.patch("/teams/{team_id}", response_model=TeamRead)
-def update_team(team_id: int, body: TeamUpdate, db: DbSession, user: ApiUser) -> Any:
+def update_team(team_id: RecordId, body: TeamUpdate, db: DbSession, user: ApiUser) -> Any:
     return service.update_team(db=db, actor=user, team_id=team_id, data=body)
 
 
 @router.put("/teams/{team_id}/status", response_model=TeamRead)
-def set_team_status(team_id: int, body: TeamStatusUpdate, db: DbSession, user: ApiUser) -> Any:
+def set_team_status(team_id: RecordId, body: TeamStatusUpdate, db: DbSession, user: ApiUser) -> Any:
     return service.set_team_status(db=db, actor=user, team_id=team_id, data=body)
 
 
 @router.post("/teams/{team_id}/status-link")
-def issue_status_link(team_id: int, db: DbSession, user: ApiUser) -> dict[str, str]:
+def issue_status_link(team_id: RecordId, db: DbSession, user: ApiUser) -> dict[str, str]:
     token = service.issue_status_link(db=db, actor=user, team_id=team_id)
     return {"url": f"/resources/team-status/{token}", "token": token}
 
@@ -86,28 +87,28 @@ def set_status_by_token(token: str, body: TeamStatusUpdate, db: DbSession) -> An
 
 
 @router.get("/teams/{team_id}/members", response_model=Page[MemberRead])
-def list_members(team_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+def list_members(team_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     return Page.sliced(service.list_members(db=db, actor=user, team_id=team_id), paging, MemberRead)
 
 
 @router.post("/teams/{team_id}/members", response_model=MemberRead, status_code=201)
-def add_member(team_id: int, body: MemberCreate, db: DbSession, user: ApiUser) -> Any:
+def add_member(team_id: RecordId, body: MemberCreate, db: DbSession, user: ApiUser) -> Any:
     return service.add_member(db=db, actor=user, team_id=team_id, data=body)
 
 
 @router.delete("/teams/{team_id}/members/{member_id}", status_code=204)
-def remove_member(team_id: int, member_id: int, db: DbSession, user: ApiUser) -> Response:
+def remove_member(team_id: RecordId, member_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     service.remove_member(db=db, actor=user, team_id=team_id, member_id=member_id)
     return Response(status_code=204)
 
 
 @router.get("/teams/{team_id}/equipment", response_model=Page[EquipmentRead])
-def list_equipment(team_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+def list_equipment(team_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     return Page.sliced(service.list_equipment(db=db, actor=user, team_id=team_id), paging, EquipmentRead)
 
 
 @router.post("/teams/{team_id}/equipment", response_model=EquipmentRead, status_code=201)
-def add_equipment(team_id: int, body: EquipmentCreate, db: DbSession, user: ApiUser) -> Any:
+def add_equipment(team_id: RecordId, body: EquipmentCreate, db: DbSession, user: ApiUser) -> Any:
     return service.add_equipment(db=db, actor=user, team_id=team_id, data=body)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile
 
 from yingji.core.actor import require
+from yingji.core.validation import RecordId
 from yingji.risk.api.common import xlsx
 from yingji.risk.enums import HazardGrade, HazardStatus
 from yingji.risk.service import excel_io
@@ -28,7 +29,7 @@ async def import_xlsx(kind: str, db: DbSession, user: ApiUser, file: Annotated[U
 
 
 @router.get("/export/enterprises/{enterprise_id}/risk-list")
-def export_risk_list(enterprise_id: int, db: DbSession, user: ApiUser) -> Response:
+def export_risk_list(enterprise_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     return xlsx(*excel_io.export_risk_list(db=db, actor=user, enterprise_id=enterprise_id))
 
 
@@ -38,7 +39,7 @@ def export_ledger(
     user: ApiUser,
     status: HazardStatus | None = None,
     grade: HazardGrade | None = None,
-    enterprise_id: int | None = None,
+    enterprise_id: RecordId | None = None,
     overdue: bool | None = None,
 ) -> Response:
     return xlsx(

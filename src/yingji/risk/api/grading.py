@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Body, Response
 
 from yingji.core.pagination import Page
-from yingji.risk.api.common import AnyBody
+from yingji.core.validation import RecordId
 from yingji.risk.schemas import (
     GradeResult,
+    GradingInput,
     MajorHazardCreate,
+    MajorHazardInput,
     MajorHazardRead,
     RiskPointCreate,
     RiskPointRead,
@@ -22,14 +24,14 @@ router = APIRouter()
 
 
 @router.post("/grade", response_model=GradeResult)
-def grade(body: AnyBody, user: ApiUser) -> dict:
+def grade(body: Annotated[GradingInput, Body()], user: ApiUser) -> dict:
     """One risk point by LEC (`{"method": "lec", "L", "E", "C"}`) or the 5×5 matrix
     (`{"method": "matrix", "likelihood", "severity"}`) → score, level (red/orange/yellow/blue), reason."""
     return points.grade(actor=user, payload=body).as_dict()
 
 
 @router.post("/major-hazard/assess")
-def assess_major_hazard(body: AnyBody, user: ApiUser) -> dict:
+def assess_major_hazard(body: Annotated[MajorHazardInput, Body()], user: ApiUser) -> dict:
     """GB 18218-2018 identification (S = Σq/Q ≥ 1) and grading (R = αΣβq/Q → 一级–四级) of one unit."""
     return major_hazards.assess(actor=user, payload=body).as_dict()
 
@@ -39,7 +41,7 @@ def assess_major_hazard(body: AnyBody, user: ApiUser) -> dict:
 
 @router.get("/points", response_model=Page[RiskPointRead])
 def list_points(
-    db: DbSession, user: ApiUser, paging: Paging, enterprise_id: int | None = None, level: str | None = None
+    db: DbSession, user: ApiUser, paging: Paging, enterprise_id: RecordId | None = None, level: str | None = None
 ) -> Page[RiskPointRead]:
     rows, total = points.list_points(db=db, actor=user, page=paging, enterprise_id=enterprise_id, level=level)
     return Page.of(RiskPointRead, rows, total, paging)
@@ -60,14 +62,14 @@ def get_point(
 
 
 @router.delete("/points/{point_id}", status_code=204)
-def delete_point(point_id: int, db: DbSession, user: ApiUser) -> Response:
+def delete_point(point_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     points.delete_point(db=db, actor=user, point_id=point_id)
     return Response(status_code=204)
 
 
 @router.get("/major-hazards", response_model=Page[MajorHazardRead])
 def list_major_hazards(
-    db: DbSession, user: ApiUser, paging: Paging, enterprise_id: int | None = None, only_major: bool = False
+    db: DbSession, user: ApiUser, paging: Paging, enterprise_id: RecordId | None = None, only_major: bool = False
 ) -> Page[MajorHazardRead]:
     rows = major_hazards.list_sources(db=db, actor=user, enterprise_id=enterprise_id, only_major=only_major)
     return Page.sliced(rows, paging, MajorHazardRead)

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from yingji.core import files
 from yingji.core.errors import NotFound, PermissionDenied
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.risk.api.common import hazard_read
 from yingji.risk.enums import HazardGrade, HazardStatus
 from yingji.risk.schemas import (
@@ -34,7 +35,7 @@ def list_hazards(
     paging: Paging,
     status: HazardStatus | None = None,
     grade: HazardGrade | None = None,
-    enterprise_id: int | None = None,
+    enterprise_id: RecordId | None = None,
     overdue: bool | None = None,
     supervised: bool | None = None,
 ) -> Page[HazardRead]:
@@ -67,7 +68,7 @@ def get_hazard(
 
 
 @router.post("/hazards/{hazard_id}/transitions", response_model=HazardRead)
-def transition(hazard_id: int, body: TransitionRequest, db: DbSession, user: ApiUser) -> HazardRead:
+def transition(hazard_id: RecordId, body: TransitionRequest, db: DbSession, user: ApiUser) -> HazardRead:
     h = hazards.transition(
         db=db,
         actor=user,
@@ -82,12 +83,12 @@ def transition(hazard_id: int, body: TransitionRequest, db: DbSession, user: Api
 
 
 @router.put("/hazards/{hazard_id}/five-assurances", response_model=HazardRead)
-def five_assurances(hazard_id: int, body: FiveAssurances, db: DbSession, user: ApiUser) -> HazardRead:
+def five_assurances(hazard_id: RecordId, body: FiveAssurances, db: DbSession, user: ApiUser) -> HazardRead:
     return hazard_read(hazards.set_five_assurances(db=db, actor=user, hazard_id=hazard_id, data=body))
 
 
 @router.post("/hazards/{hazard_id}/supervise", response_model=HazardRead)
-def supervise(hazard_id: int, body: SuperviseRequest, db: DbSession, user: ApiUser) -> HazardRead:
+def supervise(hazard_id: RecordId, body: SuperviseRequest, db: DbSession, user: ApiUser) -> HazardRead:
     h = hazards.supervise(
         db=db, actor=user, hazard_id=hazard_id, supervising_unit=body.supervising_unit, note=body.note
     )
@@ -95,7 +96,7 @@ def supervise(hazard_id: int, body: SuperviseRequest, db: DbSession, user: ApiUs
 
 
 @router.get("/hazards/{hazard_id}/attachments/{attachment_id}")
-def hazard_attachment(hazard_id: int, attachment_id: int, db: DbSession, user: ApiUser) -> FileResponse:
+def hazard_attachment(hazard_id: RecordId, attachment_id: RecordId, db: DbSession, user: ApiUser) -> FileResponse:
     if not any(attachment_id in e.attachment_ids for e in hazards.events(db=db, actor=user, hazard_id=hazard_id)):
         raise NotFound("附件不存在")
     row, path = files.load(db, attachment_id)
@@ -112,7 +113,7 @@ async def upload(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File(
 
 
 @router.get("/notices")
-def notices(db: DbSession, user: ApiUser, paging: Paging, hazard_id: int | None = None) -> Page[dict[str, Any]]:
+def notices(db: DbSession, user: ApiUser, paging: Paging, hazard_id: RecordId | None = None) -> Page[dict[str, Any]]:
     rows = [
         {
             "id": n.id,

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from yingji.core import files
 from yingji.core.errors import NotFound
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.risk.enums import ReportStatus
 from yingji.risk.schemas import (
     PublicReportRead,
@@ -42,7 +43,7 @@ def report_photo(
 
 
 @router.post("/reports/{report_id}/decision", response_model=PublicReportRead)
-def decide_report(report_id: int, body: ReportDecision, db: DbSession, user: ApiUser) -> PublicReportRead:
+def decide_report(report_id: RecordId, body: ReportDecision, db: DbSession, user: ApiUser) -> PublicReportRead:
     return PublicReportRead.model_validate(reports.decide(db=db, actor=user, report_id=report_id, data=body))
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from yingji.core.actor import require
 from yingji.core.errors import NotFound
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.geo import service as geo_service
 from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk.service import mapping, supervision
@@ -32,7 +33,7 @@ def enterprise_levels(
 
 
 @router.get("/enterprises/{enterprise_id}/supervision")
-def enterprise_supervision(enterprise_id: int, db: DbSession, user: ApiUser) -> dict:
+def enterprise_supervision(enterprise_id: RecordId, db: DbSession, user: ApiUser) -> dict:
     return supervision.enterprise_risk(db=db, actor=user, enterprise_id=enterprise_id).as_dict()
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.warnings.api.common import read
 from yingji.warnings.schemas import (
     CancelRequest,
@@ -60,28 +61,28 @@ def get_warning(
 
 
 @router.patch("/{warning_id}", response_model=WarningRead)
-def edit_draft(warning_id: int, body: WarningRevision, db: DbSession, user: ApiUser) -> WarningRead:
+def edit_draft(warning_id: RecordId, body: WarningRevision, db: DbSession, user: ApiUser) -> WarningRead:
     """Edits a local draft in place (409 once it is submitted)."""
     return read(authoring.edit_draft(db=db, actor=user, warning_id=warning_id, data=body))
 
 
 @router.post("/{warning_id}/submit", response_model=WarningRead)
-def submit(warning_id: int, db: DbSession, user: ApiUser) -> WarningRead:
+def submit(warning_id: RecordId, db: DbSession, user: ApiUser) -> WarningRead:
     return read(authoring.submit(db=db, actor=user, warning_id=warning_id))
 
 
 @router.post("/{warning_id}/approve", response_model=WarningRead)
-def approve(warning_id: int, db: DbSession, user: ApiUser, body: ReviewRequest | None = None) -> WarningRead:
+def approve(warning_id: RecordId, db: DbSession, user: ApiUser, body: ReviewRequest | None = None) -> WarningRead:
     return read(authoring.approve(db=db, actor=user, warning_id=warning_id, note=body.note if body else ""))
 
 
 @router.post("/{warning_id}/reject", response_model=WarningRead)
-def reject(warning_id: int, db: DbSession, user: ApiUser, body: ReviewRequest | None = None) -> WarningRead:
+def reject(warning_id: RecordId, db: DbSession, user: ApiUser, body: ReviewRequest | None = None) -> WarningRead:
     return read(authoring.reject(db=db, actor=user, warning_id=warning_id, note=body.note if body else ""))
 
 
 @router.post("/{warning_id}/publish", response_model=WarningRead)
-def publish(warning_id: int, db: DbSession, user: ApiUser, body: PublishRequest | None = None) -> WarningRead:
+def publish(warning_id: RecordId, db: DbSession, user: ApiUser, body: PublishRequest | None = None) -> WarningRead:
     """409 ``unreached_recipients`` (naming the channels) while some recipients have no configured
     channel, unless ``{"confirm_unreached": true}``."""
     confirm = body.confirm_unreached if body else False
@@ -89,12 +90,12 @@ def publish(warning_id: int, db: DbSession, user: ApiUser, body: PublishRequest 
 
 
 @router.post("/{warning_id}/update", response_model=WarningRead, status_code=201)
-def update(warning_id: int, body: WarningRevision, db: DbSession, user: ApiUser) -> WarningRead:
+def update(warning_id: RecordId, body: WarningRevision, db: DbSession, user: ApiUser) -> WarningRead:
     """A new Update message (a draft to sign) referencing the published warning."""
     return read(authoring.create_update(db=db, actor=user, warning_id=warning_id, data=body))
 
 
 @router.post("/{warning_id}/cancel", response_model=WarningRead, status_code=201)
-def cancel(warning_id: int, db: DbSession, user: ApiUser, body: CancelRequest | None = None) -> WarningRead:
+def cancel(warning_id: RecordId, db: DbSession, user: ApiUser, body: CancelRequest | None = None) -> WarningRead:
     """A new Cancel message (a draft to sign) referencing the published warning."""
     return read(authoring.create_cancel(db=db, actor=user, warning_id=warning_id, note=body.note if body else ""))

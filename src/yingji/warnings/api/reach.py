@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from yingji.core.validation import RecordId
 from yingji.warnings.schemas import (
     RecipientSummary,
 )
@@ -45,17 +46,17 @@ def preview_area(body: dict[str, Any], db: DbSession, user: ApiUser) -> Recipien
 
 
 @router.get("/{warning_id}/recipients", response_model=RecipientSummary)
-def warning_recipients(warning_id: int, db: DbSession, user: ApiUser) -> RecipientSummary:
+def warning_recipients(warning_id: RecordId, db: DbSession, user: ApiUser) -> RecipientSummary:
     w = load(db, user, warning_id)
     targets = recipients.resolve(db=db, area=parse_area(db=db, area=w.area), event_type=w.event_type)
     return RecipientSummary(**recipients.summary(db=db, targets=targets))
 
 
 @router.get("/{warning_id}/coverage")
-def warning_coverage(warning_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def warning_coverage(warning_id: RecordId, db: DbSession, user: ApiUser) -> dict[str, Any]:
     return coverage.for_warning(db=db, actor=user, warning_id=warning_id)
 
 
 @router.get("/{warning_id}/deliveries")
-def deliveries(warning_id: int, db: DbSession, user: ApiUser, paging: Paging, status: str | None = None) -> dict:
+def deliveries(warning_id: RecordId, db: DbSession, user: ApiUser, paging: Paging, status: str | None = None) -> dict:
     return maps.deliveries_page(db=db, actor=user, warning_id=warning_id, page=paging, status=status)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from yingji.core.errors import invalid
 from yingji.geo import service as geo_service
+from yingji.warnings.schemas import MAX_RADIUS_M
 
 EARTH_RADIUS_M = geo_service.EARTH_RADIUS_M
 haversine_m = geo_service.haversine_m
-MAX_RADIUS_M = 200_000
 
 
 @dataclass
