@@ -1,0 +1,176 @@
+"""JSON API of the enforcement capability under /api/v1/enforcement (thin: parse, call the service, shape)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Response, UploadFile
+
+from yingji.core.excel import XLSX_MIME
+from yingji.core.pagination import Page
+from yingji.enforcement.schemas import (
+    CapRead,
+    CapUpdate,
+    ChecklistEntryCreate,
+    ChecklistEntryRead,
+    ConflictCreate,
+    ConflictRead,
+    DrawCreate,
+    DrawRead,
+    ImportResult,
+    InspectorCreate,
+    InspectorRead,
+    ItemCreate,
+    ItemRead,
+    ItemUpdate,
+    RedrawCreate,
+)
+from yingji.enforcement.service import draws, items, roster
+from yingji.web.deps import ApiUser, DbSession, Paging
+
+router = APIRouter(prefix="/enforcement", tags=["enforcement"])
+
+
+def _xlsx(data: bytes, name: str) -> Response:
+    return Response(data, media_type=XLSX_MIME,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+# --- enforceable items and checklists --------------------------------------------------------------
+
+
+@router.get("/items", response_model=Page[ItemRead])
+def list_items(db: DbSession, user: ApiUser, paging: Paging, status: str | None = None,
+               industry: str | None = None) -> Page[Any]:
+    rows, total = items.list_items(db=db, actor=user, page=paging, status=status, industry=industry)
+    return Page.of(ItemRead, rows, total, paging)
+
+
+@router.post("/items", response_model=ItemRead, status_code=201)
+def create_item(body: ItemCreate, db: DbSession, user: ApiUser) -> Any:
+    return items.create_item(db=db, actor=user, data=body)
+
+
+@router.get("/items.xlsx")
+def export_items(db: DbSession, user: ApiUser) -> Response:
+    return _xlsx(items.export_items(db=db, actor=user), "items.xlsx")
+
+
+@router.get("/items/template.xlsx")
+def item_template(user: ApiUser) -> Response:
+    return _xlsx(items.item_template(), "items-template.xlsx")
+
+
+@router.post("/items/import", response_model=ImportResult)
+async def import_items(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> Any:
+    """All or nothing: one bad row and nothing is imported; every bad row is named."""
+    return ImportResult(imported=items.import_items(db=db, actor=user, data=await file.read()))
+
+
+@router.get("/items/{item_id}", response_model=ItemRead)
+def get_item(item_id: int, db: DbSession, user: ApiUser) -> Any:
+    return items.get_item(db=db, actor=user, item_id=item_id)
+
+
+@router.patch("/items/{item_id}", response_model=ItemRead)
+def update_item(item_id: int, body: ItemUpdate, db: DbSession, user: ApiUser) -> Any:
+    return items.update_item(db=db, actor=user, item_id=item_id, data=body)
+
+
+@router.post("/items/{item_id}/publish", response_model=ItemRead)
+def publish_item(item_id: int, db: DbSession, user: ApiUser) -> Any:
+    return items.publish_item(db=db, actor=user, item_id=item_id)
+
+
+@router.post("/items/{item_id}/withdraw", response_model=ItemRead)
+def withdraw_item(item_id: int, db: DbSession, user: ApiUser) -> Any:
+    return items.withdraw_item(db=db, actor=user, item_id=item_id)
+
+
+@router.get("/checklists.xlsx")
+def export_checklist(db: DbSession, user: ApiUser, industry: str | None = None) -> Response:
+    return _xlsx(items.export_checklist(db=db, actor=user, industry=industry), "checklists.xlsx")
+
+
+@router.get("/checklists/template.xlsx")
+def checklist_template(user: ApiUser) -> Response:
+    return _xlsx(items.checklist_template(), "checklists-template.xlsx")
+
+
+@router.post("/checklists/import", response_model=ImportResult)
+async def import_checklist(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> Any:
+    return ImportResult(imported=items.import_checklist(db=db, actor=user, data=await file.read()))
+
+
+@router.get("/checklists/{industry}", response_model=list[ChecklistEntryRead])
+def checklist(industry: str, db: DbSession, user: ApiUser) -> Any:
+    return items.checklist(db=db, actor=user, industry=industry)
+
+
+@router.put("/checklists", response_model=ChecklistEntryRead)
+def save_entry(body: ChecklistEntryCreate, db: DbSession, user: ApiUser) -> Any:
+    return items.save_entry(db=db, actor=user, data=body)
+
+
+# --- roster, conflicts, caps -----------------------------------------------------------------------
+
+
+@router.get("/inspectors", response_model=list[InspectorRead])
+def list_inspectors(db: DbSession, user: ApiUser) -> Any:
+    return roster.list_inspectors(db=db, actor=user)
+
+
+@router.post("/inspectors", response_model=InspectorRead, status_code=201)
+def add_inspector(body: InspectorCreate, db: DbSession, user: ApiUser) -> Any:
+    return roster.add_inspector(db=db, actor=user, data=body)
+
+
+@router.get("/conflicts", response_model=list[ConflictRead])
+def list_conflicts(db: DbSession, user: ApiUser) -> Any:
+    return roster.list_conflicts(db=db, actor=user)
+
+
+@router.post("/conflicts", response_model=ConflictRead, status_code=201)
+def declare_conflict(body: ConflictCreate, db: DbSession, user: ApiUser) -> Any:
+    return roster.declare_conflict(db=db, actor=user, data=body)
+
+
+@router.get("/caps", response_model=list[CapRead])
+def list_caps(db: DbSession, user: ApiUser) -> Any:
+    return roster.list_caps(db=db, actor=user)
+
+
+@router.put("/caps/{cap_id}", response_model=CapRead)
+def update_cap(cap_id: int, body: CapUpdate, db: DbSession, user: ApiUser) -> Any:
+    return roster.update_cap(db=db, actor=user, cap_id=cap_id, data=body)
+
+
+# --- draws -----------------------------------------------------------------------------------------
+
+
+@router.get("/draws", response_model=Page[DrawRead])
+def list_draws(db: DbSession, user: ApiUser, paging: Paging, year: int | None = None) -> Page[Any]:
+    rows, total = draws.list_draws(db=db, actor=user, page=paging, year=year)
+    return Page(items=[draws.view(r, user) for r in rows], total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/draws", response_model=DrawRead, status_code=201)
+def commit_draw(body: DrawCreate, db: DbSession, user: ApiUser) -> Any:
+    """Publishes the commitment (seed hash and the inputs' hashes); the draw itself is the next call."""
+    return draws.view(draws.commit_draw(db=db, actor=user, data=body), user)
+
+
+@router.get("/draws/{draw_id}", response_model=DrawRead)
+def get_draw(draw_id: int, db: DbSession, user: ApiUser) -> Any:
+    return draws.view(draws.get_draw(db=db, actor=user, draw_id=draw_id), user)
+
+
+@router.post("/draws/{draw_id}/perform", response_model=DrawRead)
+def perform_draw(draw_id: int, db: DbSession, user: ApiUser) -> Any:
+    return draws.view(draws.perform_draw(db=db, actor=user, draw_id=draw_id), user)
+
+
+@router.post("/draws/{draw_id}/redraw", response_model=DrawRead, status_code=201)
+def redraw(draw_id: int, body: RedrawCreate, db: DbSession, user: ApiUser) -> Any:
+    """A new draw replacing this one, with the reason; both stay published."""
+    return draws.view(draws.redraw(db=db, actor=user, draw_id=draw_id, data=body), user)
