@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM, Actor, require
@@ -95,8 +95,9 @@ def _inputs(db: Session, *, item: EnforceableItem, data: DrawCreate, year: int) 
 
 
 def _next_no(db: Session, year: int) -> str:
-    n = db.scalar(select(func.count()).select_from(Draw).where(Draw.year == year)) or 0
-    return f"SJ-{year}-{n + 1:03d}"
+    prefix = f"SJ-{year}-"
+    taken = db.scalars(select(Draw.draw_no).where(Draw.draw_no.startswith(prefix))).all()
+    return f"{prefix}{max((int(t[len(prefix):]) for t in taken), default=0) + 1:03d}"
 
 
 def commit_draw(*, db: Session, actor: Actor, data: DrawCreate, redraw_of: Draw | None = None,
