@@ -5,21 +5,29 @@ inspector accounts among them) with declared conflicts, standardisation grades, 
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
 from yingji.core.actor import SYSTEM
+from yingji.core.clock import utcnow
 from yingji.core.demo import DemoContext, person_name
 from yingji.core.pagination import PageParams
 from yingji.enforcement.schemas import (
+    CaseAmount,
+    CaseCreate,
+    CaseStepCreate,
     ChecklistEntryCreate,
     ConflictCreate,
     DrawCreate,
+    HearingRequest,
     InspectorCreate,
     ItemCreate,
     RedrawCreate,
 )
-from yingji.enforcement.service import draws, items, roster
+from yingji.enforcement.service import cases, draws, items, roster
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 
@@ -122,5 +130,56 @@ def seed(db: Session, ctx: DemoContext) -> str:
         title="建筑施工双随机抽查（演示，待抽取）", item_id=made["construction"].id, enterprises=1))
     for d in (first, chem, again, waiting):
         d.is_demo = True
-    return f"{len(ITEMS) + 1} 项执法事项，{n_checks} 条检查项，{len(inspectors)} 名执法人员，4 次双随机抽取"
+    n_cases = _cases(db, rng, [i.id for i in inspectors], trade)
+    return (f"{len(ITEMS) + 1} 项执法事项，{n_checks} 条检查项，{len(inspectors)} 名执法人员，4 次双随机抽取，"
+            f"{n_cases} 件行政处罚案件（各环节）")
+
+
+MINOR = ["investigating", "notified", "decided", "served", "executing", "closed"]
+# (violation, party, amount, steps after filing; "request" / "waive" are the party's answer to the notice)
+CASES = [
+    ("illegal_command", "unit", 15000, []),
+    ("illegal_command", "unit", 12000, MINOR[:1]),
+    ("illegal_command", "unit", 18000, MINOR[:2]),
+    ("forced_risky_work", "unit", 30000, ["investigating", "notified", "request", "hearing"]),
+    ("forced_risky_work", "unit", 25000, ["investigating", "notified", "waive", "legal_review"]),
+    ("training_records_10_30pct", "unit", 50000,
+     ["investigating", "notified", "waive", "legal_review", "collective_discussion"]),
+    ("illegal_command", "unit", 20000, MINOR[:3]),
+    ("illegal_command", "person", 3000, MINOR[:4]),
+    ("illegal_command", "unit", 16000, MINOR[:5]),
+    ("forced_risky_work", "unit", 30000, ["investigating", "notified", "request", "hearing", "legal_review",
+                                          "collective_discussion", "decided", "served", "executing", "closed"]),
+    ("illegal_command", "person", 2000, MINOR),
+]
+
+
+def _cases(db: Session, rng, roster: list[int], enterprises: list) -> int:
+    now = utcnow()
+    for n, (violation, party, yuan, path) in enumerate(CASES):
+        e = enterprises[(n + 8) % len(enterprises)]
+        team = roster[:2] if n % 2 == 0 else roster[2:4]
+        at = now - timedelta(days=20 + 12 * len(path) + n)
+        name = person_name(rng) if party == "person" else e.name
+        case = cases.file_case(db=db, actor=SYSTEM, at=at, data=CaseCreate(
+            enterprise_id=e.id, party=party, party_name=name, violation=violation, inspector_ids=team,
+            person_id_no=f"45022119{rng.randint(60, 99)}0101{rng.randint(1000, 9999)}" if party == "person" else "",
+            facts="现场检查发现违法行为（演示）"))
+        case.is_demo = True
+        cases.set_amount(db=db, actor=SYSTEM, case_id=case.id, data=CaseAmount(amount_yuan=Decimal(yuan)))
+        for to in path:
+            at += timedelta(days=10)
+            if to in ("request", "waive"):
+                cases.request_hearing(db=db, actor=SYSTEM, case_id=case.id, data=HearingRequest(
+                    requested_at=at - timedelta(days=9), waived=to == "waive"))
+                continue
+            hearing_at = at + timedelta(days=25) if to == "hearing" else None
+            cases.take_step(db=db, actor=SYSTEM, case_id=case.id, data=CaseStepCreate(
+                step=to, at=at if to != "hearing" else at - timedelta(days=8), hearing_at=hearing_at,
+                note="（演示）"))
+            if to == "hearing":
+                at = hearing_at
+        if "decided" in path:
+            cases.publish_decision(db=db, actor=SYSTEM, case_id=case.id)
+    return len(CASES)
 

@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse
 from yingji.core.pagination import PageParams
 from yingji.enforcement import enums
 from yingji.enforcement import public_pages as _public
-from yingji.enforcement.service import draws, items, roster
+from yingji.enforcement.case_procedure import STEP_LABELS, case_rules
+from yingji.enforcement.service import cases, draws, items, roster
 from yingji.enforcement.service.items import industry_choices
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -58,3 +59,19 @@ def draws_page(request: Request, db: DbSession, user: PageUser, page: int = 1) -
 def draw_page(request: Request, draw_id: int, db: DbSession, user: PageUser) -> HTMLResponse:
     d = draws.view(draws.get_draw(db=db, actor=user, draw_id=draw_id), user)
     return _render(request, "draw.html", {"d": d, "townships": draws.township_names(db), "public": False})
+
+
+@router.get("/enforcement/cases", response_class=HTMLResponse)
+def cases_page(request: Request, db: DbSession, user: PageUser, page: int = 1, step: str = "") -> HTMLResponse:
+    paging = PageParams.clamped(page, PAGE_SIZE)
+    rows, total = cases.list_cases(db=db, actor=user, page=paging, step=step or None)
+    return _render(request, "cases.html", {"rows": rows, "total": total, "paging": paging, "step": step,
+                                           "steps": STEP_LABELS})
+
+
+@router.get("/enforcement/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: int, db: DbSession, user: PageUser) -> HTMLResponse:
+    case = cases.get_case(db=db, actor=user, case_id=case_id)
+    return _render(request, "case.html", {"c": case, "band": cases.band(case), "deadlines": cases.deadlines(db, case),
+                                          "history": cases.steps(db, case), "steps": STEP_LABELS,
+                                          "violation": case_rules()["bands"].get(case.violation, {})})

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from yingji.enforcement import enums
-from yingji.enforcement.service import draws
+from yingji.enforcement.service import cases, draws
 from yingji.web.deps import DbSession
 from yingji.web.templating import render
 
@@ -20,7 +20,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/public/enforcement", response_class=HTMLResponse)
 def public_index(request: Request, db: DbSession) -> HTMLResponse:
     rows = [draws.view(r, None) for r in draws.public_draws(db=db)]
-    return render(request, "enforcement/public_index.html", {"rows": rows, "draw_status": enums.DRAW_STATUS_LABELS})
+    return render(request, "enforcement/public_index.html", {"rows": rows, "draw_status": enums.DRAW_STATUS_LABELS,
+                                                             "decisions": cases.public_decisions(db=db)})
 
 
 @router.get("/public/enforcement/draws/{draw_no}.json")

@@ -187,6 +187,18 @@ class CaseStepCreate(Input):
     hearing_at: datetime | None = Field(default=None, description="听证举行时间（进入听证时）")
 
 
+class CaseExtension(Input):
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class BandRead(BaseModel):
+    ok: bool
+    reason: str
+    low: Decimal
+    high: Decimal
+    waivable: bool
+
+
 class HearingRequest(Input):
     requested_at: datetime | None = None
     waived: bool = False
@@ -226,6 +238,7 @@ class CaseRead(BaseModel):
     decided_at: datetime | None
     published_at: datetime | None
     extended: bool
-    band: str
+    inspector_ids: list[int]
+    band: BandRead
     deadlines: list[DeadlineRead]
     steps: list[CaseStepRead]
