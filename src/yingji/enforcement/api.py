@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Response, UploadFile
 
+from yingji.core.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.enforcement.case_procedure import STEP_LABELS
@@ -19,15 +20,22 @@ from yingji.enforcement.schemas import (
     CaseRead,
     CaseStepCreate,
     CaseStepRead,
+    ChecklistAnswers,
     ChecklistEntryCreate,
     ChecklistEntryRead,
     ConflictCreate,
     ConflictRead,
     DeadlineRead,
+    DocumentCreate,
+    DocumentRead,
     DrawCreate,
     DrawRead,
+    FindingCreate,
+    FindingRead,
     HearingRequest,
     ImportResult,
+    InspectionCreate,
+    InspectionRead,
     InspectorCreate,
     InspectorRead,
     ItemCreate,
@@ -35,7 +43,8 @@ from yingji.enforcement.schemas import (
     ItemUpdate,
     RedrawCreate,
 )
-from yingji.enforcement.service import cases, draws, items, roster
+from yingji.enforcement.service import cases, draws, inspections, items, roster
+from yingji.enforcement.service.case_file import case_file_pdf
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/enforcement", tags=["enforcement"])
@@ -222,6 +231,13 @@ def get_case(case_id: int, db: DbSession, user: ApiUser) -> Any:
     return case_read(db, cases.get_case(db=db, actor=user, case_id=case_id))
 
 
+@router.get("/cases/{case_id}/file.pdf")
+def case_file(case_id: int, db: DbSession, user: ApiUser) -> Response:
+    """The electronic case file (电子卷宗): cover, index and every document, as one PDF."""
+    data = case_file_pdf(db=db, actor=user, case_id=case_id)
+    return Response(data, media_type=PDF_MEDIA_TYPE, headers={"Content-Disposition": 'inline; filename="case.pdf"'})
+
+
 @router.put("/cases/{case_id}/amount", response_model=BandRead)
 def set_amount(case_id: int, body: CaseAmount, db: DbSession, user: ApiUser) -> Any:
     """The proposed fine; refused (422, with the band) outside the violation's discretion band."""
@@ -248,3 +264,56 @@ def extend(case_id: int, body: CaseExtension, db: DbSession, user: ApiUser) -> A
 @router.post("/cases/{case_id}/publication", response_model=CaseRead)
 def publish_decision(case_id: int, db: DbSession, user: ApiUser) -> Any:
     return case_read(db, cases.publish_decision(db=db, actor=user, case_id=case_id))
+
+
+# --- inspections -----------------------------------------------------------------------------------
+
+
+@router.get("/inspections", response_model=list[InspectionRead])
+def list_inspections(db: DbSession, user: ApiUser) -> Any:
+    return inspections.list_inspections(db=db, actor=user)
+
+
+@router.post("/inspections", response_model=InspectionRead, status_code=201)
+def start_inspection(body: InspectionCreate, db: DbSession, user: ApiUser) -> Any:
+    """Idempotent by ``client_key``: a retried sync answers the inspection it already made."""
+    return inspections.start_inspection(db=db, actor=user, data=body)
+
+
+@router.get("/inspections/{inspection_id}", response_model=InspectionRead)
+def get_inspection(inspection_id: int, db: DbSession, user: ApiUser) -> Any:
+    return inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id)
+
+
+@router.put("/inspections/{inspection_id}/checklist", response_model=InspectionRead)
+def answer_checklist(inspection_id: int, body: ChecklistAnswers, db: DbSession, user: ApiUser) -> Any:
+    return inspections.answer_checklist(db=db, actor=user, inspection_id=inspection_id, results=dict(body.results))
+
+
+@router.get("/inspections/{inspection_id}/findings", response_model=list[FindingRead])
+def list_findings(inspection_id: int, db: DbSession, user: ApiUser) -> Any:
+    return inspections.findings(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
+
+
+@router.post("/inspections/{inspection_id}/findings", response_model=FindingRead, status_code=201)
+def add_finding(inspection_id: int, body: FindingCreate, db: DbSession, user: ApiUser) -> Any:
+    """A finding, made a hidden hazard in dual prevention; idempotent by ``client_key``."""
+    return inspections.add_finding(db=db, actor=user, inspection_id=inspection_id, data=body)
+
+
+@router.get("/inspections/{inspection_id}/documents", response_model=list[DocumentRead])
+def list_documents(inspection_id: int, db: DbSession, user: ApiUser) -> Any:
+    return inspections.documents_of(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
+
+
+@router.post("/inspections/{inspection_id}/documents", response_model=DocumentRead, status_code=201)
+def issue_document(inspection_id: int, body: DocumentCreate, db: DbSession, user: ApiUser) -> Any:
+    """A numbered document; 409 when the one it depends on has not been issued (复查 only after an order)."""
+    return inspections.issue_document(db=db, actor=user, inspection_id=inspection_id, data=body)
+
+
+@router.get("/documents/{document_id}.docx")
+def document_docx(document_id: int, db: DbSession, user: ApiUser) -> Response:
+    doc, data = inspections.document_docx(db=db, actor=user, document_id=document_id)
+    return Response(data, media_type=DOCX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="document-{doc.id}.docx"'})

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.core.db import Base, UTCDateTime
@@ -175,3 +175,54 @@ class CaseStep(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class Inspection(Base):
+    """An on-site inspection (现场检查) of one enterprise under a published item, by two or more inspectors,
+    possibly from a draw. ``client_key`` makes the creation from a phone idempotent (a retried sync finds
+    the inspection it already made)."""
+
+    __tablename__ = "enf_inspections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(64), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("enf_items.id", ondelete="RESTRICT"), index=True)
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("enf_draws.id", ondelete="SET NULL"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="RESTRICT"), index=True)
+    region_path: Mapped[str] = mapped_column(String(400), index=True)
+    inspector_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    results: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # checklist number → ok / finding / na
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Finding(Base):
+    """A finding of an inspection; it becomes a hidden hazard of the dual-prevention capability (by id)."""
+
+    __tablename__ = "enf_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("enf_inspections.id", ondelete="CASCADE"), index=True)
+    client_key: Mapped[str] = mapped_column(String(64), unique=True)
+    checklist_number: Mapped[str] = mapped_column(String(20), default="")
+    description: Mapped[str] = mapped_column(Text)
+    major: Mapped[bool] = mapped_column(Boolean, default=False)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    hazard_id: Mapped[int | None] = mapped_column(Integer, index=True)  # risk capability's hidden hazard
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InspectionDocument(Base):
+    """A numbered enforcement document of an inspection (现场检查记录, 责令限期整改指令书, 整改复查意见书); each
+    but the first follows the one it depends on (cn-rules §11.2 document order)."""
+
+    __tablename__ = "enf_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("enf_inspections.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # site_record / rectification_order / review_opinion
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    depends_on: Mapped[int | None] = mapped_column(ForeignKey("enf_documents.id", ondelete="RESTRICT"))
+    rectify_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -242,3 +242,62 @@ class CaseRead(BaseModel):
     band: BandRead
     deadlines: list[DeadlineRead]
     steps: list[CaseStepRead]
+
+
+# --- inspections -----------------------------------------------------------------------------------
+
+
+class InspectionCreate(Input):
+    client_key: str = Field(min_length=8, max_length=64, description="手机端生成的同步标识，重复提交不会重复登记")
+    item_id: int
+    enterprise_id: int
+    draw_id: int | None = None
+    inspector_ids: list[int] = Field(min_length=2, max_length=10)
+    started_at: datetime | None = None
+
+
+class ChecklistAnswers(Input):
+    results: dict[str, Literal["ok", "finding", "na"]] = Field(max_length=500)
+
+
+class FindingCreate(Input):
+    client_key: str = Field(min_length=8, max_length=64)
+    description: str = Field(min_length=2, max_length=2000)
+    checklist_number: str = Field(default="", max_length=20)
+    major: bool = False
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+
+
+class FindingRead(Read):
+    id: int
+    client_key: str
+    description: str
+    checklist_number: str
+    major: bool
+    hazard_id: int | None
+
+
+class DocumentCreate(Input):
+    kind: Literal["site_record", "rectification_order", "review_opinion"]
+    rectify_by: datetime | None = None
+
+
+class DocumentRead(Read):
+    id: int
+    kind: str
+    number: str
+    depends_on: int | None
+    rectify_by: datetime | None
+    issued_at: datetime
+
+
+class InspectionRead(Read):
+    id: int
+    client_key: str
+    item_id: int
+    draw_id: int | None
+    enterprise_id: int
+    inspector_ids: list[int]
+    results: dict[str, str]
+    started_at: datetime

@@ -3,10 +3,12 @@
 - ``inspection_frequencies(db=, enterprise_ids=)`` → per enterprise the level, open/overdue hazards and
   the inspection frequency (差异化监管) — for the enforcement capability;
 - ``levels_by_enterprise(db, ids)`` → each enterprise's overall risk level;
-- ``open_counts(db=, actor=)`` → open / major / overdue / supervised hidden hazards.
+- ``open_counts(db=, actor=)`` → open / major / overdue / supervised hidden hazards;
+- ``create_hazard(db=, actor=, data=HazardCreate)`` → records a hidden hazard (an inspection's finding).
 """
 
+from yingji.risk.service.hazards import create_hazard
 from yingji.risk.service.points import levels_by_enterprise
 from yingji.risk.service.supervision import inspection_frequencies, open_counts
 
-__all__ = ["inspection_frequencies", "levels_by_enterprise", "open_counts"]
+__all__ = ["create_hazard", "inspection_frequencies", "levels_by_enterprise", "open_counts"]
