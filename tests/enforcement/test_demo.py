@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from yingji.enforcement.models import Case, ChecklistEntry, Draw, EnforceableItem
+from yingji.enforcement.models import (
+    Case,
+    ChecklistEntry,
+    Draw,
+    EnforceableItem,
+    Finding,
+    Inspection,
+    InspectionDocument,
+)
 
 
 def test_the_demo_covers_every_state(db, client) -> None:
@@ -21,5 +29,10 @@ def test_the_demo_covers_every_state(db, client) -> None:
     steps = {"filed", "investigating", "notified", "hearing", "legal_review", "collective_discussion", "decided",
              "served", "executing", "closed"}
     assert {c.step for c in cases} == steps and all(c.is_demo for c in cases)
+    inspections = db.scalars(select(Inspection)).all()
+    assert inspections and all(i.is_demo and i.draw_id for i in inspections)
+    assert all(f.hazard_id for f in db.scalars(select(Finding))) and db.scalars(select(Finding)).first()
+    assert {d.kind for d in db.scalars(select(InspectionDocument))} == {"site_record", "rectification_order",
+                                                                       "review_opinion"}
     public = client.get("/public/enforcement")
     assert public.status_code == 200 and sum(1 for c in cases if c.published_at) >= 4

@@ -1,7 +1,8 @@
 """Demo enforcement data (labelled demo data, generated): the enforceable items with their legal basis,
 a checklist for each of 危化, 烟花爆竹, 非煤矿山, 工贸 and 建筑施工, the inspector roster (the demo
 inspector accounts among them) with declared conflicts, standardisation grades, and draws in every state
-(drawn; redrawn with its reason; committed and waiting)."""
+(drawn; redrawn with its reason; committed and waiting), inspections of the drawn enterprises with findings
+made hidden hazards and their documents, and penalty cases at every step."""
 
 from __future__ import annotations
 
@@ -21,13 +22,16 @@ from yingji.enforcement.schemas import (
     CaseStepCreate,
     ChecklistEntryCreate,
     ConflictCreate,
+    DocumentCreate,
     DrawCreate,
+    FindingCreate,
     HearingRequest,
+    InspectionCreate,
     InspectorCreate,
     ItemCreate,
     RedrawCreate,
 )
-from yingji.enforcement.service import cases, draws, items, roster
+from yingji.enforcement.service import cases, draws, inspections, items, roster
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 
@@ -130,9 +134,35 @@ def seed(db: Session, ctx: DemoContext) -> str:
         title="建筑施工双随机抽查（演示，待抽取）", item_id=made["construction"].id, enterprises=1))
     for d in (first, chem, again, waiting):
         d.is_demo = True
+    n_inspections = _inspections(db, first, made["industry_trade"].id)
     n_cases = _cases(db, rng, [i.id for i in inspectors], trade)
     return (f"{len(ITEMS) + 1} 项执法事项，{n_checks} 条检查项，{len(inspectors)} 名执法人员，4 次双随机抽取，"
-            f"{n_cases} 件行政处罚案件（各环节）")
+            f"{n_inspections} 次现场检查，{n_cases} 件行政处罚案件（各环节）")
+
+
+def _inspections(db: Session, drawn, item_id: int) -> int:
+    """The drawn enterprises inspected by the inspectors drawn for them: checklists answered, a finding (a
+    hidden hazard) at every other one, and the documents in their order up to a review."""
+    numbers = [e.number for e in items.checklist(db=db, actor=SYSTEM, industry="industry_trade")]
+    for n, a in enumerate(drawn.result):
+        ins = inspections.start_inspection(db=db, actor=SYSTEM, data=InspectionCreate(
+            client_key=f"demo-{drawn.draw_no}-{n}", item_id=item_id, enterprise_id=a["enterprise"],
+            draw_id=drawn.id, inspector_ids=a["inspectors"]))
+        ins.is_demo = True
+        answers = {k: "ok" for k in numbers}
+        inspections.issue_document(db=db, actor=SYSTEM, inspection_id=ins.id, data=DocumentCreate(kind="site_record"))
+        if n % 2 == 0:
+            answers[numbers[0]] = "finding"
+            inspections.add_finding(db=db, actor=SYSTEM, inspection_id=ins.id, data=FindingCreate(
+                client_key=f"demo-finding-{drawn.draw_no}-{n}", checklist_number=numbers[0],
+                description="粉尘涉爆区域未设置泄爆装置（演示）"))
+            inspections.issue_document(db=db, actor=SYSTEM, inspection_id=ins.id, data=DocumentCreate(
+                kind="rectification_order", rectify_by=utcnow() + timedelta(days=30)))
+            if n == 0:
+                inspections.issue_document(db=db, actor=SYSTEM, inspection_id=ins.id,
+                                           data=DocumentCreate(kind="review_opinion"))
+        inspections.answer_checklist(db=db, actor=SYSTEM, inspection_id=ins.id, results=answers)
+    return len(drawn.result)
 
 
 MINOR = ["investigating", "notified", "decided", "served", "executing", "closed"]
