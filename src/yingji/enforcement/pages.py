@@ -13,7 +13,7 @@ from yingji.core.pagination import PageParams
 from yingji.enforcement import enums
 from yingji.enforcement import public_pages as _public
 from yingji.enforcement.case_procedure import STEP_LABELS, case_rules
-from yingji.enforcement.service import cases, draws, items, roster
+from yingji.enforcement.service import cases, draws, figures, items, roster
 from yingji.enforcement.service.items import industry_choices
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -75,3 +75,8 @@ def case_page(request: Request, case_id: int, db: DbSession, user: PageUser) -> 
     return _render(request, "case.html", {"c": case, "band": cases.band(case), "deadlines": cases.deadlines(db, case),
                                           "history": cases.steps(db, case), "steps": STEP_LABELS,
                                           "violation": case_rules()["bands"].get(case.violation, {})})
+
+
+@router.get("/enforcement/figures", response_class=HTMLResponse)
+def figures_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    return _render(request, "figures.html", {"f": figures.figures(db=db, actor=user), "steps": STEP_LABELS})
