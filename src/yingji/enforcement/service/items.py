@@ -116,6 +116,8 @@ def ensure_inspectable(db: Session, item_id: int) -> EnforceableItem:
 
 def checklist(*, db: Session, actor: Actor, industry: str) -> list[ChecklistEntry]:
     require(actor, "enforcement.read")
+    if industry not in industry_choices().values():
+        raise NotFound(f"没有行业 {industry}")
     rows = db.scalars(select(ChecklistEntry).where(ChecklistEntry.industry == industry)).all()
     return sorted(rows, key=lambda e: _number_key(e.number))
 
