@@ -1,7 +1,7 @@
 """The error answers the OpenAPI lists per operation are the ones it gives: none it cannot give, none missing.
 
 Structural rules hold on every operation; then operations are called from the outside — every read that
-needs no parameter as anonymous and as each of the seven roles, every write without a login and with a
+needs no parameter as anonymous and as each of the eight roles, every write without a login and with a
 session cookie but no CSRF token, every path naming a record that does not exist, every write per role
 with an empty body — and each answer must be listed, and a listed 401 or (on reads) 403 must be given.
 """
@@ -17,7 +17,7 @@ from yingji.core.actor import require
 from yingji.core.errors import NotFound
 from yingji.web import answers
 
-ROLES = ["admin", "duty", "leader", "liaison", "labao", "officer", "chem"]
+ROLES = ["admin", "duty", "leader", "liaison", "labao", "officer", "chem", "inspector"]
 WRITES = {"post", "put", "patch", "delete"}
 EXCLUDED = {("get", "/api/v1/monitoring/stream")}  # never ends by design
 

@@ -9,6 +9,7 @@ class Role(StrEnum):
     township_officer = "township_officer"
     info_officer = "info_officer"
     enterprise_manager = "enterprise_manager"
+    inspector = "inspector"
 
 
 ROLE_LABELS = {
@@ -19,6 +20,7 @@ ROLE_LABELS = {
     Role.township_officer: "镇（街道）应急办",
     Role.info_officer: "灾害信息员",
     Role.enterprise_manager: "企业安全管理员",
+    Role.inspector: "执法人员",
 }
 
 # The region level a role's scope must be at (None: the whole district, no region needed).
@@ -30,4 +32,6 @@ ROLE_SCOPE_LEVEL: dict[Role, str | None] = {
     Role.township_officer: "township",
     Role.info_officer: "village",
     Role.enterprise_manager: None,
+    # District-wide account; what an inspector sees is narrowed to its assignments by the enforcement service.
+    Role.inspector: None,
 }

@@ -24,6 +24,7 @@ BASE_GRANTS: dict[str, set[str]] = {
     Role.township_officer: {"geo.read", "registry.read", "registry.write"},
     Role.info_officer: {"geo.read", "registry.read"},
     Role.enterprise_manager: {"geo.read", "registry.read", "registry.enterprise.update_own"},
+    Role.inspector: {"geo.read", "registry.read"},
 }
 
 

@@ -41,6 +41,10 @@ DEMO_USERS: list[dict[str, Any]] = [
         "display_name": "企业安全员 梁强",
         "enterprise": "hazardous_chemicals:0",
     },
+    {"username": "inspector", "password": "yingji-inspector-2026", "role": "inspector",
+     "display_name": "执法人员 韦刚"},
+    {"username": "inspector2", "password": "yingji-inspector2-2026", "role": "inspector",
+     "display_name": "执法人员 覃丽"},
 ]
 
 

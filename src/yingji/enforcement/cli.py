@@ -31,3 +31,21 @@ def verify_draw(file: Annotated[Path, typer.Argument(help="公布的双随机抽
         typer.secho(f"核验未通过：{message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
     typer.echo(f"核验通过：{record.get('draw_no', '')} 共抽取 {len(result)} 家企业，结果与公布的一致。")
+
+
+@app.command("verify-cases")
+def verify_cases() -> None:
+    """核对每件行政处罚案件与审计日志记录的是否一致（发现绕过系统对案件的改动）。"""
+    from yingji.core.config import get_settings
+    from yingji.core.db import Database
+    from yingji.enforcement.service.cases import verify_cases as check
+
+    with Database.from_url(get_settings().resolved_database_url()).transaction() as db:
+        found = check(db)
+    if not found:
+        typer.echo("案件与审计日志一致")
+        return
+    for m in found:
+        typer.secho(f"{m.case_no}：{m.field} 审计日志记录为 {m.recorded!r}，库中为 {m.stored!r}", fg=typer.colors.RED,
+                    err=True)
+    raise typer.Exit(1)

@@ -30,5 +30,7 @@ GRANTS = {
         "risk.reports.manage",
     },
     "info_officer": {"risk.read", "risk.hazard.report"},
+    # An enforcement inspector's findings become hidden hazards (enforcement calls create_hazard).
+    "inspector": {"risk.read", "risk.hazard.report"},
     "enterprise_manager": {"risk.read", "risk.write", "risk.hazard.report", "risk.hazard.rectify"},
 }

@@ -1,0 +1,9 @@
+"""Enforcement use cases, split by sub-domain (``items``, ``roster``, ``draws``, ``cases``). Other
+capabilities use the functions listed here, never the tables:
+
+- ``ensure_inspectable(db, item_id)`` — refuses an item that has not been published (应急〔2025〕11号).
+"""
+
+from yingji.enforcement.service.items import ensure_inspectable
+
+__all__ = ["ensure_inspectable"]
