@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 from yingji.core.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.enforcement.case_procedure import STEP_LABELS
 from yingji.enforcement.schemas import (
     BandRead,
@@ -87,22 +88,22 @@ async def import_items(db: DbSession, user: ApiUser, file: Annotated[UploadFile,
 
 
 @router.get("/items/{item_id}", response_model=ItemRead)
-def get_item(item_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_item(item_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return items.get_item(db=db, actor=user, item_id=item_id)
 
 
 @router.patch("/items/{item_id}", response_model=ItemRead)
-def update_item(item_id: int, body: ItemUpdate, db: DbSession, user: ApiUser) -> Any:
+def update_item(item_id: RecordId, body: ItemUpdate, db: DbSession, user: ApiUser) -> Any:
     return items.update_item(db=db, actor=user, item_id=item_id, data=body)
 
 
 @router.post("/items/{item_id}/publish", response_model=ItemRead)
-def publish_item(item_id: int, db: DbSession, user: ApiUser) -> Any:
+def publish_item(item_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return items.publish_item(db=db, actor=user, item_id=item_id)
 
 
 @router.post("/items/{item_id}/withdraw", response_model=ItemRead)
-def withdraw_item(item_id: int, db: DbSession, user: ApiUser) -> Any:
+def withdraw_item(item_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return items.withdraw_item(db=db, actor=user, item_id=item_id)
 
 
@@ -160,7 +161,7 @@ def list_caps(db: DbSession, user: ApiUser) -> Any:
 
 
 @router.put("/caps/{cap_id}", response_model=CapRead)
-def update_cap(cap_id: int, body: CapUpdate, db: DbSession, user: ApiUser) -> Any:
+def update_cap(cap_id: RecordId, body: CapUpdate, db: DbSession, user: ApiUser) -> Any:
     return roster.update_cap(db=db, actor=user, cap_id=cap_id, data=body)
 
 
@@ -180,17 +181,17 @@ def commit_draw(body: DrawCreate, db: DbSession, user: ApiUser) -> Any:
 
 
 @router.get("/draws/{draw_id}", response_model=DrawRead)
-def get_draw(draw_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_draw(draw_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return draws.view(draws.get_draw(db=db, actor=user, draw_id=draw_id), user)
 
 
 @router.post("/draws/{draw_id}/perform", response_model=DrawRead)
-def perform_draw(draw_id: int, db: DbSession, user: ApiUser) -> Any:
+def perform_draw(draw_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return draws.view(draws.perform_draw(db=db, actor=user, draw_id=draw_id), user)
 
 
 @router.post("/draws/{draw_id}/redraw", response_model=DrawRead, status_code=201)
-def redraw(draw_id: int, body: RedrawCreate, db: DbSession, user: ApiUser) -> Any:
+def redraw(draw_id: RecordId, body: RedrawCreate, db: DbSession, user: ApiUser) -> Any:
     """A new draw replacing this one, with the reason; both stay published."""
     return draws.view(draws.redraw(db=db, actor=user, draw_id=draw_id, data=body), user)
 
@@ -227,42 +228,42 @@ def file_case(body: CaseCreate, db: DbSession, user: ApiUser) -> Any:
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
-def get_case(case_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_case(case_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return case_read(db, cases.get_case(db=db, actor=user, case_id=case_id))
 
 
 @router.get("/cases/{case_id}/file.pdf")
-def case_file(case_id: int, db: DbSession, user: ApiUser) -> Response:
+def case_file(case_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The electronic case file (电子卷宗): cover, index and every document, as one PDF."""
     data = case_file_pdf(db=db, actor=user, case_id=case_id)
     return Response(data, media_type=PDF_MEDIA_TYPE, headers={"Content-Disposition": 'inline; filename="case.pdf"'})
 
 
 @router.put("/cases/{case_id}/amount", response_model=BandRead)
-def set_amount(case_id: int, body: CaseAmount, db: DbSession, user: ApiUser) -> Any:
+def set_amount(case_id: RecordId, body: CaseAmount, db: DbSession, user: ApiUser) -> Any:
     """The proposed fine; refused (422, with the band) outside the violation's discretion band."""
     b = cases.set_amount(db=db, actor=user, case_id=case_id, data=body)
     return BandRead(ok=b.ok, reason=b.reason, low=b.low, high=b.high, waivable=b.waivable)
 
 
 @router.post("/cases/{case_id}/steps", response_model=CaseRead)
-def take_step(case_id: int, body: CaseStepCreate, db: DbSession, user: ApiUser) -> Any:
+def take_step(case_id: RecordId, body: CaseStepCreate, db: DbSession, user: ApiUser) -> Any:
     """The next step of the procedure; 409 with the reason for an order the procedure does not allow."""
     return case_read(db, cases.take_step(db=db, actor=user, case_id=case_id, data=body))
 
 
 @router.post("/cases/{case_id}/hearing-request", response_model=CaseRead)
-def request_hearing(case_id: int, body: HearingRequest, db: DbSession, user: ApiUser) -> Any:
+def request_hearing(case_id: RecordId, body: HearingRequest, db: DbSession, user: ApiUser) -> Any:
     return case_read(db, cases.request_hearing(db=db, actor=user, case_id=case_id, data=body))
 
 
 @router.post("/cases/{case_id}/extension", response_model=CaseRead)
-def extend(case_id: int, body: CaseExtension, db: DbSession, user: ApiUser) -> Any:
+def extend(case_id: RecordId, body: CaseExtension, db: DbSession, user: ApiUser) -> Any:
     return case_read(db, cases.extend(db=db, actor=user, case_id=case_id, reason=body.reason))
 
 
 @router.post("/cases/{case_id}/publication", response_model=CaseRead)
-def publish_decision(case_id: int, db: DbSession, user: ApiUser) -> Any:
+def publish_decision(case_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return case_read(db, cases.publish_decision(db=db, actor=user, case_id=case_id))
 
 
@@ -281,39 +282,39 @@ def start_inspection(body: InspectionCreate, db: DbSession, user: ApiUser) -> An
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionRead)
-def get_inspection(inspection_id: int, db: DbSession, user: ApiUser) -> Any:
+def get_inspection(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id)
 
 
 @router.put("/inspections/{inspection_id}/checklist", response_model=InspectionRead)
-def answer_checklist(inspection_id: int, body: ChecklistAnswers, db: DbSession, user: ApiUser) -> Any:
+def answer_checklist(inspection_id: RecordId, body: ChecklistAnswers, db: DbSession, user: ApiUser) -> Any:
     return inspections.answer_checklist(db=db, actor=user, inspection_id=inspection_id, results=dict(body.results))
 
 
 @router.get("/inspections/{inspection_id}/findings", response_model=list[FindingRead])
-def list_findings(inspection_id: int, db: DbSession, user: ApiUser) -> Any:
+def list_findings(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return inspections.findings(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
 
 
 @router.post("/inspections/{inspection_id}/findings", response_model=FindingRead, status_code=201)
-def add_finding(inspection_id: int, body: FindingCreate, db: DbSession, user: ApiUser) -> Any:
+def add_finding(inspection_id: RecordId, body: FindingCreate, db: DbSession, user: ApiUser) -> Any:
     """A finding, made a hidden hazard in dual prevention; idempotent by ``client_key``."""
     return inspections.add_finding(db=db, actor=user, inspection_id=inspection_id, data=body)
 
 
 @router.get("/inspections/{inspection_id}/documents", response_model=list[DocumentRead])
-def list_documents(inspection_id: int, db: DbSession, user: ApiUser) -> Any:
+def list_documents(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return inspections.documents_of(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
 
 
 @router.post("/inspections/{inspection_id}/documents", response_model=DocumentRead, status_code=201)
-def issue_document(inspection_id: int, body: DocumentCreate, db: DbSession, user: ApiUser) -> Any:
+def issue_document(inspection_id: RecordId, body: DocumentCreate, db: DbSession, user: ApiUser) -> Any:
     """A numbered document; 409 when the one it depends on has not been issued (复查 only after an order)."""
     return inspections.issue_document(db=db, actor=user, inspection_id=inspection_id, data=body)
 
 
 @router.get("/documents/{document_id}.docx")
-def document_docx(document_id: int, db: DbSession, user: ApiUser) -> Response:
+def document_docx(document_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     doc, data = inspections.document_docx(db=db, actor=user, document_id=document_id)
     return Response(data, media_type=DOCX_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="document-{doc.id}.docx"'})

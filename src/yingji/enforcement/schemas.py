@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yingji.core.validation import RecordId
 from yingji.enforcement.enums import ItemKind
 
 
@@ -78,7 +79,7 @@ class ImportResult(BaseModel):
 class InspectorCreate(Input):
     name: str = Field(min_length=1, max_length=50)
     certificate_no: str = Field(min_length=1, max_length=40)
-    user_id: int | None = None
+    user_id: RecordId | None = None
     township_code: str | None = Field(default=None, max_length=20)
 
 
@@ -92,8 +93,8 @@ class InspectorRead(Read):
 
 
 class ConflictCreate(Input):
-    inspector_id: int
-    enterprise_id: int
+    inspector_id: RecordId
+    enterprise_id: RecordId
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -123,7 +124,7 @@ class CapRead(Read):
 
 class DrawCreate(Input):
     title: str = Field(min_length=1, max_length=200)
-    item_id: int
+    item_id: RecordId
     industry: str | None = Field(default=None, max_length=32, description="抽查对象库的行业，缺省为事项的行业")
     region_code: str | None = Field(default=None, max_length=20)
     enterprises: int = Field(ge=1, le=500)
@@ -165,14 +166,14 @@ class DrawRead(BaseModel):
 
 
 class CaseCreate(Input):
-    enterprise_id: int | None = None
+    enterprise_id: RecordId | None = None
     party: Literal["unit", "person"] = "unit"
     party_name: str = Field(min_length=1, max_length=200)
     person_id_no: str = Field(default="", max_length=40)
     violation: str = Field(min_length=1, max_length=60)
     facts: str = Field(default="", max_length=4000)
     region_code: str | None = Field(default=None, max_length=20)
-    inspector_ids: list[int] = Field(min_length=2, max_length=10, description="承办的两名以上执法人员")
+    inspector_ids: list[RecordId] = Field(min_length=2, max_length=10, description="承办的两名以上执法人员")
 
 
 class CaseAmount(Input):
@@ -249,10 +250,10 @@ class CaseRead(BaseModel):
 
 class InspectionCreate(Input):
     client_key: str = Field(min_length=8, max_length=64, description="手机端生成的同步标识，重复提交不会重复登记")
-    item_id: int
-    enterprise_id: int
-    draw_id: int | None = None
-    inspector_ids: list[int] = Field(min_length=2, max_length=10)
+    item_id: RecordId
+    enterprise_id: RecordId
+    draw_id: RecordId | None = None
+    inspector_ids: list[RecordId] = Field(min_length=2, max_length=10)
     started_at: datetime | None = None
 
 

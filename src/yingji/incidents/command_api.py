@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from yingji.core.validation import INT32_MAX, RecordId
+from yingji.core.validation import RecordId
 from yingji.incidents import service
 from yingji.incidents.command_schemas import (
     AreaRequest,
@@ -90,10 +90,10 @@ def workspace(incident_id: RecordId, db: DbSession, user: ApiUser) -> WorkspaceR
 
 @incidents.get("/{incident_id}/timeline", response_model=list[TimelineRead])
 def timeline(incident_id: RecordId, db: DbSession, user: ApiUser,
-             after_id: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
+             after_id: RecordId | None = None,
              limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[TimelineRead]:
-    """Timeline entries newest first; ``after_id``: those added since the last one seen."""
-    rows = service.timeline(db=db, actor=user, incident_id=incident_id, after_id=after_id, limit=limit)
+    """Timeline entries newest first; ``after_id``: those added since the last one seen (none: from the start)."""
+    rows = service.timeline(db=db, actor=user, incident_id=incident_id, after_id=after_id or 0, limit=limit)
     return [TimelineRead.model_validate(r) for r in rows]
 
 

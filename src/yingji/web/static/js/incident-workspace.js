@@ -69,7 +69,7 @@
   }
   let refreshing = null;
   async function refresh() {
-    const res = await fetch(data.timeline + "?after_id=" + lastId, { credentials: "same-origin" });
+    const res = await fetch(data.timeline + (lastId ? "?after_id=" + lastId : ""), { credentials: "same-origin" });
     if (!res.ok) { status.textContent = "实时更新：读取失败（" + res.status + "）"; return; }
     const rows = await res.json();
     for (const e of rows.slice().reverse()) {
