@@ -47,6 +47,11 @@ def get_drill(*, db: Session, actor: Actor, drill_id: int) -> Drill:
     return drill
 
 
+def writable_drill(*, db: Session, actor: Actor, drill_id: int) -> Drill:
+    """A drill the actor may change (404 unseen, 403 not its own to change)."""
+    return _writable_drill(db, actor, drill_id)
+
+
 def _writable_drill(db: Session, actor: Actor, drill_id: int) -> Drill:
     drill = get_drill(db=db, actor=actor, drill_id=drill_id)
     require(actor, "plans.write")

@@ -72,20 +72,27 @@ def view(db: Session, filing: Filing, *, cal: WorkCalendar | None = None, now: d
     return FilingView(filing, plan, status, check.due.last_day, left, check.due.provisional)  # type: ignore[arg-type]
 
 
-def _receiver_ok(actor: Actor, plan: Plan) -> None:
+def may_check(actor: Actor, plan: Plan) -> bool:
     """Who checks: the bureau for every plan; a township for the village plans inside it."""
     if actor.can("plans.filing.check"):
-        return
-    if plan.kind == PlanKind.village and actor.can("plans.filing.check_village"):
-        return
-    raise PermissionDenied("没有核对备案的权限")
+        return True
+    return plan.kind == PlanKind.village and actor.can("plans.filing.check_village")
+
+
+def _receiver_ok(actor: Actor, plan: Plan) -> None:
+    if not may_check(actor, plan):
+        raise PermissionDenied("没有核对备案的权限")
+
+
+def required_materials(plan: Plan) -> tuple[str, ...]:
+    """The 第二十七条 materials this plan's filing must carry (评审意见 where 评审 is mandatory)."""
+    return REQUIRED + (("review_opinion",) if plan.review_required else ())
 
 
 def submit(*, db: Session, actor: Actor, data: FilingCreate, now: datetime | None = None) -> Filing:
     plan = writable_plan(db, actor, data.plan_id, "plans.filing.submit")
     now = now or utcnow()
-    required = REQUIRED + (("review_opinion",) if plan.review_required else ())
-    for key in required:
+    for key in required_materials(plan):
         if key not in data.materials:
             raise invalid(f"materials.{key}", f"缺少备案材料：{FILING_MATERIALS[key]}")
     files.ensure_linkable(db, actor, list(data.materials.values()), field="materials")
