@@ -9,11 +9,19 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile
 
+from yingji.core import documents
 from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.incidents import service
+from yingji.incidents.report_schemas import (
+    AffectedAreaUpdate,
+    DisasterReportCreate,
+    DisasterReportRead,
+    ImpactRequest,
+    StabilisedRequest,
+)
 from yingji.incidents.schemas import (
     CasualtyUpdate,
     CloseRequest,
@@ -36,6 +44,9 @@ from yingji.incidents.schemas import (
     OnDutyRead,
     ProposalRead,
 )
+from yingji.incidents.service import after_action
+from yingji.incidents.service import disaster as disaster_service
+from yingji.incidents.service import impact as impact_service
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 incidents = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -214,6 +225,103 @@ def add_item(body: DutyItemCreate, db: DbSession, user: ApiUser) -> DutyItemRead
 @duty.post("/items/{item_id}/close", response_model=DutyItemRead)
 def close_item(item_id: int, db: DbSession, user: ApiUser) -> DutyItemRead:
     return DutyItemRead.model_validate(service.close_item(db=db, actor=user, item_id=item_id))
+
+
+# --- impact estimate, disaster reports (灾情报送), after-action report ---------------------------------------
+
+
+def _download(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@incidents.post("/impact")
+def impact_estimate(body: ImpactRequest, db: DbSession, user: ApiUser) -> dict:
+    """Impact estimate of an area drawn freely: people, villages, enterprises, schools and crowded places,
+    shelters, major hazard sources, risk points inside; needs of the people per day against the stock
+    that can reach it, with the shortfall. A bad polygon is a 422 naming ``area``."""
+    require(user, "incidents.estimate")
+    area = impact_service.parse_area(body.area)
+    return impact_service.estimate(db=db, actor=user, area=area, people=body.people, days=body.days)
+
+
+@incidents.put("/{incident_id}/affected-area")
+def set_affected_area(incident_id: int, body: AffectedAreaUpdate, db: DbSession, user: ApiUser) -> dict:
+    """Stores the incident's affected area (GeoJSON Polygon / MultiPolygon); drawn again, it replaces it."""
+    row = impact_service.set_affected_area(db=db, actor=user, incident_id=incident_id, geometry=body.area)
+    return {"incident_id": row.incident_id, "area": row.geometry, "updated_at": row.updated_at,
+            "updated_by": row.updated_by}
+
+
+@incidents.get("/{incident_id}/impact")
+def incident_impact(incident_id: int, db: DbSession, user: ApiUser, people: int | None = None,
+                    days: int = 1) -> dict:
+    """The impact estimate of the incident's stored affected area (422 ``area`` when none is drawn)."""
+    return impact_service.incident_impact(db=db, actor=user, incident_id=incident_id, people=people, days=days)
+
+
+def _disaster_read(row) -> DisasterReportRead:
+    out = DisasterReportRead.model_validate(row)
+    out.kind_label = disaster_service.KIND_LABELS[row.kind]
+    return out
+
+
+@incidents.get("/{incident_id}/disaster-reports", response_model=Page[DisasterReportRead])
+def list_disaster_reports(incident_id: int, db: DbSession, user: ApiUser, paging: Paging) -> Page[DisasterReportRead]:
+    rows = disaster_service.list_reports(db=db, actor=user, incident_id=incident_id)
+    return Page.sliced([_disaster_read(r) for r in rows], paging)
+
+
+@incidents.post("/{incident_id}/disaster-reports", response_model=DisasterReportRead, status_code=201)
+def submit_disaster_report(incident_id: int, body: DisasterReportCreate, db: DbSession,
+                           user: ApiUser) -> DisasterReportRead:
+    """初报 / 续报 / 核报 per township plus ``district``; each inconsistency is a 422 naming
+    ``figures.<area>.<indicator>`` (a lowered figure without a reason, deaths and missing above the people
+    affected, townships not adding up to the district). Fulfils the report owed; late, it is 迟报."""
+    return _disaster_read(disaster_service.submit(db=db, actor=user, incident_id=incident_id, data=body))
+
+
+@incidents.post("/{incident_id}/stabilised", response_model=IncidentRead)
+def declare_stabilised(incident_id: int, body: StabilisedRequest, db: DbSession, user: ApiUser) -> IncidentRead:
+    """灾情稳定: no more 续报 owed; the 核报 falls due."""
+    incident = disaster_service.declare_stabilised(db=db, actor=user, incident_id=incident_id, version=body.version,
+                                                   at=body.at)
+    return IncidentRead.model_validate(incident)
+
+
+@incidents.get("/disaster-reports/{report_id}")
+def disaster_report_json(report_id: int, db: DbSession, user: ApiUser) -> dict:
+    """The report as JSON for exchange: every area with every indicator, and the reasons."""
+    row, incident = disaster_service.get_report(db=db, actor=user, report_id=report_id)
+    return disaster_service.as_json(db, row, incident)
+
+
+@incidents.get("/disaster-reports/{report_id}/xlsx")
+def disaster_report_xlsx(report_id: int, db: DbSession, user: ApiUser) -> Response:
+    """自然灾害损失情况统计快报表 (xlsx): townships as rows, the district total last."""
+    row, incident = disaster_service.get_report(db=db, actor=user, report_id=report_id)
+    name = f"灾情{disaster_service.KIND_LABELS[row.kind]}第{row.number}号-{incident.id}.xlsx"
+    return _download(disaster_service.as_xlsx(db, row, incident), XLSX_MIME, name)
+
+
+@incidents.get("/{incident_id}/report.docx")
+def after_action_docx(incident_id: int, db: DbSession, user: ApiUser) -> Response:
+    """The incident report (事件总结报告) as .docx: facts, map, figures, 灾情, reports made, orders, timeline."""
+    data = after_action.as_docx(db=db, actor=user, incident_id=incident_id)
+    return _download(data, documents.DOCX_MEDIA_TYPE, f"事件总结报告-{incident_id}.docx")
+
+
+@incidents.get("/{incident_id}/report.pdf")
+def after_action_pdf(incident_id: int, db: DbSession, user: ApiUser) -> Response:
+    """The same report as PDF (the CJK font embedded)."""
+    data = after_action.as_pdf(db=db, actor=user, incident_id=incident_id)
+    return _download(data, documents.PDF_MEDIA_TYPE, f"事件总结报告-{incident_id}.pdf")
+
+
+@incidents.get("/{incident_id}/map.png")
+def incident_map(incident_id: int, db: DbSession, user: ApiUser) -> Response:
+    """The map picture of the report: township outlines, the affected area, the incident's place."""
+    return Response(after_action.map_png(db=db, actor=user, incident_id=incident_id), media_type="image/png")
 
 
 router = APIRouter()

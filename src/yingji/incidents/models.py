@@ -206,3 +206,8 @@ class Handover(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     carried_item_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     actor_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# The report tables (affected area, 灾情报告) live in their own module; importing it here keeps
+# ``Base.metadata`` complete wherever the capability's models are loaded.
+from yingji.incidents import report_models  # noqa: E402, F401

@@ -5,6 +5,7 @@ history, obligations red when late), and the duty page (who is on duty now, open
 from __future__ import annotations
 
 import calendar as month_calendar
+import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -20,8 +21,11 @@ from yingji.core.errors import DomainError, invalid
 from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
-from yingji.incidents import service
+from yingji.incidents import disaster_reports, service
+from yingji.incidents.report_schemas import DisasterReportCreate
 from yingji.incidents.schemas import CasualtyUpdate, IncidentCreate
+from yingji.incidents.service import disaster as disaster_service
+from yingji.incidents.service import impact as impact_service
 from yingji.incidents.service.common import LABELS, SOURCES, STATUS_LABELS
 from yingji.incidents.service.duty import ROLE_LABELS
 from yingji.web.deps import DbSession, PageUser
@@ -138,7 +142,7 @@ def _detail(request, db, user, incident_id: int, *, message="", errors=None, val
     d = service.detail(db=db, actor=user, incident_id=incident_id)
     return render(request, "incidents/detail.html", {
         **labels(), **d, "i": d["incident"], "message": message, "errors": errors or {}, "values": values or {},
-        "can_manage": user.can("incidents.manage"),
+        "can_manage": user.can("incidents.manage"), **report_context(db, user, d["incident"]),
     }, status_code=status)
 
 
@@ -256,3 +260,120 @@ async def duty_action(request: Request, db: DbSession, user: PageUser, action: s
         message, errors = errors_of(exc)
         return _duty(request, db, user, message=message, errors=errors, status=exc.status_code)
     return RedirectResponse("/duty", status_code=303)
+
+
+# --- impact estimate, disaster reports (灾情报送), closing and the after-action report -----------------------
+
+
+def report_context(db, user, incident) -> dict:
+    """What the incident page's report part shows: the impact of the drawn area, the 灾情报告 with a form
+    pre-filled from the last one, the report downloads."""
+    area = impact_service.affected_area(db, incident.id)
+    impact, impact_error = None, ""
+    if area is not None and user.can("incidents.estimate"):
+        try:
+            with db.begin_nested():
+                impact = impact_service.incident_impact(db=db, actor=user, incident_id=incident.id)
+        except DomainError as exc:
+            impact_error = exc.message
+    rows = disaster_service.reports(db, incident.id)
+    return {
+        "affected": area, "impact": impact, "impact_error": impact_error, "disaster_reports": rows,
+        "disaster_kinds": disaster_service.KIND_LABELS, "indicators": disaster_reports.INDICATORS,
+        "townships": geo_service.region_infos(db=db, level="township") if incident.scheme == "natural" else [],
+        "last_figures": rows[-1].figures if rows else {}, "last_reasons": rows[-1].reasons if rows else {},
+    }
+
+
+def _form_values(form) -> dict[str, str]:
+    return {k: x for k, x in form.items() if k != "csrf_token" and isinstance(x, str)}
+
+
+def _back(incident_id: int, anchor: str) -> RedirectResponse:
+    return RedirectResponse(f"/incidents/{incident_id}#{anchor}", status_code=303)
+
+
+@router.post("/incidents/{incident_id}/affected-area", response_class=HTMLResponse)
+async def set_affected_area(request: Request, db: DbSession, user: PageUser, incident_id: int) -> Response:
+    """The affected area as GeoJSON pasted or drawn by the map tool into the form's text field."""
+    v = _form_values(await request.form())
+    try:
+        with db.begin_nested():
+            try:
+                geometry = json.loads(v.get("area", ""))
+            except ValueError:
+                raise invalid("area", "须为 GeoJSON（Polygon 或 MultiPolygon）") from None
+            impact_service.set_affected_area(db=db, actor=user, incident_id=incident_id, geometry=geometry)
+    except DomainError as exc:
+        message, errors = errors_of(exc)
+        return _detail(request, db, user, incident_id, message=message, errors=errors, values=v,
+                       status=exc.status_code)
+    return _back(incident_id, "impact")
+
+
+def _figures_from_form(v: dict[str, str]) -> tuple[dict, dict]:
+    """Form fields ``f.<area>.<indicator>`` and ``r.<area>.<indicator>`` (reasons); empty cells left out."""
+    figures: dict[str, dict[str, Decimal]] = {}
+    reasons: dict[str, str] = {}
+    for key, value in v.items():
+        kind, _, rest = key.partition(".")
+        area, _, indicator = rest.partition(".")
+        if not value.strip() or not indicator:
+            continue
+        if kind == "f":
+            try:
+                figures.setdefault(area, {})[indicator] = Decimal(value.strip())
+            except InvalidOperation:
+                raise invalid(f"figures.{area}.{indicator}", "须为数字") from None
+        elif kind == "r":
+            reasons[f"{area}.{indicator}"] = value
+    return figures, reasons
+
+
+@router.post("/incidents/{incident_id}/disaster-reports", response_class=HTMLResponse)
+async def submit_disaster_report(request: Request, db: DbSession, user: PageUser, incident_id: int) -> Response:
+    v = _form_values(await request.form())
+    try:
+        with db.begin_nested():
+            figures, reasons = _figures_from_form(v)
+            data = DisasterReportCreate(kind=v.get("kind", ""), as_of=local_time(v.get("as_of", ""), "as_of"),
+                                        figures=figures, reasons=reasons, note=v.get("note", ""))
+            disaster_service.submit(db=db, actor=user, incident_id=incident_id, data=data)
+    except (ValidationError, DomainError) as exc:
+        message, errors = errors_of(exc)
+        if isinstance(exc, DomainError):  # the whole field names, for the table's cells
+            errors = {d.field: d.message for d in exc.details}
+        return _detail(request, db, user, incident_id, message=message, errors=errors, values=v,
+                       status=getattr(exc, "status_code", 422))
+    return _back(incident_id, "disaster-reports")
+
+
+@router.post("/incidents/{incident_id}/stabilised", response_class=HTMLResponse)
+async def declare_stabilised(request: Request, db: DbSession, user: PageUser, incident_id: int) -> Response:
+    v = _form_values(await request.form())
+    try:
+        with db.begin_nested():
+            disaster_service.declare_stabilised(db=db, actor=user, incident_id=incident_id,
+                                                version=_count(v.get("version", ""), "version"))
+    except DomainError as exc:
+        message, errors = errors_of(exc)
+        return _detail(request, db, user, incident_id, message=message, errors=errors, status=exc.status_code)
+    return _back(incident_id, "disaster-reports")
+
+
+@router.post("/incidents/{incident_id}/close", response_class=HTMLResponse)
+async def close_incident(request: Request, db: DbSession, user: PageUser, incident_id: int) -> Response:
+    """处置结束 with a summary; the after-action report is then downloadable as .docx and PDF."""
+    v = _form_values(await request.form())
+    try:
+        with db.begin_nested():
+            summary = v.get("summary", "").strip()
+            if not summary:
+                raise invalid("summary", "请填写处置总结")
+            service.close(db=db, actor=user, incident_id=incident_id, version=_count(v.get("version", ""), "version"),
+                          summary=summary)
+    except DomainError as exc:
+        message, errors = errors_of(exc)
+        return _detail(request, db, user, incident_id, message=message, errors=errors, values=v,
+                       status=exc.status_code)
+    return _back(incident_id, "after-action")

@@ -20,6 +20,11 @@ class IncidentSettings(BaseSettings):
     duty_day_starts: str = "08:30"
     # An overdue report tells the duty officers at once, and the leader on duty after this many minutes.
     overdue_leader_grace_minutes: int = 30
+    # A TOML file with the county's own per-person needs table (the shape of incidents/data/relief_needs.toml);
+    # empty: the shipped table.
+    relief_needs: str = ""
+    # The impact estimate counts the stock of warehouses that can drive to the affected area within this time.
+    needs_reach_minutes: int = 120
 
 
 @lru_cache

@@ -31,7 +31,8 @@ from yingji.registry.schemas import EnterpriseCreate, EnterpriseUpdate, PersonCr
 # What other capabilities may call: enterprises (read, counts, contacts), departments, people by title.
 __all__ = [
     "EnterpriseInfo", "INDUSTRY_LABELS", "create_department", "create_enterprise", "delete_enterprise",
-    "enterprise_contacts_in_bbox", "enterprise_counts_by_industry", "enterprise_info", "get_department",
+    "enterprise_contacts_in_bbox", "enterprise_counts_by_industry", "enterprise_info", "enterprises_in_bbox",
+    "get_department",
     "get_enterprise", "list_departments", "list_enterprises", "people_by_title", "people_by_title_in_regions",
     "update_enterprise",
 ]
@@ -324,3 +325,13 @@ def enterprise_contacts_in_bbox(*, db: Session, bbox: tuple[float, float, float,
         EnterpriseContact(e.id, e.name, e.safety_phone or "", e.region_path, e.lon or 0.0, e.lat or 0.0)
         for e in db.scalars(query.order_by(Enterprise.id))
     ]
+
+
+def enterprises_in_bbox(*, db: Session, bbox: tuple[float, float, float, float]) -> list[EnterpriseInfo]:
+    """Enterprises not closed whose place lies inside the (min lon, min lat, max lon, max lat) box
+    (incidents' impact estimate: the caller tests the exact area)."""
+    minx, miny, maxx, maxy = bbox
+    query = select(Enterprise).where(
+        Enterprise.lon.between(minx, maxx), Enterprise.lat.between(miny, maxy), Enterprise.status != "closed"
+    )
+    return [_info(e) for e in db.scalars(query.order_by(Enterprise.id))]

@@ -5,6 +5,7 @@ from yingji.resources.service.alerts import acknowledge_alert, daily_check, list
 from yingji.resources.service.coverage import coverage, import_roads, nearest
 from yingji.resources.service.excel import export_sheet, import_sheet, template
 from yingji.resources.service.maps import coverage_export, map_layer
+from yingji.resources.service.reach import PlacedShelter, ReachableStock, shelters_in_bbox, stock_within_reach
 from yingji.resources.service.shelters import (
     CHECKS,
     assess_shelter,
@@ -60,6 +61,10 @@ from yingji.resources.service.warehouses import (
 )
 
 __all__ = [
+    "PlacedShelter",
+    "ReachableStock",
+    "shelters_in_bbox",
+    "stock_within_reach",
     "CHECKS",
     "acknowledge_alert",
     "add_equipment",

@@ -3,10 +3,12 @@
 - ``inspection_frequencies(db=, enterprise_ids=)`` → per enterprise the level, open/overdue hazards and
   the inspection frequency (差异化监管) — for the enforcement capability;
 - ``levels_by_enterprise(db, ids)`` → each enterprise's overall risk level;
-- ``open_counts(db=, actor=)`` → open / major / overdue / supervised hidden hazards.
+- ``open_counts(db=, actor=)`` → open / major / overdue / supervised hidden hazards;
+- ``risks_in_bbox(db=, bbox=)`` → risk points and major hazard sources placed inside a box.
 """
 
+from yingji.risk.service.area import PlacedRisk, risks_in_bbox
 from yingji.risk.service.points import levels_by_enterprise
 from yingji.risk.service.supervision import inspection_frequencies, open_counts
 
-__all__ = ["inspection_frequencies", "levels_by_enterprise", "open_counts"]
+__all__ = ["PlacedRisk", "inspection_frequencies", "levels_by_enterprise", "open_counts", "risks_in_bbox"]
