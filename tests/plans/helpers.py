@@ -71,3 +71,15 @@ def plan(db, *, kind: str = "ent_comprehensive", enterprise_id: int | None = Non
     data = PlanCreate(title=extra.pop("title", "测试应急预案"), kind=kind, enterprise_id=enterprise_id,
                       region_code=region_code, published_on=published_on, **extra)
     return registry.create_plan(db=db, actor=actor, data=data)
+
+
+def png_bytes() -> bytes:
+    """A valid 1×1 PNG (a drill photo)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))

@@ -35,7 +35,7 @@ from yingji.plans.schemas import (
     VersionCreate,
     VersionRead,
 )
-from yingji.plans.service import drills, filings, registry, revision, training
+from yingji.plans.service import drills, filings, registry, response, revision, training
 from yingji.plans.service.certificate import DOCX_MEDIA_TYPE, filing_certificate
 from yingji.web.deps import ApiUser, DbSession, Paging
 
@@ -152,6 +152,25 @@ def evaluate_drill(drill_id: RecordId, body: DrillEvaluation, db: DbSession, use
 @router.get("/drills/{drill_id}/actions", response_model=Page[ActionRead])
 def drill_actions(drill_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     return Page.sliced(drills.actions(db=db, actor=user, drill_id=drill_id), paging, ActionRead)
+
+
+# --- response from a plan during an incident -----------------------------------------------------
+
+
+def suggestion_item(s: response.Suggestion) -> dict[str, Any]:
+    level = s.level or {}
+    return {"plan_id": s.plan.id, "code": s.plan.code, "title": s.plan.title, "kind": s.plan.kind,
+            "owner_name": s.plan.owner_name, "why": s.why, "level": level.get("level"),
+            "level_label": level.get("label"), "trigger": level.get("trigger"), "tasks": s.tasks,
+            "unknown_conditions": s.unknown}
+
+
+@router.get("/suggestions")
+def suggestions(incident_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
+    """The plans that apply to an incident (its kind, place, enterprise), each with the response level its
+    triggers give for the incident's figures and grade, and that level's tasks; triggered ones first."""
+    _facts, rows = response.suggestions(db=db, actor=user, incident_id=incident_id)
+    return Page.sliced([suggestion_item(s) for s in rows], paging)
 
 
 # --- training ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Facts the plans capability publishes (``core.events``). The 待办 inbox and SMS reminders subscribe to
-``PlanEvaluationDue``, ``CertificateExpiring`` and the filing events."""
+``PlanEvaluationDue``, ``PlanFilingDue``, ``CertificateExpiring`` and the filing events."""
 
 from __future__ import annotations
 
@@ -59,3 +59,15 @@ class CertificateExpiring(DomainEvent):
     enterprise_id: int | None
     kind: str
     due_on: date
+
+
+@dataclass(frozen=True)
+class PlanFilingDue(DomainEvent):
+    """A published plan not yet filed nears (or is past) the end of its 20 working days (令2 第二十六条)."""
+
+    plan_id: int
+    plan_title: str
+    region_path: str
+    enterprise_id: int | None
+    due_on: date  # the last day
+    overdue: bool

@@ -43,6 +43,9 @@ class Plan(Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     last_evaluated_on: Mapped[date | None] = mapped_column(Date)
     needs_refiling: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who answers for the plan (its reminders by SMS go to this phone); empty: no SMS, the 待办 only.
+    responsible_person: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    responsible_phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -172,6 +175,7 @@ class Trainee(Base):
     region_path: Mapped[str] = mapped_column(String(400), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(Integer, index=True)
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")  # expiring certificates by SMS
 
 
 class Course(Base):

@@ -18,7 +18,8 @@ def deemed_filed(db: Session) -> str:
 
 @scheduled("plans.reminders", every_s=6 * 3600)
 def reminders(db: Session) -> str:
-    """Evaluations due or overdue, certificates expiring: one event each per due date."""
+    """Evaluations due or overdue, filing deadlines, certificates expiring: one event each per due date."""
     n = revision.remind_evaluations(db=db, actor=SYSTEM)
+    f = filings.remind_filing_deadlines(db=db, actor=SYSTEM)
     m = training.remind_certificates(db=db, actor=SYSTEM)
-    return f"evaluations {n}, certificates {m}"
+    return f"evaluations {n}, filing deadlines {f}, certificates {m}"

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from yingji.core.validation import RecordId
+from yingji.core.validation import Phone, RecordId
 from yingji.plans.enums import PlanKind
 
 TriggerCode = Literal["law_changed", "command_changed", "risk_changed", "resources_changed", "problems_found", "other"]
@@ -57,6 +57,8 @@ class PlanCreate(Strict):
     summary: str = Field(default="", max_length=5000)
     published_on: date | None = None
     review_required: bool | None = None  # None: from the enterprise's industry (令2 第二十一条)
+    responsible_person: str = Field(default="", max_length=50)
+    responsible_phone: Phone | None = None  # reminders by SMS
 
 
 class PlanRead(Read):
@@ -83,6 +85,8 @@ class PlanRead(Read):
     published_on: date | None
     last_evaluated_on: date | None
     needs_refiling: bool
+    responsible_person: str
+    responsible_phone: str
 
 
 class VersionCreate(Strict):
@@ -245,6 +249,7 @@ class TraineeCreate(Strict):
     enterprise_id: RecordId | None = None
     region_code: str | None = None
     organisation: str = Field(default="", max_length=200)
+    phone: Phone | None = None  # expiring certificates by SMS
 
 
 class TraineeRead(Read):

@@ -47,6 +47,11 @@ def get_drill(*, db: Session, actor: Actor, drill_id: int) -> Drill:
     return drill
 
 
+def writable_drill(*, db: Session, actor: Actor, drill_id: int) -> Drill:
+    """A drill the actor may change (404 unseen, 403 not its own to change)."""
+    return _writable_drill(db, actor, drill_id)
+
+
 def _writable_drill(db: Session, actor: Actor, drill_id: int) -> Drill:
     drill = get_drill(db=db, actor=actor, drill_id=drill_id)
     require(actor, "plans.write")
@@ -58,7 +63,10 @@ def record_drill(*, db: Session, actor: Actor, drill_id: int, data: DrillRecord)
     drill = _writable_drill(db, actor, drill_id)
     if data.held_on > local_today():
         raise invalid("held_on", "实施日期不能晚于今天")
-    drill.photo_ids = files.ensure_linkable(db, actor, data.photo_ids, field="photo_ids")
+    # Photos already on this drill were checked when linked (perhaps by a colleague): only new ones must be
+    # the actor's own uploads.
+    files.ensure_linkable(db, actor, [i for i in data.photo_ids if i not in drill.photo_ids], field="photo_ids")
+    drill.photo_ids = list(dict.fromkeys(data.photo_ids))
     drill.held_on, drill.attendance = data.held_on, data.attendance
     drill.steps = [{"name": s.name, "at": s.at.isoformat()} for s in sorted(data.steps, key=lambda s: s.at)]
     drill.reported_to_county = data.reported_to_county

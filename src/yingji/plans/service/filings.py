@@ -23,7 +23,7 @@ from yingji.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams
 from yingji.core.workdays import WorkCalendar
 from yingji.plans.enums import FILING_CHECKLIST, FILING_MATERIALS, PlanKind
-from yingji.plans.events import PlanFilingDecided, PlanFilingSubmitted
+from yingji.plans.events import PlanFilingDecided, PlanFilingDue, PlanFilingSubmitted
 from yingji.plans.models import Filing, Plan, PlanVersion
 from yingji.plans.schemas import FilingCreate, FilingDecision
 from yingji.plans.service.common import (
@@ -40,6 +40,7 @@ from yingji.plans.service.common import (
 from yingji.plans.standards import deadline_rules, filing_check, filing_deadline
 
 OPEN = ("submitted",)
+REMIND_DAYS = 7  # a filing deadline this many days ahead (or passed) is reminded
 REQUIRED = ("application_form", "risk_assessment", "resource_survey", "plan_document")
 
 
@@ -72,20 +73,27 @@ def view(db: Session, filing: Filing, *, cal: WorkCalendar | None = None, now: d
     return FilingView(filing, plan, status, check.due.last_day, left, check.due.provisional)  # type: ignore[arg-type]
 
 
-def _receiver_ok(actor: Actor, plan: Plan) -> None:
+def may_check(actor: Actor, plan: Plan) -> bool:
     """Who checks: the bureau for every plan; a township for the village plans inside it."""
     if actor.can("plans.filing.check"):
-        return
-    if plan.kind == PlanKind.village and actor.can("plans.filing.check_village"):
-        return
-    raise PermissionDenied("没有核对备案的权限")
+        return True
+    return plan.kind == PlanKind.village and actor.can("plans.filing.check_village")
+
+
+def _receiver_ok(actor: Actor, plan: Plan) -> None:
+    if not may_check(actor, plan):
+        raise PermissionDenied("没有核对备案的权限")
+
+
+def required_materials(plan: Plan) -> tuple[str, ...]:
+    """The 第二十七条 materials this plan's filing must carry (评审意见 where 评审 is mandatory)."""
+    return REQUIRED + (("review_opinion",) if plan.review_required else ())
 
 
 def submit(*, db: Session, actor: Actor, data: FilingCreate, now: datetime | None = None) -> Filing:
     plan = writable_plan(db, actor, data.plan_id, "plans.filing.submit")
     now = now or utcnow()
-    required = REQUIRED + (("review_opinion",) if plan.review_required else ())
-    for key in required:
+    for key in required_materials(plan):
         if key not in data.materials:
             raise invalid(f"materials.{key}", f"缺少备案材料：{FILING_MATERIALS[key]}")
     files.ensure_linkable(db, actor, list(data.materials.values()), field="materials")
@@ -226,3 +234,30 @@ def certificate_filing(
     if filing.status not in ("accepted", "deemed_filed"):
         raise NotFound("尚未备案，还没有备案登记表")  # the document does not exist yet (a read, not a conflict)
     return filing, db.get(Plan, filing.plan_id)  # type: ignore[return-value]
+
+
+def remind_filing_deadlines(*, db: Session, actor: Actor, now: datetime | None = None) -> int:
+    """Publishes ``PlanFilingDue`` once per plan, deadline and state (due soon, then overdue) for the
+    published plans not filed and with no filing under check, whose 20 working days end within
+    ``REMIND_DAYS`` or have passed."""
+    require(actor, "plans.read")
+    now = now or utcnow()
+    today = local_today(now)
+    n = 0
+    for plan in db.scalars(select(Plan).where(read_condition(actor, Plan.region_path, Plan.enterprise_id),
+                                              Plan.status == "in_force", Plan.published_on.is_not(None))
+                           .order_by(Plan.id)):
+        state = filing_state(db=db, actor=actor, plan_id=plan.id, now=now)
+        if state.filed or state.deadline_last_day is None:
+            continue
+        if state.latest is not None and state.latest.status == "submitted":
+            continue  # under check: the bureau's clock runs, not the owner's
+        overdue = state.overdue or today > state.deadline_last_day
+        if not overdue and (state.deadline_last_day - today).days > REMIND_DAYS:
+            continue
+        key = "overdue" if overdue else "soon"
+        events.publish(db, PlanFilingDue(plan.id, plan.title, plan.region_path, plan.enterprise_id,
+                                         state.deadline_last_day, overdue),
+                       event_id=f"plan-filing-due-{plan.id}-{state.deadline_last_day:%Y%m%d}-{key}")
+        n += 1
+    return n

@@ -82,6 +82,7 @@ def create_plan(*, db: Session, actor: Actor, data: PlanCreate, is_demo: bool = 
     fields = data.model_dump(exclude={"region_code", "review_required", "enterprise_id", "department_code"})
     fields["response_levels"] = [r.model_dump() for r in data.response_levels]
     fields["command"] = [c.model_dump() for c in data.command]
+    fields["responsible_phone"] = data.responsible_phone or ""
     plan = Plan(code=f"tmp-{now.timestamp()}", created_by=actor.id, created_at=now, updated_at=now,
                 is_demo=is_demo, **fields, **owner)
     db.add(plan)

@@ -59,7 +59,8 @@ def create_trainee(*, db: Session, actor: Actor, data: TraineeCreate) -> Trainee
     if data.enterprise_id is None and data.region_code is None and actor.scope_path:
         path = actor.scope_path
     ensure_writable(actor, region_path=path, enterprise_id=data.enterprise_id, what="人员")
-    row = Trainee(high_risk=high, region_path=path, **data.model_dump(exclude={"region_code"}))
+    row = Trainee(high_risk=high, region_path=path, **data.model_dump(exclude={"region_code", "phone"}),
+                  phone=data.phone or "")
     db.add(row)
     db.flush()
     return row
