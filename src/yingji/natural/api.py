@@ -1,0 +1,130 @@
+"""JSON API of the natural capability under /api/v1/natural (thin: parse, call the service, shape)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Response, UploadFile
+
+from yingji.core import files
+from yingji.core.excel import XLSX_MIME
+from yingji.core.pagination import Page
+from yingji.natural import kinds
+from yingji.natural.schemas import (
+    HouseholdCreate,
+    HouseholdRead,
+    ImportResult,
+    MonitorCreate,
+    MonitorRead,
+    PatrolCreate,
+    PatrolRead,
+    PointCreate,
+    PointRead,
+    PointUpdate,
+    UploadRead,
+)
+from yingji.natural.service import excel, maps, patrols, people, points
+from yingji.web.deps import ApiUser, DbSession, Paging
+
+router = APIRouter(prefix="/natural", tags=["natural"])
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(data, media_type=XLSX_MIME, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/kinds")
+def list_kinds(user: ApiUser) -> dict[str, Any]:
+    """The kinds of hazard point (data): category, label, whether 险情 is graded, extra attributes."""
+    return {"categories": kinds.categories(),
+            "kinds": [{"key": k.key, "category": k.category, "label": k.label, "graded": k.graded,
+                       "attributes": k.attributes} for k in kinds.kinds().values()]}
+
+
+@router.get("/points", response_model=Page[PointRead])
+def list_points(db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None, category: str | None = None,
+                status: str | None = None, grade: str | None = None, region_code: str | None = None,
+                q: str | None = None) -> Page[Any]:
+    rows, total = points.list_points(db=db, actor=user, page=paging, kind=kind, category=category, status=status,
+                                     grade=grade, region_code=region_code, q=q)
+    return Page.of(PointRead, rows, total, paging)
+
+
+@router.post("/points", response_model=PointRead, status_code=201)
+def create_point(body: PointCreate, db: DbSession, user: ApiUser) -> Any:
+    return points.create_point(db=db, actor=user, data=body)
+
+
+@router.get("/points/template.xlsx")
+def points_template(user: ApiUser) -> Response:
+    return _xlsx(excel.template(), "natural-points-template.xlsx")
+
+
+@router.get("/points/export.xlsx")
+def export_points(db: DbSession, user: ApiUser, kind: str | None = None, category: str | None = None) -> Response:
+    return _xlsx(excel.export_points(db=db, actor=user, kind=kind, category=category), "natural-points.xlsx")
+
+
+@router.post("/points/import", response_model=ImportResult)
+async def import_points(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> Any:
+    """Every row or none: a bad row is named (row number and column) and nothing is imported."""
+    return ImportResult(imported=excel.import_points(db=db, actor=user, data=await file.read()))
+
+
+@router.get("/points/{point_id}", response_model=PointRead)
+def read_point(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return points.read_point(db=db, actor=user, point_id=point_id)
+
+
+@router.patch("/points/{point_id}", response_model=PointRead)
+def update_point(point_id: int, body: PointUpdate, db: DbSession, user: ApiUser) -> Any:
+    return points.update_point(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.get("/points/{point_id}/monitors", response_model=list[MonitorRead])
+def list_monitors(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return people.monitors(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/monitors", response_model=MonitorRead, status_code=201)
+def add_monitor(point_id: int, body: MonitorCreate, db: DbSession, user: ApiUser) -> Any:
+    return people.add_monitor(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.delete("/points/{point_id}/monitors/{monitor_id}", status_code=204)
+def remove_monitor(point_id: int, monitor_id: int, db: DbSession, user: ApiUser) -> Response:
+    people.remove_monitor(db=db, actor=user, point_id=point_id, monitor_id=monitor_id)
+    return Response(status_code=204)
+
+
+@router.get("/points/{point_id}/households", response_model=list[HouseholdRead])
+def list_households(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return people.households(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/households", response_model=HouseholdRead, status_code=201)
+def add_household(point_id: int, body: HouseholdCreate, db: DbSession, user: ApiUser) -> Any:
+    return people.add_household(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.get("/points/{point_id}/patrols", response_model=list[PatrolRead])
+def list_patrols(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return patrols.list_patrols(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/patrols", response_model=PatrolRead, status_code=201)
+def record_patrol(point_id: int, body: PatrolCreate, db: DbSession, user: ApiUser) -> Any:
+    return patrols.record_patrol(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.post("/photos", response_model=UploadRead, status_code=201)
+async def upload_photo(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> Any:
+    """A patrol photo (JPEG/PNG); link it to the patrol by id next."""
+    row = patrols.upload_photo(db=db, actor=user, data=await file.read(), filename=file.filename or "photo")
+    return UploadRead(id=row.id, filename=row.filename, content_type=files.media_type(row), size=row.size)
+
+
+@router.get("/map/points")
+def map_points(db: DbSession, user: ApiUser, category: str | None = None) -> dict[str, Any]:
+    """GeoJSON of the hazard points and areas (the 一张图 layer group), optionally of one category."""
+    return maps.map_points(db=db, actor=user, category=category)
