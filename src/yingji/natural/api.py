@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile
 
@@ -11,6 +12,8 @@ from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.natural import kinds
 from yingji.natural.schemas import (
+    EvacuationCreate,
+    EvacuationRead,
     HouseholdCreate,
     HouseholdRead,
     ImportResult,
@@ -21,9 +24,10 @@ from yingji.natural.schemas import (
     PointCreate,
     PointRead,
     PointUpdate,
+    SensorLinks,
     UploadRead,
 )
-from yingji.natural.service import excel, maps, patrols, people, points
+from yingji.natural.service import cards, evacuations, excel, maps, patrols, people, points, sensors
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/natural", tags=["natural"])
@@ -128,3 +132,34 @@ async def upload_photo(db: DbSession, user: ApiUser, file: Annotated[UploadFile,
 def map_points(db: DbSession, user: ApiUser, category: str | None = None) -> dict[str, Any]:
     """GeoJSON of the hazard points and areas (the 一张图 layer group), optionally of one category."""
     return maps.map_points(db=db, actor=user, category=category)
+
+
+@router.get("/points/{point_id}/households/{household_id}/card")
+def household_card(point_id: int, household_id: int, db: DbSession, user: ApiUser, kind: str = "prevention",
+                   format: str = "docx") -> Response:
+    """防灾明白卡 (``kind=prevention``) or 避险明白卡 (``kind=evacuation``) of a household, .docx or PDF."""
+    name, media, data = cards.household_card(db=db, actor=user, point_id=point_id, household_id=household_id,
+                                             kind=kind, fmt=format)
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@router.put("/points/{point_id}/sensors", response_model=list[int])
+def link_sensors(point_id: int, body: SensorLinks, db: DbSession, user: ApiUser) -> Any:
+    return sensors.link_sensors(db=db, actor=user, point_id=point_id, sensor_ids=body.sensor_ids)
+
+
+@router.get("/points/{point_id}/sensors")
+def point_sensors(point_id: int, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
+    """The linked sensors with their latest reading and open alarms (monitoring)."""
+    return sensors.point_sensors(db=db, actor=user, point_id=point_id)
+
+
+@router.get("/points/{point_id}/evacuations", response_model=list[EvacuationRead])
+def list_evacuations(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return evacuations.list_evacuations(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/evacuations", response_model=EvacuationRead, status_code=201)
+def record_evacuation(point_id: int, body: EvacuationCreate, db: DbSession, user: ApiUser) -> Any:
+    return evacuations.record_evacuation(db=db, actor=user, point_id=point_id, data=body)

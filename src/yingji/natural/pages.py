@@ -16,7 +16,7 @@ from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.natural import enums, kinds
 from yingji.natural.schemas import PatrolCreate
-from yingji.natural.service import excel, patrols, people, points
+from yingji.natural.service import evacuations, excel, patrols, people, points, sensors
 from yingji.natural.service.common import region_names
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -84,6 +84,8 @@ def point_page(request: Request, db: DbSession, user: PageUser, point_id: int) -
         "monitors": people.monitors(db=db, actor=user, point_id=p.id),
         "households": people.households(db=db, actor=user, point_id=p.id),
         "patrols": patrols.list_patrols(db=db, actor=user, point_id=p.id)[:30],
+        "sensors": sensors.point_sensors(db=db, actor=user, point_id=p.id),
+        "evacuations": evacuations.list_evacuations(db=db, actor=user, point_id=p.id)[:20],
         "can_patrol": user.can("natural.patrol"),
     })
 

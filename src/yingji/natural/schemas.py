@@ -168,3 +168,7 @@ class UploadRead(BaseModel):
 
 class ImportResult(BaseModel):
     imported: int
+
+
+class SensorLinks(Strict):
+    sensor_ids: list[int] = Field(max_length=50)
