@@ -24,10 +24,11 @@ from yingji.natural.schemas import (
     PointCreate,
     PointRead,
     PointUpdate,
+    SendRequest,
     SensorLinks,
     UploadRead,
 )
-from yingji.natural.service import cards, evacuations, excel, maps, patrols, people, points, sensors
+from yingji.natural.service import cards, evacuations, excel, maps, patrols, people, points, sensors, warn
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/natural", tags=["natural"])
@@ -163,3 +164,21 @@ def list_evacuations(point_id: int, db: DbSession, user: ApiUser) -> Any:
 @router.post("/points/{point_id}/evacuations", response_model=EvacuationRead, status_code=201)
 def record_evacuation(point_id: int, body: EvacuationCreate, db: DbSession, user: ApiUser) -> Any:
     return evacuations.record_evacuation(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.get("/warnings/{warning_id}/threatened")
+def threatened(warning_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """The hazard points inside a warning's area, the people they threaten and their monitors."""
+    _, found = warn.threatened_by_warning(db=db, actor=user, warning_id=warning_id)
+    return {"points": [{"id": p.id, "code": p.code, "name": p.name, "kind": p.kind, "people": p.people,
+                        "households": p.households} for p in found.points],
+            "people": found.people, "households": found.households,
+            "recipients": [{"role": r.role, "name": r.name, "phone": r.phone, "point_id": r.point_id}
+                           for r in found.reached]}
+
+
+@router.post("/warnings/{warning_id}/send")
+def send_to_threatened(warning_id: int, body: SendRequest, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """Publishes the approved warning to exactly the threatened people and monitors of the points inside."""
+    n = warn.send_to_threatened(db=db, actor=user, warning_id=warning_id, confirm_unreached=body.confirm_unreached)
+    return {"warning_id": warning_id, "phones": n}

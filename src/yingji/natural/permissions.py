@@ -9,7 +9,7 @@ officer its township's points (and their monitors), an information officer its v
 
 GRANTS = {
     "duty_officer": {"natural.read", "natural.write", "natural.patrol", "natural.warn"},
-    "leader": {"natural.read"},
+    "leader": {"natural.read", "natural.warn"},
     "liaison": {"natural.read"},
     "township_officer": {"natural.read", "natural.write", "natural.patrol"},
     "info_officer": {"natural.read", "natural.patrol"},

@@ -172,3 +172,8 @@ class ImportResult(BaseModel):
 
 class SensorLinks(Strict):
     sensor_ids: list[int] = Field(max_length=50)
+
+
+class SendRequest(Strict):
+    # Publish even though some recipients have no configured channel (the 409 names them).
+    confirm_unreached: bool = False
