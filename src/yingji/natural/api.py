@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile
@@ -14,6 +14,8 @@ from yingji.natural import kinds
 from yingji.natural.schemas import (
     EvacuationCreate,
     EvacuationRead,
+    FireWatchCreate,
+    FireWatchRead,
     HouseholdCreate,
     HouseholdRead,
     ImportResult,
@@ -28,7 +30,19 @@ from yingji.natural.schemas import (
     SensorLinks,
     UploadRead,
 )
-from yingji.natural.service import cards, evacuations, excel, maps, patrols, people, points, sensors, warn
+from yingji.natural.service import (
+    cards,
+    evacuations,
+    excel,
+    figures,
+    maps,
+    patrols,
+    people,
+    points,
+    sensors,
+    warn,
+    watches,
+)
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/natural", tags=["natural"])
@@ -49,9 +63,9 @@ def list_kinds(user: ApiUser) -> dict[str, Any]:
 @router.get("/points", response_model=Page[PointRead])
 def list_points(db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None, category: str | None = None,
                 status: str | None = None, grade: str | None = None, region_code: str | None = None,
-                q: str | None = None) -> Page[Any]:
+                q: str | None = None, monitored: Literal["yes", "no"] | None = None) -> Page[Any]:
     rows, total = points.list_points(db=db, actor=user, page=paging, kind=kind, category=category, status=status,
-                                     grade=grade, region_code=region_code, q=q)
+                                     grade=grade, region_code=region_code, q=q, monitored=monitored)
     return Page.of(PointRead, rows, total, paging)
 
 
@@ -182,3 +196,30 @@ def send_to_threatened(warning_id: int, body: SendRequest, db: DbSession, user: 
     """Publishes the approved warning to exactly the threatened people and monitors of the points inside."""
     n = warn.send_to_threatened(db=db, actor=user, warning_id=warning_id, confirm_unreached=body.confirm_unreached)
     return {"warning_id": warning_id, "phones": n}
+
+
+@router.get("/coverage")
+def coverage(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """群测群防 coverage, forest-fire monitoring coverage (with the uncovered forest as GeoJSON) and the
+    points relocated or treated per year; each with the link to its records."""
+    return {"community": figures.community_coverage(db=db, actor=user),
+            "forest_fire": figures.fire_coverage(db=db, actor=user),
+            "treated_per_year": figures.treated_per_year(db=db, actor=user)}
+
+
+@router.get("/map/fire-watches")
+def map_fire_watches(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    return figures.watch_layer(db=db, actor=user)
+
+
+@router.get("/map/uncovered-forest")
+def map_uncovered_forest(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """The forest outside every camera's, lookout's and patrol route's range (GeoJSON)."""
+    geom = figures.fire_coverage(db=db, actor=user)["uncovered"]
+    features = [{"type": "Feature", "geometry": geom, "properties": {"name": "未覆盖林区"}}] if geom else []
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.post("/fire-watches", response_model=FireWatchRead, status_code=201)
+def create_fire_watch(body: FireWatchCreate, db: DbSession, user: ApiUser) -> Any:
+    return watches.create_fire_watch(db=db, actor=user, data=body)

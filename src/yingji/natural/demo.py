@@ -15,8 +15,8 @@ from yingji.core.actor import SYSTEM
 from yingji.core.demo import mobile, person_name
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
-from yingji.natural.schemas import HouseholdCreate, MonitorCreate, PointCreate
-from yingji.natural.service import people, points
+from yingji.natural.schemas import FireWatchCreate, HouseholdCreate, MonitorCreate, PointCreate
+from yingji.natural.service import people, points, watches
 from yingji.resources import service as resources_service
 
 GEOLOGICAL = [("landslide", "滑坡", 0.45), ("collapse", "崩塌", 0.3), ("debris_flow", "泥石流", 0.1),
@@ -124,11 +124,18 @@ def seed(db: Session, ctx) -> str:
                      "attributes": {"max_depth_m": round(rng.uniform(0.3, 1.2), 1)}},
                  households=0, monitors=1)
         made["waterlogging"] += 1
+    made_watches: list = []
     for _ in range(8):
         v = rng.choice(rural)
         lon, lat = geo_service.random_point_in(db=db, code=v.code, rng=rng)
+        outline = _inside(db, _block(lon, lat, rng), lon, lat)
+        if outline is not None and len(made_watches) < 6:  # most forest areas have a camera or a lookout
+            kind = rng.choice(["camera", "lookout"])
+            made_watches.append(watches.create_fire_watch(db=db, actor=SYSTEM, is_demo=True, data=FireWatchCreate(
+                name=f"{v.name}{'森林防火视频监控' if kind == 'camera' else '瞭望台'}（演示）", kind=kind,
+                geometry={"type": "Point", "coordinates": [lon, lat]}, range_m=rng.choice([1500, 2000, 3000]))))
         register(v, {"name": f"{v.name}林区森林火险区", "kind": "forest_fire_area", "lon": lon, "lat": lat,
-                     "outline": _inside(db, _block(lon, lat, rng), lon, lat),
+                     "outline": outline,
                      "fire_danger_level": rng.randint(2, 5),
                      "attributes": {"forest_area_ha": rng.randint(200, 3000)}},
                  households=0, monitors=1)
@@ -140,4 +147,4 @@ def seed(db: Session, ctx) -> str:
         made["water_works"] += 1
     return (f"地质灾害隐患点 {made['geological']} 处、山洪危险区 {made['flash_flood']} 处、内涝点 "
             f"{made['waterlogging']} 处、森林火险区 {made['forest_fire']} 处、"
-            f"病险水库与堤防 {made['water_works']} 处（演示）")
+            f"病险水库与堤防 {made['water_works']} 处、森林防火监测设施 {len(made_watches)} 处（演示）")

@@ -134,3 +134,18 @@ class Evacuation(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     recorded_by: Mapped[int | None] = mapped_column(Integer)
     region_path: Mapped[str] = mapped_column(String(400), index=True)
+
+
+class FireWatch(Base):
+    """What watches the forest: a camera or lookout (a point with its range) or a patrol route (a line
+    and the width it sees either side), for the forest-fire monitoring coverage."""
+
+    __tablename__ = "natural_fire_watches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # camera / lookout / patrol_route
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)  # GeoJSON Point or LineString (WGS84)
+    range_m: Mapped[float] = mapped_column(Float)
+    region_path: Mapped[str] = mapped_column(String(400), index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

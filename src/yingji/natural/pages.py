@@ -16,7 +16,7 @@ from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.natural import enums, kinds
 from yingji.natural.schemas import PatrolCreate
-from yingji.natural.service import evacuations, excel, patrols, people, points, sensors
+from yingji.natural.service import evacuations, excel, figures, patrols, people, points, sensors
 from yingji.natural.service.common import region_names
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -45,9 +45,11 @@ def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200)
 
 
 def _register(request: Request, db: Any, user: Any, *, page: int = 1, category: str = "", q: str = "",
-              message: str = "", errors: list[dict[str, str]] | None = None, status: int = 200) -> HTMLResponse:
+              monitored: str = "", status_filter: str = "", message: str = "",
+              errors: list[dict[str, str]] | None = None, status: int = 200) -> HTMLResponse:
     paging = PageParams.clamped(page, PAGE_SIZE)
-    rows, total = points.list_points(db=db, actor=user, page=paging, category=category or None, q=q or None)
+    rows, total = points.list_points(db=db, actor=user, page=paging, category=category or None, q=q or None,
+                                     monitored=monitored or None, status=status_filter or None)
     return _render(request, "points.html", {"rows": rows, "total": total, "paging": paging, "category": category,
                                             "q": q, "names": region_names(db), "message": message,
                                             "import_errors": errors or [], "can_write": user.can("natural.write")},
@@ -56,8 +58,17 @@ def _register(request: Request, db: Any, user: Any, *, page: int = 1, category: 
 
 @router.get("/natural", response_class=HTMLResponse)
 def register_page(request: Request, db: DbSession, user: PageUser, page: int = 1, category: str = "",
-                  q: str = "") -> HTMLResponse:
-    return _register(request, db, user, page=page, category=category, q=q)
+                  q: str = "", monitored: str = "", status: str = "") -> HTMLResponse:
+    return _register(request, db, user, page=page, category=category, q=q, monitored=monitored,
+                     status_filter=status)
+
+
+@router.get("/natural/coverage", response_class=HTMLResponse)
+def coverage_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    return _render(request, "coverage.html", {"community": figures.community_coverage(db=db, actor=user),
+                                              "forest": figures.fire_coverage(db=db, actor=user),
+                                              "per_year": figures.treated_per_year(db=db, actor=user),
+                                              "category": "coverage"})
 
 
 @router.post("/natural/import", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -177,3 +177,19 @@ class SensorLinks(Strict):
 class SendRequest(Strict):
     # Publish even though some recipients have no configured channel (the 409 names them).
     confirm_unreached: bool = False
+
+
+class FireWatchCreate(Strict):
+    name: str = Field(min_length=2, max_length=200)
+    kind: Literal["camera", "lookout", "patrol_route"]
+    geometry: dict[str, Any]  # GeoJSON Point (camera, lookout) or LineString (patrol route), WGS84
+    range_m: float = Field(gt=0, le=50_000)
+
+
+class FireWatchRead(Read):
+    id: int
+    name: str
+    kind: str
+    geometry: dict[str, Any]
+    range_m: float
+    region_path: str

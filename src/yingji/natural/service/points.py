@@ -16,7 +16,7 @@ from yingji.core.errors import DomainError, NotFound, PermissionDenied, invalid
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.natural import kinds, standards
-from yingji.natural.models import HazardPoint
+from yingji.natural.models import HazardPoint, Monitor
 from yingji.natural.schemas import PointCreate, PointUpdate
 from yingji.natural.service.common import get_point, writable_point
 from yingji.resources import service as resources_service
@@ -130,8 +130,11 @@ def read_point(*, db: Session, actor: Actor, point_id: int) -> HazardPoint:
 
 def point_query(actor: Actor, *, kind: str | None = None, category: str | None = None, status: str | None = None,
                 grade: str | None = None, region_code: str | None = None, q: str | None = None,
-                region_path: str | None = None) -> Any:
+                region_path: str | None = None, monitored: str | None = None) -> Any:
     query = select(HazardPoint).where(scope_condition(actor, HazardPoint.region_path))
+    if monitored in ("yes", "no"):  # 群测群防 coverage links here: the points with or without a monitor
+        has = HazardPoint.id.in_(select(Monitor.point_id))
+        query = query.where(has if monitored == "yes" else ~has)
     if kind:
         query = query.where(HazardPoint.kind == kind)
     if category:
