@@ -94,3 +94,9 @@ def test_the_patrol_page_answers_the_same_per_role(page_client, world) -> None:
     r = officer.post(f"/natural/points/{world['neighbour']}/patrol",
                      data={"csrf_token": officer.csrf, "findings": "x"}, follow_redirects=False)
     assert r.status_code == 404
+
+
+def test_the_officers_village_page_lists_its_points(page_client, world) -> None:
+    r = page_client("officer").get("/officer")
+    assert r.status_code == 200 and "本村隐患点" in r.text
+    assert "本村滑坡" in r.text and f"/natural/points/{world['own']}/patrol" in r.text and "邻村崩塌" not in r.text
