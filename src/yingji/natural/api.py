@@ -223,3 +223,14 @@ def map_uncovered_forest(db: DbSession, user: ApiUser) -> dict[str, Any]:
 @router.post("/fire-watches", response_model=FireWatchRead, status_code=201)
 def create_fire_watch(body: FireWatchCreate, db: DbSession, user: ApiUser) -> Any:
     return watches.create_fire_watch(db=db, actor=user, data=body)
+
+
+@router.get("/map/zoning")
+def map_zoning(db: DbSession, user: ApiUser) -> Response:
+    """Risk zoning per village (hazard × exposure × vulnerability, data/zoning.toml) as GeoJSON; also the
+    export (saved as ``natural-zoning.geojson``)."""
+    import json
+
+    body = json.dumps(figures.zoning(db=db, actor=user), ensure_ascii=False)
+    return Response(body, media_type="application/geo+json",
+                    headers={"Content-Disposition": 'inline; filename="natural-zoning.geojson"'})

@@ -62,3 +62,32 @@ def watch_layer(*, db: Session, actor: Actor) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": w.geometry,
          "properties": {"id": w.id, "name": w.name, "kind": w.kind, "range_m": w.range_m}} for w in rows]}
+
+
+def zoning(*, db: Session, actor: Actor) -> dict[str, Any]:
+    """Each village (in the actor's scope) with points: its risk per hazard category and combined level,
+    as GeoJSON of the village boundaries (the 一张图 zoning layer and its export)."""
+    from yingji.geo import service as geo_service
+    from yingji.natural.zoning import PointFacts, village_risk
+
+    require(actor, "natural.read")
+    rows = db.scalars(select(HazardPoint).where(scope_condition(actor, HazardPoint.region_path),
+                                                HazardPoint.status.in_(IN_SERVICE))).all()
+    watched = set(db.scalars(select(Monitor.point_id).where(Monitor.point_id.in_([p.id for p in rows])))) \
+        if rows else set()
+    by_village: dict[str, list[PointFacts]] = {}
+    for p in rows:
+        by_village.setdefault(p.village_code, []).append(PointFacts(
+            p.category, p.danger_grade, p.fire_danger_level, p.people, p.id in watched))
+    features = []
+    for f in geo_service.boundaries(db=db, level="village")["features"]:
+        facts = by_village.get(f["properties"]["code"])
+        if not facts:
+            continue
+        risks, combined = village_risk(facts, population=f["properties"]["population"] or 0)
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
+            "code": f["properties"]["code"], "name": f["properties"]["name"], "level": combined,
+            "points": len(facts),
+            "categories": [{"category": r.category, "hazard": r.hazard, "exposure": r.exposure,
+                            "vulnerability": r.vulnerability, "score": r.score, "level": r.level} for r in risks]}})
+    return {"type": "FeatureCollection", "features": features}
