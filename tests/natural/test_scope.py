@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from tests.natural.helpers import point, user, village
 
+from yingji.geo import service as geo_service
+
 PATROL = {"kind": "in_rain", "findings": "后缘裂缝无变化"}
 
 
@@ -49,7 +51,8 @@ def test_a_township_officer_manages_its_township_only(api, db, world) -> None:
     assert c.post(f"/api/v1/natural/points/{world['own']}/monitors", json=monitor).status_code == 201
     assert c.post(f"/api/v1/natural/points/{world['far']}/monitors", json=monitor).status_code == 404
     assert c.get(f"/api/v1/natural/points/{world['far']}/monitors").status_code == 404
-    far = c.post("/api/v1/natural/points", json={"name": "越界登记", "kind": "landslide",
+    lon, lat = geo_service.region_info(db=db, code=world["far_village"]).centroid
+    far = c.post("/api/v1/natural/points", json={"name": "越界登记", "kind": "landslide", "lon": lon, "lat": lat,
                                                   "region_code": world["far_village"]})
     assert far.status_code == 403
     body = c.get("/api/v1/natural/points/export.xlsx")

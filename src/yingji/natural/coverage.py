@@ -9,8 +9,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely.geometry import mapping, shape
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQUATOR = 111_320.0
@@ -28,10 +30,12 @@ class Plane:
         return M_PER_DEG_LON_EQUATOR * math.cos(math.radians(self.lat0))
 
     def to_m(self, geom: Any) -> Any:
-        return transform(lambda x, y, z=None: ((x - self.lon0) * self.kx, (y - self.lat0) * M_PER_DEG_LAT), geom)
+        scale = np.array([self.kx, M_PER_DEG_LAT])
+        return shapely.transform(geom, lambda xy: (xy - np.array([self.lon0, self.lat0])) * scale)
 
     def to_deg(self, geom: Any) -> Any:
-        return transform(lambda x, y, z=None: (x / self.kx + self.lon0, y / M_PER_DEG_LAT + self.lat0), geom)
+        scale = np.array([self.kx, M_PER_DEG_LAT])
+        return shapely.transform(geom, lambda xy: xy / scale + np.array([self.lon0, self.lat0]))
 
 
 @dataclass(frozen=True)
