@@ -73,6 +73,9 @@ class RecipientKind(StrEnum):
     hospital = "hospital"
     enterprise = "enterprise"
     screen = "screen"
+    # Named by another capability (``publish_to_audience``): households a hazard point threatens, its monitors.
+    threatened = "threatened"
+    monitor = "monitor"
 
 
 RECIPIENT_LABELS = {
@@ -84,6 +87,8 @@ RECIPIENT_LABELS = {
     RecipientKind.hospital: "医院",
     RecipientKind.enterprise: "企业",
     RecipientKind.screen: "公共显示屏",
+    RecipientKind.threatened: "受威胁群众",
+    RecipientKind.monitor: "群测群防监测员",
 }
 
 # Kinds of receiving point kept in this capability's own table (the rest come from registry and subscribers).

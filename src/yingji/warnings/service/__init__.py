@@ -9,11 +9,21 @@
 * ``subscriptions`` residents' SMS subscriptions
 * ``messages``      a warning as AlertData (CAP 1.2 and national XML), public listings
 * ``from_alarms``   a draft in public wording from monitoring alarms (``draft_from_alarms``)
+* ``audience``      publication to recipients another capability names (``publish_to_audience``)
 """
 
 # What other capabilities may call (the submodules stay private to warnings).
 from yingji.warnings.service.alarm_drafts import open_draft_from_alarm
+from yingji.warnings.service.audience import AudienceMember, publish_to_audience
 from yingji.warnings.service.authoring import get_warning, list_warnings
 from yingji.warnings.service.from_alarms import compose_from_alarms, draft_from_alarms
 
-__all__ = ["compose_from_alarms", "draft_from_alarms", "get_warning", "list_warnings", "open_draft_from_alarm"]
+__all__ = [
+    "AudienceMember",
+    "compose_from_alarms",
+    "draft_from_alarms",
+    "get_warning",
+    "list_warnings",
+    "open_draft_from_alarm",
+    "publish_to_audience",
+]

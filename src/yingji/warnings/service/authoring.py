@@ -4,6 +4,7 @@ cancelled, each a new message referencing the one before. Nothing reaches the pu
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -150,11 +151,14 @@ def _identifier(db: Session, when: datetime) -> str:
     return candidate
 
 
-def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bool = False) -> WarningMessage:
+def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bool = False,
+            audience: list[Any] | None = None) -> WarningMessage:
     """Publishes a signed warning: gives it its identifier, supersedes the message it references, writes
     its coverage row, the delivery rows of its first targets and the command that has a worker write the
     others in short transactions (``delivery.create_deliveries``). Refused (409) while
-    some recipients have no configured channel, unless ``confirm_unreached`` (see ``reach``)."""
+    some recipients have no configured channel, unless ``confirm_unreached`` (see ``reach``).
+    ``audience`` (``recipients.Target`` rows, see ``audience.publish_to_audience``): exactly these
+    recipients instead of those the area resolves to, all written now."""
     from yingji.warnings.service import delivery, reach
 
     w = load(db, actor, warning_id, permission="warnings.publish")
@@ -164,7 +168,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
         raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
     # Who is reached is worked out before the first write: on SQLite the write lock is then held only
     # for the inserts, not for the (district-wide: seconds long) search of recipients.
-    targets = delivery.targets_of(db=db, warning=w)
+    targets = delivery.targets_of(db=db, warning=w) if audience is None else audience
     reach.require_confirmation(reach.plan(targets=targets), confirmed=confirm_unreached)
     now = utcnow()
     w.status, w.published_at, w.publisher_id = Status.published, now, actor.id
@@ -174,7 +178,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
         if previous is not None and previous.status == Status.published:
             previous.status = Status.superseded
     db.flush()
-    delivery.create_deliveries(db=db, warning=w, targets=targets)
+    delivery.create_deliveries(db=db, warning=w, targets=targets, complete=audience is not None)
     _published(db, w, now)
     return w
 

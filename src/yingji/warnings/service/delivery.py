@@ -98,7 +98,7 @@ def _insert_rows(db: Session, *, warning_id: int, targets: list[recipients.Targe
 
 
 def create_deliveries(
-    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None
+    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None, complete: bool = False
 ) -> int:
     """At publication, in the caller's transaction: the warning's coverage row, the rows of its first
     ``CHUNK`` targets and the ``warnings.published`` command. A larger area's other rows are written by
@@ -106,9 +106,14 @@ def create_deliveries(
     write lock for 6-7 s inserting 50,000 rows in one transaction. Returns the rows written now."""
     if targets is None:
         targets = targets_of(db=db, warning=warning)
-    more = len(targets) > CHUNK
+    # ``complete``: the targets were named by the caller (an audience), not resolved from the area, so a
+    # worker could not find them again: every row is written now.
+    more = len(targets) > CHUNK and not complete
     tally.start(db, warning_id=warning.id, expected=len(targets), expanding=more)
-    n = _insert_rows(db, warning_id=warning.id, targets=targets[:CHUNK], now=utcnow())
+    now = utcnow()
+    n = 0
+    for i in range(0, len(targets) if complete else min(len(targets), CHUNK), CHUNK):
+        n += _insert_rows(db, warning_id=warning.id, targets=targets[i : i + CHUNK], now=now)
     enqueue(db, topic="warnings.published", payload={"warning_id": warning.id}, key=str(warning.id))
     return n
 

@@ -1,0 +1,236 @@
+"""JSON API of the natural capability under /api/v1/natural (thin: parse, call the service, shape)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Response, UploadFile
+
+from yingji.core import files
+from yingji.core.excel import XLSX_MIME
+from yingji.core.pagination import Page
+from yingji.natural import kinds
+from yingji.natural.schemas import (
+    EvacuationCreate,
+    EvacuationRead,
+    FireWatchCreate,
+    FireWatchRead,
+    HouseholdCreate,
+    HouseholdRead,
+    ImportResult,
+    MonitorCreate,
+    MonitorRead,
+    PatrolCreate,
+    PatrolRead,
+    PointCreate,
+    PointRead,
+    PointUpdate,
+    SendRequest,
+    SensorLinks,
+    UploadRead,
+)
+from yingji.natural.service import (
+    cards,
+    evacuations,
+    excel,
+    figures,
+    maps,
+    patrols,
+    people,
+    points,
+    sensors,
+    warn,
+    watches,
+)
+from yingji.web.deps import ApiUser, DbSession, Paging
+
+router = APIRouter(prefix="/natural", tags=["natural"])
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(data, media_type=XLSX_MIME, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/kinds")
+def list_kinds(user: ApiUser) -> dict[str, Any]:
+    """The kinds of hazard point (data): category, label, whether 险情 is graded, extra attributes."""
+    return {"categories": kinds.categories(),
+            "kinds": [{"key": k.key, "category": k.category, "label": k.label, "graded": k.graded,
+                       "attributes": k.attributes} for k in kinds.kinds().values()]}
+
+
+@router.get("/points", response_model=Page[PointRead])
+def list_points(db: DbSession, user: ApiUser, paging: Paging, kind: str | None = None, category: str | None = None,
+                status: str | None = None, grade: str | None = None, region_code: str | None = None,
+                q: str | None = None, monitored: Literal["yes", "no"] | None = None) -> Page[Any]:
+    rows, total = points.list_points(db=db, actor=user, page=paging, kind=kind, category=category, status=status,
+                                     grade=grade, region_code=region_code, q=q, monitored=monitored)
+    return Page.of(PointRead, rows, total, paging)
+
+
+@router.post("/points", response_model=PointRead, status_code=201)
+def create_point(body: PointCreate, db: DbSession, user: ApiUser) -> Any:
+    return points.create_point(db=db, actor=user, data=body)
+
+
+@router.get("/points/template.xlsx")
+def points_template(user: ApiUser) -> Response:
+    return _xlsx(excel.template(), "natural-points-template.xlsx")
+
+
+@router.get("/points/export.xlsx")
+def export_points(db: DbSession, user: ApiUser, kind: str | None = None, category: str | None = None) -> Response:
+    return _xlsx(excel.export_points(db=db, actor=user, kind=kind, category=category), "natural-points.xlsx")
+
+
+@router.post("/points/import", response_model=ImportResult)
+async def import_points(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> Any:
+    """Every row or none: a bad row is named (row number and column) and nothing is imported."""
+    return ImportResult(imported=excel.import_points(db=db, actor=user, data=await file.read()))
+
+
+@router.get("/points/{point_id}", response_model=PointRead)
+def read_point(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return points.read_point(db=db, actor=user, point_id=point_id)
+
+
+@router.patch("/points/{point_id}", response_model=PointRead)
+def update_point(point_id: int, body: PointUpdate, db: DbSession, user: ApiUser) -> Any:
+    return points.update_point(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.get("/points/{point_id}/monitors", response_model=list[MonitorRead])
+def list_monitors(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return people.monitors(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/monitors", response_model=MonitorRead, status_code=201)
+def add_monitor(point_id: int, body: MonitorCreate, db: DbSession, user: ApiUser) -> Any:
+    return people.add_monitor(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.delete("/points/{point_id}/monitors/{monitor_id}", status_code=204)
+def remove_monitor(point_id: int, monitor_id: int, db: DbSession, user: ApiUser) -> Response:
+    people.remove_monitor(db=db, actor=user, point_id=point_id, monitor_id=monitor_id)
+    return Response(status_code=204)
+
+
+@router.get("/points/{point_id}/households", response_model=list[HouseholdRead])
+def list_households(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return people.households(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/households", response_model=HouseholdRead, status_code=201)
+def add_household(point_id: int, body: HouseholdCreate, db: DbSession, user: ApiUser) -> Any:
+    return people.add_household(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.get("/points/{point_id}/patrols", response_model=list[PatrolRead])
+def list_patrols(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return patrols.list_patrols(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/patrols", response_model=PatrolRead, status_code=201)
+def record_patrol(point_id: int, body: PatrolCreate, db: DbSession, user: ApiUser) -> Any:
+    return patrols.record_patrol(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.post("/photos", response_model=UploadRead, status_code=201)
+async def upload_photo(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()]) -> Any:
+    """A patrol photo (JPEG/PNG); link it to the patrol by id next."""
+    row = patrols.upload_photo(db=db, actor=user, data=await file.read(), filename=file.filename or "photo")
+    return UploadRead(id=row.id, filename=row.filename, content_type=files.media_type(row), size=row.size)
+
+
+@router.get("/map/points")
+def map_points(db: DbSession, user: ApiUser, category: str | None = None) -> dict[str, Any]:
+    """GeoJSON of the hazard points and areas (the 一张图 layer group), optionally of one category."""
+    return maps.map_points(db=db, actor=user, category=category)
+
+
+@router.get("/points/{point_id}/households/{household_id}/card")
+def household_card(point_id: int, household_id: int, db: DbSession, user: ApiUser, kind: str = "prevention",
+                   format: str = "docx") -> Response:
+    """防灾明白卡 (``kind=prevention``) or 避险明白卡 (``kind=evacuation``) of a household, .docx or PDF."""
+    name, media, data = cards.household_card(db=db, actor=user, point_id=point_id, household_id=household_id,
+                                             kind=kind, fmt=format)
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@router.put("/points/{point_id}/sensors", response_model=list[int])
+def link_sensors(point_id: int, body: SensorLinks, db: DbSession, user: ApiUser) -> Any:
+    return sensors.link_sensors(db=db, actor=user, point_id=point_id, sensor_ids=body.sensor_ids)
+
+
+@router.get("/points/{point_id}/sensors")
+def point_sensors(point_id: int, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
+    """The linked sensors with their latest reading and open alarms (monitoring)."""
+    return sensors.point_sensors(db=db, actor=user, point_id=point_id)
+
+
+@router.get("/points/{point_id}/evacuations", response_model=list[EvacuationRead])
+def list_evacuations(point_id: int, db: DbSession, user: ApiUser) -> Any:
+    return evacuations.list_evacuations(db=db, actor=user, point_id=point_id)
+
+
+@router.post("/points/{point_id}/evacuations", response_model=EvacuationRead, status_code=201)
+def record_evacuation(point_id: int, body: EvacuationCreate, db: DbSession, user: ApiUser) -> Any:
+    return evacuations.record_evacuation(db=db, actor=user, point_id=point_id, data=body)
+
+
+@router.get("/warnings/{warning_id}/threatened")
+def threatened(warning_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """The hazard points inside a warning's area, the people they threaten and their monitors."""
+    _, found = warn.threatened_by_warning(db=db, actor=user, warning_id=warning_id)
+    return {"points": [{"id": p.id, "code": p.code, "name": p.name, "kind": p.kind, "people": p.people,
+                        "households": p.households} for p in found.points],
+            "people": found.people, "households": found.households,
+            "recipients": [{"role": r.role, "name": r.name, "phone": r.phone, "point_id": r.point_id}
+                           for r in found.reached]}
+
+
+@router.post("/warnings/{warning_id}/send")
+def send_to_threatened(warning_id: int, body: SendRequest, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """Publishes the approved warning to exactly the threatened people and monitors of the points inside."""
+    n = warn.send_to_threatened(db=db, actor=user, warning_id=warning_id, confirm_unreached=body.confirm_unreached)
+    return {"warning_id": warning_id, "phones": n}
+
+
+@router.get("/coverage")
+def coverage(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """群测群防 coverage, forest-fire monitoring coverage (with the uncovered forest as GeoJSON) and the
+    points relocated or treated per year; each with the link to its records."""
+    return {"community": figures.community_coverage(db=db, actor=user),
+            "forest_fire": figures.fire_coverage(db=db, actor=user),
+            "treated_per_year": figures.treated_per_year(db=db, actor=user)}
+
+
+@router.get("/map/fire-watches")
+def map_fire_watches(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    return figures.watch_layer(db=db, actor=user)
+
+
+@router.get("/map/uncovered-forest")
+def map_uncovered_forest(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """The forest outside every camera's, lookout's and patrol route's range (GeoJSON)."""
+    geom = figures.fire_coverage(db=db, actor=user)["uncovered"]
+    features = [{"type": "Feature", "geometry": geom, "properties": {"name": "未覆盖林区"}}] if geom else []
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.post("/fire-watches", response_model=FireWatchRead, status_code=201)
+def create_fire_watch(body: FireWatchCreate, db: DbSession, user: ApiUser) -> Any:
+    return watches.create_fire_watch(db=db, actor=user, data=body)
+
+
+@router.get("/map/zoning")
+def map_zoning(db: DbSession, user: ApiUser) -> Response:
+    """Risk zoning per village (hazard × exposure × vulnerability, data/zoning.toml) as GeoJSON; also the
+    export (saved as ``natural-zoning.geojson``)."""
+    import json
+
+    body = json.dumps(figures.zoning(db=db, actor=user), ensure_ascii=False)
+    return Response(body, media_type="application/geo+json",
+                    headers={"Content-Disposition": 'inline; filename="natural-zoning.geojson"'})
