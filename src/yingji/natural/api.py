@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 from yingji.core import files
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
+from yingji.core.validation import RecordId
 from yingji.natural import kinds
 from yingji.natural.schemas import (
     EvacuationCreate,
@@ -91,48 +92,48 @@ async def import_points(db: DbSession, user: ApiUser, file: Annotated[UploadFile
 
 
 @router.get("/points/{point_id}", response_model=PointRead)
-def read_point(point_id: int, db: DbSession, user: ApiUser) -> Any:
+def read_point(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return points.read_point(db=db, actor=user, point_id=point_id)
 
 
 @router.patch("/points/{point_id}", response_model=PointRead)
-def update_point(point_id: int, body: PointUpdate, db: DbSession, user: ApiUser) -> Any:
+def update_point(point_id: RecordId, body: PointUpdate, db: DbSession, user: ApiUser) -> Any:
     return points.update_point(db=db, actor=user, point_id=point_id, data=body)
 
 
 @router.get("/points/{point_id}/monitors", response_model=list[MonitorRead])
-def list_monitors(point_id: int, db: DbSession, user: ApiUser) -> Any:
+def list_monitors(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return people.monitors(db=db, actor=user, point_id=point_id)
 
 
 @router.post("/points/{point_id}/monitors", response_model=MonitorRead, status_code=201)
-def add_monitor(point_id: int, body: MonitorCreate, db: DbSession, user: ApiUser) -> Any:
+def add_monitor(point_id: RecordId, body: MonitorCreate, db: DbSession, user: ApiUser) -> Any:
     return people.add_monitor(db=db, actor=user, point_id=point_id, data=body)
 
 
 @router.delete("/points/{point_id}/monitors/{monitor_id}", status_code=204)
-def remove_monitor(point_id: int, monitor_id: int, db: DbSession, user: ApiUser) -> Response:
+def remove_monitor(point_id: RecordId, monitor_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     people.remove_monitor(db=db, actor=user, point_id=point_id, monitor_id=monitor_id)
     return Response(status_code=204)
 
 
 @router.get("/points/{point_id}/households", response_model=list[HouseholdRead])
-def list_households(point_id: int, db: DbSession, user: ApiUser) -> Any:
+def list_households(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return people.households(db=db, actor=user, point_id=point_id)
 
 
 @router.post("/points/{point_id}/households", response_model=HouseholdRead, status_code=201)
-def add_household(point_id: int, body: HouseholdCreate, db: DbSession, user: ApiUser) -> Any:
+def add_household(point_id: RecordId, body: HouseholdCreate, db: DbSession, user: ApiUser) -> Any:
     return people.add_household(db=db, actor=user, point_id=point_id, data=body)
 
 
 @router.get("/points/{point_id}/patrols", response_model=list[PatrolRead])
-def list_patrols(point_id: int, db: DbSession, user: ApiUser) -> Any:
+def list_patrols(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return patrols.list_patrols(db=db, actor=user, point_id=point_id)
 
 
 @router.post("/points/{point_id}/patrols", response_model=PatrolRead, status_code=201)
-def record_patrol(point_id: int, body: PatrolCreate, db: DbSession, user: ApiUser) -> Any:
+def record_patrol(point_id: RecordId, body: PatrolCreate, db: DbSession, user: ApiUser) -> Any:
     return patrols.record_patrol(db=db, actor=user, point_id=point_id, data=body)
 
 
@@ -150,7 +151,7 @@ def map_points(db: DbSession, user: ApiUser, category: str | None = None) -> dic
 
 
 @router.get("/points/{point_id}/households/{household_id}/card")
-def household_card(point_id: int, household_id: int, db: DbSession, user: ApiUser, kind: str = "prevention",
+def household_card(point_id: RecordId, household_id: RecordId, db: DbSession, user: ApiUser, kind: str = "prevention",
                    format: str = "docx") -> Response:
     """防灾明白卡 (``kind=prevention``) or 避险明白卡 (``kind=evacuation``) of a household, .docx or PDF."""
     name, media, data = cards.household_card(db=db, actor=user, point_id=point_id, household_id=household_id,
@@ -160,28 +161,28 @@ def household_card(point_id: int, household_id: int, db: DbSession, user: ApiUse
 
 
 @router.put("/points/{point_id}/sensors", response_model=list[int])
-def link_sensors(point_id: int, body: SensorLinks, db: DbSession, user: ApiUser) -> Any:
+def link_sensors(point_id: RecordId, body: SensorLinks, db: DbSession, user: ApiUser) -> Any:
     return sensors.link_sensors(db=db, actor=user, point_id=point_id, sensor_ids=body.sensor_ids)
 
 
 @router.get("/points/{point_id}/sensors")
-def point_sensors(point_id: int, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
+def point_sensors(point_id: RecordId, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
     """The linked sensors with their latest reading and open alarms (monitoring)."""
     return sensors.point_sensors(db=db, actor=user, point_id=point_id)
 
 
 @router.get("/points/{point_id}/evacuations", response_model=list[EvacuationRead])
-def list_evacuations(point_id: int, db: DbSession, user: ApiUser) -> Any:
+def list_evacuations(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
     return evacuations.list_evacuations(db=db, actor=user, point_id=point_id)
 
 
 @router.post("/points/{point_id}/evacuations", response_model=EvacuationRead, status_code=201)
-def record_evacuation(point_id: int, body: EvacuationCreate, db: DbSession, user: ApiUser) -> Any:
+def record_evacuation(point_id: RecordId, body: EvacuationCreate, db: DbSession, user: ApiUser) -> Any:
     return evacuations.record_evacuation(db=db, actor=user, point_id=point_id, data=body)
 
 
 @router.get("/warnings/{warning_id}/threatened")
-def threatened(warning_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def threatened(warning_id: RecordId, db: DbSession, user: ApiUser) -> dict[str, Any]:
     """The hazard points inside a warning's area, the people they threaten and their monitors."""
     _, found = warn.threatened_by_warning(db=db, actor=user, warning_id=warning_id)
     return {"points": [{"id": p.id, "code": p.code, "name": p.name, "kind": p.kind, "people": p.people,
@@ -192,7 +193,7 @@ def threatened(warning_id: int, db: DbSession, user: ApiUser) -> dict[str, Any]:
 
 
 @router.post("/warnings/{warning_id}/send")
-def send_to_threatened(warning_id: int, body: SendRequest, db: DbSession, user: ApiUser) -> dict[str, Any]:
+def send_to_threatened(warning_id: RecordId, body: SendRequest, db: DbSession, user: ApiUser) -> dict[str, Any]:
     """Publishes the approved warning to exactly the threatened people and monitors of the points inside."""
     n = warn.send_to_threatened(db=db, actor=user, warning_id=warning_id, confirm_unreached=body.confirm_unreached)
     return {"warning_id": warning_id, "phones": n}

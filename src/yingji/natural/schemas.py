@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from yingji.core.validation import RecordId
 from yingji.natural.enums import MonitorKind, PatrolKind, PointStatus, Stability
 
 PHONE = r"^[0-9+\-() ]{5,20}$"
@@ -35,8 +36,8 @@ class PointFields(Strict):
     responsible_phone: str | None = Field(default=None, pattern=r"^$|" + PHONE[1:])
     warning_signal: str | None = Field(default=None, max_length=200)
     evacuation_route: str | None = Field(default=None, max_length=500)
-    shelter_id: int | None = Field(default=None, ge=1)
-    sensor_ids: list[int] | None = Field(default=None, max_length=50)
+    shelter_id: RecordId | None = Field(default=None, ge=1)
+    sensor_ids: list[RecordId] | None = Field(default=None, max_length=50)
     note: str | None = Field(default=None, max_length=4000)
 
 
@@ -91,7 +92,7 @@ class MonitorCreate(Strict):
     name: str = Field(min_length=2, max_length=50)
     phone: str = Field(pattern=PHONE)
     kind: MonitorKind = MonitorKind.villager
-    user_id: int | None = Field(default=None, ge=1)
+    user_id: RecordId | None = Field(default=None, ge=1)
 
 
 class MonitorRead(Read):
@@ -122,7 +123,7 @@ class PatrolCreate(Strict):
     kind: PatrolKind = PatrolKind.in_rain
     findings: str = Field(default="", max_length=4000)
     danger_found: bool = False
-    photo_ids: list[int] = Field(default_factory=list, max_length=20)
+    photo_ids: list[RecordId] = Field(default_factory=list, max_length=20)
     patrolled_at: AwareDatetime | None = None  # defaults to now
 
 
@@ -141,8 +142,8 @@ class EvacuationCreate(Strict):
     people: int = Field(ge=1, le=1_000_000)
     households: int = Field(default=0, ge=0, le=1_000_000)
     shelter_name: str = Field(default="", max_length=200)
-    warning_id: int | None = Field(default=None, ge=1)
-    incident_id: int | None = Field(default=None, ge=1)
+    warning_id: RecordId | None = Field(default=None, ge=1)
+    incident_id: RecordId | None = Field(default=None, ge=1)
     moved_at: AwareDatetime | None = None
     note: str = Field(default="", max_length=500)
 
@@ -171,7 +172,7 @@ class ImportResult(BaseModel):
 
 
 class SensorLinks(Strict):
-    sensor_ids: list[int] = Field(max_length=50)
+    sensor_ids: list[RecordId] = Field(max_length=50)
 
 
 class SendRequest(Strict):
