@@ -1,17 +1,21 @@
 """Delivery that loses nothing.
 
-Publication writes one ``Delivery`` row per recipient and channel: the first ``CHUNK`` in the publishing
-transaction together with a ``warnings.published`` outbox message, the rest (a larger area) by the worker
-that message wakes, in transactions of ``CHUNK`` rows each (``expand``). The rows are this capability's
-outbox. Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several share the work)
-under a lease, send each outside any transaction, and record the attempt and the gateway's receipt in
-a transaction of its own, one row at a time.
+Publication writes the warning's coverage row and a ``warnings.published`` outbox message, nothing more:
+the recipients are found once, by the worker that message wakes (``expand``), not in the publishing
+request (a district-wide search of 50,000 subscribers took seconds of it, and was then made again by the
+worker). The worker writes one ``Delivery`` row per recipient and channel, ``CHUNK`` rows per transaction,
+and sends between chunks, so the first recipients are warned while the later rows are still being
+written. The rows are this capability's outbox. Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so several share the work) under a lease, send each outside any transaction, and record the
+attempt and the gateway's receipt in a transaction of its own, one row at a time.
 
 Never twice: (warning, channel, address) is unique; a row is sent only by the worker holding its lease;
 it is marked ``sent`` right after the gateway answers. A worker killed between the gateway's answer and
 that commit leaves one row (per worker) whose lease runs out: it is sent again **with the same key**
 (SMS ``OutId``/``SessionContext``, e-mail ``Message-ID``, webhook and loudspeaker ``Idempotency-Key``),
-by which the receiving system recognises the repeat.
+by which the receiving system recognises the repeat. A worker killed midway through the rows leaves the
+warning ``expanding``: the outbox runs the command again, the chunks written before add nothing and the
+rows sent before are not sent again.
 
 Failures are retried with exponential backoff; after the last attempt (or at once for a permanent
 failure) the recipient's next channel is tried (a fallback row).
@@ -44,6 +48,9 @@ from yingji.warnings.standards import LEVELS
 
 # Rows written per transaction: a few tens of milliseconds of SQLite's write lock (more on a starved CPU).
 CHUNK = 500
+# Sending between two chunks, in seconds (at least one claimed batch): the rows already written start
+# leaving at once, and writing the rest is only slowed by a fraction (a district-wide warning has ~100 chunks).
+SEND_BETWEEN_CHUNKS_S = 0.25
 
 
 def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Target]:
@@ -97,26 +104,25 @@ def _insert_rows(db: Session, *, warning_id: int, targets: list[recipients.Targe
     return len(added)
 
 
-def create_deliveries(
-    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None
-) -> int:
-    """At publication, in the caller's transaction: the warning's coverage row, the rows of its first
-    ``CHUNK`` targets and the ``warnings.published`` command. A larger area's other rows are written by
-    the worker in chunks of their own (``expand``): a district-wide publication used to hold SQLite's
-    write lock for 6-7 s inserting 50,000 rows in one transaction. Returns the rows written now."""
-    if targets is None:
-        targets = targets_of(db=db, warning=warning)
-    more = len(targets) > CHUNK
-    tally.start(db, warning_id=warning.id, expected=len(targets), expanding=more)
-    n = _insert_rows(db, warning_id=warning.id, targets=targets[:CHUNK], now=utcnow())
+def create_deliveries(*, db: Session, warning: WarningMessage) -> None:
+    """At publication, in the caller's transaction: the warning's coverage row (``expanding``, its
+    recipients not found yet) and the ``warnings.published`` command, whose worker finds the recipients
+    and writes their rows (``expand``). The publishing request does not search the recipients: that
+    search is made once, by the worker."""
+    tally.start(db, warning_id=warning.id)
     enqueue(db, topic="warnings.published", payload={"warning_id": warning.id}, key=str(warning.id))
-    return n
 
 
-def expand(database: Database, warning_id: int) -> int:
-    """Writes the delivery rows of a warning still ``expanding``, ``CHUNK`` targets per transaction, then
-    marks it expanded. The recipients are found again in a read transaction (no lock); a chunk written
-    before (a worker that died midway) is skipped row by row. Returns the rows added."""
+def expand(
+    database: Database, warning_id: int, *, send: bool = False, channels: dict[str, Any] | None = None
+) -> int:
+    """Finds the recipients of a warning still ``expanding`` (once, in a read transaction: no lock) and
+    writes their delivery rows, ``CHUNK`` per transaction; the first of these transactions records how
+    many were found (``expected``), the last marks the warning expanded. With ``send``, each chunk's
+    rows are sent right after its commit, for ``SEND_BETWEEN_CHUNKS_S`` before the next chunk, so the
+    first SMS leaves within a second or two of publication however many rows are to follow. A chunk
+    written before (a worker that died midway) adds nothing; a row is sent once, by whoever holds its
+    lease. Returns the rows added."""
     with database.transaction(read=True) as db:
         cov = db.get(WarningCoverage, warning_id)
         if cov is None or not cov.expanding:
@@ -124,12 +130,19 @@ def expand(database: Database, warning_id: int) -> int:
         w = db.get(WarningMessage, warning_id)
         assert w is not None
         targets = targets_of(db=db, warning=w)
+    chans = resolve_channels(channels) if send else {}
     added, now = 0, utcnow()
-    for i in range(0, len(targets), CHUNK):
+    starts = range(0, len(targets), CHUNK) or range(1)  # no recipient: one transaction all the same
+    for i in starts:
+        last = i + CHUNK >= len(targets)
         with database.transaction() as db:
             added += _insert_rows(db, warning_id=warning_id, targets=targets[i : i + CHUNK], now=now)
-    with database.transaction() as db:
-        tally.expansion_done(db, warning_id)
+            if i == 0:
+                tally.found(db, warning_id, expected=len(targets))
+            if last:
+                tally.expansion_done(db, warning_id)
+        if send and not last:
+            run(database, channels=chans, warning_id=warning_id, max_seconds=SEND_BETWEEN_CHUNKS_S)
     return added
 
 
@@ -140,6 +153,7 @@ def expand_now(db: Session, warning_id: int) -> int:
     targets, added = targets_of(db=db, warning=w), 0
     for i in range(0, len(targets), CHUNK):
         added += _insert_rows(db, warning_id=warning_id, targets=targets[i : i + CHUNK], now=utcnow())
+    tally.found(db, warning_id, expected=len(targets))
     tally.expansion_done(db, warning_id)
     return added
 
