@@ -69,6 +69,7 @@ def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_wo
 
     from yingji.app import create_app
     from yingji.core.config import Settings
+    from yingji.web.server import uvicorn_options
 
     def respond(_rec):
         time.sleep(gateway_delay_s)
@@ -86,7 +87,7 @@ def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_wo
     database = Database(make_engine(url))
     app = create_app(settings=Settings(data_dir=data_dir, secret_key="rainstorm-night"), database=database)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

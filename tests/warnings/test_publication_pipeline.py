@@ -4,6 +4,7 @@ the next chunk is written, with nothing lost or sent twice when it dies midway a
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -91,6 +92,9 @@ class Killed(BaseException):
 
 def test_sending_starts_after_the_first_chunk_and_survives_a_restart(api, db, database, fixed_clock, monkeypatch):
     monkeypatch.setattr(delivery, "CHUNK", 10)
+    # Time enough between chunks to send a whole chunk however slow the machine (sending stops earlier
+    # when nothing is due).
+    monkeypatch.setattr(delivery, "SEND_BETWEEN_CHUNKS_S", 30)
     w = published(api, area=SPEAKER_CIRCLE, rows=False)
     wid = w["id"]
     total = api("duty").get(f"/api/v1/warnings/{wid}/recipients").json()["total"]
@@ -155,3 +159,22 @@ def test_sending_starts_after_the_first_chunk_and_survives_a_restart(api, db, da
     assert attempts == total
     stored, counted = tally.counters(db, wid), tally.from_rows(db, wid)
     assert stored == counted and stored["reached"] == total
+
+
+class SlowChannel(FakeChannel):
+    def send(self, *, to, message):
+        time.sleep(0.05)
+        return super().send(to=to, message=message)
+
+
+def test_sending_stops_on_time_and_hands_back_what_it_claimed(api, db, database, fixed_clock):
+    w = published(api, area=SPEAKER_CIRCLE)
+    chans = {n: SlowChannel(n) for n in ALL}
+    handled = delivery.run(database, channels=chans, warning_id=w["id"], batch=20, max_seconds=0.2)
+    assert 1 <= handled < 20
+    db.expire_all()
+    rows = list(db.scalars(select(Delivery).where(Delivery.warning_id == w["id"])))
+    assert sum(r.status == "sent" for r in rows) == handled
+    # The rest of the batch is due again at once, not leased to a worker that stopped sending.
+    assert all(r.status == "pending" and r.locked_by is None for r in rows if r.status != "sent")
+    assert delivery.run(database, channels=chans, warning_id=w["id"]) == len(rows) - handled

@@ -48,9 +48,12 @@ from yingji.warnings.standards import LEVELS
 
 # Rows written per transaction: a few tens of milliseconds of SQLite's write lock (more on a starved CPU).
 CHUNK = 500
-# Sending between two chunks, in seconds (at least one claimed batch): the rows already written start
-# leaving at once, and writing the rest is only slowed by a fraction (a district-wide warning has ~100 chunks).
-SEND_BETWEEN_CHUNKS_S = 0.25
+# Sending between two chunks, in seconds (at least one message): the rows already written start leaving
+# at once, and writing the rest is only slowed a little (a district-wide warning has ~100 chunks). Under
+# a starved CPU a message takes tens of milliseconds: a whole batch between chunks (50) made the
+# writing of a district-wide warning's rows last minutes.
+SEND_BETWEEN_CHUNKS_S = 0.2
+SEND_BATCH_BETWEEN_CHUNKS = 10
 
 
 def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Target]:
@@ -142,7 +145,8 @@ def expand(
             if last:
                 tally.expansion_done(db, warning_id)
         if send and not last:
-            run(database, channels=chans, warning_id=warning_id, max_seconds=SEND_BETWEEN_CHUNKS_S)
+            run(database, channels=chans, warning_id=warning_id, batch=SEND_BATCH_BETWEEN_CHUNKS,
+                max_seconds=SEND_BETWEEN_CHUNKS_S)
     return added
 
 
@@ -370,7 +374,8 @@ def run(
     max_seconds: float | None = None,
     max_batches: int | None = None,
 ) -> int:
-    """Claims and sends until nothing is due (or ``max_seconds`` pass); returns how many were handled."""
+    """Claims and sends until nothing is due (or ``max_seconds`` pass: the rows claimed but not sent by
+    then are handed back at once, not left leased); returns how many were handled."""
     chans = resolve_channels(channels)
     worker = worker or worker_name()
     handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
@@ -381,11 +386,25 @@ def run(
         if not claimed:
             break
         warnings = _messages(database, {c.warning_id for c in claimed})
-        for c in claimed:
+        for k, c in enumerate(claimed):
+            if k and deadline is not None and time.monotonic() >= deadline:
+                _release(database, [r.id for r in claimed[k:]], worker=worker)
+                break
             w, stale = warnings[c.warning_id]
             send_one(database, c, worker=worker, channels=chans, warning=w, stale=stale)
             handled += 1
     return handled
+
+
+def _release(database: Database, delivery_ids: list[int], *, worker: str) -> None:
+    """Hands rows claimed by ``worker`` and not sent back to the queue (still ``pending`` in the figures)."""
+    with database.transaction() as db:
+        db.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.locked_by == worker)
+            .where(Delivery.status == DeliveryStatus.sending)
+            .values(status=DeliveryStatus.pending, locked_by=None, locked_until=None)
+        )
 
 
 def attempts(*, db: Session, delivery_ids: Iterable[int]) -> list[DeliveryAttempt]:
