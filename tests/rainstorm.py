@@ -69,6 +69,7 @@ def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_wo
 
     from yingji.app import create_app
     from yingji.core.config import Settings
+    from yingji.web.server import uvicorn_options
 
     def respond(_rec):
         time.sleep(gateway_delay_s)
@@ -86,7 +87,7 @@ def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_wo
     database = Database(make_engine(url))
     app = create_app(settings=Settings(data_dir=data_dir, secret_key="rainstorm-night"), database=database)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -108,7 +109,8 @@ def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_wo
 
 
 def token(base_url: str, username: str) -> dict[str, str]:
-    r = httpx.post(f"{base_url}/api/v1/auth/token", json={"username": username, "password": PASSWORDS[username]})
+    r = httpx.post(f"{base_url}/api/v1/auth/token", json={"username": username, "password": PASSWORDS[username]},
+                   timeout=60)
     r.raise_for_status()
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
@@ -150,11 +152,11 @@ def signed_district_warning(base_url: str, *, headline: str = "柳江区应急�
     return wid
 
 
-def publish(base_url: str, wid: int) -> httpx.Response:
+def publish(base_url: str, wid: int, *, headers: dict[str, str] | None = None) -> httpx.Response:
     """The leader publishes a signed warning (confirming any recipients no channel reaches)."""
     with httpx.Client(base_url=base_url, timeout=120) as c:
         return c.post(f"/api/v1/warnings/{wid}/publish", json={"confirm_unreached": True},
-                      headers=token(base_url, "leader"))
+                      headers=headers or token(base_url, "leader"))
 
 
 def publish_district_warning(base_url: str, *, headline: str = "柳江区应急管理局发布暴雨红色预警") -> int:
@@ -206,6 +208,7 @@ class Timed:
     label: str
     status: int
     seconds: float
+    detail: str = ""  # of a 5xx: the start of the body, or the client's error when nothing came back
 
 
 def run_timed(calls: list[tuple[str, Callable[[], httpx.Response]]], *, clients: int) -> list[Timed]:
@@ -214,11 +217,16 @@ def run_timed(calls: list[tuple[str, Callable[[], httpx.Response]]], *, clients:
     def one(item: tuple[str, Callable[[], httpx.Response]]) -> Timed:
         label, call = item
         t0 = time.perf_counter()
+        detail = ""
         try:
-            status = call().status_code
-        except httpx.HTTPError:
+            r = call()
+            status = r.status_code
+            if status >= 500:
+                detail = r.text[:300]
+        except httpx.HTTPError as exc:
             status = 599  # no answer at all counts as a server failure
-        return Timed(label, status, time.perf_counter() - t0)
+            detail = f"{type(exc).__name__}: {exc}"[:300]
+        return Timed(label, status, time.perf_counter() - t0, detail)
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(one, calls))

@@ -55,6 +55,7 @@ def serve(
     from yingji.app import create_app
     from yingji.core.workers import BackgroundWorkers
     from yingji.demo import login_hint
+    from yingji.web.server import uvicorn_options
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from yingji.app import demo_dataset
@@ -81,9 +82,7 @@ def serve(
     typer.echo(f"\n应急管理综合平台：http://{host}:{port}   API 文档：http://{host}:{port}/api/docs")
     typer.echo(login_hint(database))
     try:
-        # Live streams (SSE) stay open for minutes and uvicorn's graceful shutdown would wait for them:
-        # on SIGTERM, give open requests a few seconds, then close them (the browser reconnects).
-        uvicorn.run(application, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
+        uvicorn.run(application, host=host, port=port, log_level="info", **uvicorn_options())
     finally:
         if subscriber:
             subscriber.stop()

@@ -30,8 +30,11 @@ def body(**overrides: Any) -> dict[str, Any]:
     return b
 
 
-def published(api, *, author: str = "duty", approver: str = "leader", **overrides: Any) -> dict[str, Any]:
-    """Creates, submits, signs (by someone else) and publishes a warning; returns its JSON."""
+def published(
+    api, *, author: str = "duty", approver: str = "leader", rows: bool = True, **overrides: Any
+) -> dict[str, Any]:
+    """Creates, submits, signs (by someone else) and publishes a warning; returns its JSON. With
+    ``rows`` the worker's part follows: its recipients found and their delivery rows written (not sent)."""
     a: TestClient = api(author)
     r = a.post("/api/v1/warnings", json=body(**overrides))
     assert r.status_code == 201, r.text
@@ -41,4 +44,8 @@ def published(api, *, author: str = "duty", approver: str = "leader", **override
     assert r.status_code == 200, r.text
     r = api(approver).post(f"/api/v1/warnings/{wid}/publish", json={"confirm_unreached": True})
     assert r.status_code == 200, r.text
+    if rows:
+        from yingji.warnings.service import delivery
+
+        delivery.expand(a.app.state.database, wid)
     return r.json()

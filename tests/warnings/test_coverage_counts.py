@@ -105,23 +105,22 @@ def test_a_large_warning_is_written_in_chunks_and_says_so_meanwhile(api, page_cl
                                                                      monkeypatch):
     monkeypatch.setattr(delivery, "CHUNK", 10)
     before = _district(api)
-    w = published(api, area=SPEAKER_CIRCLE)
+    w = published(api, area=SPEAKER_CIRCLE, rows=False)
     wid = w["id"]
     total = api("duty").get(f"/api/v1/warnings/{wid}/recipients").json()["total"]
     assert total > 30
+    # Published: the worker has not searched the recipients yet; nothing is written, and the card and the
+    # warning's page say the list is being made.
     fig = _exact(db, wid)
-    assert fig["recipients"] == 10  # the publishing transaction wrote one chunk
-
-    # While the rows are being written the figures say so and count every recipient found at publication.
+    assert fig["recipients"] == 0
     cov = api("duty").get(f"/api/v1/warnings/{wid}/coverage").json()
-    assert cov["expanding"] is True and cov["expected"] == total and cov["targeted"] == total
-    district = _district(api)
-    assert district["expanding"] == 1 and district["targeted"] - before["targeted"] == total
+    assert cov["expanding"] is True and cov["searching"] is True and cov["expected"] == 0
+    assert _district(api)["expanding"] == 1
     assert "正在生成投递名单" in page_client("duty").get("/warnings/card").text
-    assert "正在生成投递名单" in page_client("duty").get(f"/warnings/{wid}").text
+    assert "正在查找接收对象" in page_client("duty").get(f"/warnings/{wid}").text
 
-    # The worker dies at its third chunk (its first, written at publication, added nothing): what it wrote
-    # stays counted exactly, still "being written".
+    # The worker dies at its third chunk: what it wrote stays counted exactly, still "being written",
+    # with every recipient it found as a target.
     real, calls = delivery._insert_rows, []
 
     def dies(db, **kw):
@@ -134,7 +133,13 @@ def test_a_large_warning_is_written_in_chunks_and_says_so_meanwhile(api, page_cl
     with pytest.raises(RuntimeError):
         delivery.expand(database, wid)
     assert _exact(db, wid)["recipients"] == 20
-    assert _district(api)["expanding"] == 1
+    cov = api("duty").get(f"/api/v1/warnings/{wid}/coverage").json()
+    assert cov["expanding"] is True and cov["searching"] is False
+    assert cov["expected"] == cov["targeted"] == total and cov["written"] == 20
+    district = _district(api)
+    assert district["expanding"] == 1 and district["targeted"] - before["targeted"] == total
+    page = page_client("duty").get(f"/warnings/{wid}").text
+    assert "正在生成投递名单" in page and f'已生成 <span data-stat="written">20</span> / {total}' in page
 
     # Another run (the outbox retries the command) writes the rest once; the chunks written before add
     # nothing.

@@ -12,12 +12,13 @@ from yingji.warnings.service import delivery
 
 @handler("warnings.published", transaction=False)
 def start_delivery(database: Database, msg: OutboxMessage) -> None:
-    """Writes the rest of a large warning's delivery rows (chunk by chunk, skipping rows written before)
-    and wakes delivery. The rows themselves are the durable queue: sending what is due is idempotent,
-    and the ``warnings.deliver`` job sweeps retries and expired leases. Runs with no transaction open:
-    expansion and delivery claim, send and record in short transactions of their own."""
+    """Finds a published warning's recipients (the one search made of them), writes their delivery rows
+    chunk by chunk (skipping rows written before) and sends between chunks, then goes on sending. The
+    rows themselves are the durable queue: sending what is due is idempotent, and the
+    ``warnings.deliver`` job sweeps retries and expired leases. Runs with no transaction open: expansion
+    and delivery claim, send and record in short transactions of their own."""
     warning_id = int(msg.payload["warning_id"])
-    delivery.expand(database, warning_id)
+    delivery.expand(database, warning_id, send=True)
     delivery.run(database, warning_id=warning_id, max_seconds=20)
 
 

@@ -138,8 +138,8 @@ class Delivery(Base):
 class WarningCoverage(Base):
     """Running figures of one published warning, changed in the transaction of every change of its
     delivery rows (``service/tally.py``), so the dashboard reads one row per warning instead of scanning
-    the deliveries. ``expected``: recipients found at publication; ``expanding`` while the worker is still
-    writing their delivery rows (a district-wide warning's are written in chunks)."""
+    the deliveries. ``expanding`` from publication until the worker has written every delivery row (in
+    chunks); ``expected``: the recipients (targets) that worker found, 0 while it has not searched yet."""
 
     __tablename__ = "warning_coverage"
     __audit__ = False  # changed on every delivery

@@ -154,9 +154,10 @@ def _identifier(db: Session, when: datetime) -> str:
 def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bool = False,
             audience: list[Any] | None = None) -> WarningMessage:
     """Publishes a signed warning: gives it its identifier, supersedes the message it references, writes
-    its coverage row, the delivery rows of its first targets and the command that has a worker write the
-    others in short transactions (``delivery.create_deliveries``). Refused (409) while
-    some recipients have no configured channel, unless ``confirm_unreached`` (see ``reach``).
+    its coverage row and the command that has a worker find its recipients and write and send their
+    delivery rows in short transactions (``delivery.create_deliveries``): the request itself does not
+    search the recipients, and answers at once whatever the area. Refused (409) while some recipients
+    have no configured channel, unless ``confirm_unreached`` (see ``reach.before_publication``).
     ``audience`` (``recipients.Target`` rows, see ``audience.publish_to_audience``): exactly these
     recipients instead of those the area resolves to, all written now."""
     from yingji.warnings.service import delivery, reach
@@ -166,10 +167,11 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
     _require_instruction(w)
     if w.msg_type != MsgType.cancel and w.expires <= utcnow():
         raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
-    # Who is reached is worked out before the first write: on SQLite the write lock is then held only
-    # for the inserts, not for the (district-wide: seconds long) search of recipients.
-    targets = delivery.targets_of(db=db, warning=w) if audience is None else audience
-    reach.require_confirmation(reach.plan(targets=targets), confirmed=confirm_unreached)
+    # Read only, before the first write (on SQLite: no write lock meanwhile).
+    if audience is not None:
+        reach.require_confirmation(reach.plan(targets=audience), confirmed=confirm_unreached)
+    elif not confirm_unreached:
+        reach.require_confirmation(reach.before_publication(db=db, warning=w), confirmed=False)
     now = utcnow()
     w.status, w.published_at, w.publisher_id = Status.published, now, actor.id
     w.identifier = _identifier(db, now)
@@ -178,7 +180,10 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
         if previous is not None and previous.status == Status.published:
             previous.status = Status.superseded
     db.flush()
-    delivery.create_deliveries(db=db, warning=w, targets=targets, complete=audience is not None)
+    if audience is None:
+        delivery.create_deliveries(db=db, warning=w)
+    else:
+        delivery.create_audience_deliveries(db=db, warning=w, targets=audience)
     _published(db, w, now)
     return w
 

@@ -83,7 +83,10 @@ def for_warning(*, db: Session, actor: Actor, warning_id: int) -> dict[str, Any]
     return {
         "warning_id": w.id,
         "expanding": expanding,
+        # The worker has not searched the recipients yet (it records them with its first rows).
+        "searching": expanding and not rows and not (cov and cov.expected),
         "expected": cov.expected if cov else total,
+        "written": sum(1 for r in rows if r.fallback_of is None),  # first-choice rows: one per target
         "targeted": total,
         "reached": reached,
         "percent": round(100 * reached / total, 1) if total else None,

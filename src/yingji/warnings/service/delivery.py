@@ -1,17 +1,21 @@
 """Delivery that loses nothing.
 
-Publication writes one ``Delivery`` row per recipient and channel: the first ``CHUNK`` in the publishing
-transaction together with a ``warnings.published`` outbox message, the rest (a larger area) by the worker
-that message wakes, in transactions of ``CHUNK`` rows each (``expand``). The rows are this capability's
-outbox. Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several share the work)
-under a lease, send each outside any transaction, and record the attempt and the gateway's receipt in
-a transaction of its own, one row at a time.
+Publication writes the warning's coverage row and a ``warnings.published`` outbox message, nothing more:
+the recipients are found once, by the worker that message wakes (``expand``), not in the publishing
+request (a district-wide search of 50,000 subscribers took seconds of it, and was then made again by the
+worker). The worker writes one ``Delivery`` row per recipient and channel, ``CHUNK`` rows per transaction,
+and sends between chunks, so the first recipients are warned while the later rows are still being
+written. The rows are this capability's outbox. Workers claim due rows (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so several share the work) under a lease, send each outside any transaction, and record the
+attempt and the gateway's receipt in a transaction of its own, one row at a time.
 
 Never twice: (warning, channel, address) is unique; a row is sent only by the worker holding its lease;
 it is marked ``sent`` right after the gateway answers. A worker killed between the gateway's answer and
 that commit leaves one row (per worker) whose lease runs out: it is sent again **with the same key**
 (SMS ``OutId``/``SessionContext``, e-mail ``Message-ID``, webhook and loudspeaker ``Idempotency-Key``),
-by which the receiving system recognises the repeat.
+by which the receiving system recognises the repeat. A worker killed midway through the rows leaves the
+warning ``expanding``: the outbox runs the command again, the chunks written before add nothing and the
+rows sent before are not sent again.
 
 Failures are retried with exponential backoff; after the last attempt (or at once for a permanent
 failure) the recipient's next channel is tried (a fallback row).
@@ -44,6 +48,12 @@ from yingji.warnings.standards import LEVELS
 
 # Rows written per transaction: a few tens of milliseconds of SQLite's write lock (more on a starved CPU).
 CHUNK = 500
+# Sending between two chunks, in seconds (at least one message): the rows already written start leaving
+# at once, and writing the rest is only slowed a little (a district-wide warning has ~100 chunks). Under
+# a starved CPU a message takes tens of milliseconds: a whole batch between chunks (50) made the
+# writing of a district-wide warning's rows last minutes.
+SEND_BETWEEN_CHUNKS_S = 0.2
+SEND_BATCH_BETWEEN_CHUNKS = 10
 
 
 def targets_of(*, db: Session, warning: WarningMessage) -> list[recipients.Target]:
@@ -97,31 +107,38 @@ def _insert_rows(db: Session, *, warning_id: int, targets: list[recipients.Targe
     return len(added)
 
 
-def create_deliveries(
-    *, db: Session, warning: WarningMessage, targets: list[recipients.Target] | None = None, complete: bool = False
-) -> int:
-    """At publication, in the caller's transaction: the warning's coverage row, the rows of its first
-    ``CHUNK`` targets and the ``warnings.published`` command. A larger area's other rows are written by
-    the worker in chunks of their own (``expand``): a district-wide publication used to hold SQLite's
-    write lock for 6-7 s inserting 50,000 rows in one transaction. Returns the rows written now."""
-    if targets is None:
-        targets = targets_of(db=db, warning=warning)
-    # ``complete``: the targets were named by the caller (an audience), not resolved from the area, so a
-    # worker could not find them again: every row is written now.
-    more = len(targets) > CHUNK and not complete
-    tally.start(db, warning_id=warning.id, expected=len(targets), expanding=more)
-    now = utcnow()
-    n = 0
-    for i in range(0, len(targets) if complete else min(len(targets), CHUNK), CHUNK):
-        n += _insert_rows(db, warning_id=warning.id, targets=targets[i : i + CHUNK], now=now)
+def create_deliveries(*, db: Session, warning: WarningMessage) -> None:
+    """At publication, in the caller's transaction: the warning's coverage row (``expanding``, its
+    recipients not found yet) and the ``warnings.published`` command, whose worker finds the recipients
+    and writes their rows (``expand``). The publishing request does not search the recipients: that
+    search is made once, by the worker."""
+    tally.start(db, warning_id=warning.id)
     enqueue(db, topic="warnings.published", payload={"warning_id": warning.id}, key=str(warning.id))
-    return n
 
 
-def expand(database: Database, warning_id: int) -> int:
-    """Writes the delivery rows of a warning still ``expanding``, ``CHUNK`` targets per transaction, then
-    marks it expanded. The recipients are found again in a read transaction (no lock); a chunk written
-    before (a worker that died midway) is skipped row by row. Returns the rows added."""
+def create_audience_deliveries(*, db: Session, warning: WarningMessage, targets: list[recipients.Target]) -> None:
+    """At publication to a named audience (``audience.publish_to_audience``: e.g. the threatened people and
+    monitors of the hazard points inside the warning's area): no worker could find these recipients again
+    from the area, so every row is written now, the coverage row is complete, and the worker only sends."""
+    tally.start(db, warning_id=warning.id)
+    now = utcnow()
+    for i in range(0, len(targets), CHUNK):
+        _insert_rows(db, warning_id=warning.id, targets=targets[i : i + CHUNK], now=now)
+    tally.found(db, warning.id, expected=len(targets))
+    tally.expansion_done(db, warning.id)
+    enqueue(db, topic="warnings.published", payload={"warning_id": warning.id}, key=str(warning.id))
+
+
+def expand(
+    database: Database, warning_id: int, *, send: bool = False, channels: dict[str, Any] | None = None
+) -> int:
+    """Finds the recipients of a warning still ``expanding`` (once, in a read transaction: no lock) and
+    writes their delivery rows, ``CHUNK`` per transaction; the first of these transactions records how
+    many were found (``expected``), the last marks the warning expanded. With ``send``, each chunk's
+    rows are sent right after its commit, for ``SEND_BETWEEN_CHUNKS_S`` before the next chunk, so the
+    first SMS leaves within a second or two of publication however many rows are to follow. A chunk
+    written before (a worker that died midway) adds nothing; a row is sent once, by whoever holds its
+    lease. Returns the rows added."""
     with database.transaction(read=True) as db:
         cov = db.get(WarningCoverage, warning_id)
         if cov is None or not cov.expanding:
@@ -129,12 +146,20 @@ def expand(database: Database, warning_id: int) -> int:
         w = db.get(WarningMessage, warning_id)
         assert w is not None
         targets = targets_of(db=db, warning=w)
+    chans = resolve_channels(channels) if send else {}
     added, now = 0, utcnow()
-    for i in range(0, len(targets), CHUNK):
+    starts = range(0, len(targets), CHUNK) or range(1)  # no recipient: one transaction all the same
+    for i in starts:
+        last = i + CHUNK >= len(targets)
         with database.transaction() as db:
             added += _insert_rows(db, warning_id=warning_id, targets=targets[i : i + CHUNK], now=now)
-    with database.transaction() as db:
-        tally.expansion_done(db, warning_id)
+            if i == 0:
+                tally.found(db, warning_id, expected=len(targets))
+            if last:
+                tally.expansion_done(db, warning_id)
+        if send and not last:
+            run(database, channels=chans, warning_id=warning_id, batch=SEND_BATCH_BETWEEN_CHUNKS,
+                max_seconds=SEND_BETWEEN_CHUNKS_S)
     return added
 
 
@@ -145,6 +170,7 @@ def expand_now(db: Session, warning_id: int) -> int:
     targets, added = targets_of(db=db, warning=w), 0
     for i in range(0, len(targets), CHUNK):
         added += _insert_rows(db, warning_id=warning_id, targets=targets[i : i + CHUNK], now=utcnow())
+    tally.found(db, warning_id, expected=len(targets))
     tally.expansion_done(db, warning_id)
     return added
 
@@ -361,7 +387,8 @@ def run(
     max_seconds: float | None = None,
     max_batches: int | None = None,
 ) -> int:
-    """Claims and sends until nothing is due (or ``max_seconds`` pass); returns how many were handled."""
+    """Claims and sends until nothing is due (or ``max_seconds`` pass: the rows claimed but not sent by
+    then are handed back at once, not left leased); returns how many were handled."""
     chans = resolve_channels(channels)
     worker = worker or worker_name()
     handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
@@ -372,11 +399,25 @@ def run(
         if not claimed:
             break
         warnings = _messages(database, {c.warning_id for c in claimed})
-        for c in claimed:
+        for k, c in enumerate(claimed):
+            if k and deadline is not None and time.monotonic() >= deadline:
+                _release(database, [r.id for r in claimed[k:]], worker=worker)
+                break
             w, stale = warnings[c.warning_id]
             send_one(database, c, worker=worker, channels=chans, warning=w, stale=stale)
             handled += 1
     return handled
+
+
+def _release(database: Database, delivery_ids: list[int], *, worker: str) -> None:
+    """Hands rows claimed by ``worker`` and not sent back to the queue (still ``pending`` in the figures)."""
+    with database.transaction() as db:
+        db.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.locked_by == worker)
+            .where(Delivery.status == DeliveryStatus.sending)
+            .values(status=DeliveryStatus.pending, locked_by=None, locked_until=None)
+        )
 
 
 def attempts(*, db: Session, delivery_ids: Iterable[int]) -> list[DeliveryAttempt]:

@@ -7,8 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from yingji.channels import service as channels_service
 from yingji.core.errors import Conflict, ErrorDetail
+from yingji.warnings.models import WarningMessage
+from yingji.warnings.service import recipients
+from yingji.warnings.service.area import parse_area
 from yingji.warnings.service.recipients import Target
 
 
@@ -46,6 +51,22 @@ def plan(*, targets: list[Target], channels: dict[str, Any] | None = None) -> di
         "unreachable": dict(unreachable),
         "unreachable_total": sum(unreachable.values()),
     }
+
+
+def before_publication(
+    *, db: Session, warning: WarningMessage, channels: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The plan as far as publication needs it: who has no working channel. Subscribers are reached by
+    SMS only, so while SMS is configured none of them can lack a channel and they are not searched here
+    (the tens of thousands of a district-wide warning took seconds of the publishing request); the worker
+    finds them once, when it writes the delivery rows. Without SMS they are searched, to be counted."""
+    chans = channels_service.configured(channels)
+    area = parse_area(db=db, area=warning.area)
+    targets = recipients.resolve(
+        db=db, area=area, event_type=warning.event_type,
+        subscribers=recipients.SUBSCRIBER_CHANNEL not in chans,
+    )
+    return plan(targets=targets, channels=chans)
 
 
 class UnreachedRecipients(Conflict):

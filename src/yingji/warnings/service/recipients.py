@@ -23,6 +23,7 @@ from yingji.warnings.models import ReceivingPoint, Subscriber
 from yingji.warnings.service.area import Area
 
 INFO_OFFICER_TITLES = ["灾害信息员"]
+SUBSCRIBER_CHANNEL = "sms"  # a subscriber gives a phone, nothing else
 CADRE_TITLES = ["村（社区）主任", "社区响应队队长"]
 
 
@@ -47,7 +48,7 @@ def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:
     return [rows[i] for i in np.flatnonzero(area.covers(lon, lat))]
 
 
-def subscribers(*, db: Session, area: Area, event_type: str) -> list[Target]:
+def subscribed(*, db: Session, area: Area, event_type: str) -> list[Target]:
     minx, miny, maxx, maxy = area.bbox()
     wants = or_(Subscriber.event_types == "", Subscriber.event_types.contains(f",{event_type},", autoescape=True))
     active = and_(Subscriber.status == SubscriberStatus.active, wants)
@@ -63,7 +64,8 @@ def subscribers(*, db: Session, area: Area, event_type: str) -> list[Target]:
             select(*cols).where(active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes))
         ).all()
     kind, new = RecipientKind.subscriber.value, tuple.__new__
-    return [new(Target, (kind, f"subscriber:{r[0]}", "", r[4], "sms", r[1], NO_FALLBACK)) for r in hits]
+    sms = SUBSCRIBER_CHANNEL
+    return [new(Target, (kind, f"subscriber:{r[0]}", "", r[4], sms, r[1], NO_FALLBACK)) for r in hits]
 
 
 def points(*, db: Session, area: Area) -> list[Target]:
@@ -121,16 +123,15 @@ def enterprises(*, db: Session, area: Area) -> list[Target]:
     ]
 
 
-def resolve(*, db: Session, area: Area, event_type: str) -> list[Target]:
-    """Every target of the area, one per (channel, address): a phone warned twice gets one SMS."""
+def resolve(*, db: Session, area: Area, event_type: str, subscribers: bool = True) -> list[Target]:
+    """Every target of the area, one per (channel, address): a phone warned twice gets one SMS.
+    ``subscribers=False`` leaves the subscribed residents out (see ``reach.before_publication``)."""
     seen: set[tuple[str, str]] = set()
     out = []
-    for group in (
-        points(db=db, area=area),
-        people(db=db, area=area),
-        enterprises(db=db, area=area),
-        subscribers(db=db, area=area, event_type=event_type),
-    ):
+    groups = [points(db=db, area=area), people(db=db, area=area), enterprises(db=db, area=area)]
+    if subscribers:
+        groups.append(subscribed(db=db, area=area, event_type=event_type))
+    for group in groups:
         for t in group:
             key = (t.channel, t.address)
             if key not in seen:

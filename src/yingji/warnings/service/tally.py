@@ -32,11 +32,18 @@ def bucket(status: str) -> str:
     return {"sent": "sent", "failed": "failed"}.get(str(status), "pending")
 
 
-def start(db: Session, *, warning_id: int, expected: int, expanding: bool) -> None:
-    """The warning's coverage row, written at publication with the recipients found then."""
-    db.add(WarningCoverage(warning_id=warning_id, expected=expected, recipients=0, reached=0,
-                           expanding=expanding, updated_at=utcnow()))
+def start(db: Session, *, warning_id: int) -> None:
+    """The warning's coverage row, written at publication: ``expanding``, no recipient found yet
+    (``expected`` 0 until the worker has searched them, see ``found``)."""
+    db.add(WarningCoverage(warning_id=warning_id, expected=0, recipients=0, reached=0,
+                           expanding=True, updated_at=utcnow()))
     db.flush()
+
+
+def found(db: Session, warning_id: int, *, expected: int) -> None:
+    """The recipients the worker found for the warning (in the transaction of its first rows)."""
+    done = update(WarningCoverage).where(WarningCoverage.warning_id == warning_id)
+    db.execute(done.values(expected=expected, updated_at=utcnow()))
 
 
 def lock(db: Session, warning_id: int) -> None:
