@@ -111,3 +111,44 @@ def test_the_response_page(page_client, world) -> None:
     assert page_client("officer").get(f"/plans/response?incident_id={world['incident']}").status_code == 403
 
 
+
+
+def test_the_commander_turns_a_plans_triggered_tasks_into_incident_tasks_in_one_step(api, world) -> None:
+    duty = api("duty")
+    body = {"incident_id": world["incident"], "plan_id": world["own"]}
+    r = duty.post("/api/v1/plans/suggestions/adopt", json=body)
+    assert r.status_code == 200, r.text
+    created = r.json()["created"]
+    # level II of the enterprise's own plan (1 injured or more), its two tasks, naming where they came from
+    assert [t["title"] for t in created] == ["启动企业二级响应", "疏散厂区人员"]
+    assert all(t["detail"].startswith("依据《") and "II级响应" in t["detail"] for t in created)
+    tasks = duty.get(f"/api/v1/incidents/{world['incident']}/workspace").json()["tasks"]
+    assert {t["title"] for t in tasks} >= {"启动企业二级响应", "疏散厂区人员"}
+    # once is enough: the same step again adds nothing
+    again = duty.post("/api/v1/plans/suggestions/adopt", json=body).json()
+    assert again == {"created": [], "skipped": 2}
+    # a plan whose triggers the incident does not reach has nothing to adopt; one that does not apply is unknown
+    untriggered = duty.post("/api/v1/plans/suggestions/adopt", json={**body, "plan_id": world["home_town"]})
+    assert untriggered.status_code == 409
+    assert duty.post("/api/v1/plans/suggestions/adopt", json={**body, "plan_id": world["flood"]}).status_code == 404
+
+
+def test_only_a_commander_may_adopt_a_plans_tasks(api, world) -> None:
+    body = {"incident_id": world["incident"], "plan_id": world["own"]}
+    assert api("leader").post("/api/v1/plans/suggestions/adopt", json=body).status_code == 403  # reads only
+    assert api("chem").post("/api/v1/plans/suggestions/adopt", json=body).status_code == 403
+    assert api("officer").post("/api/v1/plans/suggestions/adopt", json=body).status_code == 403
+    tasks = api("duty").get(f"/api/v1/incidents/{world['incident']}/workspace").json()["tasks"]
+    assert not [t for t in tasks if t["title"] == "疏散厂区人员"]
+
+
+def test_the_response_page_adopts_the_tasks_and_goes_to_the_workspace(page_client, world) -> None:
+    c = page_client("duty")
+    html = c.get(f"/plans/response?incident_id={world['incident']}").text
+    assert "转为事件任务" in html
+    r = c.post(f"/plans/response/adopt?incident_id={world['incident']}&plan_id={world['own']}",
+               data={"csrf_token": c.csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/incidents/{world['incident']}"
+    workspace = c.get(f"/incidents/{world['incident']}").text
+    assert "疏散厂区人员" in workspace and f'href="/plans/response?incident_id={world["incident"]}"' in workspace
+    assert "转为事件任务" not in page_client("leader").get(f"/plans/response?incident_id={world['incident']}").text

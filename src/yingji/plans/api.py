@@ -14,6 +14,7 @@ from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
 from yingji.plans.schemas import (
     ActionRead,
+    AdoptTasks,
     CertificateCreate,
     CertificateRead,
     CourseCreate,
@@ -171,6 +172,15 @@ def suggestions(incident_id: RecordId, db: DbSession, user: ApiUser, paging: Pag
     triggers give for the incident's figures and grade, and that level's tasks; triggered ones first."""
     _facts, rows = response.suggestions(db=db, actor=user, incident_id=incident_id)
     return Page.sliced([suggestion_item(s) for s in rows], paging)
+
+
+@router.post("/suggestions/adopt")
+def adopt_tasks(body: AdoptTasks, db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """The triggered level's tasks of an applicable plan become the incident's tasks in one step (the
+    incidents capability's command right applies); tasks already adopted from it are not added again."""
+    created, skipped = response.adopt_tasks(db=db, actor=user, incident_id=body.incident_id, plan_id=body.plan_id)
+    return {"created": [{"id": t.id, "title": t.title, "assignee": t.assignee, "detail": t.detail}
+                        for t in created], "skipped": skipped}
 
 
 # --- training ------------------------------------------------------------------------------------

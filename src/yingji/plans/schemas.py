@@ -302,3 +302,10 @@ class CertificateRead(Read):
     expires_on: date | None
     last_review_on: date | None
     clean_years: int
+
+
+class AdoptTasks(Strict):
+    """The plan whose triggered tasks become the incident's tasks (the response from a plan)."""
+
+    incident_id: RecordId
+    plan_id: RecordId

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
+from yingji.core.errors import Conflict, NotFound
 from yingji.incidents import service as incidents_service
 from yingji.plans.enums import ENTERPRISE_KINDS, PlanKind
 from yingji.plans.models import Plan
@@ -149,3 +150,30 @@ def suggestions(*, db: Session, actor: Actor, incident_id: int) -> tuple[Inciden
     out.sort(key=lambda s: (s.level is None, LEVEL_ORDER.get(str((s.level or {}).get("level")), 99),
                             NEAREST.get(s.plan.kind, 9), s.plan.id))  # type: ignore[call-overload]
     return facts, out
+
+
+def adopt_tasks(*, db: Session, actor: Actor, incident_id: int, plan_id: int) -> tuple[list[Any], int]:
+    """The commander's one step: the tasks of the level an applicable plan triggers become incident tasks,
+    through the incidents service (its command right and scope apply), assigned to the plan's owner, each
+    naming the plan and level it came from. A task already adopted from the same plan and level is not
+    added twice. Returns (the incident tasks created, how many were already there)."""
+    _facts, rows = suggestions(db=db, actor=actor, incident_id=incident_id)
+    found = next((s for s in rows if s.plan.id == plan_id), None)
+    if found is None:
+        raise NotFound("该预案不适用于此事件")
+    if found.level is None or not found.tasks:
+        raise Conflict("该预案未达到任何响应级别的启动条件，没有可转为事件任务的任务")
+    level = found.level.get("label") or found.level.get("level")
+    basis = f"依据《{found.plan.title}》（{found.plan.code}）{level}"
+    existing = {(t.title, t.detail) for t in incidents_service.workspace(db=db, actor=actor,
+                                                                         incident_id=incident_id)["tasks"]}
+    kind = "township" if found.plan.kind in (PlanKind.township, PlanKind.village) else "department"
+    created, skipped = [], 0
+    for title in found.tasks:
+        if (title.strip()[:200], basis) in existing:
+            skipped += 1
+            continue
+        created.append(incidents_service.create_task(db=db, actor=actor, incident_id=incident_id, title=title,
+                                                     assignee_kind=kind, assignee=found.plan.owner_name,
+                                                     detail=basis))
+    return created, skipped
