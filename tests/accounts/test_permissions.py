@@ -143,7 +143,7 @@ def test_users_cannot_read_each_other_but_can_read_themselves(api, db) -> None:
 
 def test_admin_manages_users_with_scope_rules(api) -> None:
     c = api("admin")
-    assert c.get("/api/v1/accounts/users").json()["total"] == 7
+    assert c.get("/api/v1/accounts/users").json()["total"] == 9  # the demo's seven accounts and its two inspectors
     r = c.post(
         "/api/v1/accounts/users",
         json={"username": "t_officer", "password": "long-enough-1", "role": "township_officer"},

@@ -18,7 +18,7 @@ def test_dashboard_shows_real_counts(page_client) -> None:
     html = c.get("/").text
     assert 'data-stat="villages">118<' in html
     assert "演示数据" in html  # demo label on every page
-    assert 'data-stat="users">7<' in html
+    assert 'data-stat="users">9<' in html
 
 
 def test_navigation_lists_every_capability_and_unbuilt_ones_say_so(page_client) -> None:

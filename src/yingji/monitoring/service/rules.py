@@ -61,7 +61,8 @@ def check_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     else:
         if _number(params, "min_sensors", positive=True) != int(params["min_sensors"]):
             raise invalid("params.min_sensors", "须为正整数")
-        if params.get("min_level", "blue") not in LEVEL_RANK:
+        level = params.get("min_level", "blue")
+        if not isinstance(level, str) or level not in LEVEL_RANK:  # a list or object is not a level either
             raise invalid("params.min_level", "须为 red、orange、yellow 或 blue")
     return params
 
