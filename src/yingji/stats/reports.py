@@ -83,7 +83,7 @@ class Report:
 
     @property
     def filename(self) -> str:
-        return f"{self.kind}-{self.year}{'-%02d' % self.month if self.month else ''}"
+        return f"{self.kind}-{self.year}" + (f"-{self.month:02d}" if self.month else "")
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -281,7 +281,8 @@ def as_xlsx(report: Report) -> bytes:
             chart.title, chart.y_axis.title = t.title, t.header[t.chart_series[0]]
             chart.height, chart.width = 8, 18
             for col in t.chart_series:
-                chart.add_data(Reference(ws, min_col=col + 1, min_row=2, max_row=2 + len(t.rows)), titles_from_data=True)
+                data = Reference(ws, min_col=col + 1, min_row=2, max_row=2 + len(t.rows))
+                chart.add_data(data, titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + len(t.rows)))
             ws.add_chart(chart, f"{ws.cell(2, len(t.header) + 2).column_letter}2")
     notes = wb.create_sheet("说明")

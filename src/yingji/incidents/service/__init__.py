@@ -13,6 +13,7 @@ from yingji.incidents.service.command import (
     update_task,
     workspace,
 )
+from yingji.incidents.service.disaster import list_reports as list_disaster_reports
 from yingji.incidents.service.dispatch import (
     advance,
     advance_by_token,
@@ -25,7 +26,6 @@ from yingji.incidents.service.dispatch import (
     request_materials,
     team_candidates,
 )
-from yingji.incidents.service.disaster import list_reports as list_disaster_reports
 from yingji.incidents.service.duty import (
     add_item,
     close_item,

@@ -44,7 +44,8 @@ def orders_under_way(*, db: Session, actor: Actor, limit: int = 20) -> tuple[lis
     """Dispatch orders not yet on scene nor released, of incidents the actor may read (command access)."""
     require(actor, "incidents.command.read")
     where = (DispatchOrder.status.in_(UNDER_WAY), read_condition(actor))
-    base = select(DispatchOrder, Incident.title, Incident.drill).join(Incident, Incident.id == DispatchOrder.incident_id)
+    base = select(DispatchOrder, Incident.title, Incident.drill).join(Incident,
+                                                                      Incident.id == DispatchOrder.incident_id)
     total = db.scalar(select(func.count()).select_from(DispatchOrder)
                       .join(Incident, Incident.id == DispatchOrder.incident_id).where(*where)) or 0
     rows = db.execute(base.where(*where).order_by(DispatchOrder.sent_at.desc(), DispatchOrder.id.desc())
