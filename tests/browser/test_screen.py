@@ -13,6 +13,7 @@ import io
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -74,7 +75,7 @@ def _export(page) -> tuple[list[list[str]], list[list]]:
         .map((r) => Array.from(r.cells).map((c) => c.innerText.replace(/\\s+/g, ' ').trim()))""")
     with page.expect_download() as info:
         page.locator("button.table-export").first.click()
-    ws = load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    ws = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(min_row=4, values_only=True)]
     return shown, rows
 
