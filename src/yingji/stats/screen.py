@@ -74,7 +74,8 @@ def warnings(db: Session, actor: Actor, now: datetime) -> tuple[dict[str, Any], 
     in_force = _in_force(db, actor, now)
 
     def item(w: Any, coverage: bool) -> dict[str, Any]:
-        row = {"id": w.id, "level": w.level, "headline": w.headline, "event": w.event_type,
+        row = {"id": w.id, "level": w.level, "level_label": ALARM_LEVELS.get(w.level, w.level),
+               "headline": w.headline, "event": w.event_type,
                "expires": _when(w.expires), "sender": w.upstream_sender or w.sender, "url": f"/warnings/{w.id}"}
         if coverage:
             try:

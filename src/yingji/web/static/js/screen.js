@@ -27,11 +27,11 @@
   }
 
   const DRAW = {
-    alarms: (i) => row([level(i.level, i.level_label), link(i, i.name), el("span", "note", i.message), el("span", "at", i.at)]),
-    warnings: (i) => row([level(i.level, i.level), link(i, i.headline),
+    alarms: (i) => row([level(i.level, i.level_label), link(i, i.message || i.name), el("span", "at", i.at)]),
+    warnings: (i) => row([level(i.level, i.level_label), link(i, i.headline),
       el("span", "num", i.percent == null ? "覆盖：—" : "覆盖 " + i.percent + "%（" + i.reached + "/" + i.targeted + "）"),
       el("span", "at", "至 " + i.expires)]),
-    upstream: (i) => row([level(i.level, i.level), link(i, i.headline), el("span", "note", i.sender), el("span", "at", "至 " + i.expires)]),
+    upstream: (i) => row([level(i.level, i.level_label), link(i, i.headline), el("span", "note", i.sender), el("span", "at", "至 " + i.expires)]),
     incidents: (i) => row([drill(i), i.response ? el("span", "lvl lvl-resp-" + i.response_level, i.response) : el("span", "lvl lvl-none", "未启动响应"),
       link(i, i.title), el("span", "note", i.kind + (i.grade ? " · " + i.grade : "")),
       el("span", "num", (i.deaths || i.missing) ? "死亡" + i.deaths + " 失踪" + i.missing : ""), el("span", "at", i.at)], i.drill ? "drill-row" : ""),
