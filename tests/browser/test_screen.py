@@ -131,6 +131,8 @@ def test_ten_minutes_of_events_leave_the_heap_flat(page, login, live_server) -> 
     finally:
         stop.set()
         worker.join(10)
+    print(f"JSHeapUsedSize after GC: {baseline / 2**20:.2f} MB after 1 min, {final / 2**20:.2f} MB after 10 min; "
+          f"{updates} updates")
     assert updates > 100  # the wall kept receiving events
     rows = page.evaluate("() => document.querySelectorAll('#panel-incidents li').length")
     assert rows <= LIMIT + 1

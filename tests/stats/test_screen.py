@@ -184,3 +184,16 @@ def test_every_logged_in_page_carries_the_export_script(page_client) -> None:
     c = page_client("labao")
     for path in ("/", "/incidents", "/stats/reports"):
         assert '/static/js/table-export.js' in c.get(path).text, path
+
+
+def test_orders_under_way_are_those_not_yet_on_scene(db, fixed_clock) -> None:
+    from yingji.incidents import service as incidents_service
+
+    rows, total = incidents_service.orders_under_way(db=db, actor=user(db, "duty"))
+    assert total == len(rows) >= 1  # the demo rainstorm has orders under way
+    assert all(r["status"] in ("sent", "acknowledged", "en_route") for r in rows)
+    snap = screen.snapshot(db, user(db, "duty"))
+    assert snap["orders"]["total"] == total
+    assert {i["status"] for i in snap["orders"]["items"]} <= {"已下达", "已签收", "出发途中"}
+    with pytest.raises(Exception, match="权限"):
+        incidents_service.orders_under_way(db=db, actor=user(db, "officer"))
