@@ -49,7 +49,8 @@ def gpkg(tmp: Path, geoms: list, fields: dict[str, list], crs: str) -> bytes:
 
 def _import(c, kind: str, filename: str, data: bytes, crs: str | None = None):
     form = {"kind": kind} | ({"crs": crs} if crs else {})
-    return c.post("/api/v1/natural/census/import", data=form, files={"file": (filename, data, "application/octet-stream")})
+    return c.post("/api/v1/natural/census/import", data=form,
+                  files={"file": (filename, data, "application/octet-stream")})
 
 
 def _features(c, kind: str) -> list[dict]:
@@ -102,7 +103,8 @@ def test_a_geopackage_in_cgcs2000_with_village_polygons(api, db, places, tmp_pat
 
     point(db, a.code, people_n=5)
     db.commit()
-    zoning = {f["properties"]["code"]: f["properties"] for f in api("duty").get("/api/v1/natural/map/zoning").json()["features"]}
+    layer = api("duty").get("/api/v1/natural/map/zoning").json()
+    zoning = {f["properties"]["code"]: f["properties"] for f in layer["features"]}
     assert zoning[a.code]["population"] == 2400 and zoning[a.code]["population_source"] == "census"
 
 
@@ -141,7 +143,8 @@ def test_one_bad_feature_imports_nothing_and_is_named_with_its_field(api, places
     a, b = places
     duty = api("duty")
     pts = [shapely.Point(*a.centroid), shapely.Point(*b.centroid), shapely.Point(*a.centroid)]
-    data = gpkg(tmp_path, pts, {"名称": ["好学校", "坏学校", "又一所"], "在校学生数": ["120", "很多", "-3"]}, "EPSG:4326")
+    data = gpkg(tmp_path, pts, {"名称": ["好学校", "坏学校", "又一所"], "在校学生数": ["120", "很多", "-3"]},
+                "EPSG:4326")
     r = _import(duty, "school", "schools.gpkg", data)
     assert r.status_code == 422, r.text
     fields = {d["field"]: d["message"] for d in r.json()["error"]["details"]}
@@ -150,7 +153,8 @@ def test_one_bad_feature_imports_nothing_and_is_named_with_its_field(api, places
     assert _features(duty, "school") == []
     # A feature outside the district: named, its field the geometry; the good one beside it is not kept.
     (tmp_path / "far").mkdir()
-    far = gpkg(tmp_path / "far", [shapely.Point(*a.centroid), shapely.Point(116.4, 39.9)], {"名称": ["本区", "北京"]}, "EPSG:4326")
+    far = gpkg(tmp_path / "far", [shapely.Point(*a.centroid), shapely.Point(116.4, 39.9)],
+               {"名称": ["本区", "北京"]}, "EPSG:4326")
     r = _import(duty, "hospital", "far.gpkg", far)
     assert r.status_code == 422
     [detail] = r.json()["error"]["details"]

@@ -70,7 +70,7 @@ def _to_wgs84(crs_wkt: str) -> Transformer:
     return Transformer.from_crs(CRS.from_wkt(crs_wkt), CRS.from_epsg(4326), always_xy=True)
 
 
-def _out_of_china(lon: float, lat: float) -> bool:
+def out_of_china(lon: float, lat: float) -> bool:
     return not (72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271)
 
 
@@ -94,7 +94,7 @@ def _offset(lon: float, lat: float) -> tuple[float, float]:
 
 
 def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
-    if _out_of_china(lon, lat):
+    if out_of_china(lon, lat):
         return lon, lat
     dlon, dlat = _offset(lon, lat)
     return lon + dlon, lat + dlat
@@ -102,7 +102,7 @@ def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
 
 def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     """The WGS84 point whose GCJ-02 image is (lon, lat), by fixed-point iteration (< 1e-9° after a few steps)."""
-    if _out_of_china(lon, lat):
+    if out_of_china(lon, lat):
         return lon, lat
     wlon, wlat = lon, lat
     for _ in range(30):

@@ -124,7 +124,7 @@ def _plain(value: Any) -> Any:
 
 def _read_gis(data: bytes, fmt: str) -> ReadFile:
     from pyogrio import raw
-    from pyogrio.errors import DataSourceError, DataLayerError
+    from pyogrio.errors import DataLayerError, DataSourceError
 
     def attempt(encoding: str | None) -> Any:
         with warnings.catch_warnings():

@@ -73,7 +73,8 @@ def import_census(*, db: Session, actor: Actor, kind: str, data: bytes, filename
             errors.append(ErrorDetail(f"{f.where} {f.geometry_field}", f"无法从 {source.label} 换算"))
             continue
         if not geom.is_valid:
-            errors.append(ErrorDetail(f"{f.where} {f.geometry_field}", f"几何无效：{shapely.is_valid_reason(geom)}"))
+            reason = shapely.is_valid_reason(geom)
+            errors.append(ErrorDetail(f"{f.where} {f.geometry_field}", f"几何无效：{reason}"))
             continue
         try:
             village = _located(db, geom, values.get("village_code"))
@@ -90,7 +91,8 @@ def import_census(*, db: Session, actor: Actor, kind: str, data: bytes, filename
                                   lat=round(p.y, 7), values=values, is_demo=False))
     if errors:
         where = sorted({e.field.split(" ")[0] for e in errors})
-        raise ValidationFailed(f"有 {len(where)} 个要素（行）有误，整批未导入：" + "、".join(where[:20]), details=errors)
+        raise ValidationFailed(f"有 {len(where)} 个要素（行）有误，整批未导入：" + "、".join(where[:20]),
+                               details=errors)
     if not rows:
         raise invalid("file", "文件中没有要素")
     savepoint = db.begin_nested()
