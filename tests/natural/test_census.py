@@ -247,3 +247,24 @@ def test_scope_of_census_imports(api, db, places) -> None:
     assert api("chem").get("/api/v1/natural/map/census").status_code == 403
     assert api("chem").get("/api/v1/natural/census/imports").status_code == 403
     assert api("officer").get("/api/v1/natural/map/census").status_code == 200
+
+
+def test_the_census_page(page_client, places) -> None:
+    a, _ = places
+    glon, glat = wgs84_to_gcj02(*a.centroid)
+    doc = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [glon, glat]},
+         "properties": {"name": "页面导入的学校"}}]}).encode()
+    c = page_client("duty")
+    page = c.get("/natural/census")
+    assert page.status_code == 200 and 'action="/natural/census"' in page.text and "GCJ-02" in page.text
+    r = c.post("/natural/census", data={"csrf_token": c.csrf, "kind": "school", "crs": "GCJ-02"},
+               files={"file": ("s.geojson", doc, "application/geo+json")})
+    assert r.status_code == 200 and "已导入 1 个要素" in r.text and "原坐标系 GCJ-02" in r.text
+    bad = c.post("/natural/census", data={"csrf_token": c.csrf, "kind": "school"},
+                 files={"file": ("s.geojson", doc.replace(b"school", b"x").replace(b'"name"', b'"other"'),
+                                 "application/geo+json")})
+    assert bad.status_code == 422 and "要素1 名称" in bad.text
+    officer = page_client("officer").get("/natural/census")
+    assert officer.status_code == 200 and 'action="/natural/census"' not in officer.text
+    assert page_client("chem").get("/natural/census").status_code == 403
