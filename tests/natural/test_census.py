@@ -84,7 +84,7 @@ def test_a_shapefile_in_gauss_kruger_lands_on_its_wgs84_points(api, places, tmp_
         assert (x, y) == pytest.approx(v.centroid, abs=TOL)
         assert got[name]["properties"]["students"] == students
         assert got[name]["properties"]["village_code"] == v.code
-    imports = api("duty").get("/api/v1/natural/census/imports").json()
+    imports = api("duty").get("/api/v1/natural/census/imports").json()["items"]
     assert imports[0]["kind"] == "school" and "4545" in imports[0]["source_crs"]
 
 

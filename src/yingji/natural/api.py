@@ -276,9 +276,11 @@ async def import_census(db: DbSession, user: ApiUser, file: Annotated[UploadFile
                                 said_crs=crs)
 
 
-@router.get("/census/imports", response_model=list[CensusImportRead])
-def census_imports(db: DbSession, user: ApiUser) -> Any:
-    return census.imports(db=db, actor=user)
+@router.get("/census/imports", response_model=Page[CensusImportRead])
+def census_imports(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
+    """The census imports within the caller's scope, newest first, with the CRS each converted from."""
+    rows, total = census.imports(db=db, actor=user, page=paging)
+    return Page.of(CensusImportRead, rows, total, paging)
 
 
 @router.get("/map/census")

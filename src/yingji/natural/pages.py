@@ -82,7 +82,7 @@ def _census(request: Request, db: Any, user: Any, *, message: str = "", errors: 
     return _render(request, "census.html", {
         "census_kinds": kinds_, "layer_of": {k.key: census_data.layers()[k.layer] for k in kinds_},
         "kind_labels": {k.key: k.label for k in kinds_},
-        "counts": counts, "imports": census.imports(db=db, actor=user), "message": message,
+        "counts": counts, "imports": census.imports(db=db, actor=user)[0], "message": message,
         "import_errors": errors or [], "can_write": user.can("natural.write"), "category": "census"}, status)
 
 

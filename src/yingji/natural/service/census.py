@@ -17,6 +17,7 @@ from yingji.core import crs as crs_mod
 from yingji.core.actor import Actor, region_in_scope, require, scope_condition
 from yingji.core.clock import utcnow
 from yingji.core.errors import ErrorDetail, ValidationFailed, invalid
+from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.natural import census
 from yingji.natural.models import CensusFeature, CensusImport
@@ -131,10 +132,14 @@ def features(*, db: Session, actor: Actor, kind: str | None = None, layer: str |
     return list(db.scalars(q.order_by(CensusFeature.id)))
 
 
-def imports(*, db: Session, actor: Actor) -> list[CensusImport]:
+def imports(*, db: Session, actor: Actor, page: PageParams | None = None) -> tuple[list[CensusImport], int]:
+    """The imports made within the actor's scope, newest first, and how many there are."""
     require(actor, "natural.read")
-    return list(db.scalars(select(CensusImport).where(scope_condition(actor, CensusImport.region_path))
-                           .order_by(CensusImport.id.desc()).limit(200)))
+    page = page or PageParams(page_size=50)
+    query = select(CensusImport).where(scope_condition(actor, CensusImport.region_path))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.scalars(query.order_by(CensusImport.id.desc()).offset(page.offset).limit(page.page_size)).all()
+    return list(rows), total
 
 
 def layer_geojson(*, db: Session, actor: Actor, kind: str | None = None, layer: str | None = None) -> dict[str, Any]:
