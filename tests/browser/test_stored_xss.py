@@ -67,6 +67,7 @@ FREE_TEXT: dict[str, list[str]] = {
     "inc_tasks": ["title", "detail", "assignee", "status_note", "updated_by"],
     "natural_evacuations": ["shelter_name", "note"],
     "natural_fire_watches": ["name"],
+    "natural_census_imports": ["source_crs"],  # a CRS's name, from the .prj or WKT of the uploaded file
     "natural_households": ["head_name", "address"],
     "natural_monitors": ["name"],
     "natural_patrols": ["patroller_name", "findings"],
@@ -147,6 +148,8 @@ NOT_FREE_TEXT = {
     "inc_tasks": {"region_path", "assignee_kind", "status"},
     "natural_evacuations": {"region_path"},
     "natural_fire_watches": {"kind", "region_path"},
+    "natural_census_imports": {"kind", "layer", "file_format", "region_path"},
+    "natural_census_features": {"kind", "layer", "region_path", "village_code"},
     "natural_households": {"region_path"},
     "natural_monitors": {"kind", "region_path"},
     "natural_patrol_demands": {"level", "state", "region_path"},
@@ -224,6 +227,7 @@ NOT_SHOWN = {
     "inc_alarm_proposals": {"decided_by"},
     "inc_disaster_reports": {"note"},  # the report's figures are shown, its note is in the export
     "natural_points": {"note"},
+    "natural_census_features": {"name"},  # a census feature's name, in the map layer's GeoJSON (escaped by the map)
     "inc_command": {"area_note"},  # only as the area form's value (an attribute: a break-out opens a dialog)
     "inc_evacuees": {"name"},  # the workspace shows the people registered per shelter, not the group's name
     "inc_order_steps": {"note"},  # each step is written to the timeline, which is shown
