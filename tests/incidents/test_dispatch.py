@@ -233,7 +233,7 @@ def test_unacknowledged_order_escalates_to_the_duty_rooms_todo(api, db, incident
 
     assert waiting(duty) and waiting(api("labao"))  # the duty room and the incident's township
     assert not waiting(api("leader"))
-    timeline = duty.get(url(incident, "/timeline")).json()
+    timeline = duty.get(url(incident, "/timeline")).json()["items"]
     assert "10 分钟未签收" in timeline[0]["text"]
     assert step(duty, order["id"], "acknowledged").status_code == 200
     assert not waiting(duty)
