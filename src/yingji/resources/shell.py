@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from yingji.core.errors import DomainError
+from yingji.core.rates import RateProvider, RateValue
 from yingji.resources import service
 from yingji.web.shell import Card, MapLayer, NavEntry, VillagePanel
 
@@ -29,3 +30,37 @@ MENU = (NavEntry("resources", "应急资源", "/resources", "救援队伍、专�
 CARDS = (Card("resources/dashboard_cards.html", permission="resources.read"),)
 MAP_LAYERS = (MapLayer("resources/map_layers.html", permission="resources.read"),)
 VILLAGE_PANELS = (VillagePanel("resources/_village.html", _village, order=30),)
+
+
+def _certified(db, user, year):
+    f = service.certification(db=db, actor=user)
+    return RateValue(f["rate"] if f["members"] else None, f["certified"], f["members"], "人", "/resources/teams")
+
+
+def _stations(station_class: str):
+    def compute(db, user, year):
+        from yingji.core.pagination import PageParams
+
+        rows, _ = service.list_teams(db=db, actor=user, page=PageParams(page_size=500), kind="fire_station")
+        built = sum(1 for t in rows if t.station_class == station_class and not t.planned)
+        planned = sum(1 for t in rows if t.station_class == station_class and t.planned)
+        return RateValue(None, built, None, "座", "/resources/teams?kind=fire_station", f"另有规划站点 {planned} 座")
+    return compute
+
+
+def _regional_warehouses(db, user, year):
+    n = sum(1 for w in service.list_warehouses(db=db, actor=user) if w.level == "district")
+    return RateValue(None, n, None, "个", "/resources/warehouses", "区级（区域性）储备库")
+
+
+RATES = (
+    RateProvider("resources.rescue_certified", "救援队伍队员持证上岗率", 1.0, "resources.read", _certified,
+                 source="/resources/teams"),
+    # Counts for the plan's tasks (progress computed from the register), not rates.
+    RateProvider("resources.fire_stations_level1", "在用一级消防站", None, "resources.read", _stations("level1"),
+                 kind="count"),
+    RateProvider("resources.fire_stations_small", "在用小型消防站", None, "resources.read", _stations("small"),
+                 kind="count"),
+    RateProvider("resources.regional_warehouses", "区域性应急救援物资储备库", None, "resources.read",
+                 _regional_warehouses, kind="count"),
+)

@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,13 +26,13 @@ from yingji.core.errors import DomainError, PermissionDenied
 from yingji.core.pagination import PageParams
 from yingji.incidents import service as incidents_service
 from yingji.monitoring import service as monitoring_service
-from yingji.stats import indicators, reports
+from yingji.stats import indicators
+from yingji.stats.service import figures
 from yingji.warnings import service as warnings_service
 
 LIMIT = 12  # rows per list on the wall; the count beside the title says how many there are in all
 ALARM_LEVELS = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
 RESPONSE_LEVELS = {"I": "Ⅰ级响应", "II": "Ⅱ级响应", "III": "Ⅲ级响应", "IV": "Ⅳ级响应"}
-INPUT_LABELS = {"gdp_yuan": "地区生产总值", "population": "常住人口", "vehicles": "机动车保有量"}
 ORDER_KINDS = {"team": "队伍", "material": "物资", "shelter": "避难场所"}
 
 
@@ -121,41 +120,19 @@ def duty(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
             "townships": len(shift.townships), "total": len(shift.leaders) + len(shift.officers), "items": []}
 
 
-def year_figures(db: Session, actor: Actor, year: int) -> indicators.YearFigures:
-    """This year's figures from the records (drills excluded); the yearly inputs the platform does not own
-    (GDP, population, vehicles) are missing here, so the indicators needing them show as missing."""
-    rs = reports.records(db, actor, date(year, 1, 1), date(year + 1, 1, 1))
-    safety = [r for r in rs if r.work_safety]
-    disasters = [r for r in rs if r.disaster]
-    return indicators.YearFigures(
-        year=year,
-        work_safety_deaths=sum(r.deaths for r in safety),
-        major_accidents=sum(r.major for r in safety),
-        road_traffic_deaths=sum(r.deaths for r in safety if r.kind == "road_traffic"),
-        disaster_loss_yuan=sum((r.loss_yuan for r in disasters), Decimal(0)),
-        disaster_deaths=sum(r.deaths for r in disasters),
-        affected_person_times=sum(r.affected for r in disasters),
-    )
-
-
 def _missing(names: list[str]) -> str:
-    out = []
-    for n in names:
-        for key, label in INPUT_LABELS.items():
-            n = n.replace(key, label)
-        out.append(n)
-    return ("缺" + "、".join(out)) if out else ""
+    return ("缺" + "、".join(figures.missing_label(n) for n in names)) if names else ""
 
 
 def current_indicators(db: Session, actor: Actor, year: int) -> dict[str, Any]:
-    """The 专栏1 indicators of ``year`` so far. The one place the wall gets its indicators: when the
-    indicators service (with the yearly inputs) lands, this function reads it instead."""
+    """The 专栏1 indicators of ``year`` so far, from the figures the indicators page computes (the records of
+    the reader's scope, drills left out, and the yearly inputs)."""
     if not actor.can("incidents.read"):
         raise PermissionDenied("没有查看事件的权限")
-    figures = year_figures(db, actor, year)
+    known = figures.year(db=db, actor=actor, year=year).figures
     items = []
     for code, d in indicators.definitions().items():
-        v = indicators.compute(code, [figures])
+        v = indicators.compute(code, [known])
         value = indicators.rounded(v.value, 4)
         items.append({"code": code, "label": d.label, "unit": d.unit,
                       "value": None if value is None else format(value.normalize(), "f"),

@@ -16,6 +16,8 @@ from functools import cache
 from types import ModuleType
 from typing import Any, Literal
 
+from yingji.core import rates
+
 
 @cache
 def is_built(capability: str) -> bool:
@@ -138,7 +140,7 @@ SHELL = Shell()
 
 def register(capability: str, module: ModuleType) -> None:
     """Registers a capability's ``shell`` module (its ``MENU``, ``CARDS``, ``MAP_LAYERS``,
-    ``VILLAGE_PANELS``)."""
+    ``VILLAGE_PANELS``) and the rates it computes (``RATES``, kept in ``core.rates``)."""
     SHELL.register(
         capability,
         menu=getattr(module, "MENU", ()),
@@ -146,6 +148,7 @@ def register(capability: str, module: ModuleType) -> None:
         map_layers=getattr(module, "MAP_LAYERS", ()),
         village_panels=getattr(module, "VILLAGE_PANELS", ()),
     )
+    rates.register(capability, getattr(module, "RATES", ()))
 
 
 class MenuView:

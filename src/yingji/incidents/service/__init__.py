@@ -51,6 +51,7 @@ from yingji.incidents.service.proposals import (
     pending_for_alarm,
     propose_from_alarm,
 )
+from yingji.incidents.service.yearly import YearRecords, year_records
 
 __all__ = [
     "accept",
@@ -112,4 +113,6 @@ __all__ = [
     "timeline",
     "update_task",
     "workspace",
+    "year_records",
+    "YearRecords",
 ]
