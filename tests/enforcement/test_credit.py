@@ -124,4 +124,5 @@ def test_export_for_joint_punishment_and_scope(api, app, db, team, fixed_clock) 
     assert now_as(app, "chem").get(f"{LISTINGS}/{entry['id']}").status_code == 404
     assert now_as(app, "inspector").get(f"{LISTINGS}/{entry['id']}").status_code == 200
     for who in ("labao", "inspector", "chem"):
-        assert now_as(app, who).post(f"{LISTINGS}/{entry['id']}/repair", json={"evidence": "材料齐全"}).status_code == 403
+        r = now_as(app, who).post(f"{LISTINGS}/{entry['id']}/repair", json={"evidence": "材料齐全"})
+        assert r.status_code == 403, who

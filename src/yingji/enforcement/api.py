@@ -399,3 +399,9 @@ def decide_listing(listing_id: RecordId, body: ListingDecision, db: DbSession, u
 def repair_listing(listing_id: RecordId, body: ListingRepair, db: DbSession, user: ApiUser) -> Any:
     """信用修复: early removal with the evidence; 409 before 12 months on the list."""
     return listing_read(credit.repair(db=db, actor=user, listing_id=listing_id, data=body))
+
+
+@router.get("/map/listed")
+def listed_map(db: DbSession, user: ApiUser) -> dict[str, Any]:
+    """The enterprises on the untrustworthy list now, as GeoJSON points (the 一张图 layer)."""
+    return credit.map_layer(db=db, actor=user)

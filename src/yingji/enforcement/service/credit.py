@@ -33,7 +33,8 @@ from yingji.enforcement.schemas import ListingCreate, ListingDecision, ListingRe
 from yingji.enforcement.service.common import calendar, is_inspector
 from yingji.registry import service as registry_service
 
-STATE_LABELS = {"noticed": "已告知，待决定", "listed": "列入名单", "expired": "期满移出", "repaired": "信用修复提前移出",
+STATE_LABELS = {"noticed": "已告知，待决定", "listed": "列入名单", "expired": "期满移出",
+                "repaired": "信用修复提前移出",
                 "dropped": "告知后不予列入"}
 
 
@@ -234,3 +235,20 @@ def export_listings(*, db: Session, actor: Actor, current_only: bool = True) -> 
                     "state": v.label, "removed_on": to_local(r.removed_at).date().isoformat() if r.removed_at else "",
                     "measures": MEASURES if v.state == "listed" else ""})
     return excel.export(export_columns(), out, title="严重失信主体名单")
+
+
+def map_layer(*, db: Session, actor: Actor) -> dict[str, Any]:
+    """The enterprises on the list now, as GeoJSON points for the 一张图 map (public information)."""
+    require(actor, "enforcement.read")
+    features = []
+    for r in db.scalars(select(Listing).where(Listing.status == "listed").order_by(Listing.id)):
+        if not is_listed(r):
+            continue
+        info = registry_service.enterprise_info(db=db, enterprise_id=r.enterprise_id)
+        if info.lon is None or info.lat is None:
+            continue
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [info.lon, info.lat]},
+                         "properties": {"id": r.enterprise_id, "name": r.party_name, "decision_no": r.decision_no,
+                                        "ground": view(r).ground_label,
+                                        "ends_on": to_local(r.ends_at).date().isoformat() if r.ends_at else ""}})
+    return {"type": "FeatureCollection", "features": features}

@@ -94,7 +94,8 @@ def draft_plan(*, db: Session, actor: Actor, data: PlanCreate) -> AnnualPlan:
             item_of[e.id] = item
     labels = {v: k for k, v in industry_choices().items()}
     for industry, n in sorted(unplanned.items()):
-        warnings.append(f"{labels.get(industry, industry)}：无已公布的检查事项，{n} 家企业未列入计划（未公布事项不得检查）")
+        warnings.append(f"{labels.get(industry, industry)}：无已公布的检查事项，"
+                        f"{n} 家企业未列入计划（未公布事项不得检查）")
     planned = [e for e in enterprises if e.id in item_of]
     ids = [e.id for e in planned]
     risk = risk_service.inspection_frequencies(db=db, enterprise_ids=ids)
@@ -124,7 +125,9 @@ def draft_plan(*, db: Session, actor: Actor, data: PlanCreate) -> AnnualPlan:
         methods = sorted({e.method for e in entries if e.method})
         caps = sorted({t["cap"] for t in rows if t["cap"] is not None})
         freq = sorted({t["per_year"] for t in key})
-        months = {v["month"] for t in key for v in t["visits"]} | (set(params["random_months"]) if pool["drawn"] else set())
+        months = {v["month"] for t in key for v in t["visits"]}
+        if pool["drawn"]:
+            months |= set(params["random_months"])
         freq_text = []
         if freq:
             freq_text.append(f"重点检查对象每年 {freq[0]}{'–' + str(freq[-1]) if len(freq) > 1 else ''} 次")
