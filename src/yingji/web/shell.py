@@ -3,7 +3,8 @@ and its panels on a village's page. Part of the lower web kit: any capability ma
 
 A capability declares them in its ``shell.py`` as module constants ``MENU``, ``CARDS``, ``MAP_LAYERS``,
 ``VILLAGE_PANELS`` and ``ENTERPRISE_FLAGS`` (marks shown wherever an enterprise appears; each optional);
-the composition root (``app.create_app``) hands every such module to ``register``. The upper shell (``web.pages``, ``web.nav``) reads only ``SHELL`` and so never imports a
+the composition root (``app.create_app``) hands every such module to ``register``. The upper shell
+(``web.pages``, ``web.nav``) reads only ``SHELL`` and so never imports a
 capability by name — a contract in ``pyproject.toml`` holds it to that.
 """
 
