@@ -81,6 +81,8 @@ class InspectorCreate(Input):
     certificate_no: str = Field(min_length=1, max_length=40)
     user_id: RecordId | None = None
     township_code: str | None = Field(default=None, max_length=20)
+    qualified: bool = Field(default=False, description="具备安全生产相关专业学历或职业资格（专栏4）")
+    equipment_fitted: bool = Field(default=False, description="执法装备配备到位（专栏4）")
 
 
 class InspectorRead(Read):
@@ -90,6 +92,8 @@ class InspectorRead(Read):
     user_id: int | None
     township_path: str | None
     active: bool
+    qualified: bool
+    equipment_fitted: bool
 
 
 class ConflictCreate(Input):
