@@ -14,5 +14,5 @@ from yingji.risk.service.hazards import create_hazard, hazard_statuses
 from yingji.risk.service.points import levels_by_enterprise
 from yingji.risk.service.supervision import inspection_frequencies, open_counts
 
-__all__ = ["PlacedRisk", "create_hazard", "hazard_statuses", "inspection_frequencies", "levels_by_enterprise", "open_counts",
-           "risks_in_bbox"]
+__all__ = ["PlacedRisk", "create_hazard", "hazard_statuses", "inspection_frequencies", "levels_by_enterprise",
+           "open_counts", "risks_in_bbox"]
