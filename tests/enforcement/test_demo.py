@@ -49,3 +49,14 @@ def test_the_demo_covers_every_state(db, client) -> None:
     assert (sum(i.qualified for i in staff), sum(i.equipment_fitted for i in staff), len(staff)) == (8, 9, 10)
     mark = next(t for t in plans[0].targets if t["id"] == listed[0].enterprise_id)
     assert mark["listed"] and mark["key"]
+
+
+def test_a_listed_enterprise_is_marked_where_it_appears(db, page_client, api) -> None:
+    listed = db.scalars(select(Listing)).one()
+    duty = page_client("duty")
+    for url in (f"/registry/enterprises/{listed.enterprise_id}", f"/risk/enterprises/{listed.enterprise_id}"):
+        page = duty.get(url)
+        assert page.status_code == 200 and "严重失信主体" in page.text, url
+    points = api("duty").get("/api/v1/enforcement/map/listed").json()
+    assert [f["properties"]["id"] for f in points["features"]] == [listed.enterprise_id]
+    assert "enforcement.listed" in duty.get("/map").text
