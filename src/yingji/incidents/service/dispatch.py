@@ -117,7 +117,7 @@ def dispatch_team(*, db: Session, actor: Actor, incident_id: int, team_id: int,
         channels_service.enqueue_sms(
             db, phone=team.contact_phone, headline="调度指令",
             text=f"【调度指令】{incident.title}：{instructions.strip()[:60]} 请签收：{status_link(token)}",
-            key=f"incidents:order:{order.id}:sms")
+            key=f"incidents:order:{order.id}:sms", sensitive=True)  # the link is the team's signing secret
     db.flush()
     return order, token
 

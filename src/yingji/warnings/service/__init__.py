@@ -16,6 +16,7 @@
 from yingji.warnings.service.alarm_drafts import open_draft_from_alarm
 from yingji.warnings.service.audience import AudienceMember, publish_to_audience
 from yingji.warnings.service.authoring import get_warning, list_warnings
+from yingji.warnings.service.coverage import for_warning as warning_coverage
 from yingji.warnings.service.from_alarms import compose_from_alarms, draft_from_alarms
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "list_warnings",
     "open_draft_from_alarm",
     "publish_to_audience",
+    "warning_coverage",
 ]
