@@ -24,7 +24,7 @@ def test_a_plan_drafted_exported_and_published(api, db, client) -> None:
     e = db.scalar(select(Enterprise).where(Enterprise.industry == "industry_trade", Enterprise.status == "operating")
                   .order_by(Enterprise.id))
     roster.set_grade(db=db, actor=SYSTEM, enterprise_id=e.id, grade="none")
-    r = api("duty").post(PLANS, json={"year": 2026, "joint_industries": ["fireworks"]})
+    r = api("duty").post(PLANS, json={"year": 2026, "title": "测试年度计划", "joint_industries": ["fireworks"]})
     assert r.status_code == 201, r.text
     plan = r.json()
     mine = next(t for t in plan["targets"] if t["id"] == e.id)
