@@ -35,6 +35,8 @@ LINK = "javascript:alert(3)"
 
 # table → the free-text columns pages render (names, addresses, notes, titles, descriptions …).
 FREE_TEXT: dict[str, list[str]] = {
+    "enf_listings": ["party_name", "facts", "repair_evidence"],
+    "enf_plans": ["title"],
     "calendar_days": ["name"],
     "departments": ["name", "duties"],
     "enterprises": ["name", "address", "legal_representative", "safety_contact"],
@@ -118,6 +120,8 @@ PHONES: dict[str, list[str]] = {
 # of a closed list, region paths, generated messages (built from the names above), the hash-chained audit
 # log (rewriting it would be the tampering its check reports), machine state.
 NOT_FREE_TEXT = {
+    "enf_listings": {"uscc", "ground", "status", "notice_no", "decision_no", "region_path", "removal"},
+    "enf_plans": {"status"},
     "audit_entries": {"action", "entity", "entity_id"},
     "calendar_days": set(),
     "departments": {"code", "kind", "region_path"},

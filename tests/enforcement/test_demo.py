@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from yingji.enforcement.models import (
+    AnnualPlan,
     Case,
     ChecklistEntry,
     Draw,
@@ -13,6 +14,8 @@ from yingji.enforcement.models import (
     Finding,
     Inspection,
     InspectionDocument,
+    Inspector,
+    Listing,
 )
 
 
@@ -36,3 +39,24 @@ def test_the_demo_covers_every_state(db, client) -> None:
                                                                        "review_opinion"}
     public = client.get("/public/enforcement")
     assert public.status_code == 200 and sum(1 for c in cases if c.published_at) >= 4
+
+    plans = db.scalars(select(AnnualPlan)).all()
+    assert [p.status for p in plans] == ["published"] and plans[0].is_demo and plans[0].lines and plans[0].targets
+    listed = db.scalars(select(Listing)).all()
+    assert len(listed) == 1 and listed[0].status == "listed" and listed[0].is_demo
+    assert listed[0].party_name in public.text and plans[0].title in public.text
+    staff = db.scalars(select(Inspector)).all()
+    assert (sum(i.qualified for i in staff), sum(i.equipment_fitted for i in staff), len(staff)) == (8, 9, 10)
+    mark = next(t for t in plans[0].targets if t["id"] == listed[0].enterprise_id)
+    assert mark["listed"] and mark["key"]
+
+
+def test_a_listed_enterprise_is_marked_where_it_appears(db, page_client, api) -> None:
+    listed = db.scalars(select(Listing)).one()
+    duty = page_client("duty")
+    for url in (f"/registry/enterprises/{listed.enterprise_id}", f"/risk/enterprises/{listed.enterprise_id}"):
+        page = duty.get(url)
+        assert page.status_code == 200 and "严重失信主体" in page.text, url
+    points = api("duty").get("/api/v1/enforcement/map/listed").json()
+    assert [f["properties"]["id"] for f in points["features"]] == [listed.enterprise_id]
+    assert "enforcement.listed" in duty.get("/map").text

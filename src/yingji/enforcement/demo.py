@@ -2,13 +2,15 @@
 a checklist for each of 危化, 烟花爆竹, 非煤矿山, 工贸 and 建筑施工, the inspector roster (the demo
 inspector accounts among them) with declared conflicts, standardisation grades, and draws in every state
 (drawn; redrawn with its reason; committed and waiting), inspections of the drawn enterprises with findings
-made hidden hazards and their documents, and penalty cases at every step."""
+made hidden hazards and their documents, penalty cases at every step, one enterprise on the untrustworthy
+list and the year's annual inspection plan, published."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.accounts import service as accounts_service
@@ -16,6 +18,7 @@ from yingji.core.actor import SYSTEM
 from yingji.core.clock import utcnow
 from yingji.core.demo import DemoContext, person_name
 from yingji.core.pagination import PageParams
+from yingji.enforcement.models import Case
 from yingji.enforcement.schemas import (
     CaseAmount,
     CaseCreate,
@@ -29,9 +32,13 @@ from yingji.enforcement.schemas import (
     InspectionCreate,
     InspectorCreate,
     ItemCreate,
+    ListingCreate,
+    ListingDecision,
+    PlanCreate,
     RedrawCreate,
 )
-from yingji.enforcement.service import cases, draws, inspections, items, roster
+from yingji.enforcement.service import cases, credit, draws, inspections, items, plans, roster
+from yingji.enforcement.service.common import local_today
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 
@@ -109,7 +116,8 @@ def seed(db: Session, ctx: DemoContext) -> str:
         name = ["韦刚", "覃丽"][n] if n < 2 else person_name(rng)
         town = towns[n % len(towns)].code
         row = roster.add_inspector(db=db, actor=SYSTEM, data=InspectorCreate(
-            name=name, certificate_no=f"45020620{n + 1:04d}", user_id=user_id, township_code=town))
+            name=name, certificate_no=f"45020620{n + 1:04d}", user_id=user_id, township_code=town,
+            qualified=n < 8, equipment_fitted=n != 9))
         row.is_demo = True
         inspectors.append(row)
     trade, _ = registry_service.list_enterprises(db=db, actor=SYSTEM, page=PageParams(page=1, page_size=200),
@@ -136,8 +144,30 @@ def seed(db: Session, ctx: DemoContext) -> str:
         d.is_demo = True
     n_inspections = _inspections(db, first, made["industry_trade"].id)
     n_cases = _cases(db, rng, [i.id for i in inspectors], trade)
+    listed = _listing(db)
+    plan = plans.draft_plan(db=db, actor=SYSTEM, data=PlanCreate(
+        year=local_today().year, title=f"{local_today().year}年度安全生产监督检查计划（演示）",
+        joint_industries=["fireworks"]))
+    plan.is_demo = True
+    plans.publish_plan(db=db, actor=SYSTEM, plan_id=plan.id)
     return (f"{len(ITEMS) + 1} 项执法事项，{n_checks} 条检查项，{len(inspectors)} 名执法人员，4 次双随机抽取，"
-            f"{n_inspections} 次现场检查，{n_cases} 件行政处罚案件（各环节）")
+            f"{n_inspections} 次现场检查，{n_cases} 件行政处罚案件（各环节），"
+            f"年度检查计划 1 份（{len(plan.targets)} 家），严重失信主体 {listed} 家")
+
+
+def _listing(db: Session) -> int:
+    """One enterprise on the untrustworthy list, on a decided demo case: noticed 20 days ago, then listed."""
+    case = db.scalar(select(Case).where(Case.is_demo.is_(True), Case.party == "unit", Case.decided_at.is_not(None))
+                     .order_by(Case.id))
+    if case is None or case.enterprise_id is None:
+        return 0
+    row = credit.give_notice(db=db, actor=SYSTEM, data=ListingCreate(
+        enterprise_id=case.enterprise_id, ground="concealed_accident", case_id=case.id,
+        facts="迟报、瞒报一起造成 1 人受伤的生产安全事故（演示）"))
+    row.noticed_at = utcnow() - timedelta(days=20)
+    row.is_demo = True
+    credit.decide(db=db, actor=SYSTEM, listing_id=row.id, data=ListingDecision())
+    return 1
 
 
 def _inspections(db: Session, drawn, item_id: int) -> int:

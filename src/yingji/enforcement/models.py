@@ -61,6 +61,10 @@ class Inspector(Base):
     certificate_no: Mapped[str] = mapped_column(String(40), unique=True)  # 执法证号
     township_path: Mapped[str | None] = mapped_column(String(400))  # where the officer lives (回避 by township)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 专栏4: enforcement staff with a relevant qualification (安全生产相关专业学历或注册安全工程师等资格), and
+    # the officer's enforcement equipment fitted to the standard (执法装备配备到位)
+    qualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    equipment_fitted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -226,3 +230,54 @@ class InspectionDocument(Base):
     depends_on: Mapped[int | None] = mapped_column(ForeignKey("enf_documents.id", ondelete="RESTRICT"))
     rectify_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AnnualPlan(Base):
+    """A year's supervision and inspection plan (年度监督检查计划, 安监总政法〔2017〕150号): the lines per
+    enforceable item as county bureaus publish them, every target with its frequency and months, the
+    inspectors' load and the coverage by month — computed once when drafted, then published as it stands."""
+
+    __tablename__ = "enf_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft / published / superseded
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    targets: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    load: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    months: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Listing(Base):
+    """An entry of the list of seriously untrustworthy entities (安全生产严重失信主体名单, 应急管理部令第11号):
+    noticed first (告知), then decided with its record, listed for three years, removed early only on credit
+    repair after twelve months with the evidence."""
+
+    __tablename__ = "enf_listings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="RESTRICT"), index=True)
+    region_path: Mapped[str] = mapped_column(String(400), index=True)
+    party_name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(40), default="")  # 统一社会信用代码
+    ground: Mapped[str] = mapped_column(String(40))  # a key of credit_rules.toml [grounds]
+    case_id: Mapped[int] = mapped_column(ForeignKey("enf_cases.id", ondelete="RESTRICT"), index=True)
+    facts: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="noticed")  # noticed / listed / removed / dropped
+    notice_no: Mapped[str] = mapped_column(String(60), unique=True)
+    noticed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decision_no: Mapped[str | None] = mapped_column(String(60), unique=True)
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removal: Mapped[str] = mapped_column(String(12), default="")  # expired / repaired
+    repair_evidence: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,7 +13,7 @@ from yingji.core.pagination import PageParams
 from yingji.enforcement import enums
 from yingji.enforcement import public_pages as _public
 from yingji.enforcement.case_procedure import STEP_LABELS, case_rules
-from yingji.enforcement.service import cases, draws, figures, items, roster
+from yingji.enforcement.service import cases, credit, draws, figures, items, plans, roster
 from yingji.enforcement.service.items import industry_choices
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -80,3 +80,23 @@ def case_page(request: Request, case_id: int, db: DbSession, user: PageUser) -> 
 @router.get("/enforcement/figures", response_class=HTMLResponse)
 def figures_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
     return _render(request, "figures.html", {"f": figures.figures(db=db, actor=user), "steps": STEP_LABELS})
+
+
+PLAN_STATUS = {"draft": "草稿", "published": "已公布", "superseded": "已被新计划取代"}
+
+
+@router.get("/enforcement/plans", response_class=HTMLResponse)
+def plans_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    return _render(request, "plans.html", {"rows": plans.list_plans(db=db, actor=user), "status": PLAN_STATUS})
+
+
+@router.get("/enforcement/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(request: Request, plan_id: int, db: DbSession, user: PageUser) -> HTMLResponse:
+    return _render(request, "plan.html", {"p": plans.get_plan(db=db, actor=user, plan_id=plan_id),
+                                          "status": PLAN_STATUS})
+
+
+@router.get("/enforcement/listings", response_class=HTMLResponse)
+def listings_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    rows = [credit.view(r) for r in credit.list_listings(db=db, actor=user)]
+    return _render(request, "listings.html", {"rows": rows})

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from yingji.enforcement import enums
-from yingji.enforcement.service import cases, draws
+from yingji.enforcement.service import cases, credit, draws, plans
 from yingji.web.deps import DbSession
 from yingji.web.templating import render
 
@@ -21,7 +21,14 @@ router = APIRouter(include_in_schema=False)
 def public_index(request: Request, db: DbSession) -> HTMLResponse:
     rows = [draws.view(r, None) for r in draws.public_draws(db=db)]
     return render(request, "enforcement/public_index.html", {"rows": rows, "draw_status": enums.DRAW_STATUS_LABELS,
-                                                             "decisions": cases.public_decisions(db=db)})
+                                                             "decisions": cases.public_decisions(db=db),
+                                                             "plans": plans.public_plans(db=db),
+                                                             "listings": credit.public_listings(db=db)})
+
+
+@router.get("/public/enforcement/plans/{plan_id}", response_class=HTMLResponse)
+def public_plan(request: Request, plan_id: int, db: DbSession) -> HTMLResponse:
+    return render(request, "enforcement/public_plan.html", {"p": plans.public_plan(db=db, plan_id=plan_id)})
 
 
 @router.get("/public/enforcement/draws/{draw_no}.json")

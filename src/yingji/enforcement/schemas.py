@@ -81,6 +81,8 @@ class InspectorCreate(Input):
     certificate_no: str = Field(min_length=1, max_length=40)
     user_id: RecordId | None = None
     township_code: str | None = Field(default=None, max_length=20)
+    qualified: bool = Field(default=False, description="具备安全生产相关专业学历或职业资格（专栏4）")
+    equipment_fitted: bool = Field(default=False, description="执法装备配备到位（专栏4）")
 
 
 class InspectorRead(Read):
@@ -90,6 +92,8 @@ class InspectorRead(Read):
     user_id: int | None
     township_path: str | None
     active: bool
+    qualified: bool
+    equipment_fitted: bool
 
 
 class ConflictCreate(Input):
@@ -302,3 +306,69 @@ class InspectionRead(Read):
     inspector_ids: list[int]
     results: dict[str, str]
     started_at: datetime
+
+
+# --- annual plan -----------------------------------------------------------------------------------
+
+
+class PlanCreate(Input):
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field(default="", max_length=200)
+    random_ratio: float | None = Field(default=None, gt=0, le=1, description="随机抽查比例，缺省取 plan_rules.toml")
+    inspection_share: float | None = Field(default=None, gt=0, le=1, description="执法人员工作日用于检查的比例")
+    joint_industries: list[str] = Field(default_factory=list, max_length=20,
+                                        description="与有关部门联合检查的行业")
+
+
+class PlanRead(Read):
+    id: int
+    year: int
+    title: str
+    status: str
+    parameters: dict[str, Any]
+    lines: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    load: list[dict[str, Any]]
+    months: list[dict[str, Any]]
+    warnings: list[str]
+    created_at: datetime
+    published_at: datetime | None
+
+
+# --- the untrustworthy list ------------------------------------------------------------------------
+
+
+class ListingCreate(Input):
+    enterprise_id: RecordId
+    ground: str = Field(min_length=1, max_length=40, description="列入情形（credit_rules.toml 的 grounds 之一）")
+    case_id: RecordId = Field(description="据以列入的行政处罚案件（须已作出决定）")
+    facts: str = Field(min_length=1, max_length=4000)
+
+
+class ListingDecision(Input):
+    list: bool = Field(default=True, description="false：经陈述申辩不予列入")
+
+
+class ListingRepair(Input):
+    evidence: str = Field(min_length=4, max_length=4000, description="信用修复的证明材料（整改、培训、公开承诺等）")
+
+
+class ListingRead(BaseModel):
+    id: int
+    enterprise_id: int
+    party_name: str
+    uscc: str
+    ground: str
+    ground_label: str
+    case_id: int
+    facts: str
+    state: str
+    state_label: str
+    notice_no: str
+    noticed_at: datetime
+    decision_no: str | None
+    listed_at: datetime | None
+    ends_at: datetime | None
+    repair_from: datetime | None
+    removed_at: datetime | None
+    repair_evidence: str

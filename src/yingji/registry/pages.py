@@ -14,6 +14,7 @@ from yingji.registry import service
 from yingji.registry.enums import INDUSTRY_LABELS, STATUS_LABELS
 from yingji.registry.schemas import EnterpriseCreate
 from yingji.web.deps import DbSession, PageUser, in_scope
+from yingji.web.shell import flags_of
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +93,8 @@ def enterprise_page(
     user: PageUser,
 ) -> HTMLResponse:
     region = geo_service.region_info(db=db, region_id=enterprise.region_id)
-    return render(request, "registry/enterprise.html", {**_form_context(db), "e": enterprise, "region": region})
+    return render(request, "registry/enterprise.html", {**_form_context(db), "e": enterprise, "region": region,
+                                                          "flags": flags_of(db, [enterprise.id])[enterprise.id]})
 
 
 @router.get("/registry/departments", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from yingji.risk.public_pages import router as public_router
 from yingji.risk.schemas import MajorHazardCreate, RiskPointCreate
 from yingji.risk.service import excel_io, hazards, major_hazards, points, supervision
 from yingji.web.deps import DbSession, PageUser
+from yingji.web.shell import flags_of
 from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -88,6 +89,7 @@ def _enterprise(request, db, user, enterprise_id: int, *, values=None, errors=No
         {
             **labels(),
             "risk": risk,
+            "flags": flags_of(db, [enterprise_id])[enterprise_id],
             "points": pts,
             "hazards": hz,
             "is_overdue": hazards.is_overdue,

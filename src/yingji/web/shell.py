@@ -1,9 +1,10 @@
 """What a capability shows in the shell: its menu entries, its dashboard cards, its layers on the 一张图 map
 and its panels on a village's page. Part of the lower web kit: any capability may import it.
 
-A capability declares them in its ``shell.py`` as module constants ``MENU``, ``CARDS``, ``MAP_LAYERS``
-and ``VILLAGE_PANELS`` (each optional); the composition root (``app.create_app``) hands every such module
-to ``register``. The upper shell (``web.pages``, ``web.nav``) reads only ``SHELL`` and so never imports a
+A capability declares them in its ``shell.py`` as module constants ``MENU``, ``CARDS``, ``MAP_LAYERS``,
+``VILLAGE_PANELS`` and ``ENTERPRISE_FLAGS`` (marks shown wherever an enterprise appears; each optional);
+the composition root (``app.create_app``) hands every such module to ``register``. The upper shell
+(``web.pages``, ``web.nav``) reads only ``SHELL`` and so never imports a
 capability by name — a contract in ``pyproject.toml`` holds it to that.
 """
 
@@ -87,12 +88,24 @@ class VillagePanel:
     order: int = 1000
 
 
+@dataclass(frozen=True)
+class EnterpriseFlag:
+    """A mark shown wherever an enterprise appears (its record, its risk page, lists): ``ids(db)`` → the
+    enterprises that carry it now; ``href`` where the mark links (``{id}`` is the enterprise)."""
+
+    label: str
+    ids: Callable[[Any], set[int]]
+    href: str = ""
+    order: int = 1000
+
+
 @dataclass
 class _Registration:
     menu: tuple[NavEntry, ...] = ()
     cards: tuple[Card, ...] = ()
     map_layers: tuple[MapLayer, ...] = ()
     village_panels: tuple[VillagePanel, ...] = ()
+    enterprise_flags: tuple[EnterpriseFlag, ...] = ()
 
 
 class Shell:
@@ -111,9 +124,10 @@ class Shell:
         cards: tuple[Card, ...] = (),
         map_layers: tuple[MapLayer, ...] = (),
         village_panels: tuple[VillagePanel, ...] = (),
+        enterprise_flags: tuple[EnterpriseFlag, ...] = (),
     ) -> None:
         self._by_capability[capability] = _Registration(tuple(menu), tuple(cards), tuple(map_layers),
-                                                        tuple(village_panels))
+                                                        tuple(village_panels), tuple(enterprise_flags))
 
     def _all(self, what: str) -> list:
         items = [x for reg in self._by_capability.values() for x in getattr(reg, what)]
@@ -131,6 +145,9 @@ class Shell:
     def village_panels(self) -> list[VillagePanel]:
         return self._all("village_panels")
 
+    def enterprise_flags(self) -> list[EnterpriseFlag]:
+        return self._all("enterprise_flags")
+
     def entry_for(self, capability: str) -> NavEntry | None:
         return next((e for e in self.menu() if e.capability == capability), None)
 
@@ -140,13 +157,14 @@ SHELL = Shell()
 
 def register(capability: str, module: ModuleType) -> None:
     """Registers a capability's ``shell`` module (its ``MENU``, ``CARDS``, ``MAP_LAYERS``,
-    ``VILLAGE_PANELS``) and the rates it computes (``RATES``, kept in ``core.rates``)."""
+    ``VILLAGE_PANELS``, ``ENTERPRISE_FLAGS``) and the rates it computes (``RATES``, kept in ``core.rates``)."""
     SHELL.register(
         capability,
         menu=getattr(module, "MENU", ()),
         cards=getattr(module, "CARDS", ()),
         map_layers=getattr(module, "MAP_LAYERS", ()),
         village_panels=getattr(module, "VILLAGE_PANELS", ()),
+        enterprise_flags=getattr(module, "ENTERPRISE_FLAGS", ()),
     )
     rates.register(capability, getattr(module, "RATES", ()))
 
@@ -174,4 +192,15 @@ def shown(request: Any, db: Any, user: Any, items: list) -> list[tuple[Any, dict
         if item.data is not None and item.data not in computed:
             computed[item.data] = item.data(request, db, user)
         out.append((item, computed.get(item.data, {})))
+    return out
+
+
+def flags_of(db: Any, enterprise_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The registered marks (label, link) each of these enterprises carries now."""
+    out: dict[int, list[tuple[str, str]]] = {i: [] for i in enterprise_ids}
+    for flag in SHELL.enterprise_flags():
+        marked = flag.ids(db)
+        for i in enterprise_ids:
+            if i in marked:
+                out[i].append((flag.label, flag.href.format(id=i)))
     return out

@@ -33,7 +33,8 @@ def add_inspector(*, db: Session, actor: Actor, data: InspectorCreate) -> Inspec
     if data.township_code:
         info = geo_service.region_info(db=db, code=data.township_code)
         township = "/".join(info.path.split("/")[:2])
-    row = Inspector(name=data.name, certificate_no=data.certificate_no, user_id=data.user_id, township_path=township)
+    row = Inspector(name=data.name, certificate_no=data.certificate_no, user_id=data.user_id, township_path=township,
+                    qualified=data.qualified, equipment_fitted=data.equipment_fitted)
     db.add(row)
     db.flush()
     return row

@@ -392,3 +392,10 @@ def supervise(*, db: Session, actor: Actor, hazard_id: int, supervising_unit: st
     )
     db.flush()
     return hazard
+
+
+def hazard_statuses(db: Session, hazard_ids: list[int]) -> dict[int, str]:
+    """For other capabilities (no permission check: they check their own): each hidden hazard's status."""
+    if not hazard_ids:
+        return {}
+    return dict(db.execute(select(Hazard.id, Hazard.status).where(Hazard.id.in_(hazard_ids))).all())
