@@ -190,3 +190,24 @@ def test_bad_input_is_a_422_naming_the_field(api) -> None:
     r = duty.post("/api/v1/drills", json={"scenario": "rainstorm_township", "plan_drill_id": -1})
     assert r.status_code == 422 and "plan_drill_id" in r.text
     assert duty.get("/api/v1/drills/0").status_code == 422
+
+
+def test_the_pages_start_take_and_evaluate_a_drill_marked_as_such(page_client, fixed_clock) -> None:
+    fixed_clock(T0)
+    duty = page_client("duty")
+    r = duty.get("/drills?plan_drill_id=1")
+    assert r.status_code == 200 and "情景构建 / 桌面推演" in r.text and 'value="1"' in r.text
+    r = duty.post("/drills", data={"csrf_token": duty.csrf, "scenario": "rainstorm_township"},
+                  follow_redirects=False)
+    assert r.status_code == 303, r.text
+    url = r.headers["location"]
+    assert duty.post(f"{url}/step", data={"csrf_token": duty.csrf}, follow_redirects=False).status_code == 303
+    page = duty.get(url).text
+    assert "【演练】拉堡镇 3 小时强降雨" in page and "演练传感器" in page and "推演评估" in page
+    listing = duty.get("/drills").text
+    assert 'class="badge drill">演练' in listing and "【演练】拉堡镇" in listing
+    leader = page_client("leader")
+    assert leader.get(url).status_code == 200
+    r = leader.post("/drills", data={"csrf_token": leader.csrf, "scenario": "rainstorm_township"})
+    assert r.status_code == 403
+    assert page_client("labao").get(url).status_code == 403
