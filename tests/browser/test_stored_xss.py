@@ -91,6 +91,9 @@ PHONES: dict[str, list[str]] = {
 # of a closed list, region paths, generated messages (built from the names above), the hash-chained audit
 # log (rewriting it would be the tampering its check reports), machine state.
 NOT_FREE_TEXT = {
+    # Drill runs: scenario files (deployment data), account names and outcomes generated from names.
+    "inc_drill_runs": {"scenario", "title", "status", "started_by_name"},
+    "inc_drill_steps": {"kind", "name", "status", "done_by", "outcome"},
     "audit_entries": {"action", "entity", "entity_id"},
     "calendar_days": set(),
     "departments": {"code", "kind", "region_path"},

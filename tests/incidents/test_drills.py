@@ -211,3 +211,23 @@ def test_the_pages_start_take_and_evaluate_a_drill_marked_as_such(page_client, f
     r = leader.post("/drills", data={"csrf_token": leader.csrf, "scenario": "rainstorm_township"})
     assert r.status_code == 403
     assert page_client("labao").get(url).status_code == 403
+
+
+def test_the_chlorine_leak_runs_on_its_own_rules_at_the_major_hazard_source(api, fixed_clock) -> None:
+    duty, leader = api("duty"), api("leader")
+    fixed_clock(T0)
+    run = duty.post("/api/v1/drills", json={"scenario": "chlorine_leak"}).json()
+    for minutes, who in ((0, duty), (5, duty), (12, leader), (20, duty), (25, duty)):
+        fixed_clock(T0 + timedelta(minutes=minutes))
+        r = step(who, run["id"])
+        assert r.status_code == 200, r.text
+    detail = duty.get(f"/api/v1/drills/{run['id']}").json()
+    assert "告警 1 条" in detail["steps"][0]["outcome"] and "二级" in detail["steps"][0]["outcome"]
+    incident = duty.get(f"/api/v1/incidents/{detail['incident_id']}").json()
+    body = incident.get("incident", incident)
+    assert body["drill"] is True and body["kind"] == "hazardous_chemicals" and body["enterprise_id"]
+    rows = {r["kind"]: r for r in duty.get(f"/api/v1/drills/{run['id']}/evaluation").json()["rows"]}
+    assert rows["warning"]["verdict"] == "达标"  # 5 of 15
+    assert rows["sign_warning"]["verdict"] == "达标"  # 12 of 30
+    assert rows["incident"]["verdict"] == "达标"  # 20 of 60
+    assert rows["dispatch"]["verdict"] == "达标"  # 5 of 10

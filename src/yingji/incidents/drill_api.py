@@ -28,15 +28,15 @@ from yingji.web.deps import ApiUser, DbSession, Paging
 router = APIRouter(prefix="/drills", tags=["incidents"])
 
 
-@router.get("/scenarios", response_model=list[ScenarioRead])
-def list_scenarios(user: ApiUser) -> list[ScenarioRead]:
+@router.get("/scenarios", response_model=Page[ScenarioRead])
+def list_scenarios(user: ApiUser, paging: Paging) -> Page[ScenarioRead]:
     """The scenarios a drill can run: the shipped ones and the district's own."""
     require(user, "incidents.drill.read")
-    return [ScenarioRead(code=s.code, title=s.title, summary=s.summary, plan_kind=s.plan_kind,
+    return Page.sliced([ScenarioRead(code=s.code, title=s.title, summary=s.summary, plan_kind=s.plan_kind,
                          audience=[m["name"] for m in s.audience],
                          steps=[{"kind": t.kind, "name": t.name, "target_minutes": t.target_minutes,
                                  "since": t.since, "basis": t.basis} for t in s.steps])
-            for s in scenarios().values()]
+            for s in scenarios().values()], paging)
 
 
 @router.get("", response_model=Page[DrillRunRead])

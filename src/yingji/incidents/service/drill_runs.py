@@ -179,7 +179,8 @@ def _readings(db: Session, actor: Actor, run: DrillRun, s: Scenario, spec: dict[
     for rule in spec.get("rules", []):
         monitoring_service.create_rule(db=db, actor=actor, data=RuleCreate(
             code=f"drill-{run.id}-{rule['code']}", name=f"{MARK}{rule['name']}", kind="threshold",
-            level=rule["level"], sensor_code=codes[rule["sensor"]], params={"op": ">=", "value": rule["value"]},
+            level=rule["level"], group=f"drill-{run.id}-{rule['sensor']}", sensor_code=codes[rule["sensor"]],
+            params={"op": ">=", "value": rule["value"]},
             hold_s=0))
     out = monitoring_service.ingest(db=db, actor=actor, items=items, source="drill")
     alarms = []

@@ -61,6 +61,11 @@ def _message(rule: Rule, value: float, unit: str) -> str:
     return f"{rule.name}：{value:g}{unit}"
 
 
+def _marked(message: str, drill: bool) -> str:
+    """A drill alarm's message starts 【演练】 (once, whatever the rule's name says)."""
+    return message if not drill or message.startswith("【演练】") else ("【演练】" + message)[:500]
+
+
 def _raised(db: Session, alarm: Alarm, sensor: Any | None, previous: str | None, now: datetime) -> None:
     publish(db, AlarmRaised(alarm_id=alarm.id, level=alarm.level, previous_level=previous,
                             sensor_kind=sensor.kind if sensor is not None else None,
@@ -110,7 +115,7 @@ def apply(
                 state=AlarmState.open,
                 value=hit.value,
                 peak_value=hit.value,
-                message=("【演练】" if getattr(sensor, "drill", False) else "") + _message(rule, hit.value, unit),
+                message=_marked(_message(rule, hit.value, unit), bool(getattr(sensor, "drill", False))),
                 first_ts=hit.ts,
                 last_ts=hit.ts,
                 hold_s=rule.hold_s,
@@ -131,7 +136,7 @@ def apply(
             alarm.hits += 1
             alarm.value, alarm.last_ts = hit.value, max(alarm.last_ts, hit.ts)
             alarm.rule_id, alarm.rule_version, alarm.rule_name = rule.id, rule.version, rule.name
-            alarm.message = ("【演练】" if alarm.drill else "") + _message(rule, hit.value, unit)
+            alarm.message = _marked(_message(rule, hit.value, unit), alarm.drill)
             if alarm.peak_value is None or abs(hit.value) > abs(alarm.peak_value):
                 alarm.peak_value = hit.value
             if rule.level != old:
