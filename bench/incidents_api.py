@@ -12,40 +12,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.support.demo_copy import demo_client, print_table, timed
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 50))
 BODY = {"kind": "work_safety", "occurred_at": "2026-12-02T08:00:00+08:00", "region_code": "450206100000",
         "deaths": 1}
 
 
-def timed(fn) -> tuple[float, object]:
-    t = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - t, result
-
-
 def main() -> None:
-    from fastapi.testclient import TestClient
-
-    from yingji.app import create_app
-    from yingji.core.config import Settings
-
-    source = os.environ.get("BENCH_DEMO_DB")
-    if not source:
-        sys.exit("BENCH_DEMO_DB=<path of a seeded demo SQLite file> is required")
-    work = Path(tempfile.mkdtemp())
-    shutil.copy(source, work / "demo.db")
-    settings = Settings(data_dir=work, secret_key="bench", database_url=f"sqlite:///{work / 'demo.db'}")
-    c = TestClient(create_app(settings=settings))
-    token = c.post("/api/v1/auth/token", json={"username": "duty", "password": "yingji-duty-2026"})
-    c.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    c, work = demo_client("duty")
     times: dict[str, list[float]] = {"report": [], "casualty change": [], "detail": []}
     for _ in range(ROUNDS):
         dt, r = timed(lambda: c.post("/api/v1/incidents", json=BODY))
@@ -56,10 +37,7 @@ def main() -> None:
         times["casualty change"].append(timed(lambda u=url, b=body: c.post(u + "/casualties", json=b))[0])
         times["detail"].append(timed(lambda u=url: c.get(u))[0])
     listed, _ = timed(lambda: c.get("/api/v1/incidents?page_size=50"))
-    print(f"{'call':<18}{'median ms':>10}{'p95 ms':>10}")
-    for name, xs in times.items():
-        xs.sort()
-        print(f"{name:<18}{statistics.median(xs) * 1000:>10.0f}{xs[int(len(xs) * 0.95)] * 1000:>10.0f}")
+    print_table(times, width=18)
     print(f"{'list of 50':<18}{listed * 1000:>10.0f}")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -14,6 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py="${PYTHON:-$root/.venv/bin/python}"
 [ -x "$py" ] || py="$(command -v python3)"
+py="$(cd "$(dirname "$py")" && pwd)/$(basename "$py")"  # absolute: each module's run works in its scratch tree
 "$py" -c "import mutmut" 2>/dev/null || "$py" -m pip install --quiet "mutmut==2.5.1"  # in the test extras
 
 declare -A TESTS=(

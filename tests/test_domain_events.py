@@ -55,12 +55,13 @@ def test_team_status_and_shelter_occupancy_publish(api, database) -> None:
     c = api("duty")
     team = c.get("/api/v1/resources/teams").json()["items"][0]
     assert c.put(f"/api/v1/resources/teams/{team['id']}/status", json={"status": "deployed"}).status_code == 200
-    shelter = c.get("/api/v1/resources/shelters").json()["items"][0]
+    shelter = next(s for s in c.get("/api/v1/resources/shelters").json()["items"] if not s["open"])
     r = c.put(f"/api/v1/resources/shelters/{shelter['id']}/occupancy", json={"occupancy": 3, "open": True})
     assert r.status_code == 200, r.text
     outbox.drain(database, topics=TOPICS)
-    teams = [e for e in seen if isinstance(e, TeamStatusChanged)]
-    shelters = [e for e in seen if isinstance(e, ShelterOccupancyChanged)]
+    # Only this test's changes: the demo's own dispatch (a team sent, a shelter opened) is in the outbox too.
+    teams = [e for e in seen if isinstance(e, TeamStatusChanged) and e.team_id == team["id"]]
+    shelters = [e for e in seen if isinstance(e, ShelterOccupancyChanged) and e.shelter_id == shelter["id"]]
     assert [(e.team_id, e.status, e.previous_status) for e in teams] == [(team["id"], "deployed", team["status"])]
     assert [(e.shelter_id, e.occupancy, e.open) for e in shelters] == [(shelter["id"], 3, True)]
 

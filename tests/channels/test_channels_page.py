@@ -28,5 +28,5 @@ def test_a_confirmation_code_sms_is_listed_without_its_text(page_client, db) -> 
     service.enqueue_sms(db, phone="13700003333", headline="通知", text="明早八点集合", key="t-plain")
     db.commit()
     html = page_client("duty").get("/channels").text
-    assert "482913" not in html and "验证码短信，内容不显示" in html
+    assert "482913" not in html and "含验证码或签收链接的短信，内容不显示" in html
     assert "明早八点集合" in html

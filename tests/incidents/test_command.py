@@ -130,10 +130,13 @@ def test_timeline_is_one_ordered_list_of_everything(api, incident) -> None:
     order = send_team(duty, incident)["order"]
     step(duty, order["id"], "acknowledged")
     duty.post(url(incident, "/sitreps"), json={"body": "态势"})
-    kinds = [e["kind"] for e in duty.get(url(incident, "/timeline")).json()]
+    kinds = [e["kind"] for e in duty.get(url(incident, "/timeline")).json()["items"]]
     assert kinds[:5] == ["sitrep", "ack", "order", "message", "response"] and kinds[-1] == "report"
-    newest = duty.get(url(incident, "/timeline")).json()[0]["id"]
-    assert duty.get(url(incident, "/timeline"), params={"after_id": newest}).json() == []
+    first = duty.get(url(incident, "/timeline"), params={"page_size": 2}).json()
+    assert len(first["items"]) == 2 and first["total"] == len(kinds) and first["page_size"] == 2
+    newest = first["items"][0]["id"]
+    since = duty.get(url(incident, "/timeline"), params={"after_id": newest}).json()
+    assert since["items"] == [] and since["total"] == 0
 
 
 # --- scope per role -----------------------------------------------------------------------------------

@@ -215,6 +215,18 @@ def test_the_receivers_status_link_needs_no_account(api, client, incident) -> No
     assert page.status_code == 200 and "出发" in page.text
 
 
+def test_the_status_link_is_sent_to_the_team_and_shown_to_nobody_else(api, page_client, incident) -> None:
+    """The link is the team's secret (whoever holds it moves the order on): the SMS carries it, and the
+    channels page, which shows staff the queued messages, does not."""
+    duty = api("duty")
+    with_phone = next(t for t in duty.get(url(incident, "/team-candidates"), params={"k": 10}).json()["items"]
+                      if duty.get(f"/api/v1/resources/teams/{t['id']}").json().get("contact_phone"))
+    sent = send_team(duty, incident, with_phone["id"])
+    token = sent["status_link"].rsplit("/", 1)[1]
+    html = page_client("admin").get("/channels").text
+    assert token not in html and "含验证码或签收链接的短信，内容不显示" in html
+
+
 def test_unacknowledged_order_escalates_to_the_duty_rooms_todo(api, db, incident, fixed_clock) -> None:
     from yingji.incidents.service import dispatch
 
@@ -233,7 +245,7 @@ def test_unacknowledged_order_escalates_to_the_duty_rooms_todo(api, db, incident
 
     assert waiting(duty) and waiting(api("labao"))  # the duty room and the incident's township
     assert not waiting(api("leader"))
-    timeline = duty.get(url(incident, "/timeline")).json()
+    timeline = duty.get(url(incident, "/timeline")).json()["items"]
     assert "10 分钟未签收" in timeline[0]["text"]
     assert step(duty, order["id"], "acknowledged").status_code == 200
     assert not waiting(duty)

@@ -60,7 +60,8 @@ def test_a_new_entry_reaches_a_second_open_workspace(server) -> None:
     stop.set()
     assert change["last_id"] == r.json()["id"] > first["last_id"]
     assert at - written < 1.0
-    new = labao.get(f"/api/v1/incidents/{incident['id']}/timeline", params={"after_id": first["last_id"]}).json()
+    new = labao.get(f"/api/v1/incidents/{incident['id']}/timeline",
+                    params={"after_id": first["last_id"]}).json()["items"]
     assert [e["text"] for e in new] == ["堤坝出现管涌"]
 
 

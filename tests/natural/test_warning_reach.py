@@ -95,3 +95,21 @@ def test_evacuations_roll_up_to_the_incident(api, db) -> None:
                                                                              "points": 1}
     assert api("officer").post(f"/api/v1/natural/points/{p.id}/evacuations", json={"people": 3}).status_code in (
         403, 404)
+
+
+def test_the_census_schools_and_hospitals_inside_are_listed(api, db, fixed_clock) -> None:
+    import json
+
+    fixed_clock(NOW)
+    (lon, lat), _inside, _outside = _world(db)
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon + 0.0002, lat]},
+         "properties": {"name": "区内小学", "students": 300}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon + 0.003, lat]},
+         "properties": {"name": "区外中学"}}]}
+    r = api("duty").post("/api/v1/natural/census/import", data={"kind": "school"},
+                         files={"file": ("s.geojson", json.dumps(doc).encode())})
+    assert r.status_code == 200, r.text
+    wid = _approved(api, _square(lon + 0.00015, lat))
+    exposed = api("duty").get(f"/api/v1/natural/warnings/{wid}/threatened").json()["exposed"]
+    assert [(e["name"], e["kind"], e["students"]) for e in exposed] == [("区内小学", "school", 300)]

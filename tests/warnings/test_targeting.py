@@ -113,3 +113,20 @@ def test_preview_counts_per_channel_and_village(api):
         .status_code
         == 403
     )
+
+
+def test_preview_refuses_a_bad_body_naming_the_field(api):
+    """The preview's body is the draft's area and warning type, with the draft's own checks (the OpenAPI says
+    so); nothing else gets through to the recipient search."""
+    duty = api("duty")
+    for body, field in [
+        ({}, "area"),
+        ({"area": {"circle": {"lon": 109.4, "lat": 24.3, "radius_m": -1}}}, "area"),
+        ({"area": {"regions": ["450206105000"]}, "event_type": "no-such-type"}, "event_type"),
+        ({"area": {"regions": ["450206105000"]}, "extra": 1}, "extra"),
+    ]:
+        r = duty.post("/api/v1/warnings/recipients/preview", json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert any(d["field"].startswith(field) for d in r.json()["error"]["details"]), (body, r.json())
+    schema = duty.get("/api/openapi.json").json()["components"]["schemas"]["RecipientPreview"]
+    assert schema["required"] == ["area"] and "oneOf" in schema["properties"]["area"]

@@ -67,7 +67,8 @@ def enqueue_sms(
     db: Session, *, phone: str, headline: str, text: str, key: str, max_attempts: int = 8, sensitive: bool = False
 ) -> None:
     """Queues one SMS, the one SMS path of every capability; the same ``key`` is queued (and sent) once.
-    ``sensitive`` (confirmation codes): the text is not shown on the channels page."""
+    ``sensitive`` (confirmation codes, a dispatch order's signing link): the text is not shown on the channels
+    page."""
     payload = {"phone": phone, "headline": headline, "text": text}
     if sensitive:
         payload["sensitive"] = True

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from yingji.core.pagination import Page, PageParams
 from yingji.core.validation import RecordId
 from yingji.incidents import service
 from yingji.incidents.command_schemas import (
@@ -88,13 +89,13 @@ def workspace(incident_id: RecordId, db: DbSession, user: ApiUser) -> WorkspaceR
     }, from_attributes=True)
 
 
-@incidents.get("/{incident_id}/timeline", response_model=list[TimelineRead])
-def timeline(incident_id: RecordId, db: DbSession, user: ApiUser,
-             after_id: RecordId | None = None,
-             limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[TimelineRead]:
-    """Timeline entries newest first; ``after_id``: those added since the last one seen (none: from the start)."""
-    rows = service.timeline(db=db, actor=user, incident_id=incident_id, after_id=after_id or 0, limit=limit)
-    return [TimelineRead.model_validate(r) for r in rows]
+@incidents.get("/{incident_id}/timeline", response_model=Page[TimelineRead])
+def timeline(incident_id: RecordId, db: DbSession, user: ApiUser, page: Annotated[PageParams, Depends()],
+             after_id: RecordId | None = None) -> Page[TimelineRead]:
+    """Timeline entries newest first, in the list envelope; ``after_id``: those added since the last one seen
+    (what a live workspace fetches), ``total`` counting those."""
+    rows, total = service.timeline(db=db, actor=user, incident_id=incident_id, after_id=after_id or 0, page=page)
+    return Page.of(TimelineRead, rows, total, page)
 
 
 @incidents.get("/{incident_id}/stream")

@@ -17,13 +17,16 @@ from yingji.accounts import service as accounts_service
 from yingji.core.actor import SYSTEM
 from yingji.core.clock import LOCAL_TZ, use_clock, utcnow
 from yingji.core.demo import DemoContext, mobile, person_name
+from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.incidents import service
 from yingji.incidents.models import DutyAssignment
 from yingji.incidents.report_schemas import DisasterReportCreate
 from yingji.incidents.schemas import CasualtyUpdate, IncidentCreate
+from yingji.incidents.service import command as command_service
 from yingji.incidents.service import disaster as disaster_service
 from yingji.incidents.service import impact as impact_service
+from yingji.resources import service as resources_service
 
 LABEL = "【演示数据，情节虚构】"
 # Work-safety accidents and their deaths per year, on the plan's line (专栏1): base 2019 33 deaths, 2020 30
@@ -199,7 +202,42 @@ def _rainstorm(db: Session, ctx: DemoContext, townships: list, villages: list) -
         disaster_service.submit(db=db, actor=SYSTEM, incident_id=first.id, data=DisasterReportCreate(
             kind="initial", as_of=at, figures=_report_figures([township], 600, Decimal(1)),
             note=LABEL + "初报：低洼处积水，部分群众转移。"))
+    _command(db, first.id, township.name)
     return first.id
+
+
+def _command(db: Session, incident_id: int, township: str) -> None:
+    """The response under way: a level IV response, a task to the township, the nearest team sent and en
+    route, materials issued from a warehouse that holds them, a shelter opened with evacuees, a sitrep."""
+    service.set_response(db=db, actor=SYSTEM, incident_id=incident_id, action="start", level="IV",
+                         decided_by="区应急指挥部指挥长（演示）", reason="暴雨内涝，有群众被困",
+                         version=command_service.state_of(db, incident_id).version)
+    service.create_task(db=db, actor=SYSTEM, incident_id=incident_id, title="组织低洼处群众转移（演示）",
+                        assignee_kind="township", assignee=township, due_at=utcnow() + timedelta(hours=2),
+                        detail="逐户排查，确保被困群众全部转移到安置点。")
+    teams = service.team_candidates(db=db, actor=SYSTEM, incident_id=incident_id, k=1)
+    if teams:
+        order, _ = service.dispatch_team(db=db, actor=SYSTEM, incident_id=incident_id, team_id=teams[0]["id"],
+                                         instructions="携带排涝和救生器材赶赴现场，协助转移被困群众（演示）")
+        for step in ("acknowledged", "en_route"):
+            service.advance(db=db, actor=SYSTEM, order_id=order.id, to=step)
+    stock = resources_service.stock(db=db, actor=SYSTEM)
+    if stock:
+        first = stock[0]
+        service.request_materials(db=db, actor=SYSTEM, incident_id=incident_id, warehouse_id=first["warehouse_id"],
+                                  lines=[{"material_id": first["material_id"],
+                                          "quantity": str(min(Decimal(str(first["quantity"])), Decimal(10)))}],
+                                  instructions="送至镇政府安置点（演示）")
+    shelters, _ = resources_service.list_shelters(db=db, actor=SYSTEM, page=PageParams(page=1, page_size=1))
+    if shelters:
+        order, _ = service.open_shelter(db=db, actor=SYSTEM, incident_id=incident_id, shelter_id=shelters[0].id,
+                                        instructions="开放安置被转移群众（演示）")
+        free = shelters[0].capacity - shelters[0].occupancy
+        if free > 0:
+            service.register_evacuees(db=db, actor=SYSTEM, order_id=order.id, people=min(free, 12),
+                                      name="低洼处转移群众（演示）", origin="积水村组")
+    service.issue_sitrep(db=db, actor=SYSTEM, incident_id=incident_id, title="",
+                         body=LABEL + "已启动IV级应急响应，救援队伍赶赴现场途中，安置点已开放。")
 
 
 def seed(db: Session, ctx: DemoContext) -> str:

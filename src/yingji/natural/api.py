@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from yingji.core import files
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
+from yingji.natural import census as census_data
 from yingji.natural import kinds
 from yingji.natural.schemas import (
+    CensusImportRead,
+    CensusImportResult,
     EvacuationCreate,
     EvacuationRead,
     FireWatchCreate,
@@ -33,6 +36,7 @@ from yingji.natural.schemas import (
 )
 from yingji.natural.service import (
     cards,
+    census,
     evacuations,
     excel,
     figures,
@@ -43,6 +47,7 @@ from yingji.natural.service import (
     sensors,
     warn,
     watches,
+    zoning_grid,
 )
 from yingji.web.deps import ApiUser, DbSession, Paging
 
@@ -184,12 +189,13 @@ def record_evacuation(point_id: RecordId, body: EvacuationCreate, db: DbSession,
 @router.get("/warnings/{warning_id}/threatened")
 def threatened(warning_id: RecordId, db: DbSession, user: ApiUser) -> dict[str, Any]:
     """The hazard points inside a warning's area, the people they threaten and their monitors."""
-    _, found = warn.threatened_by_warning(db=db, actor=user, warning_id=warning_id)
+    warning, found = warn.threatened_by_warning(db=db, actor=user, warning_id=warning_id)
     return {"points": [{"id": p.id, "code": p.code, "name": p.name, "kind": p.kind, "people": p.people,
                         "households": p.households} for p in found.points],
             "people": found.people, "households": found.households,
             "recipients": [{"role": r.role, "name": r.name, "phone": r.phone, "point_id": r.point_id}
-                           for r in found.reached]}
+                           for r in found.reached],
+            "exposed": census.exposed_in(db=db, actor=user, geometry=warning.area_geometry)}
 
 
 @router.post("/warnings/{warning_id}/send")
@@ -227,11 +233,57 @@ def create_fire_watch(body: FireWatchCreate, db: DbSession, user: ApiUser) -> An
 
 
 @router.get("/map/zoning")
-def map_zoning(db: DbSession, user: ApiUser) -> Response:
-    """Risk zoning per village (hazard × exposure × vulnerability, data/zoning.toml) as GeoJSON; also the
-    export (saved as ``natural-zoning.geojson``)."""
+def map_zoning(db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "village") -> Response:
+    """Risk zoning per village or per grid cell (hazard × exposure × vulnerability, data/zoning.toml) as
+    GeoJSON; also the export (saved as ``natural-zoning-<by>.geojson``)."""
     import json
 
-    body = json.dumps(figures.zoning(db=db, actor=user), ensure_ascii=False)
-    return Response(body, media_type="application/geo+json",
-                    headers={"Content-Disposition": 'inline; filename="natural-zoning.geojson"'})
+    layer = figures.zoning(db=db, actor=user) if by == "village" else zoning_grid.zoning_cells(db=db, actor=user)
+    return Response(json.dumps(layer, ensure_ascii=False), media_type="application/geo+json",
+                    headers={"Content-Disposition": f'inline; filename="natural-zoning-{by}.geojson"'})
+
+
+@router.get("/map/zoning.png")
+def map_zoning_picture(db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "cell") -> Response:
+    """The zoning as a map picture (PNG drawn on the server: township outlines, levels, legend)."""
+    png = zoning_grid.zoning_picture(db=db, actor=user, by=by)
+    return Response(png, media_type="image/png",
+                    headers={"Content-Disposition": f'inline; filename="natural-zoning-{by}.png"'})
+
+
+@router.get("/census/kinds")
+def census_kinds(user: ApiUser) -> dict[str, Any]:
+    """The risk-census layers and kinds (data/census_layers.toml) with the fields each kind carries."""
+    return {"layers": census_data.layers(),
+            "kinds": [{"key": k.key, "layer": k.layer, "label": k.label,
+                       "fields": [{"key": f.key, "label": f.label, "type": f.type, "required": f.required}
+                                  for f in k.fields]} for k in census_data.census_kinds().values()]}
+
+
+@router.get("/census/template.xlsx")
+def census_template(user: ApiUser, kind: str) -> Response:
+    return _xlsx(census_data.template(census_data.census_kind(kind)), f"census-{kind}-template.xlsx")
+
+
+@router.post("/census/import", response_model=CensusImportResult)
+async def import_census(db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()],
+                        kind: Annotated[str, Form(max_length=40)],
+                        crs: Annotated[str | None, Form(max_length=2000)] = None) -> Any:
+    """A census layer from Excel (.xlsx), GeoJSON, a zipped Shapefile or a GeoPackage, converted to WGS84
+    from the CRS said here (EPSG code, WKT, or GCJ-02) or carried by the file; every feature or none, a bad
+    one named with its field. Replaces the earlier features of the kind within the importer's scope."""
+    return census.import_census(db=db, actor=user, kind=kind, data=await file.read(), filename=file.filename or "",
+                                said_crs=crs)
+
+
+@router.get("/census/imports", response_model=Page[CensusImportRead])
+def census_imports(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
+    """The census imports within the caller's scope, newest first, with the CRS each converted from."""
+    rows, total = census.imports(db=db, actor=user, page=paging)
+    return Page.of(CensusImportRead, rows, total, paging)
+
+
+@router.get("/map/census")
+def map_census(db: DbSession, user: ApiUser, layer: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """Census features (WGS84 GeoJSON) of a layer or kind, in the actor's scope."""
+    return census.layer_geojson(db=db, actor=user, kind=kind, layer=layer)

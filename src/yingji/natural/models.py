@@ -149,3 +149,41 @@ class FireWatch(Base):
     range_m: Mapped[float] = mapped_column(Float)
     region_path: Mapped[str] = mapped_column(String(400), index=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CensusImport(Base):
+    """One import of a risk-census layer (风险普查): the file, its format, the CRS it was said or found in."""
+
+    __tablename__ = "natural_census_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    layer: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    file_format: Mapped[str] = mapped_column(String(20))  # xlsx, geojson, shapefile, gpkg
+    source_crs: Mapped[str] = mapped_column(String(200))
+    features: Mapped[int] = mapped_column(Integer, default=0)
+    replaced: Mapped[int] = mapped_column(Integer, default=0)
+    region_path: Mapped[str] = mapped_column(String(400), index=True)  # the importer's scope
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CensusFeature(Base):
+    """One feature of a census layer, in WGS84: a hazard factor area, an exposed element (house, village
+    population, school, hospital, critical facility) or a capacity site (team, warehouse, shelter)."""
+
+    __tablename__ = "natural_census_features"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("natural_census_imports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    layer: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_path: Mapped[str] = mapped_column(String(400), index=True)
+    village_code: Mapped[str] = mapped_column(String(20), index=True)
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)  # GeoJSON, WGS84
+    lon: Mapped[float] = mapped_column(Float)  # a point on the feature
+    lat: Mapped[float] = mapped_column(Float)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

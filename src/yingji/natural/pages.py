@@ -16,7 +16,7 @@ from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.natural import enums, kinds
 from yingji.natural.schemas import PatrolCreate
-from yingji.natural.service import evacuations, excel, figures, patrols, people, points, sensors
+from yingji.natural.service import census, evacuations, excel, figures, patrols, people, points, sensors
 from yingji.natural.service.common import region_names
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -69,6 +69,45 @@ def coverage_page(request: Request, db: DbSession, user: PageUser) -> HTMLRespon
                                               "forest": figures.fire_coverage(db=db, actor=user),
                                               "per_year": figures.treated_per_year(db=db, actor=user),
                                               "category": "coverage"})
+
+
+def _census(request: Request, db: Any, user: Any, *, message: str = "", errors: list[dict[str, str]] | None = None,
+            status: int = 200) -> HTMLResponse:
+    from yingji.natural import census as census_data
+
+    counts: dict[str, int] = {}
+    for f in census.features(db=db, actor=user):
+        counts[f.kind] = counts.get(f.kind, 0) + 1
+    kinds_ = list(census_data.census_kinds().values())
+    return _render(request, "census.html", {
+        "census_kinds": kinds_, "layer_of": {k.key: census_data.layers()[k.layer] for k in kinds_},
+        "kind_labels": {k.key: k.label for k in kinds_},
+        "counts": counts, "imports": census.imports(db=db, actor=user)[0], "message": message,
+        "import_errors": errors or [], "can_write": user.can("natural.write"), "category": "census"}, status)
+
+
+@router.get("/natural/census", response_class=HTMLResponse)
+def census_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    """The risk-census layers, their imports (with the CRS converted from), the import form and the zoning
+    exports."""
+    return _census(request, db, user)
+
+
+@router.post("/natural/census", response_class=HTMLResponse)
+async def census_import_page(request: Request, db: DbSession, user: PageUser) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    data = await upload.read() if isinstance(upload, UploadFile) else b""
+    filename = upload.filename if isinstance(upload, UploadFile) else ""
+    try:
+        with db.begin_nested():
+            done = census.import_census(db=db, actor=user, kind=str(form.get("kind") or ""), data=data,
+                                        filename=filename or "", said_crs=str(form.get("crs") or "") or None)
+    except DomainError as exc:
+        rows = [{"field": d.field, "message": d.message} for d in exc.details]
+        return _census(request, db, user, message=exc.message, errors=rows, status=getattr(exc, "status_code", 422))
+    return _census(request, db, user, message=f"已导入 {done['imported']} 个要素（原坐标系 {done['source_crs']}，"
+                                              f"已换算为 WGS84；替换此前 {done['replaced']} 个）")
 
 
 @router.post("/natural/import", response_class=HTMLResponse)

@@ -194,3 +194,28 @@ class FireWatchRead(Read):
     geometry: dict[str, Any]
     range_m: float
     region_path: str
+
+
+class CensusImportResult(BaseModel):
+    """What a census import did: the CRS it converted from (said or the file's) and the counts."""
+
+    id: int
+    kind: str
+    layer: str
+    file_format: str
+    source_crs: str
+    converted_to: str
+    imported: int
+    replaced: int
+
+
+class CensusImportRead(Read):
+    id: int
+    kind: str
+    layer: str
+    filename: str
+    file_format: str
+    source_crs: str
+    features: int
+    replaced: int
+    created_at: datetime

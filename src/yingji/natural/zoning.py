@@ -74,3 +74,30 @@ def village_risk(facts: list[PointFacts], *, population: int, m: dict[str, Any] 
         out.append(CategoryRisk(category, h, e, v, score, level_of(score, m)))
     combined = max((r.level for r in out), key=LEVEL_ORDER.index, default=None)
     return out, combined
+
+
+def _category_risk(category: str, mine: list[PointFacts], e: int, v: int, m: dict[str, Any]) -> CategoryRisk:
+    w = m["weights"]
+    h = _hazard(category, mine, m)
+    score = round(w["hazard"] * h + w["exposure"] * e + w["vulnerability"] * v, 4)
+    return CategoryRisk(category, h, e, v, score, level_of(score, m))
+
+
+def cell_risk(facts: list[PointFacts], *, residents: int | None, sensitive: int = 0, capacity_near: bool = False,
+              m: dict[str, Any] | None = None) -> tuple[list[CategoryRisk], str | None]:
+    """One grid cell: per category of the points meeting it, risk from H (as per village), E from the
+    cell's residents (None: no census data there, the points' threatened people count) raised a step by a
+    school or hospital, V from the unmonitored share lowered a step by a capacity site near; and the
+    combined (highest) level."""
+    m = m or method()
+    g = m["grid"]
+    out = []
+    for category in sorted({f.category for f in facts}):
+        mine = [f for f in facts if f.category == category]
+        people = residents if residents is not None else sum(f.people for f in mine)
+        e = min(4, _stepped(people, g["exposure_breaks"]) + (1 if sensitive else 0))
+        v = _stepped(sum(1 for f in mine if not f.monitored) / len(mine), m["vulnerability"]["breaks"])
+        v = max(1, v - (1 if capacity_near else 0))
+        out.append(_category_risk(category, mine, e, v, m))
+    combined = max((r.level for r in out), key=LEVEL_ORDER.index, default=None)
+    return out, combined

@@ -65,6 +65,17 @@ class WarningCreate(BaseModel):
     _event = field_validator("event_type")(_check_event_type)
 
 
+class RecipientPreview(BaseModel):
+    """An area before a draft exists (who it would reach), and the warning type whose channels count."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    area: dict[str, Any] = Field(json_schema_extra=area_schema)
+    event_type: EventTypeCode = "other"
+
+    _event = field_validator("event_type")(_check_event_type)
+
+
 class WarningRevision(BaseModel):
     """The changes an Update carries (or an edit of a draft); what is left out is kept."""
 

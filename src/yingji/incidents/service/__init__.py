@@ -1,6 +1,7 @@
 """Use cases of the incidents capability, split by subject. Other capabilities call these (never the
 tables): ``from yingji.incidents import service as incidents_service``."""
 
+from yingji.incidents.service.board import open_board, orders_under_way
 from yingji.incidents.service.changes import change_casualties, check_version, close, detail, merge, regrade
 from yingji.incidents.service.command import (
     add_message,
@@ -12,6 +13,7 @@ from yingji.incidents.service.command import (
     update_task,
     workspace,
 )
+from yingji.incidents.service.disaster import list_reports as list_disaster_reports
 from yingji.incidents.service.dispatch import (
     advance,
     advance_by_token,
@@ -94,14 +96,17 @@ __all__ = [
     "incident_obligations",
     "issue_sitrep",
     "kinds",
+    "list_disaster_reports",
     "list_incidents",
     "list_proposals",
     "merge",
     "on_duty_now",
+    "open_board",
     "open_counts",
     "open_items",
     "open_shelter",
     "order_by_token",
+    "orders_under_way",
     "pending_count",
     "pending_for_alarm",
     "propose_from_alarm",

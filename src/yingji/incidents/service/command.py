@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from yingji.core.actor import Actor, require
 from yingji.core.clock import LOCAL_TZ, utcnow
 from yingji.core.errors import Conflict, NotFound, invalid
+from yingji.core.pagination import PageParams, paginate
 from yingji.incidents.command_models import CommandState, DispatchOrder, ResponseChange, Sitrep, Task
 from yingji.incidents.models import CasualtyChange, GradeChange, Incident, IncidentReport, TimelineEntry
 from yingji.incidents.service import impact, obligations
@@ -240,12 +241,13 @@ def issue_sitrep(*, db: Session, actor: Actor, incident_id: int, title: str, bod
 # --- reading the workspace --------------------------------------------------------------------------
 
 
-def timeline(*, db: Session, actor: Actor, incident_id: int, after_id: int = 0, limit: int = 500
-             ) -> list[TimelineEntry]:
-    """Entries newest first; ``after_id``: only those added since (what a live workspace fetches)."""
+def timeline(*, db: Session, actor: Actor, incident_id: int, page: PageParams, after_id: int = 0
+             ) -> tuple[list[TimelineEntry], int]:
+    """One page of entries newest first, and how many there are; ``after_id``: only those added since (what a
+    live workspace fetches)."""
     incident = load_for_command(db, actor, incident_id)
     query = select(TimelineEntry).where(TimelineEntry.incident_id == incident.id, TimelineEntry.id > after_id)
-    return list(db.scalars(query.order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc()).limit(limit)))
+    return paginate(db, query.order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc()), page)
 
 
 def change_token(db: Session, incident_id: int) -> str:

@@ -68,6 +68,7 @@ def zoning(*, db: Session, actor: Actor) -> dict[str, Any]:
     """Each village (in the actor's scope) with points: its risk per hazard category and combined level,
     as GeoJSON of the village boundaries (the 一张图 zoning layer and its export)."""
     from yingji.geo import service as geo_service
+    from yingji.natural.service.census import village_population
     from yingji.natural.zoning import PointFacts, village_risk
 
     require(actor, "natural.read")
@@ -79,15 +80,18 @@ def zoning(*, db: Session, actor: Actor) -> dict[str, Any]:
     for p in rows:
         by_village.setdefault(p.village_code, []).append(PointFacts(
             p.category, p.danger_grade, p.fire_danger_level, p.people, p.id in watched))
+    census = village_population(db=db)  # the census figure, where the census gave one
     features = []
     for f in geo_service.boundaries(db=db, level="village")["features"]:
         facts = by_village.get(f["properties"]["code"])
         if not facts:
             continue
-        risks, combined = village_risk(facts, population=f["properties"]["population"] or 0)
+        population = census.get(f["properties"]["code"], f["properties"]["population"] or 0)
+        risks, combined = village_risk(facts, population=population)
         features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
             "code": f["properties"]["code"], "name": f["properties"]["name"], "level": combined,
-            "points": len(facts),
+            "points": len(facts), "population": population,
+            "population_source": "census" if f["properties"]["code"] in census else "regions",
             "categories": [{"category": r.category, "hazard": r.hazard, "exposure": r.exposure,
                             "vulnerability": r.vulnerability, "score": r.score, "level": r.level} for r in risks]}})
     return {"type": "FeatureCollection", "features": features}

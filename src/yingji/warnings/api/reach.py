@@ -7,10 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from yingji.core.actor import require
 from yingji.core.validation import RecordId
-from yingji.warnings.schemas import (
-    RecipientSummary,
-)
+from yingji.warnings.schemas import RecipientPreview, RecipientSummary
 from yingji.warnings.service import coverage, maps, recipients
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
@@ -35,13 +34,11 @@ def district_coverage(
 
 
 @router.post("/recipients/preview", response_model=RecipientSummary)
-def preview_area(body: dict[str, Any], db: DbSession, user: ApiUser) -> RecipientSummary:
+def preview_area(body: RecipientPreview, db: DbSession, user: ApiUser) -> RecipientSummary:
     """Who an area would reach (before a draft exists): counts per channel, kind and village."""
-    from yingji.core.actor import require
-
     require(user, "warnings.write")
-    area = parse_area(db=db, area=body.get("area"))
-    targets = recipients.resolve(db=db, area=area, event_type=str(body.get("event_type", "other")))
+    area = parse_area(db=db, area=body.area)
+    targets = recipients.resolve(db=db, area=area, event_type=body.event_type)
     return RecipientSummary(**recipients.summary(db=db, targets=targets))
 
 

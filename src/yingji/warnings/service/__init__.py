@@ -22,6 +22,7 @@ from yingji.warnings.service.authoring import (
     list_warnings,
     submit,
 )
+from yingji.warnings.service.coverage import for_warning as warning_coverage
 from yingji.warnings.service.from_alarms import compose_from_alarms, draft_from_alarms
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "list_warnings",
     "open_draft_from_alarm",
     "publish_to_audience",
+    "warning_coverage",
 ]

@@ -71,7 +71,7 @@
   async function refresh() {
     const res = await fetch(data.timeline + (lastId ? "?after_id=" + lastId : ""), { credentials: "same-origin" });
     if (!res.ok) { status.textContent = "实时更新：读取失败（" + res.status + "）"; return; }
-    const rows = await res.json();
+    const rows = (await res.json()).items;
     for (const e of rows.slice().reverse()) {
       if (e.id <= lastId || list.querySelector('li[data-id="' + e.id + '"]')) continue;
       list.prepend(entry(e));
