@@ -122,6 +122,9 @@ PHONES: dict[str, list[str]] = {
 NOT_FREE_TEXT = {
     "enf_listings": {"uscc", "ground", "status", "notice_no", "decision_no", "region_path", "removal"},
     "enf_plans": {"status"},
+    # Drill runs: scenario files (deployment data), account names and outcomes generated from names.
+    "inc_drill_runs": {"scenario", "title", "status", "started_by_name"},
+    "inc_drill_steps": {"kind", "name", "status", "done_by", "outcome"},
     "audit_entries": {"action", "entity", "entity_id"},
     "calendar_days": set(),
     "departments": {"code", "kind", "region_path"},

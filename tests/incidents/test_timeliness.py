@@ -138,3 +138,74 @@ def test_bad_rule_tables_name_the_row_and_field() -> None:
     fields = {d.field for d in err.value.details}
     assert {"province.obligation[0].anchor", "province.obligation[1].unit", "province.obligation[2].amount",
             "province.obligation[3].at", "province.obligation[4].per_day", "province.casualty_changes"} <= fields
+
+
+def test_nine_dead_or_missing_is_not_yet_a_direct_report() -> None:
+    # 灾情初报 straight to the province and ministry from 10 dead or missing ("以上" includes the number).
+    nine = IncidentFacts("natural", "landslide", "4", occurred_at=bj(10, 7), deaths_and_missing=9)
+    assert "disaster_initial_direct" not in dues(nine)
+    assert "disaster_initial_direct" not in dues(IncidentFacts("natural", "landslide", "4", occurred_at=bj(10, 7)))
+
+
+def rule_row(**kw) -> dict:
+    return {"code": "r", "label": "测试报告", "scheme": "accident", "anchor": "occurred_at", **kw}
+
+
+def parsed(row: dict):
+    return parse_report_rules({"obligation": [row], "casualty_changes": {"window_days": 30, "short_window_days": 7}},
+                              source="t").obligations[0]
+
+
+def test_a_rule_row_keeps_what_it_says() -> None:
+    timed = parsed(rule_row(amount=0, unit="hours", basis="某省规定"))  # 0: at once, allowed
+    assert (timed.deadline.amount, timed.basis, timed.deadline.basis, timed.recurring) == (
+        0, "某省规定", "某省规定", False)
+    daily = parsed(rule_row(per_day=2, kinds=["fire"], not_kinds=["forest_fire"], grades=["I"], near_miss=True,
+                            min_deaths_and_missing=3))
+    assert (daily.recurring, daily.per_day, daily.every_days, daily.at, daily.deadline, daily.basis) == (
+        True, 2, 0, (), None, "")
+    assert (daily.kinds, daily.not_kinds, daily.grades, daily.near_miss, daily.min_deaths_and_missing) == (
+        ("fire",), ("forest_fire",), ("I",), True, 3)
+    tenth = parsed(rule_row(every_days=10))
+    assert (tenth.every_days, tenth.per_day, tenth.recurring) == (10, 0, True)
+
+
+def test_which_incidents_a_rule_applies_to() -> None:
+    rule = parsed(rule_row(per_day=1, kinds=["fire", "road_traffic"], not_kinds=["road_traffic"], grades=["II"],
+                           near_miss=True, min_deaths_and_missing=2))
+
+    def facts(**kw) -> IncidentFacts:
+        return IncidentFacts(**{"scheme": "accident", "kind": "fire", "grade": "II", "occurred_at": bj(10, 10),
+                                "deaths_and_missing": 2, **kw})
+
+    assert rule.applies(facts())
+    assert not rule.applies(facts(scheme="natural"))
+    assert not rule.applies(facts(kind="flood"))  # not among its kinds
+    assert not rule.applies(facts(kind="road_traffic"))  # among its kinds, but left out by not_kinds
+    assert not rule.applies(facts(deaths_and_missing=1))
+    assert not rule.applies(facts(grade="III"))
+    assert rule.applies(facts(grade="III", near_miss=True))  # 较大涉险 counts like the grade
+    assert parsed(rule_row(per_day=1)).applies(facts(grade="IV", deaths_and_missing=0))  # no conditions: all
+
+
+@pytest.mark.parametrize(("row", "field", "message"), [
+    (rule_row(label="", amount=1, unit="hours"), "label", "缺少必填字段"),
+    (rule_row(anchor="reported_at", amount=1, unit="hours"), "anchor",
+     "应为 occurred_at、received_at、stabilised_at 之一"),
+    (rule_row(amount=1, unit="weeks"), "unit", "应为 minutes、hours、days、working_days、months 之一"),
+    (rule_row(amount=-1, unit="hours"), "amount", "应为非负整数"),
+    (rule_row(amount=True, unit="hours"), "amount", "应为非负整数"),
+    (rule_row(amount="1", unit="hours"), "amount", "应为非负整数"),
+    (rule_row(), "amount", "应给出且只给出 amount/unit、per_day、at、every_days 之一"),
+    (rule_row(amount=1, unit="hours", per_day=2), "amount", "应给出且只给出 amount/unit、per_day、at、every_days 之一"),
+    (rule_row(per_day=0), "per_day", "应为正整数"),
+    (rule_row(per_day=True), "per_day", "应为正整数"),
+    (rule_row(every_days="2"), "every_days", "应为正整数"),
+    (rule_row(every_days=0), "every_days", "应为正整数"),
+    (rule_row(per_day=5), "per_day", "每日次数应能整除 24 小时（1、2、3、4、6、8、12、24）"),
+    (rule_row(at=["25:99"]), "at", "时刻格式应为 HH:MM：'25:99'"),
+])
+def test_each_problem_of_a_rule_row_in_its_own_words(row: dict, field: str, message: str) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        parsed(row)
+    assert [(d.field, d.message) for d in err.value.details] == [(f"t.obligation[0].{field}", message)]

@@ -15,7 +15,7 @@ from yingji.core.clock import utcnow
 from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId, stated_codes
-from yingji.incidents import command_api, service
+from yingji.incidents import command_api, drill_api, service
 from yingji.incidents.report_schemas import (
     AffectedAreaUpdate,
     DisasterReportCreate,
@@ -338,3 +338,4 @@ router = APIRouter()
 router.include_router(incidents)
 router.include_router(duty)
 router.include_router(command_api.router)  # the command workspace and dispatch
+router.include_router(drill_api.router)  # drill runs (情景构建 / 桌面推演)

@@ -211,4 +211,5 @@ class Handover(Base):
 # The command workspace and dispatch, and the report tables (affected area, 灾情报告), live in their own
 # modules; importing them here keeps ``Base.metadata`` complete wherever the capability's models are loaded.
 from yingji.incidents import command_models as command_models  # noqa: E402
+from yingji.incidents import drill_models as drill_models  # noqa: E402
 from yingji.incidents import report_models as report_models  # noqa: E402

@@ -21,7 +21,7 @@ from yingji.core.errors import DomainError, invalid
 from yingji.core.i18n import validation_details
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
-from yingji.incidents import command_pages, disaster_reports, service
+from yingji.incidents import command_pages, disaster_reports, drill_pages, service
 from yingji.incidents.report_schemas import DisasterReportCreate
 from yingji.incidents.schemas import CasualtyUpdate, IncidentCreate
 from yingji.incidents.service import disaster as disaster_service
@@ -33,6 +33,7 @@ from yingji.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(command_pages.router)  # the command workspace's forms and the receivers' status links
+router.include_router(drill_pages.router)  # drill runs (情景构建 / 桌面推演)
 PAGE_SIZE = 50
 
 

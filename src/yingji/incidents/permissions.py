@@ -11,6 +11,9 @@ enterprise manager its enterprise's accidents; leaders and the duty room see all
 - incidents.command.read: the command workspace (response level, tasks, orders, sitreps); not the
   information officer's nor the enterprise manager's, who see their own reports only
 - incidents.command: command and dispatch: response level, area, tasks, sitreps, orders, evacuees
+- incidents.drill.read: drill runs (情景构建 / 桌面推演), their steps and evaluation; taking one's part in a
+  run (a step still needs the right of the service it goes through: the leader signs the warning)
+- incidents.drill: start a drill run and finish it
 """
 
 GRANTS = {
@@ -23,8 +26,11 @@ GRANTS = {
         "incidents.duty.manage",
         "incidents.command.read",
         "incidents.command",
+        "incidents.drill.read",
+        "incidents.drill",
     },
-    "leader": {"incidents.read", "incidents.estimate", "incidents.duty.read", "incidents.command.read"},
+    "leader": {"incidents.read", "incidents.estimate", "incidents.duty.read", "incidents.command.read",
+               "incidents.drill.read"},
     "township_officer": {
         "incidents.read",
         "incidents.report",

@@ -27,6 +27,9 @@ class IncidentSettings(BaseSettings):
     needs_reach_minutes: int = 120
     # A dispatch order still unacknowledged this many minutes after it was sent is escalated to the duty room.
     order_ack_minutes: int = 10
+    # A directory of the district's own drill scenarios (one TOML file each, the shape of
+    # incidents/data/drill_scenarios/*.toml), offered beside the shipped ones; a file of the same name wins.
+    drill_scenarios: str = ""
 
 
 @lru_cache

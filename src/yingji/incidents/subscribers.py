@@ -12,7 +12,10 @@ from yingji.monitoring.events import AlarmRaised
 
 @subscribe(AlarmRaised)
 def propose_incident_from_alarm(db: Session, event: AlarmRaised) -> None:
-    """An alarm is proposed to the duty officer as a possible incident; it never opens one by itself."""
+    """An alarm is proposed to the duty officer as a possible incident; it never opens one by itself. A
+    drill alarm is not: the drill run opens its drill incident itself (``drill_runs``)."""
+    if event.drill:
+        return
     proposals.propose_from_alarm(db, alarm_id=event.alarm_id, level=event.level, sensor_kind=event.sensor_kind,
                                  region_path=event.region_path, rule_name=event.rule_name, at=event.at)
 

@@ -19,6 +19,7 @@ class AlarmRaised(DomainEvent):
     region_path: str
     rule_name: str
     at: datetime
+    drill: bool = False  # raised on a drill sensor (演练): no real warning draft, no incident proposal
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ class Sensor(Base):
     max_value: Mapped[float] = mapped_column(Float)
     interval_s: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A drill sensor (演练) feeds the rules like any other; its alarms are drill alarms, kept out of figures.
+    drill: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -160,6 +162,7 @@ class Alarm(Base):
     event_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # What makes alarms one event: "<sensor kind>:<township path>" or "site:<enterprise id>".
     event_key: Mapped[str] = mapped_column(String(120), default="")
+    drill: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # raised on a drill sensor
 
 
 class AlarmEvent(Base):

@@ -28,6 +28,7 @@ class SensorCreate(BaseModel):
     max_value: float | None = None
     interval_s: int | None = Field(default=None, ge=10, le=7 * 86400)
     active: bool = True
+    drill: bool = Field(default=False, description="演练传感器：其告警为演练告警，不计入任何统计")
 
 
 class SensorUpdate(BaseModel):
@@ -62,6 +63,7 @@ class SensorRead(BaseModel):
     max_value: float
     interval_s: int
     active: bool
+    drill: bool = False
 
 
 class IngestRejected(BaseModel):
@@ -193,6 +195,7 @@ class AlarmRead(BaseModel):
     escalated_at: datetime | None
     ended_at: datetime | None
     event_id: int | None = None
+    drill: bool = False
 
 
 class EventRead(BaseModel):

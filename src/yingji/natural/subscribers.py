@@ -19,6 +19,8 @@ RULE_KIND = {"rainstorm": "rainstorm", "geological": "geological_hazard"}
 
 @subscribe(WarningPublished)
 def patrols_for_warning(db: Session, event: WarningPublished) -> None:
+    if event.drill:  # a drill warning sends no monitor out on patrol
+        return
     kind = RULE_KIND.get(event.event_type)
     if kind is None:
         return

@@ -23,6 +23,7 @@ class WarningPublished(DomainEvent):
     effective: datetime
     expires: datetime
     at: datetime
+    drill: bool = False  # a drill warning (演练), sent to its test audience only
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class WarningMessage(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # A drill warning (演练): published only to a named test audience, never public, never in the feed.
+    drill: Mapped[bool] = mapped_column(default=False, index=True)
 
 
 class ReceivingPoint(Base):

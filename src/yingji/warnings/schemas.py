@@ -153,6 +153,7 @@ class WarningRead(BaseModel):
     submitted_at: datetime | None
     approved_at: datetime | None
     published_at: datetime | None
+    drill: bool = False
 
 
 class RecipientSummary(BaseModel):

@@ -13,7 +13,10 @@ from yingji.warnings.service import alarm_drafts, sign_notices
 
 @subscribe(AlarmRaised)
 def open_draft_from_alarm(db: Session, event: AlarmRaised) -> None:
-    """A configured rule turns a (red) alarm into a warning draft waiting for sign-off."""
+    """A configured rule turns a (red) alarm into a warning draft waiting for sign-off (never a drill
+    alarm's: a drill warning is drafted by the drill run, for its test audience only)."""
+    if event.drill:
+        return
     if not alarm_drafts.rule_applies(alarm_drafts.configured_rules(), sensor_kind=event.sensor_kind, level=event.level):
         return
     draft = alarm_drafts.open_draft_from_alarm(db=db, actor=SYSTEM, alarm_id=event.alarm_id)

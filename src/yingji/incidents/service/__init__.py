@@ -26,6 +26,13 @@ from yingji.incidents.service.dispatch import (
     request_materials,
     team_candidates,
 )
+from yingji.incidents.service.drill_evaluation import evaluate as evaluate_drill_run
+from yingji.incidents.service.drill_evaluation import evaluation_docx as drill_evaluation_docx
+from yingji.incidents.service.drill_runs import finish as finish_drill_run
+from yingji.incidents.service.drill_runs import get_run as get_drill_run
+from yingji.incidents.service.drill_runs import list_runs as list_drill_runs
+from yingji.incidents.service.drill_runs import start as start_drill_run
+from yingji.incidents.service.drill_runs import take_step as take_drill_step
 from yingji.incidents.service.duty import (
     add_item,
     close_item,
@@ -71,6 +78,13 @@ __all__ = [
     "detail",
     "dismiss",
     "dispatch_team",
+    "drill_evaluation_docx",
+    "evaluate_drill_run",
+    "finish_drill_run",
+    "get_drill_run",
+    "list_drill_runs",
+    "start_drill_run",
+    "take_drill_step",
     "duty_day",
     "extend_open",
     "fulfil",

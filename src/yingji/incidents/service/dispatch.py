@@ -116,7 +116,8 @@ def dispatch_team(*, db: Session, actor: Actor, incident_id: int, team_id: int,
     if team.contact_phone:
         channels_service.enqueue_sms(
             db, phone=team.contact_phone, headline="调度指令",
-            text=f"【调度指令】{incident.title}：{instructions.strip()[:60]} 请签收：{status_link(token)}",
+            text=f"【调度指令】{'【演练】' if incident.drill else ''}{incident.title}："
+                 f"{instructions.strip()[:60]} 请签收：{status_link(token)}",
             key=f"incidents:order:{order.id}:sms", sensitive=True)  # the link is the team's signing secret
     db.flush()
     return order, token

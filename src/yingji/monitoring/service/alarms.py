@@ -61,10 +61,16 @@ def _message(rule: Rule, value: float, unit: str) -> str:
     return f"{rule.name}：{value:g}{unit}"
 
 
+def _marked(message: str, drill: bool) -> str:
+    """A drill alarm's message starts 【演练】 (once, whatever the rule's name says)."""
+    return message if not drill or message.startswith("【演练】") else ("【演练】" + message)[:500]
+
+
 def _raised(db: Session, alarm: Alarm, sensor: Any | None, previous: str | None, now: datetime) -> None:
     publish(db, AlarmRaised(alarm_id=alarm.id, level=alarm.level, previous_level=previous,
                             sensor_kind=sensor.kind if sensor is not None else None,
-                            region_path=alarm.region_path, rule_name=alarm.rule_name, at=now))
+                            region_path=alarm.region_path, rule_name=alarm.rule_name, at=now,
+                            drill=alarm.drill))
 
 
 def _escalate_later(db: Session, alarm: Alarm, rule: Rule, now: datetime) -> None:
@@ -109,7 +115,7 @@ def apply(
                 state=AlarmState.open,
                 value=hit.value,
                 peak_value=hit.value,
-                message=_message(rule, hit.value, unit),
+                message=_marked(_message(rule, hit.value, unit), bool(getattr(sensor, "drill", False))),
                 first_ts=hit.ts,
                 last_ts=hit.ts,
                 hold_s=rule.hold_s,
@@ -117,6 +123,7 @@ def apply(
                 hits=1,
                 opened_at=now,
                 updated_at=now,
+                drill=bool(getattr(sensor, "drill", False)),
             )
             db.add(alarm)
             db.flush()
@@ -129,7 +136,7 @@ def apply(
             alarm.hits += 1
             alarm.value, alarm.last_ts = hit.value, max(alarm.last_ts, hit.ts)
             alarm.rule_id, alarm.rule_version, alarm.rule_name = rule.id, rule.version, rule.name
-            alarm.message = _message(rule, hit.value, unit)
+            alarm.message = _marked(_message(rule, hit.value, unit), alarm.drill)
             if alarm.peak_value is None or abs(hit.value) > abs(alarm.peak_value):
                 alarm.peak_value = hit.value
             if rule.level != old:
@@ -214,6 +221,7 @@ def evaluate_combinations(*, db: Session, sensors: list[Any], now: datetime) -> 
             select(func.count(func.distinct(Alarm.sensor_id)))
             .join(Sensor, Sensor.id == Alarm.sensor_id)
             .where(Alarm.state.in_(ACTIVE_STATES), Alarm.level.in_(levels), Alarm.cleared_at.is_(None))
+            .where(Alarm.drill.is_(False))  # a drill sensor never makes a real area alarm
             .where((Sensor.region_path == path) | Sensor.region_path.startswith(path + "/", autoescape=True))
         )
         if rule.sensor_kind:

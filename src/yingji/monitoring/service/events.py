@@ -44,6 +44,8 @@ def event_key(*, region_path: str, enterprise_id: int | None, family: str) -> st
 def assign(db: Session, alarm: Alarm, family: str) -> None:
     """Puts a new alarm (flushed, with its id) into the event it belongs to."""
     alarm.event_key = event_key(region_path=alarm.region_path, enterprise_id=alarm.enterprise_id, family=family)
+    if alarm.drill:  # a drill alarm never joins a real event
+        alarm.event_key = ("drill:" + alarm.event_key)[:120]
     joined = db.scalar(
         select(func.min(Alarm.event_id)).where(
             Alarm.event_key == alarm.event_key,

@@ -140,6 +140,7 @@ class _SensorRow:
     unit: str
     region_path: str
     enterprise_id: int | None
+    drill: bool  # a drill sensor: its alarms are drill alarms
     interval_s: int
 
 

@@ -60,11 +60,12 @@ def sensors_geojson(*, db: Session, actor: Actor, now: datetime, kind: str | Non
 
 
 def alarm_counts(*, db: Session, actor: Actor) -> dict[str, int]:
-    """Active alarms by level, in the actor's area."""
+    """Active alarms by level, in the actor's area (drill alarms are not counted)."""
     require(actor, "monitoring.read")
     rows = db.execute(
         select(Alarm.level, func.count())
         .where(Alarm.state.in_(ACTIVE_STATES), scope_condition(actor, Alarm.region_path, Alarm.enterprise_id))
+        .where(Alarm.drill.is_(False))
         .group_by(Alarm.level)
     )
     return dict(rows.all())

@@ -80,6 +80,7 @@ def create_sensor(*, db: Session, actor: Actor, data: SensorCreate) -> Sensor:
         max_value=max_value,
         interval_s=data.interval_s or info.interval_s,
         active=data.active,
+        drill=data.drill,
         created_at=now,
         updated_at=now,
     )

@@ -5,7 +5,7 @@ for a revision. The required frequencies (``standards.drill_rule``) are checked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,6 +101,22 @@ def record_incident_drill(*, db: Session, actor: Actor, plan_id: int, held_on: d
     drill = create_drill(db=db, actor=actor, data=DrillCreate(plan_id=plan_id, kind=kind, scenario=scenario,  # type: ignore[arg-type]
                                                               planned_on=held_on), source="incidents")
     drill.held_on, drill.status = held_on, "held"
+    db.flush()
+    return drill
+
+
+def record_drill_run(*, db: Session, actor: Actor, drill_id: int, held_on: date,
+                     steps: list[tuple[str, datetime]], note: str = "") -> Drill:
+    """A drill record held through the incidents capability's drill mode (a scenario run): held on
+    ``held_on`` with each step's finishing time; an evaluated record keeps its evaluation."""
+    drill = _writable_drill(db, actor, drill_id)
+    drill.held_on = held_on
+    drill.steps = [{"name": name[:100], "at": at.isoformat()} for name, at in sorted(steps, key=lambda s: s[1])]
+    drill.source = "incidents"
+    if note and note not in drill.scenario:
+        drill.scenario = f"{drill.scenario}\n{note}".strip()
+    if drill.status == "planned":
+        drill.status = "held"
     db.flush()
     return drill
 

@@ -15,12 +15,21 @@
 # What other capabilities may call (the submodules stay private to warnings).
 from yingji.warnings.service.alarm_drafts import open_draft_from_alarm
 from yingji.warnings.service.audience import AudienceMember, publish_to_audience
-from yingji.warnings.service.authoring import get_warning, list_warnings
+from yingji.warnings.service.authoring import (
+    approve,
+    create_drill_warning,
+    get_warning,
+    list_warnings,
+    submit,
+)
 from yingji.warnings.service.coverage import for_warning as warning_coverage
 from yingji.warnings.service.from_alarms import compose_from_alarms, draft_from_alarms
 
 __all__ = [
     "AudienceMember",
+    "approve",
+    "create_drill_warning",
+    "submit",
     "compose_from_alarms",
     "draft_from_alarms",
     "get_warning",

@@ -44,6 +44,18 @@ def _apply_area(w: WarningMessage, area: Area) -> None:
     w.village_codes, w.region_path, w.touches_district = area.village_codes, area.region_path, area.touches_district
 
 
+def create_drill_warning(*, db: Session, actor: Actor, data: WarningCreate) -> WarningMessage:
+    """A drill warning (演练): the same draft, headed 【演练】, published only with ``publish_to_audience``
+    to a named test audience — never to the area's public, the public page or the CAP/Atom feed."""
+    headline = data.headline.strip()
+    if not headline.startswith("【演练】"):
+        headline = ("【演练】" + headline)[:200]
+    w = create_warning(db=db, actor=actor, data=data.model_copy(update={"headline": headline}))
+    w.drill = True
+    db.flush()
+    return w
+
+
 def create_warning(*, db: Session, actor: Actor, data: WarningCreate) -> WarningMessage:
     require(actor, "warnings.write")
     _check_times(data.effective, data.expires)
@@ -164,6 +176,8 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
 
     w = load(db, actor, warning_id, permission="warnings.publish")
     _transition(w, Status.approved, "发布")
+    if w.drill and audience is None:
+        raise Conflict("演练预警只发给演练的接收对象，不向公众发布")
     _require_instruction(w)
     if w.msg_type != MsgType.cancel and w.expires <= utcnow():
         raise Conflict("预警已过失效时间，不能发布；请修改后重新提交")
@@ -196,7 +210,7 @@ def _published(db: Session, w: WarningMessage, now: datetime) -> None:
         publish_event(db, WarningPublished(
             warning_id=w.id, identifier=w.identifier or "", msg_type=w.msg_type, event_type=w.event_type,
             level=w.level, region_path=w.region_path, village_codes=tuple(w.village_codes or ()),
-            references_id=w.references_id, effective=w.effective, expires=w.expires, at=now))
+            references_id=w.references_id, effective=w.effective, expires=w.expires, at=now, drill=w.drill))
 
 
 CONTENT_FIELDS = (

@@ -182,6 +182,7 @@ def district_year(*, db: Session, actor: Actor, year: int | None = None) -> dict
         .where(
             visible(actor),
             WarningMessage.origin == "local",
+            WarningMessage.drill.is_(False),  # a drill's test audience is no coverage of the district
             WarningMessage.published_at >= start,
             WarningMessage.published_at < end,
             WarningMessage.status.in_([Status.published, Status.superseded]),

@@ -53,9 +53,11 @@ def alert_data(db: Session, w: WarningMessage) -> AlertData:
         effective=w.effective,
         expires=w.expires,
         sender_name=w.department or sender_name(db),
-        web=f"{s.public_base_url}/public/warnings/{w.identifier}" if w.identifier else "",
+        web=f"{s.public_base_url}/public/warnings/{w.identifier}" if w.identifier and not w.drill else "",
         area_desc=w.area_desc,
     )
+    if w.drill:  # CAP 1.2: "Exercise" — only for designated participants, not for the public
+        a.status = "Exercise"
     spec = w.area or {}
     if "polygon" in spec:
         a.polygons = [spec["polygon"]]
@@ -86,7 +88,7 @@ def national_xml(*, db: Session, actor: Actor, warning_id: int) -> bytes:
 
 def public_by_identifier(*, db: Session, identifier: str) -> WarningMessage:
     w = db.scalar(select(WarningMessage).where(WarningMessage.identifier == identifier))
-    if w is None or w.status not in PUBLIC_STATUSES or w.origin != "local":
+    if w is None or w.status not in PUBLIC_STATUSES or w.origin != "local" or w.drill:
         raise NotFound("预警不存在")
     return w
 
@@ -104,6 +106,7 @@ def current(*, db: Session, limit: int = 50) -> list[WarningMessage]:
             .where(
                 WarningMessage.status == Status.published,
                 WarningMessage.origin == "local",
+                WarningMessage.drill.is_(False),  # a drill warning is never public
                 WarningMessage.msg_type != "Cancel",
                 WarningMessage.expires > now,
             )
@@ -118,7 +121,8 @@ def recent_public(*, db: Session, limit: int = 20) -> list[WarningMessage]:
     return list(
         db.scalars(
             select(WarningMessage)
-            .where(WarningMessage.status.in_(PUBLIC_STATUSES), WarningMessage.origin == "local")
+            .where(WarningMessage.status.in_(PUBLIC_STATUSES), WarningMessage.origin == "local",
+                   WarningMessage.drill.is_(False))
             .order_by(WarningMessage.published_at.desc())
             .limit(limit)
         )
