@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-stamp
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test test-fast lint test-sqlite test-postgres mutation bench clean
+.PHONY: run test test-fast lint test-sqlite test-postgres mutation soak bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test-postgres: $(STAMP)
 ## mutation: mutmut over the standards modules, each against its tests (slow; not part of `make test`)
 mutation: $(STAMP)
 	scripts/mutation.sh
+
+## soak: the duty-room wall for 10 minutes of live events, its page's memory checked flat (make test: 2 minutes)
+soak: $(STAMP)
+	YINGJI_SOAK_MINUTES=10 $(BIN)/python -m pytest -q -s tests/browser/test_screen.py -k heap_flat
 
 bench: $(STAMP)
 	@for b in $(wildcard bench/*.py); do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -10,6 +10,7 @@ within the server's cap (``screen.LIMIT`` per list, plus one 另有 row)."""
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -98,8 +99,12 @@ def test_a_table_exports_exactly_the_rows_the_reader_sees(page, login, live_serv
     assert ("导出测试进德" in titles) == (username == "duty")  # the township officer's page never showed it
 
 
+# `make test` runs the wall for 2 minutes of events; `make soak` for the 10 of the issue (YINGJI_SOAK_MINUTES).
+SOAK_MINUTES = float(os.environ.get("YINGJI_SOAK_MINUTES", "2"))
+
+
 @pytest.mark.slow
-def test_ten_minutes_of_events_leave_the_heap_flat(page, login, live_server) -> None:
+def test_minutes_of_events_leave_the_heap_flat(page, login, live_server) -> None:
     open_wall(page, login)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
@@ -121,19 +126,21 @@ def test_ten_minutes_of_events_leave_the_heap_flat(page, login, live_server) -> 
 
     worker = threading.Thread(target=events, daemon=True)
     worker.start()
+    warm_up = min(60.0, SOAK_MINUTES * 60 / 4)  # the page's own caches filled: the baseline
     try:
-        time.sleep(60)
+        time.sleep(warm_up)
         baseline = heap()
         updates_before = int(page.evaluate("() => document.body.dataset.updates"))
-        time.sleep(540)
+        time.sleep(SOAK_MINUTES * 60 - warm_up)
         final = heap()
         updates = int(page.evaluate("() => document.body.dataset.updates")) - updates_before
     finally:
         stop.set()
         worker.join(10)
-    print(f"JSHeapUsedSize after GC: {baseline / 2**20:.2f} MB after 1 min, {final / 2**20:.2f} MB after 10 min; "
-          f"{updates} updates")
-    assert updates > 100  # the wall kept receiving events
+    print(f"JSHeapUsedSize after GC: {baseline / 2**20:.2f} MB after {warm_up:.0f} s, {final / 2**20:.2f} MB after "
+          f"{SOAK_MINUTES:g} min; {updates} updates")
+    # An event every 2 s, each an update: at least a third of them arrived (the wall kept receiving events).
+    assert updates > (SOAK_MINUTES * 60 - warm_up) / 6
     rows = page.evaluate("() => document.querySelectorAll('#panel-incidents li').length")
     assert rows <= LIMIT + 1
     assert final <= baseline + 4 * 1024 * 1024, (baseline, final)
