@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
@@ -195,15 +195,31 @@ def send_batch(
     return record_batch(database, rows, results, worker=worker, started=started, duration_ms=duration)
 
 
+def _bound(db: Session, column, value):
+    """``value`` as the column's type stores it (the driver-level value, for raw executemany)."""
+    proc = column.type.bind_processor(db.get_bind().dialect)
+    return proc(value) if proc else value
+
+
 def _copy_attempts(db: Session, attempts: list[dict[str, Any]]) -> None:
     cols = ("delivery_id", "worker", "started_at", "duration_ms", "ok", "receipt", "error")
+    raw = db.connection().connection.driver_connection
     if db.get_bind().dialect.name == "postgresql":
-        raw = db.connection().connection.driver_connection
         with raw.cursor() as cur, cur.copy(f"COPY warning_delivery_attempts ({', '.join(cols)}) FROM STDIN") as cp:
             for a in attempts:
                 cp.write_row([a[c] for c in cols])
-    else:
-        db.execute(insert(DeliveryAttempt), attempts)
+        return
+    # SQLite: one executemany in the driver (SQLAlchemy's per-parameter processing cost more than the
+    # insert itself); a batch's attempts share their start, converted once as its type stores it.
+    column = DeliveryAttempt.__table__.c.started_at
+    bound = {a["started_at"]: None for a in attempts}
+    for t in bound:
+        bound[t] = _bound(db, column, t)
+    raw.executemany(
+        f"INSERT INTO warning_delivery_attempts ({', '.join(cols)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(a["delivery_id"], a["worker"], bound[a["started_at"]], a["duration_ms"], int(a["ok"]), a["receipt"],
+          a["error"]) for a in attempts],
+    )
 
 
 def _mark_sent(db: Session, ids: list[int], receipts: list[str | None], now: datetime) -> None:
@@ -216,14 +232,12 @@ def _mark_sent(db: Session, ids: list[int], receipts: list[str | None], now: dat
         ).bindparams(bindparam("now", type_=UTCDateTime()))
         db.execute(stmt, {"now": now, "ids": ids, "receipts": receipts})
         return
-    t = Delivery.__table__
-    stmt = (
-        t.update()
-        .where(t.c.id == bindparam("b_id"))
-        .values(status=DeliveryStatus.sent.value, sent_at=now, receipt=bindparam("b_receipt"), last_error=None,
-                attempts=t.c.attempts + 1, locked_by=None, locked_until=None)
+    sent_at = _bound(db, Delivery.__table__.c.sent_at, now)
+    db.connection().connection.driver_connection.executemany(
+        "UPDATE warning_deliveries SET status = 'sent', sent_at = ?, receipt = ?, last_error = NULL,"
+        " attempts = attempts + 1, locked_by = NULL, locked_until = NULL WHERE id = ?",
+        [(sent_at, r, i) for i, r in zip(ids, receipts, strict=True)],
     )
-    db.connection().execute(stmt, [{"b_id": i, "b_receipt": r} for i, r in zip(ids, receipts, strict=True)])
 
 
 def record_batch(
