@@ -62,8 +62,10 @@ def _subscriber_filter(area: Area, event_type: str):
 
 def _streamed(db: Session, query, chunk: int) -> Iterator[list[Any]]:
     # Core rows through a streaming cursor (a server-side cursor on PostgreSQL), ``chunk`` at a time.
-    conn = db.connection().execution_options(stream_results=True, yield_per=chunk)
-    yield from conn.execute(query).partitions(chunk)
+    # (Options of the statement, not of the connection: those would stay on it, and every later
+    # statement of the transaction would open a server-side cursor.)
+    query = query.execution_options(stream_results=True, yield_per=chunk)
+    yield from db.connection().execute(query).partitions(chunk)
 
 
 def subscriber_rows(
