@@ -12,6 +12,7 @@ from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.geo.models import Region
 from yingji.warnings.models import Delivery
+from yingji.warnings.service import delivery
 
 PERSONAL = ("sms", "email", "webhook", "loudspeaker")
 
@@ -29,7 +30,8 @@ def _publish(api, database, codes, broadcast: FakeChannel) -> tuple[int, dict]:
     bootstrap(channels=chans)
     try:
         wid = published(api, area={"regions": codes}, rows=False)["id"]
-        outbox.drain(database, topics=["warnings.published"])  # the worker: rows written and sent
+        outbox.drain(database, topics=["warnings.published"])  # the worker: rows written, sending begun
+        delivery.run(database, channels=chans, warning_id=wid)  # and the rest sent
     finally:
         bootstrap(channels={})
     return wid, api("duty").get(f"/api/v1/warnings/{wid}/coverage").json()
