@@ -1,7 +1,7 @@
 """warnings: the people one delivery reaches (an area broadcast's population)
 
-Revision ID: warnings_0004
-Revises: warnings_0003
+Revision ID: warnings_0005
+Revises: warnings_0004
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "warnings_0004"
-down_revision: str | Sequence[str] | None = "warnings_0003"
+revision: str = "warnings_0005"
+down_revision: str | Sequence[str] | None = "warnings_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
