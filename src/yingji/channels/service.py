@@ -10,17 +10,18 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.channels.base import DeliveryResult, Message, Recipient
+from yingji.channels.base import DeliveryResult, Message, Recipient, batch_limit, each
 from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.core.actor import Actor, require
 from yingji.core.outbox import OutboxMessage
 
 # What other capabilities and the composition root may call: the one SMS path, the adapters' installation (by the
-# composition root), the sandbox switch.
+# composition root), the sandbox switch, and how many recipients a channel takes in one request (batch_limit,
+# each: the warnings worker's batches).
 __all__ = [
-    "DeliveryResult", "LABELS", "Message", "Recipient", "SMS_TOPIC", "configured", "enqueue_sms", "install",
-    "installed", "is_sandbox", "note_demo_loaded",
+    "DeliveryResult", "LABELS", "Message", "Recipient", "SMS_TOPIC", "batch_limit", "configured", "each",
+    "enqueue_sms", "install", "installed", "is_sandbox", "note_demo_loaded",
 ]
 
 SMS_TOPIC = "channels.sms"

@@ -28,8 +28,7 @@ from sqlalchemy import and_, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from yingji.channels import service as channels_service
-from yingji.channels.base import batch_limit, each
-from yingji.channels.service import DeliveryResult, Message, Recipient
+from yingji.channels.service import DeliveryResult, Message, Recipient, batch_limit, each
 from yingji.core.clock import utcnow
 from yingji.core.db import Database, UTCDateTime
 from yingji.core.outbox import worker_name
