@@ -32,6 +32,10 @@ def test_rates_come_from_their_capabilities(api, db) -> None:
     assert rows["warnings.coverage"]["state"] == "ok" and set(rows["warnings.coverage"]["trend"]) == {
         "2021", "2022", "2023", "2024", "2025"}
     assert rows["plans.enforcement_qualified"]["target"] == 0.8
+    # the demo roster: 10 inspectors, 9 with their equipment fitted (enforcement/demo.py)
+    equipment = rows["enforcement.equipment_standard"]
+    assert (equipment["state"], equipment["capability"], equipment["numerator"], equipment["denominator"]) == (
+        "ok", "enforcement", 9, 10)
     # a rate no capability provides is shown as such, with what is missing, never a number
     rect = rows["risk.rectification"]
     assert rect["state"] == "not_connected" and rect["value"] is None and "整改" in rect["missing"]
