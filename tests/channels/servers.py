@@ -104,3 +104,67 @@ class SmtpSink:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+@dataclass
+class BatchGateway:
+    """A loopback SMS batch gateway (the ``json`` format with ``batch`` > 1): answers one result per
+    message of ``{"text", "messages": [{"to", "id"}]}``. ``refuse``: phone → (code, message, permanent)
+    refused inside an accepted batch; ``hold``: a callable told of each batch before the answer (a test
+    kills the worker meanwhile). Keeps connections open (HTTP/1.1) like a cloud's API front."""
+
+    refuse: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    hold: Callable[[int, list[dict[str, Any]]], None] | None = None
+    keep: bool = True  # record every batch (a benchmark may count only)
+    batches: list[list[dict[str, Any]]] = field(default_factory=list)
+    received: int = 0
+
+    def start(self) -> BatchGateway:
+        outer = self
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                items = json.loads(self.rfile.read(length))["messages"]
+                with lock:
+                    outer.received += len(items)
+                    n = len(outer.batches) + 1
+                    if outer.keep:
+                        outer.batches.append(items)
+                if outer.hold:
+                    outer.hold(n, items)
+                refuse = outer.refuse
+                results = []
+                for m in items:
+                    no = refuse.get(m["to"])
+                    if no is None:
+                        results.append({"id": m["id"], "ok": True, "message_id": f"b{n}-{m['id']}"})
+                    else:
+                        results.append({"id": m["id"], "ok": False, "code": no[0], "message": no[1],
+                                        "permanent": no[2]})
+                data = json.dumps({"results": results}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -71,7 +71,7 @@ def test_a_point_shows_its_sensors_readings(api, db, page_client) -> None:
     assert r.status_code == 200, r.text
     bad = c.put(f"/api/v1/natural/points/{p.id}/sensors", json={"sensor_ids": [99999999]})
     assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "sensor_ids[0]"
-    [s] = c.get(f"/api/v1/natural/points/{p.id}/sensors").json()
+    [s] = c.get(f"/api/v1/natural/points/{p.id}/sensors").json()["items"]
     assert s["code"] == sensors[0].code
     state = monitoring_service.sensor_state(db=db, sensor_id=sensors[0].id)
     assert s["last_value"] == (state.last_value if state else None)

@@ -23,7 +23,8 @@ def _rows(db, warning_id):
     return list(db.scalars(select(Delivery).where(Delivery.warning_id == warning_id).order_by(Delivery.id)))
 
 
-def test_publication_writes_one_row_per_recipient_and_channel(api, db, database, fixed_clock):
+def test_publication_writes_one_row_per_recipient_and_channel(api, db, database, fixed_clock, monkeypatch):
+    monkeypatch.setattr(delivery, "CHUNK", 500)
     duty = api("duty")
     w = published(api, rows=False)
     summary = duty.get(f"/api/v1/warnings/{w['id']}/recipients").json()

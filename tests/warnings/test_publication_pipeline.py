@@ -31,15 +31,25 @@ def _signed(api, **overrides) -> int:
 
 
 def _count_subscriber_searches(monkeypatch) -> list[int]:
+    """How many subscribers each search found: the list search (``subscribed``, the request's) or the
+    worker's streamed one (``subscribed_chunks``, after its counting pass)."""
     searches: list[int] = []
-    real = recipients.subscribed
+    real, real_chunks = recipients.subscribed, recipients.subscribed_chunks
 
     def counted(**kw):
         found = real(**kw)
         searches.append(len(found))
         return found
 
+    def counted_chunks(**kw):
+        n = 0
+        for part in real_chunks(**kw):
+            n += len(part)
+            yield part
+        searches.append(n)
+
     monkeypatch.setattr(recipients, "subscribed", counted)
+    monkeypatch.setattr(recipients, "subscribed_chunks", counted_chunks)
     return searches
 
 

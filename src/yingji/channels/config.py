@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from yingji.channels.area_broadcast import AreaBroadcast
 from yingji.channels.email import SmtpEmail
 from yingji.channels.fake import FakeChannel
 from yingji.channels.loudspeaker import Loudspeaker
@@ -31,15 +32,19 @@ class ChannelSettings(BaseSettings):
     sms_sign_name: str = ""
     sms_template: str = ""
     sms_app_id: str = ""
+    sms_batch: int = 1  # recipients per request (``json`` format only); 1: one per request
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = ""
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
+    smtp_batch: int = 1  # messages per connection
     webhook_secret: str = ""
     broadcast_url: str = ""
     broadcast_voice: str = "cmn"
+    broadcast_batch: int = 1  # loudspeakers per group broadcast
+    area_broadcast_url: str = ""  # cell broadcast / county emergency-broadcast platform
 
 
 def sandbox_enabled(s: ChannelSettings, *, demo_loaded: bool) -> bool:
@@ -73,6 +78,7 @@ def _real(s: ChannelSettings) -> dict[str, Any]:
             sign_name=s.sms_sign_name,
             template=s.sms_template,
             app_id=s.sms_app_id,
+            batch=s.sms_batch,
         )
     if s.smtp_host and s.smtp_from:
         found["email"] = SmtpEmail(
@@ -82,9 +88,12 @@ def _real(s: ChannelSettings) -> dict[str, Any]:
             username=s.smtp_username,
             password=s.smtp_password,
             starttls=s.smtp_starttls,
+            batch=s.smtp_batch,
         )
     if s.webhook_secret:
         found["webhook"] = Webhook(secret=s.webhook_secret)
     if s.broadcast_url:
-        found["loudspeaker"] = Loudspeaker(endpoint=s.broadcast_url, voice=s.broadcast_voice)
+        found["loudspeaker"] = Loudspeaker(endpoint=s.broadcast_url, voice=s.broadcast_voice, batch=s.broadcast_batch)
+    if s.area_broadcast_url:
+        found["area_broadcast"] = AreaBroadcast(url=s.area_broadcast_url)
     return found

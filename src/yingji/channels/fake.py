@@ -11,8 +11,14 @@ log = logging.getLogger(__name__)
 
 
 class FakeChannel:
-    def __init__(self, name: str, *, fail_addresses: set[str] | None = None, fail_all: bool = False) -> None:
+    def __init__(
+        self, name: str, *, fail_addresses: set[str] | None = None, fail_all: bool = False, batch: int = 1
+    ) -> None:
         self.name = name
+        self.batch_limit = max(1, batch)
+        self.batches: list[int] = []  # the size of each batch asked for
+        if self.batch_limit == 1:
+            self.send_batch = None  # type: ignore[assignment]
         self.fail_addresses = set(fail_addresses or ())
         self.fail_all = fail_all
         self.sent: list[tuple[Recipient, Message]] = []
@@ -25,3 +31,7 @@ class FakeChannel:
         with self._lock:
             self.sent.append((to, message))
             return DeliveryResult(ok=True, receipt=f"fake-{self.name}-{len(self.sent)}")
+
+    def send_batch(self, *, to: list[Recipient], messages: list[Message]) -> list[DeliveryResult]:
+        self.batches.append(len(to))
+        return [self.send(to=t, message=m) for t, m in zip(to, messages, strict=True)]

@@ -52,3 +52,31 @@ def post(
         return DeliveryResult(ok=False, error=f"网关拒绝：代码 {exc}"[:480])
     except (KeyError, IndexError, TypeError) as exc:
         return failure(exc)
+
+
+def post_batch(
+    url: str,
+    *,
+    n: int,
+    results: Callable[[httpx.Response], list[DeliveryResult]],
+    timeout_s: float = 30.0,
+    **kwargs: Any,
+) -> list[DeliveryResult]:
+    """One request for ``n`` recipients: ``results`` reads one result per recipient from the answer. A
+    batch the gateway refuses as a whole (time-out, connection, HTTP error, unreadable answer) gives every
+    recipient that same error."""
+    try:
+        response = client(timeout_s).post(url, **kwargs)
+    except httpx.TimeoutException:
+        return [DeliveryResult(ok=False, error=f"网关超时：{timeout_s:g} 秒内无应答")] * n
+    except httpx.HTTPError as exc:
+        return [DeliveryResult(ok=False, error=f"无法连接网关：{type(exc).__name__}: {exc}"[:480])] * n
+    if response.status_code >= 400:
+        permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
+        error = f"网关拒绝：HTTP {response.status_code} {response.text[:300]}"
+        return [DeliveryResult(ok=False, error=error, permanent=permanent)] * n
+    try:
+        return results(response)
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        error = f"网关应答无法解析：HTTP {response.status_code} {type(exc).__name__}: {exc}"[:480]
+        return [DeliveryResult(ok=False, error=error)] * n

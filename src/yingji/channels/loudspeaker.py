@@ -4,6 +4,12 @@
 The recipient address is the loudspeaker's device id (appended to the endpoint URL) or a full URL.
 The upload is ``POST {endpoint}/{device}`` with ``Content-Type: audio/wav``, ``Idempotency-Key`` and
 ``X-Broadcast-Text`` (the text, percent-encoded) so the endpoint can log what it plays.
+
+Group broadcast (``batch`` > 1, ``YINGJI_CHANNEL_BROADCAST_BATCH``): the speech is rendered once and
+``POST {endpoint}/group`` carries it to up to ``batch`` devices, named in ``X-Devices`` (comma-separated,
+percent-encoded) with their keys in ``X-Idempotency-Keys`` (same order); the platform answers
+``{"results": [{"device", "ok", "receipt" | "error"}]}``. Devices addressed by a full URL are sent one
+by one.
 """
 
 from __future__ import annotations
@@ -43,8 +49,51 @@ def render_speech(text: str, *, voice: str = "cmn", speed: int = 150, espeak: st
 class Loudspeaker:
     name = "loudspeaker"
 
-    def __init__(self, *, endpoint: str, voice: str = "cmn") -> None:
+    def __init__(self, *, endpoint: str, voice: str = "cmn", batch: int = 1) -> None:
         self.endpoint, self.voice = endpoint.rstrip("/"), voice
+        self.batch_limit = max(1, int(batch))
+        if self.batch_limit == 1:
+            self.send_batch = None  # type: ignore[assignment]
+
+    def send_batch(self, *, to: list[Recipient], messages: list[Message]) -> list[DeliveryResult]:
+        out: list[DeliveryResult | None] = [None] * len(to)
+        group = [i for i, t in enumerate(to) if not t.address.startswith("http")]
+        for i, t in enumerate(to):
+            if t.address.startswith("http"):
+                out[i] = self.send(to=t, message=messages[i])
+        if group:
+            try:
+                audio = render_speech(messages[group[0]].text, voice=self.voice)
+            except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+                for i in group:
+                    out[i] = failure(exc)
+                return out  # type: ignore[return-value]
+            devices = [to[i].address for i in group]
+
+            def results(r) -> list[DeliveryResult]:
+                by_device = {str(x["device"]): x for x in r.json()["results"]}
+                found = []
+                for d in devices:
+                    x = by_device.get(d)
+                    if x is None:
+                        found.append(DeliveryResult(ok=False, error="广播平台应答缺少该设备的结果"))
+                    elif x.get("ok"):
+                        found.append(DeliveryResult(ok=True, receipt=str(x.get("receipt") or d)))
+                    else:
+                        found.append(DeliveryResult(ok=False, error=f"广播平台拒绝：{x.get('error', '')}"[:480]))
+                return found
+
+            headers = {
+                "Content-Type": "audio/wav",
+                "X-Devices": ",".join(quote(d, safe="") for d in devices),
+                "X-Idempotency-Keys": ",".join(quote(messages[i].key, safe="") for i in group),
+                "X-Broadcast-Text": quote(messages[group[0]].text[:1000]),
+            }
+            answers = http.post_batch(f"{self.endpoint}/group", n=len(group), content=audio, headers=headers,
+                                      results=results)
+            for i, res in zip(group, answers, strict=False):
+                out[i] = res
+        return out  # type: ignore[return-value]
 
     def send(self, *, to: Recipient, message: Message) -> DeliveryResult:
         try:

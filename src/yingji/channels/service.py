@@ -10,17 +10,18 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.channels.base import DeliveryResult, Message, Recipient
+from yingji.channels.base import DeliveryResult, Message, Recipient, batch_limit, each
 from yingji.channels.fake import FakeChannel
 from yingji.core import outbox
 from yingji.core.actor import Actor, require
 from yingji.core.outbox import OutboxMessage
 
 # What other capabilities and the composition root may call: the one SMS path, the adapters' installation (by the
-# composition root), the sandbox switch.
+# composition root), the sandbox switch, and how many recipients a channel takes in one request (batch_limit,
+# each: the warnings worker's batches).
 __all__ = [
-    "DeliveryResult", "LABELS", "Message", "Recipient", "SMS_TOPIC", "configured", "enqueue_sms", "install",
-    "installed", "is_sandbox", "note_demo_loaded",
+    "DeliveryResult", "LABELS", "Message", "Recipient", "SMS_TOPIC", "batch_limit", "configured", "each",
+    "enqueue_sms", "install", "installed", "is_sandbox", "note_demo_loaded",
 ]
 
 SMS_TOPIC = "channels.sms"
@@ -84,18 +85,21 @@ class ChannelStatus:
     settings: str  # the environment variables that configure it
 
 
-LABELS = {"sms": "短信", "email": "电子邮件", "webhook": "推送接口（电视、广播、显示屏）", "loudspeaker": "农村大喇叭"}
+LABELS = {"sms": "短信", "email": "电子邮件", "webhook": "推送接口（电视、广播、显示屏）", "loudspeaker": "农村大喇叭",
+          "area_broadcast": "区域广播（小区广播、应急广播平台）"}
 SETTINGS = {
     "sms": "YINGJI_CHANNEL_SMS_URL, _SMS_FORMAT (aliyun / tencent / json), _SMS_ACCESS_KEY, _SMS_SECRET …",
     "email": "YINGJI_CHANNEL_SMTP_HOST, _SMTP_PORT, _SMTP_FROM, _SMTP_USERNAME, _SMTP_PASSWORD",
     "webhook": "YINGJI_CHANNEL_WEBHOOK_SECRET",
-    "loudspeaker": "YINGJI_CHANNEL_BROADCAST_URL, _BROADCAST_VOICE",
+    "loudspeaker": "YINGJI_CHANNEL_BROADCAST_URL, _BROADCAST_VOICE, _BROADCAST_BATCH",
+    "area_broadcast": "YINGJI_CHANNEL_AREA_BROADCAST_URL",
 }
 SANDBOX_SETTING = "YINGJI_CHANNEL_SANDBOX=auto|on|off"
 
 
 # How the page names an adapter and its settings (the environment variables are in the deployment docs).
-ADAPTER_LABELS = {"SmsGateway": "短信网关", "SmtpEmail": "邮件服务器", "Webhook": "推送地址", "Loudspeaker": "广播平台"}
+ADAPTER_LABELS = {"SmsGateway": "短信网关", "SmtpEmail": "邮件服务器", "Webhook": "推送地址", "Loudspeaker": "广播平台",
+                  "AreaBroadcast": "区域广播平台"}
 ATTR_LABELS = {"format": "接口格式", "url": "地址", "host": "主机", "endpoint": "地址", "voice": "语音"}
 FORMAT_LABELS = {"aliyun": "阿里云", "tencent": "腾讯云", "json": "通用"}
 

@@ -5,7 +5,14 @@
 * ``tencent`` — Tencent Cloud SMS ``SendSms`` 2021-01-11 (JSON body, TC3-HMAC-SHA256 ``Authorization``,
   ``PhoneNumberSet``, ``SmsSdkAppId``, ``TemplateId``, ``TemplateParamSet``, ``SessionContext``); receipt
   ``SerialNo``.
-* ``json``    — a plain gateway: ``{"to", "text", "id"}``, receipt ``id`` (or ``message_id``).
+* ``json``    — a plain gateway: ``{"to", "text", "id"}``, receipt ``id`` (or ``message_id``). With
+  ``batch`` > 1 (``YINGJI_CHANNEL_SMS_BATCH``) up to that many recipients go in one request:
+  ``{"text", "messages": [{"to", "id"}, …]}``, answered ``{"results": [{"id", "ok", "message_id"} or
+  {"id", "ok": false, "code", "message", "permanent"}]}``, one result per message, matched by ``id``.
+
+The batch APIs of the clouds (Dysmsapi ``SendBatchSms``, Tencent's ``PhoneNumberSet``) carry one
+``OutId``/``SessionContext`` per request, not per recipient: a repeat after a killed worker could not be
+recognised recipient by recipient, so those formats send one recipient per request.
 
 Every request carries the delivery key (``OutId`` / ``SessionContext`` / ``id``) so the gateway's
 receipts can be matched and repeats recognised.
@@ -79,6 +86,7 @@ class SmsGateway:
         template: str = "",
         app_id: str = "",
         clock=None,
+        batch: int = 1,
     ) -> None:
         if format not in FORMATS:
             raise ValueError(f"未知短信接口格式 {format}，可选：{', '.join(FORMATS)}")
@@ -86,6 +94,34 @@ class SmsGateway:
         self.access_key, self.secret = access_key, secret
         self.sign_name, self.template, self.app_id = sign_name, template, app_id
         self.clock = clock or (lambda: datetime.now(UTC))
+        if batch > 1 and format != "json":
+            raise ValueError(f"短信接口格式 {format} 不支持按接收对象区分幂等键的批量发送")
+        self.batch_limit = max(1, int(batch))
+        if self.batch_limit == 1:  # one recipient per request: no batch method to find
+            self.send_batch = None  # type: ignore[assignment]
+
+    def send_batch(self, *, to: list[Recipient], messages: list[Message]) -> list[DeliveryResult]:
+        """One request for ``to`` (``json`` format); one result per recipient, in order."""
+        keys = [m.key for m in messages]
+
+        def results(r: httpx.Response) -> list[DeliveryResult]:
+            by_key = {str(item["id"]): item for item in r.json()["results"]}
+            out = []
+            for key in keys:
+                item = by_key.get(key)
+                if item is None:
+                    out.append(DeliveryResult(ok=False, error="网关应答缺少该号码的结果"))
+                elif item.get("ok"):
+                    out.append(DeliveryResult(ok=True, receipt=str(item.get("message_id") or item.get("id"))))
+                else:
+                    code, text = item.get("code", ""), item.get("message", "")
+                    out.append(DeliveryResult(ok=False, error=f"网关拒绝：代码 {code}: {text}"[:480],
+                                              permanent=bool(item.get("permanent"))))
+            return out
+
+        items = [{"to": t.address, "id": k} for t, k in zip(to, keys, strict=True)]
+        body = {"text": messages[0].text, "messages": items}
+        return http.post_batch(self.url, n=len(to), json=body, results=results)
 
     def send(self, *, to: Recipient, message: Message) -> DeliveryResult:
         return getattr(self, f"_send_{self.format}")(to, message)

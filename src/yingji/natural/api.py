@@ -106,9 +106,9 @@ def update_point(point_id: RecordId, body: PointUpdate, db: DbSession, user: Api
     return points.update_point(db=db, actor=user, point_id=point_id, data=body)
 
 
-@router.get("/points/{point_id}/monitors", response_model=list[MonitorRead])
-def list_monitors(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return people.monitors(db=db, actor=user, point_id=point_id)
+@router.get("/points/{point_id}/monitors", response_model=Page[MonitorRead])
+def list_monitors(point_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(people.monitors(db=db, actor=user, point_id=point_id), paging, MonitorRead)
 
 
 @router.post("/points/{point_id}/monitors", response_model=MonitorRead, status_code=201)
@@ -122,9 +122,9 @@ def remove_monitor(point_id: RecordId, monitor_id: RecordId, db: DbSession, user
     return Response(status_code=204)
 
 
-@router.get("/points/{point_id}/households", response_model=list[HouseholdRead])
-def list_households(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return people.households(db=db, actor=user, point_id=point_id)
+@router.get("/points/{point_id}/households", response_model=Page[HouseholdRead])
+def list_households(point_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(people.households(db=db, actor=user, point_id=point_id), paging, HouseholdRead)
 
 
 @router.post("/points/{point_id}/households", response_model=HouseholdRead, status_code=201)
@@ -132,9 +132,9 @@ def add_household(point_id: RecordId, body: HouseholdCreate, db: DbSession, user
     return people.add_household(db=db, actor=user, point_id=point_id, data=body)
 
 
-@router.get("/points/{point_id}/patrols", response_model=list[PatrolRead])
-def list_patrols(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return patrols.list_patrols(db=db, actor=user, point_id=point_id)
+@router.get("/points/{point_id}/patrols", response_model=Page[PatrolRead])
+def list_patrols(point_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(patrols.list_patrols(db=db, actor=user, point_id=point_id), paging, PatrolRead)
 
 
 @router.post("/points/{point_id}/patrols", response_model=PatrolRead, status_code=201)
@@ -170,15 +170,15 @@ def link_sensors(point_id: RecordId, body: SensorLinks, db: DbSession, user: Api
     return sensors.link_sensors(db=db, actor=user, point_id=point_id, sensor_ids=body.sensor_ids)
 
 
-@router.get("/points/{point_id}/sensors")
-def point_sensors(point_id: RecordId, db: DbSession, user: ApiUser) -> list[dict[str, Any]]:
+@router.get("/points/{point_id}/sensors", response_model=Page[dict[str, Any]])
+def point_sensors(point_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
     """The linked sensors with their latest reading and open alarms (monitoring)."""
-    return sensors.point_sensors(db=db, actor=user, point_id=point_id)
+    return Page.sliced(sensors.point_sensors(db=db, actor=user, point_id=point_id), paging)
 
 
-@router.get("/points/{point_id}/evacuations", response_model=list[EvacuationRead])
-def list_evacuations(point_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return evacuations.list_evacuations(db=db, actor=user, point_id=point_id)
+@router.get("/points/{point_id}/evacuations", response_model=Page[EvacuationRead])
+def list_evacuations(point_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(evacuations.list_evacuations(db=db, actor=user, point_id=point_id), paging, EvacuationRead)
 
 
 @router.post("/points/{point_id}/evacuations", response_model=EvacuationRead, status_code=201)

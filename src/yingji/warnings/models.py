@@ -123,6 +123,8 @@ class Delivery(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(300))
+    # People one message reaches when more than one: an area broadcast's population (NULL: one recipient).
+    reach: Mapped[int | None] = mapped_column(Integer)
     fallbacks: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # other channels of this recipient
     fallback_of: Mapped[int | None] = mapped_column(Integer)
     village_code: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -37,6 +37,8 @@ class Area:
         if self.kind == "circle":
             c = self.spec["circle"]
             return haversine_m(c["lon"], c["lat"], lon, lat) <= c["radius_m"] * (1 + 1e-9)
+        if not shapely.is_prepared(self.geometry):
+            shapely.prepare(self.geometry)  # the tree of edges is built once, not at each chunk
         return shapely.intersects_xy(self.geometry, lon, lat)
 
     def bbox(self) -> tuple[float, float, float, float]:

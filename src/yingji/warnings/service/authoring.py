@@ -172,7 +172,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
     have no configured channel, unless ``confirm_unreached`` (see ``reach.before_publication``).
     ``audience`` (``recipients.Target`` rows, see ``audience.publish_to_audience``): exactly these
     recipients instead of those the area resolves to, all written now."""
-    from yingji.warnings.service import delivery, reach
+    from yingji.warnings.service import audience_deliveries, delivery, reach
 
     w = load(db, actor, warning_id, permission="warnings.publish")
     _transition(w, Status.approved, "发布")
@@ -197,7 +197,7 @@ def publish(*, db: Session, actor: Actor, warning_id: int, confirm_unreached: bo
     if audience is None:
         delivery.create_deliveries(db=db, warning=w)
     else:
-        delivery.create_audience_deliveries(db=db, warning=w, targets=audience)
+        audience_deliveries.create_audience_deliveries(db=db, warning=w, targets=audience)
     _published(db, w, now)
     return w
 

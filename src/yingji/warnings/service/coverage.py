@@ -15,6 +15,7 @@ from yingji.core.clock import utcnow
 from yingji.geo import service as geo_service
 from yingji.warnings.enums import DeliveryStatus, Status
 from yingji.warnings.models import Delivery, WarningCoverage, WarningMessage
+from yingji.warnings.service import area_broadcast
 from yingji.warnings.service.access import load, visible
 from yingji.warnings.standards import CHINA
 
@@ -93,6 +94,8 @@ def for_warning(*, db: Session, actor: Actor, warning_id: int) -> dict[str, Any]
         "by_channel": dict(by_channel),
         "by_village": sorted(villages.values(), key=lambda v: (v["percent"], v["code"] or "")),
         "time_to_s": _time_to((0.5, 0.9, 1.0), w.published_at, times, total),
+        # People, by area broadcast and personal messages, nobody counted twice (``area_broadcast.py``).
+        "people": area_broadcast.people(db, w.id),
     }
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -35,6 +36,7 @@ class Target(NamedTuple):
     channel: str
     address: str
     fallbacks: dict[str, str] = {}  # never mutated (a shared default)
+    reach: int | None = None  # people one message reaches when more than one (an area broadcast)
 
 
 NO_FALLBACK: dict[str, str] = {}
@@ -48,24 +50,82 @@ def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:
     return [rows[i] for i in np.flatnonzero(area.covers(lon, lat))]
 
 
-def subscribed(*, db: Session, area: Area, event_type: str) -> list[Target]:
-    minx, miny, maxx, maxy = area.bbox()
+# Subscriber rows read per round trip while streaming: memory stays flat whatever the area (5,000,000
+# points in a province-wide polygon are read 50,000 at a time, never held at once).
+STREAM_CHUNK = 50_000
+
+
+def _subscriber_filter(area: Area, event_type: str):
     wants = or_(Subscriber.event_types == "", Subscriber.event_types.contains(f",{event_type},", autoescape=True))
-    active = and_(Subscriber.status == SubscriberStatus.active, wants)
-    cols = (Subscriber.id, Subscriber.phone, Subscriber.lon, Subscriber.lat, Subscriber.village_code)
-    conn = db.connection()  # Core rows: this runs over hundreds of thousands of points
-    # The (lon, lat) index narrows to the bounding box; the exact test runs vectorised on the candidates.
-    located = conn.execute(
-        select(*cols).where(active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy))
-    ).all()
-    hits = _in_area(area, located, 2, 3)
+    return and_(Subscriber.status == SubscriberStatus.active, wants)
+
+
+def _streamed(db: Session, query, chunk: int) -> Iterator[list[Any]]:
+    # Core rows through a streaming cursor (a server-side cursor on PostgreSQL), ``chunk`` at a time.
+    # (Options of the statement, not of the connection: those would stay on it, and every later
+    # statement of the transaction would open a server-side cursor.)
+    query = query.execution_options(stream_results=True, yield_per=chunk)
+    yield from db.connection().execute(query).partitions(chunk)
+
+
+def subscriber_rows(
+    *, db: Session, area: Area, event_type: str, cols: tuple, chunk: int = STREAM_CHUNK
+) -> Iterator[list[Any]]:
+    """The subscribers inside the area, streamed: lists of rows of ``cols`` (whose last two are
+    ``Subscriber.lon``, ``Subscriber.lat`` for located subscribers). The (lon, lat) B-tree narrows to the
+    area's bounding box; the exact test (``Area.covers``) runs vectorised on each chunk of candidates.
+    Subscribers without a location whose village the area touches follow."""
+    minx, miny, maxx, maxy = area.bbox()
+    active = _subscriber_filter(area, event_type)
+    located = select(*cols, Subscriber.lon, Subscriber.lat).where(
+        active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy)
+    )
+    n = len(cols)
+    for part in _streamed(db, located, chunk):
+        hits = _in_area(area, part, n, n + 1)
+        if hits:
+            yield hits
     if area.village_codes:
-        hits += conn.execute(
-            select(*cols).where(active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes))
-        ).all()
-    kind, new = RecipientKind.subscriber.value, tuple.__new__
-    sms = SUBSCRIBER_CHANNEL
-    return [new(Target, (kind, f"subscriber:{r[0]}", "", r[4], sms, r[1], NO_FALLBACK)) for r in hits]
+        by_village = select(*cols, Subscriber.lon, Subscriber.lat).where(
+            active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
+        )
+        yield from _streamed(db, by_village, chunk)
+
+
+TARGET_COLS = (Subscriber.id, Subscriber.phone, Subscriber.village_code)
+
+
+def subscribed_chunks(
+    *, db: Session, area: Area, event_type: str, chunk: int = STREAM_CHUNK
+) -> Iterator[list[Target]]:
+    """The subscribed residents inside the area as targets, streamed in chunks (the worker's search)."""
+    return _target_chunks(db=db, area=area, event_type=event_type, chunk=chunk)
+
+
+def _target_chunks(*, db: Session, area: Area, event_type: str, chunk: int = STREAM_CHUNK) -> Iterator[list[Target]]:
+    kind, new, sms = RecipientKind.subscriber.value, tuple.__new__, SUBSCRIBER_CHANNEL
+    for rows in subscriber_rows(db=db, area=area, event_type=event_type, cols=TARGET_COLS, chunk=chunk):
+        yield [new(Target, (kind, f"subscriber:{r[0]}", "", r[2], sms, r[1], NO_FALLBACK, None)) for r in rows]
+
+
+def _phone_key(phone: str) -> int:
+    return int(phone) if phone.isdigit() and len(phone) < 19 else hash(phone)
+
+
+def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[str] | frozenset = frozenset(),
+                     chunk: int = STREAM_CHUNK) -> int:
+    """How many different phones ``subscribed_chunks`` gives, leaving out those in ``exclude`` (already
+    targets of another kind), counted in flat memory: 8 bytes per phone found, not a row."""
+    keys: list[np.ndarray] = []
+    for rows in subscriber_rows(db=db, area=area, event_type=event_type, cols=(Subscriber.phone,), chunk=chunk):
+        keys.append(np.fromiter((_phone_key(r[0]) for r in rows if r[0] not in exclude), dtype=np.int64))
+    if not keys:
+        return 0
+    return int(np.unique(np.concatenate(keys)).size)
+
+
+def subscribed(*, db: Session, area: Area, event_type: str) -> list[Target]:
+    return [t for part in _target_chunks(db=db, area=area, event_type=event_type) for t in part]
 
 
 def points(*, db: Session, area: Area) -> list[Target]:
@@ -90,7 +150,7 @@ def points(*, db: Session, area: Area) -> list[Target]:
             continue
         channel, address = next(iter(contacts.items()))
         rest = {k: v for k, v in contacts.items() if k != channel}
-        out.append(Target(r[1], f"point:{r[0]}", r[2], r[3], channel, address, rest))
+        out.append(Target(r[1], f"point:{r[0]}", r[2], r[3], channel, address, rest, None))
     return out
 
 
@@ -121,6 +181,20 @@ def enterprises(*, db: Session, area: Area) -> list[Target]:
         )
         for c, _lon, _lat in _in_area(area, located, 1, 2)
     ]
+
+
+def others(*, db: Session, area: Area) -> list[Target]:
+    """The targets of the area that are not subscribers (a few hundred at most), one per (channel,
+    address), in the order ``resolve`` gives them."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for group in (points(db=db, area=area), people(db=db, area=area), enterprises(db=db, area=area)):
+        for t in group:
+            key = (t.channel, t.address)
+            if key not in seen:
+                seen.add(key)
+                out.append(t)
+    return out
 
 
 def resolve(*, db: Session, area: Area, event_type: str, subscribers: bool = True) -> list[Target]:

@@ -161,3 +161,19 @@ def recount(db: Session, warning_id: int) -> None:
         db.add(cov)
     cov.recipients, cov.reached, cov.updated_at = fig["recipients"], fig["reached"], utcnow()
     db.flush()
+
+
+def reached(db: Session, warning_id: int, n: int) -> None:
+    """``n`` recipients reached for the first time (a batch's sent rows; the coverage row taken first)."""
+    if n:
+        db.execute(
+            update(WarningCoverage)
+            .where(WarningCoverage.warning_id == warning_id)
+            .values(reached=WarningCoverage.reached + n)
+        )
+
+
+def moved(db: Session, warning_id: int, channel: str, *, before: str, after: str, n: int) -> None:
+    """``n`` rows of one channel moved from figure ``before`` to ``after`` (a batch recorded at once)."""
+    if before != after and n:
+        _bump(db, warning_id, channel, **{before: -n, after: n})

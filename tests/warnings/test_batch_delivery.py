@@ -1,0 +1,136 @@
+"""Batch delivery: a channel taking many recipients per request gets batches of its own limit, each
+batch recorded in one transaction with, per recipient, what the gateway said; a worker killed mid-batch
+loses nothing and re-sends at most that batch, with the same keys (a real subprocess, SIGKILL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+
+from tests.channels.servers import BatchGateway
+from tests.warnings.fresh import fresh_database, published_with_deliveries
+from yingji.channels.fake import FakeChannel
+from yingji.channels.sms import SmsGateway
+from yingji.warnings.models import Delivery, DeliveryAttempt
+from yingji.warnings.service import delivery, tally
+
+WORKER = """
+import sys
+from yingji.bootstrap import load_models
+from yingji.channels.sms import SmsGateway
+from yingji.core.db import Database
+from yingji.warnings.service import delivery
+load_models()
+url, gateway = sys.argv[1], sys.argv[2]
+delivery.run(Database.from_url(url), channels={"sms": SmsGateway(url=gateway, batch=25)}, worker="doomed",
+             lease_s=2)
+"""
+
+
+def _rows(database, wid):
+    with database.transaction() as db:
+        return {d.address: (d.status, d.attempts, d.last_error, d.receipt)
+                for d in db.scalars(select(Delivery).where(Delivery.warning_id == wid))}
+
+
+def test_batches_follow_the_channels_limit_one_transaction_each(tmp_path: Path):
+    with fresh_database(tmp_path) as (_url, database):
+        wid = published_with_deliveries(database, 23)
+        sms = FakeChannel("sms", batch=10)
+        commits: list[int] = []
+        event.listen(database.bind, "commit", lambda conn: commits.append(1))
+        assert delivery.run(database, channels={"sms": sms}, warning_id=wid) == 23
+        # 23 rows, at most 10 per request: 10, 10, 3; one claim, one read of the warning, three batches
+        # recorded (one transaction each), one claim that finds nothing.
+        assert sms.batches == [10, 10, 3]
+        assert len(commits) == 1 + 1 + 3 + 1
+        rows = _rows(database, wid)
+        assert all(s == "sent" and a == 1 for s, a, _e, _r in rows.values())
+        with database.transaction() as db:
+            assert db.scalar(select(func.count()).select_from(DeliveryAttempt)) == 23
+            assert tally.counters(db, wid) == tally.from_rows(db, wid)
+            assert tally.counters(db, wid)["reached"] == 23
+
+
+def test_a_batch_refused_part_way_records_what_the_gateway_said_of_each(tmp_path: Path):
+    bad, busy = "13800000003", "13800000007"
+    gw = BatchGateway(refuse={bad: ("isv.MOBILE_NUMBER_ILLEGAL", "号码格式错误", True),
+                              busy: ("isv.BUSINESS_LIMIT_CONTROL", "触发流控", False)}).start()
+    try:
+        with fresh_database(tmp_path) as (_url, database):
+            wid = published_with_deliveries(database, 12)
+            sms = SmsGateway(url=gw.url, batch=5)
+            delivery.run(database, channels={"sms": sms}, warning_id=wid)
+            assert [len(b) for b in gw.batches] == [5, 5, 2]
+            rows = _rows(database, wid)
+            status, attempts, error, _ = rows[bad]
+            assert (status, attempts) == ("failed", 1)  # permanent: no retry
+            assert error == "网关拒绝：代码 isv.MOBILE_NUMBER_ILLEGAL: 号码格式错误"
+            status, attempts, error, _ = rows[busy]
+            assert (status, attempts) == ("pending", 1)  # retried later
+            assert error == "网关拒绝：代码 isv.BUSINESS_LIMIT_CONTROL: 触发流控"
+            sent = {a: r for a, (s, _n, _e, r) in rows.items() if s == "sent"}
+            assert len(sent) == 10
+            # Each receipt is the gateway's answer for that very message (batch 1, the row's own key).
+            first_ids = {m["to"]: m["id"] for m in gw.batches[0]}
+            assert sent["13800000000"] == f"b1-{first_ids['13800000000']}"
+            with database.transaction() as db:
+                fig = tally.counters(db, wid)
+                assert fig == tally.from_rows(db, wid)
+                assert fig["by_channel"]["sms"] == {"targeted": 12, "fallback": 0, "sent": 10, "failed": 1,
+                                                    "pending": 1}
+    finally:
+        gw.stop()
+
+
+def test_a_worker_killed_mid_batch_resends_only_that_batch_with_the_same_keys(tmp_path: Path):
+    n = 120
+    held = threading.Event()
+
+    def hold(k: int, items) -> None:
+        if k == 3:  # the third batch reaches the gateway; the worker dies before the answer
+            held.set()
+            time.sleep(3)
+
+    gw = BatchGateway(hold=hold).start()
+    try:
+        with fresh_database(tmp_path) as (url, database):
+            wid = published_with_deliveries(database, n)
+            env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+            proc = subprocess.Popen([sys.executable, "-c", WORKER, url, gw.url], env=env)
+            try:
+                assert held.wait(60), "the worker did not reach its third batch"
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+            statuses = Counter(s for s, *_ in _rows(database, wid).values())
+            # Claims of 50 (two batches of 25): two batches recorded, the second claim's two leased (the one
+            # in flight and the one after it), the last 20 rows not claimed yet.
+            assert statuses == Counter({"sent": 50, "sending": 50, "pending": 20})
+            in_flight = {m["id"] for m in gw.batches[2]}
+            time.sleep(2.2)  # the dead worker's lease (2 s) runs out
+            delivery.run(database, channels={"sms": SmsGateway(url=gw.url, batch=25)}, worker="survivor",
+                         lease_s=2)
+            rows = _rows(database, wid)
+            assert all(s == "sent" and a == 1 for s, a, _e, _r in rows.values()) and len(rows) == n
+            with database.transaction() as db:
+                ok = Counter(db.scalars(select(DeliveryAttempt.delivery_id).where(DeliveryAttempt.ok.is_(True))))
+                assert len(ok) == n and set(ok.values()) == {1}
+                assert tally.counters(db, wid) == tally.from_rows(db, wid)
+            keys = Counter(m["id"] for b in gw.batches for m in b)
+            assert len(keys) == n  # every recipient reached
+            repeated = {k for k, c in keys.items() if c > 1}
+            # Only the batch in flight is sent again, with the same keys.
+            assert repeated == in_flight and len(in_flight) == 25 and max(keys.values()) == 2
+    finally:
+        gw.stop()
