@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import uuid
 
+from docx import Document
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -88,6 +89,12 @@ def test_photos_and_signatures_once_per_client_key(api, db, setting) -> None:
     kinds = sorted(a.kind for a in db.scalars(select(InspectionAttachment)
                                               .where(InspectionAttachment.inspection_id == ins["id"])))
     assert kinds == ["enterprise_signature", "inspector_signature", "inspector_signature", "photo"]
+    # the 现场检查记录 carries the signatures: the two inspectors' and the enterprise's, with its signer
+    doc = api("inspector").post(f"{base}/documents", json={"kind": "site_record"}).json()
+    opened = Document(io.BytesIO(api("inspector").get(f"/api/v1/enforcement/documents/{doc['id']}.docx").content))
+    assert len(opened.inline_shapes) == 3
+    text = "\n".join(p.text for p in opened.paragraphs)
+    assert "被检查单位签收：王厂长" in text and text.count("执法人员签名：") == 2
     # the enterprise manager and another inspector may not record on it
     assert api("chem").post(f"{base}/attachments", data={"client_key": key(), "kind": "enterprise_signature",
                                                          "signer_name": "x"},

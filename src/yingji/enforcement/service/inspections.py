@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from docx.shared import Cm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -261,5 +262,32 @@ def document_docx(*, db: Session, actor: Actor, document_id: int) -> tuple[Inspe
     if doc.kind == "review_opinion":
         order = db.get(InspectionDocument, doc.depends_on)
         out.add_paragraph(f"根据{order.number}，经复查，上述问题的整改情况如下：")
-    documents.add_signature(out, "执法人员（签名）：", "被检查单位负责人（签收）：", f"{bureau}", _when(doc.issued_at))
+    signed = _signatures(db, row, officers)
+    if signed:
+        for line, path in signed:
+            out.add_paragraph(line)
+            out.add_picture(str(path), width=Cm(4))
+        documents.add_signature(out, f"{bureau}", _when(doc.issued_at))
+    else:
+        documents.add_signature(out, "执法人员（签名）：", "被检查单位负责人（签收）：", f"{bureau}",
+                                _when(doc.issued_at))
     return doc, documents.docx_bytes(out)
+
+
+def _signatures(db: Session, row: Inspection, officers) -> list[tuple[str, object]]:
+    """The signatures made on the phone page, the latest of each signer: each inspector's, then the
+    enterprise's acknowledgement with its signer's name."""
+    names = {i.id: f"{i.name}（{i.certificate_no}）" for i in officers}
+    latest: dict[object, InspectionAttachment] = {}
+    for a in attachments_of(db, row):
+        if a.kind == "inspector_signature":
+            latest[a.inspector_id] = a
+        elif a.kind == "enterprise_signature":
+            latest["enterprise"] = a
+    out = []
+    for who, a in latest.items():
+        line = (f"被检查单位签收：{a.signer_name}" if who == "enterprise"
+                else f"执法人员签名：{names.get(who, '')}")
+        out.append((line, files.load(db, a.attachment_id)[1]))
+    out.sort(key=lambda pair: pair[0].startswith("被检查单位"))
+    return out
