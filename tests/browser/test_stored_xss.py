@@ -36,6 +36,10 @@ LINK = "javascript:alert(3)"
 # table → the free-text columns pages render (names, addresses, notes, titles, descriptions …).
 FREE_TEXT: dict[str, list[str]] = {
     "enf_listings": ["party_name", "facts", "repair_evidence"],
+    # The phone page of an inspection shows its findings, its inspectors and the enterprise's signer.
+    "enf_findings": ["description"],
+    "enf_inspectors": ["name"],
+    "enf_inspection_attachments": ["signer_name"],
     "enf_plans": ["title"],
     "calendar_days": ["name"],
     "departments": ["name", "duties"],
@@ -121,6 +125,8 @@ PHONES: dict[str, list[str]] = {
 # log (rewriting it would be the tampering its check reports), machine state.
 NOT_FREE_TEXT = {
     "enf_listings": {"uscc", "ground", "status", "notice_no", "decision_no", "region_path", "removal"},
+    "enf_findings": {"checklist_number"},  # a checklist line number, checked against the checklist
+    "enf_inspection_attachments": {"kind"},
     "enf_plans": {"status"},
     # Drill runs: scenario files (deployment data), account names and outcomes generated from names.
     "inc_drill_runs": {"scenario", "title", "status", "started_by_name"},
@@ -234,8 +240,6 @@ NOT_SHOWN = {
     # Enforcement's inspections, conflicts of interest and roster are read through the API (the draw page
     # shows who was drawn by name from the draw's own record); the item list shows the item, not its unit.
     "enf_conflicts": {"reason"},
-    "enf_findings": {"description"},
-    "enf_inspectors": {"name"},
     "enf_items": {"department"},
     "inc_alarm_proposals": {"decided_by"},
     "inc_disaster_reports": {"note"},  # the report's figures are shown, its note is in the export
@@ -413,7 +417,7 @@ STARTS = ["/", "/settings/calendar", "/monitoring", "/monitoring/sensors", "/mon
           "/resources/teams", "/resources/experts", "/resources/warehouses", "/resources/shelters",
           "/resources/coverage", "/resources/nearest", "/accounts/users", "/audit", "/map", "/todo", "/incidents",
           "/duty", "/plans", "/plans/filings", "/plans/drills", "/plans/training", "/enforcement", "/enforcement/draws",
-          "/enforcement/cases", "/enforcement/figures", "/natural", "/natural/coverage"]
+          "/enforcement/cases", "/enforcement/inspections", "/enforcement/figures", "/natural", "/natural/coverage"]
 # Poisoned, but shown only on pages this crawl does not reach even with ``stage``'s records: measured on the
 # last run; the crawl's reach, not a leak.
 NOT_REACHED: set[str] = set()

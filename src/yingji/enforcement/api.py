@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi.responses import FileResponse
 
 from yingji.core.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
 from yingji.core.excel import XLSX_MIME
@@ -35,6 +36,7 @@ from yingji.enforcement.schemas import (
     FindingRead,
     HearingRequest,
     ImportResult,
+    InspectionAttachmentRead,
     InspectionCreate,
     InspectionRead,
     InspectorCreate,
@@ -306,6 +308,34 @@ def list_findings(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
 def add_finding(inspection_id: RecordId, body: FindingCreate, db: DbSession, user: ApiUser) -> Any:
     """A finding, made a hidden hazard in dual prevention; idempotent by ``client_key``."""
     return inspections.add_finding(db=db, actor=user, inspection_id=inspection_id, data=body)
+
+
+@router.get("/inspections/{inspection_id}/attachments", response_model=list[InspectionAttachmentRead])
+def list_inspection_attachments(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
+    return inspections.attachments_of(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
+
+
+@router.post("/inspections/{inspection_id}/attachments", response_model=InspectionAttachmentRead, status_code=201)
+async def add_inspection_attachment(
+    inspection_id: RecordId, db: DbSession, user: ApiUser, file: Annotated[UploadFile, File()],
+    client_key: Annotated[str, Form()], kind: Annotated[str, Form()],
+    finding_client_key: Annotated[str, Form()] = "", inspector_id: Annotated[int | None, Form()] = None,
+    signer_name: Annotated[str, Form(max_length=100)] = "",
+) -> Any:
+    """A finding's photo (``finding_client_key``), an inspector's signature (``inspector_id``) or the
+    enterprise's acknowledgement (``signer_name``) as PNG/JPEG; idempotent by ``client_key``."""
+    return inspections.add_attachment(db=db, actor=user, inspection_id=inspection_id, client_key=client_key,
+                                      kind=kind, data=await file.read(), filename=file.filename or "photo",
+                                      finding_client_key=finding_client_key, inspector_id=inspector_id,
+                                      signer_name=signer_name)
+
+
+@router.get("/inspections/{inspection_id}/attachments/{attachment_id}")
+def inspection_attachment_file(inspection_id: RecordId, attachment_id: RecordId, db: DbSession,
+                               user: ApiUser) -> FileResponse:
+    row, path = inspections.attachment_file(db=db, actor=user, inspection_id=inspection_id,
+                                            attachment_id=attachment_id)
+    return FileResponse(path, media_type=row.content_type, filename=row.filename)
 
 
 @router.get("/inspections/{inspection_id}/documents", response_model=list[DocumentRead])

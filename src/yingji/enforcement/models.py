@@ -217,6 +217,25 @@ class Finding(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class InspectionAttachment(Base):
+    """A file recorded on the phone page: a finding's photo, an inspector's signature or the enterprise's
+    acknowledgement (its signer's name and signature), stored through ``core.files``. ``client_key`` is made
+    once in the browser, so a sync replayed on a bad line answers the row it already made."""
+
+    __tablename__ = "enf_inspection_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("enf_inspections.id", ondelete="CASCADE"), index=True)
+    client_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))  # photo / inspector_signature / enterprise_signature
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("enf_findings.id", ondelete="CASCADE"), index=True)
+    inspector_id: Mapped[int | None] = mapped_column(Integer)  # whose signature (kind inspector_signature)
+    signer_name: Mapped[str] = mapped_column(String(100), default="")  # the enterprise's signer
+    attachment_id: Mapped[int] = mapped_column(Integer)  # core.files Attachment
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uploaded_by: Mapped[int | None] = mapped_column(Integer)
+
+
 class InspectionDocument(Base):
     """A numbered enforcement document of an inspection (现场检查记录, 责令限期整改指令书, 整改复查意见书); each
     but the first follows the one it depends on (cn-rules §11.2 document order)."""

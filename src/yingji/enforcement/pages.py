@@ -13,7 +13,7 @@ from yingji.core.pagination import PageParams
 from yingji.enforcement import enums
 from yingji.enforcement import public_pages as _public
 from yingji.enforcement.case_procedure import STEP_LABELS, case_rules
-from yingji.enforcement.service import cases, credit, draws, figures, items, plans, roster
+from yingji.enforcement.service import cases, credit, draws, figures, inspections, items, plans, roster
 from yingji.enforcement.service.items import industry_choices
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
@@ -100,3 +100,27 @@ def plan_page(request: Request, plan_id: int, db: DbSession, user: PageUser) -> 
 def listings_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
     rows = [credit.view(r) for r in credit.list_listings(db=db, actor=user)]
     return _render(request, "listings.html", {"rows": rows})
+
+
+@router.get("/enforcement/inspections/{inspection_id}/phone", response_class=HTMLResponse)
+def inspection_phone_page(request: Request, inspection_id: int, db: DbSession, user: PageUser) -> HTMLResponse:
+    """The inspection on a phone: checklist, findings with photo and GPS, signatures, the enterprise's
+    acknowledgement; the draft kept in the browser and synced when online (``inspection-phone.js``)."""
+    v = inspections.phone_view(db=db, actor=user, inspection_id=inspection_id)
+    row = v["inspection"]
+    data = {
+        "inspection_id": row.id,
+        "api": f"/api/v1/enforcement/inspections/{row.id}",
+        "csrf": request.state.csrf_token,
+        "inspectors": [{"id": i.id, "name": i.name} for i in v["inspectors"]],
+        "synced_findings": [f.client_key for f in v["findings"]],
+    }
+    return _render(request, "phone.html", {"v": v, "page_data": data})
+
+
+@router.get("/enforcement/inspections", response_class=HTMLResponse)
+def inspections_page(request: Request, db: DbSession, user: PageUser) -> HTMLResponse:
+    rows = inspections.list_inspections(db=db, actor=user)[:PAGE_SIZE * 4]
+    names = {r.enterprise_id: inspections.enterprise_name(db, r.enterprise_id) for r in rows}
+    return _render(request, "inspections.html", {"rows": rows, "names": names,
+                                                 "can_record": user.can("enforcement.inspections.write")})

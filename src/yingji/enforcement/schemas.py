@@ -283,6 +283,16 @@ class FindingRead(Read):
     hazard_id: int | None
 
 
+class InspectionAttachmentRead(Read):
+    id: int
+    client_key: str
+    kind: str
+    finding_id: int | None
+    inspector_id: int | None
+    signer_name: str
+    attachment_id: int
+
+
 class DocumentCreate(Input):
     kind: Literal["site_record", "rectification_order", "review_opinion"]
     rectify_by: datetime | None = None

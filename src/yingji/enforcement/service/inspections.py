@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from docx.shared import Cm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core import documents
+from yingji.core import documents, files
 from yingji.core.actor import Actor, in_scope, require
 from yingji.core.clock import to_local, utcnow
 from yingji.core.errors import Conflict, NotFound, PermissionDenied, invalid
-from yingji.enforcement.models import ChecklistEntry, Finding, Inspection, InspectionDocument, Inspector
+from yingji.enforcement.models import (
+    ChecklistEntry,
+    Finding,
+    Inspection,
+    InspectionAttachment,
+    InspectionDocument,
+    Inspector,
+)
 from yingji.enforcement.schemas import DocumentCreate, FindingCreate, InspectionCreate
 from yingji.enforcement.service.common import is_inspector, local_today
 from yingji.enforcement.service.items import ensure_inspectable
@@ -124,6 +132,76 @@ def findings(db: Session, inspection: Inspection) -> list[Finding]:
     return list(db.scalars(select(Finding).where(Finding.inspection_id == inspection.id).order_by(Finding.id)))
 
 
+ATTACHMENT_KINDS = ("photo", "inspector_signature", "enterprise_signature")
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def add_attachment(*, db: Session, actor: Actor, inspection_id: int, client_key: str, kind: str, data: bytes,
+                   filename: str, finding_client_key: str = "", inspector_id: int | None = None,
+                   signer_name: str = "") -> InspectionAttachment:
+    """A photo of a finding, an inspector's signature or the enterprise's acknowledgement, from the phone
+    page. The same ``client_key`` again answers the row already made (no second file row)."""
+    if not 8 <= len(client_key) <= 64:
+        raise invalid("client_key", "同步标识应为 8 至 64 个字符")
+    same = db.scalar(select(InspectionAttachment).where(InspectionAttachment.client_key == client_key))
+    if same is not None:
+        if same.inspection_id != inspection_id:
+            raise Conflict("该同步标识已用于另一检查")
+        get_inspection(db=db, actor=actor, inspection_id=inspection_id)
+        return same
+    row = _writable(db, actor, inspection_id)
+    if kind not in ATTACHMENT_KINDS:
+        raise invalid("kind", "应为 photo、inspector_signature 或 enterprise_signature")
+    finding_id = None
+    if kind == "photo":
+        finding = db.scalar(select(Finding).where(Finding.client_key == finding_client_key,
+                                                  Finding.inspection_id == row.id))
+        if finding is None:
+            raise invalid("finding_client_key", "本次检查没有这一检查发现")
+        finding_id = finding.id
+    if kind == "inspector_signature" and inspector_id not in (row.inspector_ids or []):
+        raise invalid("inspector_id", "签名人不是本次检查的执法人员")
+    if kind == "enterprise_signature" and not signer_name.strip():
+        raise invalid("signer_name", "请填写被检查单位签收人姓名")
+    stored = files.store(db, data=data, filename=filename, allowed=PHOTO_TYPES, field="file", uploaded_by=actor.id)
+    out = InspectionAttachment(inspection_id=row.id, client_key=client_key, kind=kind, finding_id=finding_id,
+                               inspector_id=inspector_id if kind == "inspector_signature" else None,
+                               signer_name=signer_name.strip()[:100] if kind == "enterprise_signature" else "",
+                               attachment_id=stored.id, created_at=utcnow(), uploaded_by=actor.id)
+    db.add(out)
+    db.flush()
+    return out
+
+
+def attachments_of(db: Session, inspection: Inspection) -> list[InspectionAttachment]:
+    return list(db.scalars(select(InspectionAttachment).where(InspectionAttachment.inspection_id == inspection.id)
+                           .order_by(InspectionAttachment.id)))
+
+
+def attachment_file(*, db: Session, actor: Actor, inspection_id: int, attachment_id: int) -> tuple:
+    row = get_inspection(db=db, actor=actor, inspection_id=inspection_id)
+    if not any(a.attachment_id == attachment_id for a in attachments_of(db, row)):
+        raise NotFound("附件不存在")
+    return files.load(db, attachment_id)
+
+
+def enterprise_name(db: Session, enterprise_id: int) -> str:
+    return registry_service.enterprise_info(db=db, enterprise_id=enterprise_id).name
+
+
+def phone_view(*, db: Session, actor: Actor, inspection_id: int) -> dict:
+    """What the phone page needs: the inspection (only its inspectors and the bureau may record on it),
+    its industry's checklist and the names of its inspectors."""
+    row = _writable(db, actor, inspection_id)
+    e = registry_service.enterprise_info(db=db, enterprise_id=row.enterprise_id)
+    checklist = db.scalars(select(ChecklistEntry).where(ChecklistEntry.industry == e.industry)
+                           .order_by(ChecklistEntry.id)).all()
+    officers = db.scalars(select(Inspector).where(Inspector.id.in_(row.inspector_ids or []))
+                          .order_by(Inspector.id)).all()
+    return {"inspection": row, "enterprise": e, "checklist": checklist, "inspectors": officers,
+            "findings": findings(db, row), "attachments": attachments_of(db, row)}
+
+
 def documents_of(db: Session, inspection: Inspection) -> list[InspectionDocument]:
     return list(db.scalars(select(InspectionDocument).where(InspectionDocument.inspection_id == inspection.id)
                            .order_by(InspectionDocument.id)))
@@ -184,5 +262,32 @@ def document_docx(*, db: Session, actor: Actor, document_id: int) -> tuple[Inspe
     if doc.kind == "review_opinion":
         order = db.get(InspectionDocument, doc.depends_on)
         out.add_paragraph(f"根据{order.number}，经复查，上述问题的整改情况如下：")
-    documents.add_signature(out, "执法人员（签名）：", "被检查单位负责人（签收）：", f"{bureau}", _when(doc.issued_at))
+    signed = _signatures(db, row, officers)
+    if signed:
+        for line, path in signed:
+            out.add_paragraph(line)
+            out.add_picture(str(path), width=Cm(4))
+        documents.add_signature(out, f"{bureau}", _when(doc.issued_at))
+    else:
+        documents.add_signature(out, "执法人员（签名）：", "被检查单位负责人（签收）：", f"{bureau}",
+                                _when(doc.issued_at))
     return doc, documents.docx_bytes(out)
+
+
+def _signatures(db: Session, row: Inspection, officers) -> list[tuple[str, object]]:
+    """The signatures made on the phone page, the latest of each signer: each inspector's, then the
+    enterprise's acknowledgement with its signer's name."""
+    names = {i.id: f"{i.name}（{i.certificate_no}）" for i in officers}
+    latest: dict[object, InspectionAttachment] = {}
+    for a in attachments_of(db, row):
+        if a.kind == "inspector_signature":
+            latest[a.inspector_id] = a
+        elif a.kind == "enterprise_signature":
+            latest["enterprise"] = a
+    out = []
+    for who, a in latest.items():
+        line = (f"被检查单位签收：{a.signer_name}" if who == "enterprise"
+                else f"执法人员签名：{names.get(who, '')}")
+        out.append((line, files.load(db, a.attachment_id)[1]))
+    out.sort(key=lambda pair: pair[0].startswith("被检查单位"))
+    return out
