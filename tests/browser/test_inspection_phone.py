@@ -31,8 +31,8 @@ def sign(page, box) -> None:
 
 
 def server_state(page, inspection_id: int) -> tuple[list, list]:
-    found = page.request.get(f"{API}/{inspection_id}/findings").json()
-    files = page.request.get(f"{API}/{inspection_id}/attachments").json()
+    found = page.request.get(f"{API}/{inspection_id}/findings").json()["items"]
+    files = page.request.get(f"{API}/{inspection_id}/attachments").json()["items"]
     return found, files
 
 
@@ -42,7 +42,7 @@ def start_inspection(page, login) -> int:
     login(page, "duty")
     csrf = page.evaluate("() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']")
     model = page.request.get(API).json()[0]
-    team = [i["id"] for i in page.request.get("/api/v1/enforcement/inspectors").json() if i["user_id"]][:2]
+    team = [i["id"] for i in page.request.get("/api/v1/enforcement/inspectors").json()["items"] if i["user_id"]][:2]
     r = page.request.post(API, headers={"X-CSRF-Token": csrf}, data={
         "client_key": "browser-phone-test-1", "item_id": model["item_id"], "enterprise_id": model["enterprise_id"],
         "inspector_ids": team})

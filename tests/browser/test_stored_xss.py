@@ -35,7 +35,7 @@ LINK = "javascript:alert(3)"
 
 # table → the free-text columns pages render (names, addresses, notes, titles, descriptions …).
 FREE_TEXT: dict[str, list[str]] = {
-    "enf_listings": ["party_name", "facts", "repair_evidence"],
+    "enf_listings": ["party_name", "repair_evidence"],
     # The phone page of an inspection shows its findings, its inspectors and the enterprise's signer.
     "enf_findings": ["description"],
     "enf_inspectors": ["name"],
@@ -405,6 +405,10 @@ def stage(url: str, data_dir: Path) -> list[str]:
                                    "order by id limit 1")).one()
         incidents_service.propose_from_alarm(db, alarm_id=alarm.id, level=alarm.level, sensor_kind=None,
                                              region_path=alarm.region_path, rule_name=alarm.rule_name, at=now)
+    with database.transaction() as db:  # a plan task with reported progress (the demo reports four)
+        task = db.execute(sa.text("select task_id from stats_task_progress order by id limit 1")).scalar()
+    if task:
+        pages.append(f"/stats/tasks/{task}")
     database.bind.dispose()
     return pages
 
@@ -417,7 +421,8 @@ STARTS = ["/", "/settings/calendar", "/monitoring", "/monitoring/sensors", "/mon
           "/resources/teams", "/resources/experts", "/resources/warehouses", "/resources/shelters",
           "/resources/coverage", "/resources/nearest", "/accounts/users", "/audit", "/map", "/todo", "/incidents",
           "/duty", "/plans", "/plans/filings", "/plans/drills", "/plans/training", "/enforcement", "/enforcement/draws",
-          "/enforcement/cases", "/enforcement/inspections", "/enforcement/figures", "/natural", "/natural/coverage"]
+          "/enforcement/cases", "/enforcement/inspections", "/enforcement/figures", "/natural", "/natural/coverage",
+          "/drills", "/stats", "/stats/rates", "/stats/tasks", "/stats/reports", "/stats/inputs"]
 # Poisoned, but shown only on pages this crawl does not reach even with ``stage``'s records: measured on the
 # last run; the crawl's reach, not a leak.
 NOT_REACHED: set[str] = set()

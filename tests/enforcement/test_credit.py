@@ -120,7 +120,7 @@ def test_export_for_joint_punishment_and_scope(api, app, db, team, fixed_clock) 
     # an enterprise manager sees its own entries only; a township officer its township's
     chem_id = user(db, "chem").enterprise_id
     assert chem_id != e.id
-    assert all(x["enterprise_id"] == chem_id for x in now_as(app, "chem").get(LISTINGS).json())
+    assert all(x["enterprise_id"] == chem_id for x in now_as(app, "chem").get(LISTINGS).json()["items"])
     assert now_as(app, "chem").get(f"{LISTINGS}/{entry['id']}").status_code == 404
     assert now_as(app, "inspector").get(f"{LISTINGS}/{entry['id']}").status_code == 200
     for who in ("labao", "inspector", "chem"):

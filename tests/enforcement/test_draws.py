@@ -90,7 +90,7 @@ def test_declared_conflicts_and_last_years_inspector_are_never_drawn(api, db) ->
     target = item(db)
     pool = _fireworks(db)
     db.commit()
-    roster = api("duty").get("/api/v1/enforcement/inspectors").json()
+    roster = api("duty").get("/api/v1/enforcement/inspectors").json()["items"]
     declared = (roster[0]["id"], pool[0].id)
     assert api("duty").post("/api/v1/enforcement/conflicts", json={
         "inspector_id": declared[0], "enterprise_id": declared[1], "reason": "配偶在该企业任职"}).status_code == 201

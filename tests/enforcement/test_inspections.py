@@ -87,7 +87,7 @@ def test_documents_follow_the_one_they_depend_on(api, db, setting) -> None:
     assert "责改〔" in order.json()["number"] and order.json()["number"].endswith("号")
     review = api("inspector").post(docs, json={"kind": "review_opinion"})
     assert review.status_code == 201 and review.json()["depends_on"] == order.json()["id"]
-    assert len({d["number"] for d in api("duty").get(docs).json()}) == 3
+    assert len({d["number"] for d in api("duty").get(docs).json()["items"]}) == 3
     # the order opens as a .docx with the district's header, its number, the unit and the hazard
     r = api("chem").get(f"/api/v1/enforcement/documents/{order.json()['id']}.docx")
     assert r.status_code == 200
@@ -101,9 +101,9 @@ def test_documents_follow_the_one_they_depend_on(api, db, setting) -> None:
 
 def test_inspection_scope_per_role(api, db, setting) -> None:
     ins = start(api, setting).json()
-    assert ins["id"] in {i["id"] for i in api("inspector").get(INSPECTIONS).json()}
+    assert ins["id"] in {i["id"] for i in api("inspector").get(INSPECTIONS).json()["items"]}
     assert api("inspector2").get(f"{INSPECTIONS}/{ins['id']}").status_code == 404  # not assigned
-    assert ins["id"] not in {i["id"] for i in api("inspector2").get(INSPECTIONS).json()}
+    assert ins["id"] not in {i["id"] for i in api("inspector2").get(INSPECTIONS).json()["items"]}
     assert api("chem").get(f"{INSPECTIONS}/{ins['id']}").status_code == 200  # its own
     inside = setting["chem"].region_path.startswith(setting["labao"] + "/")
     assert (api("labao").get(f"{INSPECTIONS}/{ins['id']}").status_code == 200) is inside

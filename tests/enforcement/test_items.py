@@ -120,7 +120,7 @@ def test_checklist_import_names_an_unknown_item(api, db) -> None:
                 ["工贸", "9.2", pub.code, "第一条", "查阅资料", "有限空间作业安全规定"])
     assert duty.post("/api/v1/enforcement/checklists/import",
                      files={"file": ("c.xlsx", good, "application/x")}).json() == {"imported": 2}
-    lines = duty.get("/api/v1/enforcement/checklists/industry_trade").json()
+    lines = duty.get("/api/v1/enforcement/checklists/industry_trade").json()["items"]
     numbers = [e["number"] for e in lines if e["number"].startswith("9.")]
     assert numbers == ["9.2", "9.10"]  # numbered as the bureau numbers, not as text
     exported = sheet_rows(duty.get("/api/v1/enforcement/checklists.xlsx?industry=industry_trade").content)

@@ -130,9 +130,9 @@ async def import_checklist(db: DbSession, user: ApiUser, file: Annotated[UploadF
     return ImportResult(imported=items.import_checklist(db=db, actor=user, data=await file.read()))
 
 
-@router.get("/checklists/{industry}", response_model=list[ChecklistEntryRead])
-def checklist(industry: str, db: DbSession, user: ApiUser) -> Any:
-    return items.checklist(db=db, actor=user, industry=industry)
+@router.get("/checklists/{industry}", response_model=Page[ChecklistEntryRead])
+def checklist(industry: str, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(items.checklist(db=db, actor=user, industry=industry), paging, ChecklistEntryRead)
 
 
 @router.put("/checklists", response_model=ChecklistEntryRead)
@@ -143,9 +143,9 @@ def save_entry(body: ChecklistEntryCreate, db: DbSession, user: ApiUser) -> Any:
 # --- roster, conflicts, caps -----------------------------------------------------------------------
 
 
-@router.get("/inspectors", response_model=list[InspectorRead])
-def list_inspectors(db: DbSession, user: ApiUser) -> Any:
-    return roster.list_inspectors(db=db, actor=user)
+@router.get("/inspectors", response_model=Page[InspectorRead])
+def list_inspectors(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(roster.list_inspectors(db=db, actor=user), paging, InspectorRead)
 
 
 @router.post("/inspectors", response_model=InspectorRead, status_code=201)
@@ -153,9 +153,9 @@ def add_inspector(body: InspectorCreate, db: DbSession, user: ApiUser) -> Any:
     return roster.add_inspector(db=db, actor=user, data=body)
 
 
-@router.get("/conflicts", response_model=list[ConflictRead])
-def list_conflicts(db: DbSession, user: ApiUser) -> Any:
-    return roster.list_conflicts(db=db, actor=user)
+@router.get("/conflicts", response_model=Page[ConflictRead])
+def list_conflicts(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(roster.list_conflicts(db=db, actor=user), paging, ConflictRead)
 
 
 @router.post("/conflicts", response_model=ConflictRead, status_code=201)
@@ -163,9 +163,9 @@ def declare_conflict(body: ConflictCreate, db: DbSession, user: ApiUser) -> Any:
     return roster.declare_conflict(db=db, actor=user, data=body)
 
 
-@router.get("/caps", response_model=list[CapRead])
-def list_caps(db: DbSession, user: ApiUser) -> Any:
-    return roster.list_caps(db=db, actor=user)
+@router.get("/caps", response_model=Page[CapRead])
+def list_caps(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(roster.list_caps(db=db, actor=user), paging, CapRead)
 
 
 @router.put("/caps/{cap_id}", response_model=CapRead)
@@ -278,9 +278,9 @@ def publish_decision(case_id: RecordId, db: DbSession, user: ApiUser) -> Any:
 # --- inspections -----------------------------------------------------------------------------------
 
 
-@router.get("/inspections", response_model=list[InspectionRead])
-def list_inspections(db: DbSession, user: ApiUser) -> Any:
-    return inspections.list_inspections(db=db, actor=user)
+@router.get("/inspections", response_model=Page[InspectionRead])
+def list_inspections(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(inspections.list_inspections(db=db, actor=user), paging, InspectionRead)
 
 
 @router.post("/inspections", response_model=InspectionRead, status_code=201)
@@ -299,9 +299,10 @@ def answer_checklist(inspection_id: RecordId, body: ChecklistAnswers, db: DbSess
     return inspections.answer_checklist(db=db, actor=user, inspection_id=inspection_id, results=dict(body.results))
 
 
-@router.get("/inspections/{inspection_id}/findings", response_model=list[FindingRead])
-def list_findings(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return inspections.findings(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
+@router.get("/inspections/{inspection_id}/findings", response_model=Page[FindingRead])
+def list_findings(inspection_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    inspection = inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id)
+    return Page.sliced(inspections.findings(db, inspection), paging, FindingRead)
 
 
 @router.post("/inspections/{inspection_id}/findings", response_model=FindingRead, status_code=201)
@@ -310,9 +311,10 @@ def add_finding(inspection_id: RecordId, body: FindingCreate, db: DbSession, use
     return inspections.add_finding(db=db, actor=user, inspection_id=inspection_id, data=body)
 
 
-@router.get("/inspections/{inspection_id}/attachments", response_model=list[InspectionAttachmentRead])
-def list_inspection_attachments(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return inspections.attachments_of(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
+@router.get("/inspections/{inspection_id}/attachments", response_model=Page[InspectionAttachmentRead])
+def list_inspection_attachments(inspection_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    inspection = inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id)
+    return Page.sliced(inspections.attachments_of(db, inspection), paging, InspectionAttachmentRead)
 
 
 @router.post("/inspections/{inspection_id}/attachments", response_model=InspectionAttachmentRead, status_code=201)
@@ -338,9 +340,10 @@ def inspection_attachment_file(inspection_id: RecordId, attachment_id: RecordId,
     return FileResponse(path, media_type=row.content_type, filename=row.filename)
 
 
-@router.get("/inspections/{inspection_id}/documents", response_model=list[DocumentRead])
-def list_documents(inspection_id: RecordId, db: DbSession, user: ApiUser) -> Any:
-    return inspections.documents_of(db, inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id))
+@router.get("/inspections/{inspection_id}/documents", response_model=Page[DocumentRead])
+def list_documents(inspection_id: RecordId, db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    inspection = inspections.get_inspection(db=db, actor=user, inspection_id=inspection_id)
+    return Page.sliced(inspections.documents_of(db, inspection), paging, DocumentRead)
 
 
 @router.post("/inspections/{inspection_id}/documents", response_model=DocumentRead, status_code=201)
@@ -359,9 +362,9 @@ def document_docx(document_id: RecordId, db: DbSession, user: ApiUser) -> Respon
 # --- the annual plan -------------------------------------------------------------------------------
 
 
-@router.get("/plans", response_model=list[PlanRead])
-def list_plans(db: DbSession, user: ApiUser) -> Any:
-    return plans.list_plans(db=db, actor=user)
+@router.get("/plans", response_model=Page[PlanRead])
+def list_plans(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced(plans.list_plans(db=db, actor=user), paging, PlanRead)
 
 
 @router.post("/plans", response_model=PlanRead, status_code=201)
@@ -397,9 +400,9 @@ def listing_read(row: Any) -> ListingRead:
                        repair_from=v.repair_from, removed_at=row.removed_at, repair_evidence=row.repair_evidence)
 
 
-@router.get("/listings", response_model=list[ListingRead])
-def list_listings(db: DbSession, user: ApiUser) -> Any:
-    return [listing_read(r) for r in credit.list_listings(db=db, actor=user)]
+@router.get("/listings", response_model=Page[ListingRead])
+def list_listings(db: DbSession, user: ApiUser, paging: Paging) -> Any:
+    return Page.sliced([listing_read(r) for r in credit.list_listings(db=db, actor=user)], paging)
 
 
 @router.get("/listings.xlsx")
