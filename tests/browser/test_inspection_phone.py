@@ -41,7 +41,7 @@ def start_inspection(page, login) -> int:
     published item, at its enterprise)."""
     login(page, "duty")
     csrf = page.evaluate("() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']")
-    model = page.request.get(API).json()[0]
+    model = page.request.get(API).json()["items"][0]
     team = [i["id"] for i in page.request.get("/api/v1/enforcement/inspectors").json()["items"] if i["user_id"]][:2]
     r = page.request.post(API, headers={"X-CSRF-Token": csrf}, data={
         "client_key": "browser-phone-test-1", "item_id": model["item_id"], "enterprise_id": model["enterprise_id"],
@@ -54,7 +54,7 @@ def start_inspection(page, login) -> int:
 def test_offline_draft_survives_a_reload_and_syncs_once(page, login) -> None:
     inspection_id = start_inspection(page, login)
     login(page, "inspector")
-    assert inspection_id in {i["id"] for i in page.request.get(API).json()}
+    assert inspection_id in {i["id"] for i in page.request.get(API).json()["items"]}
     before, before_files = server_state(page, inspection_id)
     page.goto(f"/enforcement/inspections/{inspection_id}/phone")
     page.wait_for_function("() => document.getElementById('phone-status').dataset.pending === '0'")

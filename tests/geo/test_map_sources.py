@@ -116,7 +116,7 @@ def test_map_page_carries_the_base_maps_and_the_problems(app, page_client, tmp_p
     # Every capability's layers are data blocks that parse as JSON, and no inline script is left.
     blocks = re.findall(r'<script type="application/json" class="map-layers">(.*?)</script>', html, re.S)
     caps = [json.loads(b)["capability"] for b in blocks]
-    assert caps == ["natural", "risk", "monitoring", "warnings", "resources"]
+    assert caps == ["natural", "risk", "enforcement", "monitoring", "warnings", "resources"]
     assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))[^>]*>", html)
 
 
