@@ -19,8 +19,27 @@ class Received:
     body: bytes
 
 
+class _Loopback:
+    """A threaded HTTP server on a free loopback port, serving a handler class until ``stop``."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> Any:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @dataclass
-class LoopbackHttp:
+class LoopbackHttp(_Loopback):
     """``respond(received) -> (status, json)``; default: 200 with a receipt id."""
 
     respond: Callable[[Received], tuple[int, Any]] | None = None
@@ -58,19 +77,7 @@ class LoopbackHttp:
                 pass
 
         lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(Handler)
 
 
 class SmtpSink:
@@ -107,7 +114,7 @@ class SmtpSink:
 
 
 @dataclass
-class BatchGateway:
+class BatchGateway(_Loopback):
     """A loopback SMS batch gateway (the ``json`` format with ``batch`` > 1): answers one result per
     message of ``{"text", "messages": [{"to", "id"}]}``. ``refuse``: phone → (code, message, permanent)
     refused inside an accepted batch; ``hold``: a callable told of each batch before the answer (a test
@@ -155,16 +162,4 @@ class BatchGateway:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(Handler)
