@@ -31,14 +31,69 @@ def test_rates_come_from_their_capabilities(api, db) -> None:
     assert rows["natural.community_coverage"]["capability"] == "natural"
     assert rows["warnings.coverage"]["state"] == "ok" and set(rows["warnings.coverage"]["trend"]) == {
         "2021", "2022", "2023", "2024", "2025"}
-    assert rows["plans.enforcement_qualified"]["target"] == 0.8
-    # the demo roster: 10 inspectors, 9 with their equipment fitted (enforcement/demo.py)
+    # the demo roster: 10 inspectors, 8 qualified and 9 with their equipment fitted (enforcement/demo.py)
+    qualified = rows["enforcement.qualified"]
+    assert (qualified["state"], qualified["capability"], qualified["numerator"], qualified["denominator"]) == (
+        "ok", "enforcement", 8, 10)
+    assert qualified["value"] == pytest.approx(0.8) and qualified["target"] == 0.8
     equipment = rows["enforcement.equipment_standard"]
     assert (equipment["state"], equipment["capability"], equipment["numerator"], equipment["denominator"]) == (
         "ok", "enforcement", 9, 10)
     # a rate no capability provides is shown as such, with what is missing, never a number
-    rect = rows["risk.rectification"]
-    assert rect["state"] == "not_connected" and rect["value"] is None and "整改" in rect["missing"]
+    built = rows["risk.dual_prevention_built"]
+    assert built["state"] == "not_connected" and built["value"] is None and "双重预防" in built["missing"]
+
+
+def test_no_rate_of_the_plan_is_computed_twice(api) -> None:
+    """Each rate of the plan's list is one provider's; the 专栏4.1 enforcement-staff rate is the roster's,
+    not also the training records'."""
+    from yingji.core import rates as registry
+
+    labels = [p.label for p in registry.providers().values() if p.kind == "rate"]
+    assert len(labels) == len(set(labels))
+    assert "plans.enforcement_qualified" not in registry.providers()
+    assert registry.providers()["enforcement.qualified"].capability == "enforcement"
+
+
+def test_the_rectification_rate_counts_the_hazards_found_in_the_year(api, db) -> None:
+    """Found in 2024: five hazards — one still a report (not yet found), one rejected (no hazard), one
+    rectifying, one closed, one reopened after its rectification: 1 rectified of the 3 found; and one found
+    at 23:30 on 31 December 2023 Beijing time (15:30 UTC) counts for 2023, not 2024."""
+    from datetime import UTC, datetime
+
+    from yingji.risk.models import Hazard
+    from yingji.risk.service import supervision
+
+    duty = api("duty")
+    place = db.query(Hazard.region_path).first()[0]
+    before = {y: supervision.rectification(db=db, actor=SYSTEM, year=y) for y in (2023, 2024)}
+    overall = _rates(duty)["risk.rectification"]
+    june = datetime(2024, 6, 1, 2, tzinfo=UTC)
+    base = dict(region_path=place, title="测试隐患", grade="general", source="self_check", created_at=june,
+                updated_at=june)
+    for i, status in enumerate(("reported", "rejected", "rectifying", "closed", "reopened")):
+        db.add(Hazard(code=f"T-RECT-{i}", status=status, found_at=june, **base))
+    db.add(Hazard(code="T-RECT-9", status="closed", found_at=datetime(2023, 12, 31, 15, 30, tzinfo=UTC), **base))
+    db.flush()
+    after = {y: supervision.rectification(db=db, actor=SYSTEM, year=y) for y in (2023, 2024)}
+    assert (after[2024][0] - before[2024][0], after[2024][1] - before[2024][1]) == (1, 3)
+    assert (after[2023][0] - before[2023][0], after[2023][1] - before[2023][1]) == (1, 1)
+    row = _rates(duty)["risk.rectification"]
+    assert row["state"] == "ok" and row["capability"] == "risk" and set(row["trend"]) >= {"2023", "2024"}
+    assert (row["numerator"] - overall["numerator"], row["denominator"] - overall["denominator"]) == (2, 4)
+    done, found = after[2024]
+    assert row["trend"]["2024"] == pytest.approx(done / found)
+
+
+def test_the_logistics_station_rate_counts_built_of_registered(api, db) -> None:
+    duty = api("duty")
+    before = _rates(duty)["resources.logistics_stations"]
+    assert (before["numerator"], before["denominator"]) == (0, 1)  # the demo's one, planned
+    resources_service.create_team(db=db, actor=SYSTEM, data=TeamCreate(
+        name="战勤保障消防站（测试）", kind="fire_station", station_class="logistics", region_code="450206100000"))
+    db.flush()
+    after = _rates(duty)["resources.logistics_stations"]
+    assert (after["numerator"], after["denominator"], after["value"]) == (1, 2, 0.5)
 
 
 @pytest.mark.parametrize("user", ["leader", "liaison", "labao"])

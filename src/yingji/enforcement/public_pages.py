@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from yingji.enforcement import enums
 from yingji.enforcement.service import cases, credit, draws, plans
+from yingji.web import downloads
 from yingji.web.deps import DbSession
 from yingji.web.templating import render
 
@@ -35,8 +36,7 @@ def public_plan(request: Request, plan_id: int, db: DbSession) -> HTMLResponse:
 def public_record(draw_no: str, db: DbSession) -> Response:
     record = draws.record(draws.public_draw(db=db, draw_no=draw_no))
     body = json.dumps(record, ensure_ascii=False, indent=1)
-    return Response(body, media_type="application/json; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{draw_no}.json"'})
+    return downloads.download(body, f"{draw_no}.json", "application/json; charset=utf-8")
 
 
 @router.get("/public/enforcement/draws/{draw_no}", response_class=HTMLResponse)

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile
 
-from yingji.core import documents
 from yingji.core.actor import require
 from yingji.core.clock import utcnow
-from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId, stated_codes
 from yingji.incidents import command_api, drill_api, service
@@ -50,6 +47,7 @@ from yingji.incidents.service import disaster as disaster_service
 from yingji.incidents.service import impact as impact_service
 from yingji.incidents.service import proposals as proposal_service
 from yingji.incidents.service.common import STATUS_LABELS
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 incidents = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -200,8 +198,7 @@ def roster(db: DbSession, user: ApiUser, paging: Paging, start: date | None = No
 @duty.get("/roster/template")
 def roster_template(user: ApiUser) -> Response:
     require(user, "incidents.duty.read")
-    return Response(service.template(), media_type=XLSX_MIME,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote('值班表模板.xlsx')}"})
+    return downloads.xlsx(service.template(), "值班表模板.xlsx")
 
 
 @duty.post("/roster/import")
@@ -236,11 +233,6 @@ def close_item(item_id: RecordId, db: DbSession, user: ApiUser) -> DutyItemRead:
 
 
 # --- impact estimate, disaster reports (灾情报送), after-action report ---------------------------------------
-
-
-def _download(data: bytes, media_type: str, filename: str) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 @incidents.post("/impact")
@@ -311,21 +303,21 @@ def disaster_report_xlsx(report_id: RecordId, db: DbSession, user: ApiUser) -> R
     """自然灾害损失情况统计快报表 (xlsx): townships as rows, the district total last."""
     row, incident = disaster_service.get_report(db=db, actor=user, report_id=report_id)
     name = f"灾情{disaster_service.KIND_LABELS[row.kind]}第{row.number}号-{incident.id}.xlsx"
-    return _download(disaster_service.as_xlsx(db, row, incident), XLSX_MIME, name)
+    return downloads.xlsx(disaster_service.as_xlsx(db, row, incident), name)
 
 
 @incidents.get("/{incident_id}/report.docx")
 def after_action_docx(incident_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The incident report (事件总结报告) as .docx: facts, map, figures, 灾情, reports made, orders, timeline."""
     data = after_action.as_docx(db=db, actor=user, incident_id=incident_id)
-    return _download(data, documents.DOCX_MEDIA_TYPE, f"事件总结报告-{incident_id}.docx")
+    return downloads.docx(data, f"事件总结报告-{incident_id}.docx")
 
 
 @incidents.get("/{incident_id}/report.pdf")
 def after_action_pdf(incident_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The same report as PDF (the CJK font embedded)."""
     data = after_action.as_pdf(db=db, actor=user, incident_id=incident_id)
-    return _download(data, documents.PDF_MEDIA_TYPE, f"事件总结报告-{incident_id}.pdf")
+    return downloads.download(data, f"事件总结报告-{incident_id}.pdf", downloads.PDF_MEDIA_TYPE)
 
 
 @incidents.get("/{incident_id}/map.png")

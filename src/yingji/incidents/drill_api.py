@@ -3,11 +3,8 @@ step goes through the real services as the caller, whose rights there apply."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Response
 
-from yingji.core import documents
 from yingji.core.actor import require
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
@@ -23,6 +20,7 @@ from yingji.incidents.drill_schemas import (
     ScenarioRead,
 )
 from yingji.incidents.service.drill_runs import steps
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/drills", tags=["incidents"])
@@ -87,6 +85,4 @@ def evaluation(run_id: RecordId, db: DbSession, user: ApiUser) -> DrillEvaluatio
 def evaluation_docx(run_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     """The evaluation as .docx, titled 【演练】."""
     data = service.drill_evaluation_docx(db=db, actor=user, run_id=run_id)
-    name = quote(f"演练推演评估-{run_id}.docx")
-    return Response(data, media_type=documents.DOCX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return downloads.docx(data, f"演练推演评估-{run_id}.docx")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from yingji.core import files
-from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
 from yingji.natural import census as census_data
@@ -49,13 +47,10 @@ from yingji.natural.service import (
     watches,
     zoning_grid,
 )
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/natural", tags=["natural"])
-
-
-def _xlsx(data: bytes, filename: str) -> Response:
-    return Response(data, media_type=XLSX_MIME, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/kinds")
@@ -82,12 +77,12 @@ def create_point(body: PointCreate, db: DbSession, user: ApiUser) -> Any:
 
 @router.get("/points/template.xlsx")
 def points_template(user: ApiUser) -> Response:
-    return _xlsx(excel.template(), "natural-points-template.xlsx")
+    return downloads.xlsx(excel.template(), "natural-points-template.xlsx")
 
 
 @router.get("/points/export.xlsx")
 def export_points(db: DbSession, user: ApiUser, kind: str | None = None, category: str | None = None) -> Response:
-    return _xlsx(excel.export_points(db=db, actor=user, kind=kind, category=category), "natural-points.xlsx")
+    return downloads.xlsx(excel.export_points(db=db, actor=user, kind=kind, category=category), "natural-points.xlsx")
 
 
 @router.post("/points/import", response_model=ImportResult)
@@ -161,8 +156,7 @@ def household_card(point_id: RecordId, household_id: RecordId, db: DbSession, us
     """防灾明白卡 (``kind=prevention``) or 避险明白卡 (``kind=evacuation``) of a household, .docx or PDF."""
     name, media, data = cards.household_card(db=db, actor=user, point_id=point_id, household_id=household_id,
                                              kind=kind, fmt=format)
-    return Response(data, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return downloads.download(data, name, media)
 
 
 @router.put("/points/{point_id}/sensors", response_model=list[int])
@@ -239,16 +233,15 @@ def map_zoning(db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "v
     import json
 
     layer = figures.zoning(db=db, actor=user) if by == "village" else zoning_grid.zoning_cells(db=db, actor=user)
-    return Response(json.dumps(layer, ensure_ascii=False), media_type="application/geo+json",
-                    headers={"Content-Disposition": f'inline; filename="natural-zoning-{by}.geojson"'})
+    return downloads.download(json.dumps(layer, ensure_ascii=False), f"natural-zoning-{by}.geojson",
+                              "application/geo+json", inline=True)
 
 
 @router.get("/map/zoning.png")
 def map_zoning_picture(db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "cell") -> Response:
     """The zoning as a map picture (PNG drawn on the server: township outlines, levels, legend)."""
     png = zoning_grid.zoning_picture(db=db, actor=user, by=by)
-    return Response(png, media_type="image/png",
-                    headers={"Content-Disposition": f'inline; filename="natural-zoning-{by}.png"'})
+    return downloads.download(png, f"natural-zoning-{by}.png", "image/png", inline=True)
 
 
 @router.get("/census/kinds")
@@ -262,7 +255,7 @@ def census_kinds(user: ApiUser) -> dict[str, Any]:
 
 @router.get("/census/template.xlsx")
 def census_template(user: ApiUser, kind: str) -> Response:
-    return _xlsx(census_data.template(census_data.census_kind(kind)), f"census-{kind}-template.xlsx")
+    return downloads.xlsx(census_data.template(census_data.census_kind(kind)), f"census-{kind}-template.xlsx")
 
 
 @router.post("/census/import", response_model=CensusImportResult)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -37,7 +36,8 @@ from yingji.plans.schemas import (
     VersionRead,
 )
 from yingji.plans.service import drills, filings, registry, response, revision, training
-from yingji.plans.service.certificate import DOCX_MEDIA_TYPE, filing_certificate
+from yingji.plans.service.certificate import filing_certificate
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -102,8 +102,7 @@ def decide_filing(filing_id: RecordId, body: FilingDecision, db: DbSession, user
 @router.get("/filings/{filing_id}/certificate.docx")
 def certificate(filing_id: RecordId, db: DbSession, user: ApiUser) -> Response:
     name, data = filing_certificate(db=db, actor=user, filing_id=filing_id)
-    return Response(data, media_type=DOCX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return downloads.docx(data, name)
 
 
 @router.get("/evaluations/due")

@@ -175,6 +175,12 @@ def _teams(db: Session, ctx, district, townships, villages, today) -> dict[str, 
             ),
         )
         counts["planned"] += 1
+    # 专栏11.1: the district's 战勤保障消防站, planned beside the seat's station (placed without the random
+    # source, so the rest of the demo stays as it was).
+    service.create_team(db=db, actor=SYSTEM, data=TeamCreate(
+        name="柳江区战勤保障消防站（规划）", kind=TeamKind.fire_station, station_class=FireStationClass.logistics,
+        planned=True, region_code=seat.code, lon=round(main.lon + 0.004, 6), lat=round(main.lat + 0.003, 6)))
+    counts["planned"] += 1
     for name, speciality in PROFESSIONAL:
         t = rng.choice(townships[:3])
         lon, lat = geo_service.random_point_in(db=db, code=t.code, rng=rng)

@@ -25,6 +25,7 @@ class FireStationClass(StrEnum):
     level2 = "level2"
     small = "small"
     micro = "micro"
+    logistics = "logistics"  # 战勤保障消防站 (GB 51054): supplies, repairs and fuels the others in a large event
 
 
 FIRE_STATION_CLASS_LABELS = {
@@ -32,6 +33,7 @@ FIRE_STATION_CLASS_LABELS = {
     FireStationClass.level2: "二级消防站",
     FireStationClass.small: "小型消防站",
     FireStationClass.micro: "微型消防站",
+    FireStationClass.logistics: "战勤保障消防站",
 }
 
 

@@ -48,6 +48,18 @@ def _stations(station_class: str):
     return compute
 
 
+def _logistics_stations(db, user, year):
+    """专栏11.1 战勤保障消防站建成率: of the logistics stations the register holds, built or planned, those in
+    service. None when the register holds none: the plan's denominator is not on record."""
+    from yingji.core.pagination import PageParams
+
+    rows, _ = service.list_teams(db=db, actor=user, page=PageParams(page_size=500), kind="fire_station")
+    stations = [t for t in rows if t.station_class == "logistics"]
+    built = sum(1 for t in stations if not t.planned)
+    return RateValue(built / len(stations) if stations else None, built, len(stations), "座",
+                     "/resources/teams?kind=fire_station", "登记的战勤保障消防站（在用与规划）中已建成在用的比例")
+
+
 def _regional_warehouses(db, user, year):
     n = sum(1 for w in service.list_warehouses(db=db, actor=user) if w.level == "district")
     return RateValue(None, n, None, "个", "/resources/warehouses", "区级（区域性）储备库")
@@ -56,6 +68,8 @@ def _regional_warehouses(db, user, year):
 RATES = (
     RateProvider("resources.rescue_certified", "救援队伍队员持证上岗率", 1.0, "resources.read", _certified,
                  source="/resources/teams"),
+    RateProvider("resources.logistics_stations", "战勤保障消防站建成率", 0.9, "resources.read", _logistics_stations,
+                 source="/resources/teams?kind=fire_station"),
     # Counts for the plan's tasks (progress computed from the register), not rates.
     RateProvider("resources.fire_stations_level1", "在用一级消防站", None, "resources.read", _stations("level1"),
                  kind="count"),

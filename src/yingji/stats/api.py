@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from yingji.core import files
-from yingji.core.documents import DOCX_MEDIA_TYPE
-from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
 from yingji.stats.indicators import rounded
@@ -27,6 +24,7 @@ from yingji.stats.schemas import (
     YearInputWrite,
 )
 from yingji.stats.service import evaluation, figures, inputs, rates, tasks
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession
 
 router = APIRouter(prefix="/stats", tags=["stats"])
@@ -81,14 +79,12 @@ def put_input(year: Year, data: YearInputWrite, db: DbSession, user: ApiUser) ->
 
 @router.get("/inputs.xlsx")
 def export_inputs(db: DbSession, user: ApiUser) -> Response:
-    return Response(inputs.export(db=db, actor=user), media_type=XLSX_MIME,
-                    headers={"Content-Disposition": 'attachment; filename="inputs.xlsx"'})
+    return downloads.xlsx(inputs.export(db=db, actor=user), "inputs.xlsx")
 
 
 @router.get("/inputs/template.xlsx")
 def inputs_template(user: ApiUser) -> Response:
-    return Response(inputs.template(), media_type=XLSX_MIME,
-                    headers={"Content-Disposition": 'attachment; filename="inputs-template.xlsx"'})
+    return downloads.xlsx(inputs.template(), "inputs-template.xlsx")
 
 
 @router.post("/inputs/import", response_model=ImportResult)
@@ -157,8 +153,7 @@ async def upload_evidence(db: DbSession, user: ApiUser, file: Annotated[UploadFi
 def evaluation_report(kind: Literal["midterm", "final"], db: DbSession, user: ApiUser) -> Response:
     """The mid-term (through 2023) or final (through 2025) evaluation report as .docx."""
     data, name = evaluation.report(db=db, actor=user, kind=kind)
-    return Response(data, media_type=DOCX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return downloads.docx(data, name)
 
 
 @router.get("/tasks/{task_id}/files/{attachment_id}")

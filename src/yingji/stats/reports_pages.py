@@ -12,7 +12,6 @@ import io
 import re
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -22,9 +21,9 @@ from pydantic import BaseModel, Field
 
 from yingji.core import excel
 from yingji.core.clock import LOCAL_TZ, utcnow
-from yingji.core.documents import DOCX_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from yingji.core.errors import invalid
 from yingji.stats import reports
+from yingji.web import downloads
 from yingji.web.deps import DbSession, PageUser
 from yingji.web.templating import render
 
@@ -43,11 +42,6 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _download(data: bytes, name: str, media_type: str) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
-
-
 @router.get("/stats/reports", response_class=HTMLResponse)
 def reports_page(request: Request, db: DbSession, user: PageUser, kind: str = "safety", year: Year = None,
                  month: Month = None) -> HTMLResponse:
@@ -61,14 +55,14 @@ def reports_page(request: Request, db: DbSession, user: PageUser, kind: str = "s
 def report_docx(kind: str, db: DbSession, user: PageUser, year: Year = None, month: Month = None) -> Response:
     y, m = _period(year, month)
     report = reports.build(db, user, _kind(kind), y, m)
-    return _download(reports.as_docx(report, issuer=reports.issuer(db)), report.title + ".docx", DOCX_MEDIA_TYPE)
+    return downloads.docx(reports.as_docx(report, issuer=reports.issuer(db)), report.title + ".docx")
 
 
 @router.get("/stats/reports/{kind}.xlsx")
 def report_xlsx(kind: str, db: DbSession, user: PageUser, year: Year = None, month: Month = None) -> Response:
     y, m = _period(year, month)
     report = reports.build(db, user, _kind(kind), y, m)
-    return _download(reports.as_xlsx(report), report.title + ".xlsx", XLSX_MEDIA_TYPE)
+    return downloads.xlsx(reports.as_xlsx(report), report.title + ".xlsx")
 
 
 # --- every table on every page -------------------------------------------------------------------------
@@ -115,4 +109,4 @@ def export_table(body: TableExport, user: PageUser) -> Response:
     """The table as the page shows it, as .xlsx (a logged-in reader, with the page's CSRF token)."""
     at = utcnow().astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
     data = table_workbook(body, reader=getattr(user, "display_name", "") or user.username, at=at)
-    return _download(data, (body.title or "表格") + ".xlsx", XLSX_MEDIA_TYPE)
+    return downloads.xlsx(data, (body.title or "表格") + ".xlsx")

@@ -8,16 +8,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, require
 from yingji.core.clock import to_local, utcnow
 from yingji.core.pagination import PageParams
 from yingji.enforcement import case_procedure as rules
-from yingji.enforcement.models import Inspector
 from yingji.enforcement.service import cases as case_service
 from yingji.enforcement.service import inspections as inspection_service
+from yingji.enforcement.service import roster
 from yingji.enforcement.service.common import calendar, region_names, township_of
 from yingji.registry import service as registry_service
 from yingji.risk import service as risk_service
@@ -70,9 +69,7 @@ def figures(*, db: Session, actor: Actor) -> Figures:
     found = [(r, f) for r in rows for f in inspection_service.findings(db, r)]
     out.findings = len(found)
     _rectification(db, out, found)
-    staff = db.scalars(select(Inspector).where(Inspector.active.is_(True))).all()
-    out.staff, out.qualified = len(staff), sum(i.qualified for i in staff)
-    out.equipped = sum(i.equipment_fitted for i in staff)
+    out.staff, out.qualified, out.equipped = roster.staff_counts(db=db, actor=actor)
     # list_cases pages; the figures need every case in scope
     total = case_service.list_cases(db=db, actor=actor, page=PageParams(page=1, page_size=1))[1]
     every: list = []

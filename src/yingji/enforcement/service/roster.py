@@ -25,6 +25,13 @@ def list_inspectors(*, db: Session, actor: Actor) -> list[Inspector]:
     return list(db.scalars(select(Inspector).order_by(Inspector.id)))
 
 
+def staff_counts(*, db: Session, actor: Actor) -> tuple[int, int, int]:
+    """(active staff, of them qualified, of them with equipment fitted): 专栏4.1 and 专栏4.2 of the plan."""
+    require(actor, "enforcement.read")
+    staff = db.scalars(select(Inspector).where(Inspector.active.is_(True))).all()
+    return len(staff), sum(i.qualified for i in staff), sum(i.equipment_fitted for i in staff)
+
+
 def add_inspector(*, db: Session, actor: Actor, data: InspectorCreate) -> Inspector:
     require(actor, "enforcement.draws.write")
     if db.scalar(select(Inspector.id).where(Inspector.certificate_no == data.certificate_no)) is not None:

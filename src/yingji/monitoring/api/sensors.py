@@ -14,13 +14,13 @@ from yingji.core.errors import invalid
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
 from yingji.monitoring import service
-from yingji.monitoring.api.common import xlsx
 from yingji.monitoring.schemas import (
     SensorCreate,
     SensorRead,
     SensorUpdate,
 )
 from yingji.monitoring.service import live
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
 
 router = APIRouter()
@@ -53,12 +53,12 @@ def sensors_geojson(db: DbSession, user: ApiUser, kind: str | None = None) -> di
 
 @router.get("/sensors/template.xlsx")
 def sensors_template(user: ApiUser) -> Response:
-    return xlsx(service.excel_template(), "sensors-template.xlsx")
+    return downloads.xlsx(service.excel_template(), "sensors-template.xlsx")
 
 
 @router.get("/sensors/export.xlsx")
 def sensors_export(db: DbSession, user: ApiUser) -> Response:
-    return xlsx(service.export_sensors(db=db, actor=user), "sensors.xlsx")
+    return downloads.xlsx(service.export_sensors(db=db, actor=user), "sensors.xlsx")
 
 
 @router.post("/sensors/import")

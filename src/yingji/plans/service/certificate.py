@@ -13,8 +13,6 @@ from yingji.plans.enums import FILING_MATERIALS, FILING_STATUS_LABELS, PLAN_KIND
 from yingji.plans.service.common import district
 from yingji.plans.service.filings import certificate_filing
 
-DOCX_MEDIA_TYPE = documents.DOCX_MEDIA_TYPE
-
 
 def filing_certificate(*, db: Session, actor: Actor, filing_id: int, now: datetime | None = None) -> tuple[str, bytes]:
     """(file name, .docx bytes) of the 备案登记表 of an accepted or deemed-filed filing."""

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Response
-
-from yingji.core.excel import XLSX_MIME
 from yingji.core.pagination import PageParams
 
 
@@ -18,7 +15,3 @@ def page_of(model: Any, rows: list[Any], total: int, paging: PageParams) -> dict
         "page": paging.page,
         "page_size": paging.page_size,
     }
-
-
-def xlsx_response(data: bytes, filename: str) -> Response:
-    return Response(data, media_type=XLSX_MIME, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -9,12 +9,12 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from yingji.core.validation import RecordId, Stated, stated_codes
 from yingji.resources import service
-from yingji.resources.api.common import xlsx_response
 from yingji.resources.enums import NearestKind
 from yingji.resources.schemas import (
     NearestResult,
 )
 from yingji.resources.service.coverage import MAX_K
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession
 
 router = APIRouter()
@@ -57,7 +57,7 @@ def coverage(db: DbSession, user: ApiUser) -> dict[str, Any]:
 @router.get("/coverage.xlsx")
 def coverage_xlsx(db: DbSession, user: ApiUser) -> Response:
     data = service.coverage_export(db=db, actor=user)
-    return xlsx_response(data, "coverage.xlsx")
+    return downloads.xlsx(data, "coverage.xlsx")
 
 
 @router.post("/roads")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, Response, UploadFile
 
 from yingji.resources import service
-from yingji.resources.api.common import xlsx_response
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession
 
 router = APIRouter()
@@ -13,12 +13,12 @@ router = APIRouter()
 
 @router.get("/excel/{sheet}/template")
 def excel_template(sheet: str, user: ApiUser) -> Response:
-    return xlsx_response(service.template(sheet), f"{sheet}-template.xlsx")
+    return downloads.xlsx(service.template(sheet), f"{sheet}-template.xlsx")
 
 
 @router.get("/excel/{sheet}")
 def excel_export(sheet: str, db: DbSession, user: ApiUser) -> Response:
-    return xlsx_response(service.export_sheet(db=db, actor=user, name=sheet), f"{sheet}.xlsx")
+    return downloads.xlsx(service.export_sheet(db=db, actor=user, name=sheet), f"{sheet}.xlsx")
 
 
 @router.post("/excel/{sheet}")

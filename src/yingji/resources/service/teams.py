@@ -41,7 +41,7 @@ LEVELS = ("district", "township", "village")
 
 def _check_station_class(kind: str, station_class: str | None) -> None:
     if kind == TeamKind.fire_station and not station_class:
-        raise invalid("station_class", "消防站须填写站级（一级/二级/小型/微型）")
+        raise invalid("station_class", "消防站须填写站级（一级/二级/小型/微型/战勤保障）")
     if kind != TeamKind.fire_station and station_class:
         raise invalid("station_class", "只有消防站填写站级")
 

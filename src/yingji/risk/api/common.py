@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import Body, Response
+from fastapi import Body
 
-from yingji.core.excel import XLSX_MIME
 from yingji.risk.schemas import (
     HazardRead,
 )
 from yingji.risk.service import hazards
 
 AnyBody = Annotated[dict[str, Any], Body()]
-
-
-def xlsx(name: str, data: bytes) -> Response:
-    return Response(
-        data, media_type=XLSX_MIME, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
-    )
 
 
 def hazard_read(h, model=HazardRead, **extra) -> Any:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from yingji.core.actor import require
 from yingji.core.validation import RecordId
-from yingji.risk.api.common import xlsx
 from yingji.risk.enums import HazardGrade, HazardStatus
 from yingji.risk.service import excel_io
+from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession
 
 router = APIRouter()
@@ -19,7 +19,8 @@ router = APIRouter()
 @router.get("/import/{kind}/template")
 def import_template(kind: str, user: ApiUser) -> Response:
     require(user, "risk.read")
-    return xlsx(*excel_io.template(kind))
+    name, data = excel_io.template(kind)
+    return downloads.xlsx(data, name)
 
 
 @router.post("/import/{kind}")
@@ -30,7 +31,8 @@ async def import_xlsx(kind: str, db: DbSession, user: ApiUser, file: Annotated[U
 
 @router.get("/export/enterprises/{enterprise_id}/risk-list")
 def export_risk_list(enterprise_id: RecordId, db: DbSession, user: ApiUser) -> Response:
-    return xlsx(*excel_io.export_risk_list(db=db, actor=user, enterprise_id=enterprise_id))
+    name, data = excel_io.export_risk_list(db=db, actor=user, enterprise_id=enterprise_id)
+    return downloads.xlsx(data, name)
 
 
 @router.get("/export/hazards")
@@ -42,8 +44,6 @@ def export_ledger(
     enterprise_id: RecordId | None = None,
     overdue: bool | None = None,
 ) -> Response:
-    return xlsx(
-        *excel_io.export_ledger(
-            db=db, actor=user, status=status, grade=grade, enterprise_id=enterprise_id, overdue=overdue
-        )
-    )
+    name, data = excel_io.export_ledger(db=db, actor=user, status=status, grade=grade, enterprise_id=enterprise_id,
+                                        overdue=overdue)
+    return downloads.xlsx(data, name)

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, path_within, require
-from yingji.core.clock import to_local, utcnow
+from yingji.core.clock import LOCAL_TZ, to_local, utcnow
 from yingji.core.pagination import PageParams
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 from yingji.risk import standards
-from yingji.risk.enums import OPEN_STATUSES, UNRECTIFIED_STATUSES, HazardGrade, RiskLevel
+from yingji.risk.enums import OPEN_STATUSES, UNRECTIFIED_STATUSES, HazardGrade, HazardStatus, RiskLevel
 from yingji.risk.models import Hazard
 from yingji.risk.service.common import enterprise_in_scope, township_path
 from yingji.risk.service.hazards import scoped_query
@@ -199,3 +199,25 @@ def open_counts(*, db: Session, actor: Actor) -> dict[str, int]:
     )
     supervised = db.scalar(select(func.count()).select_from(sub).where(sub.c.supervised.is_(True))) or 0
     return {"open": total, "major": major, "overdue": overdue, "supervised": supervised}
+
+
+# The plan's 事故隐患整改率: of the hidden hazards found (confirmed as hazards: not a report still waiting for
+# its check, not one rejected as no hazard), those whose rectification is done — rectified and waiting for
+# acceptance, accepted, or closed. A reopened hazard is not rectified any more.
+NOT_YET_A_HAZARD = (HazardStatus.reported, HazardStatus.rejected)
+RECTIFIED_STATUSES = (HazardStatus.rectified, HazardStatus.verified, HazardStatus.closed)
+
+
+def rectification(*, db: Session, actor: Actor, year: int | None = None) -> tuple[int, int]:
+    """(rectified, found) in the actor's scope, of the hazards found in ``year`` (Beijing time) or of all."""
+    require(actor, "risk.read")
+    query = scoped_query(actor).where(Hazard.status.not_in([s.value for s in NOT_YET_A_HAZARD]))
+    if year is not None:
+        start = datetime(year, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC)
+        end = datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC)
+        query = query.where(Hazard.found_at >= start, Hazard.found_at < end)
+    sub = query.subquery()
+    found = db.scalar(select(func.count()).select_from(sub)) or 0
+    done = db.scalar(select(func.count()).select_from(sub).where(
+        sub.c.status.in_([s.value for s in RECTIFIED_STATUSES]))) or 0
+    return done, found
