@@ -94,28 +94,10 @@ def missing_five_assurances(hazard: Hazard) -> list[str]:
     return [key for key in FIVE_FIELDS if getattr(hazard, key) in (None, "")]
 
 
-def _event(
-    db: Session,
-    hazard: Hazard,
-    actor: Actor,
-    action: str,
-    *,
-    to: str | None = None,
-    note: str = "",
-    attachment_ids: list[int] | None = None,
-    frm: str | None = None,
-) -> HazardEvent:
-    event = HazardEvent(
-        hazard_id=hazard.id,
-        action=action,
-        from_status=frm,
-        to_status=to,
-        actor_id=actor.id,
-        actor_name=actor_name(actor),
-        at=utcnow(),
-        note=note,
-        attachment_ids=attachment_ids or [],
-    )
+def _event(db: Session, hazard: Hazard, actor: Actor, action: str, *, to: str | None = None, note: str = "",
+           attachment_ids: list[int] | None = None, frm: str | None = None) -> HazardEvent:
+    event = HazardEvent(hazard_id=hazard.id, action=action, from_status=frm, to_status=to, actor_id=actor.id,
+                        actor_name=actor_name(actor), at=utcnow(), note=note, attachment_ids=attachment_ids or [])
     db.add(event)
     return event
 
