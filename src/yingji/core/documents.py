@@ -57,8 +57,9 @@ def add_field_table(doc: Docx, rows: Iterable[tuple[str, str]]) -> None:
     rows = list(rows)
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
-    for i, (label, value) in enumerate(rows):
-        table.cell(i, 0).text, table.cell(i, 1).text = label, value if value else "—"
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        first, second = row.cells
+        first.text, second.text = label, value if value else "—"
 
 
 def add_table(doc: Docx, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -66,11 +67,11 @@ def add_table(doc: Docx, header: Sequence[str], rows: Iterable[Sequence[object]]
     rows = [[_text(v) for v in row] for row in rows]
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
-    for j, name in enumerate(header):
-        table.cell(0, j).text = name
-    for i, row in enumerate(rows, start=1):
-        for j, value in enumerate(row):
-            table.cell(i, j).text = value
+    # Row by row: python-docx's ``table.cell(i, j)`` walks the whole table on every call, which made a
+    # report of a few hundred rows take a minute.
+    for row, values in zip(table.rows, [list(header), *rows], strict=True):
+        for cell, value in zip(row.cells, values, strict=False):  # a short row leaves its last cells empty
+            cell.text = value
 
 
 def add_signature(doc: Docx, *lines: str) -> None:
