@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-stamp
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test test-fast lint test-sqlite test-postgres mutation soak bench clean
+.PHONY: run test test-fast lint test-sqlite test-postgres mutation fuzz soak bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,11 @@ lint: $(STAMP)
 ## The suite runs on both cores (pytest-xdist, one module per worker so a module's live server is made
 ## once; in the order tests/conftest.py gives, longest first, not xdist's "most tests first"); the tests marked timing assert wall-clock latency and run afterwards, alone. The demo is seeded
 ## once for the SQLite pass and the timing tests after it (YINGJI_TEST_TEMPLATE_DIR), once for PostgreSQL.
-## The fuzz run sends FUZZ generated requests per operation here (a longer hunt: YINGJI_FUZZ_EXAMPLES=80).
-## On PostgreSQL only the tests the database engine can change run (not those marked engine_neutral:
-## docs/testing.md gives the rule).
+## The fuzz run sends FUZZ generated requests per operation here (a longer hunt: make fuzz).
+## On PostgreSQL only the tests the database engine can change run (not those marked engine_neutral), and of
+## a parametrized test its first case (not those marked engine_repeat): docs/testing.md gives the rules.
 XDIST   ?= -n 2 --dist loadscope --no-loadscope-reorder
-FUZZ    ?= 10
+FUZZ    ?= 5
 
 test-sqlite: $(STAMP)
 	@shared="$$(mktemp -d /tmp/yingji-template.XXXXXX)"; trap 'rm -rf "$$shared"' EXIT; \
@@ -52,12 +52,16 @@ test-postgres: $(STAMP)
 	@if [ -n "$$YINGJI_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$YINGJI_TEST_DATABASE_URL)"; \
 		$(BIN)/python -m pytest -q --slow $(XDIST) \
-			-m "(not browser or browser_postgres) and not timing and not engine_neutral"; \
+			-m "(not browser or browser_postgres) and not timing and not engine_neutral and not engine_repeat"; \
 	else echo "YINGJI_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 ## mutation: mutmut over the standards modules, each against its tests (slow; not part of `make test`)
 mutation: $(STAMP)
 	scripts/mutation.sh
+
+## fuzz: the OpenAPI fuzz run alone with 25 generated requests per operation (make test sends FUZZ=5)
+fuzz: $(STAMP)
+	env -u YINGJI_TEST_DATABASE_URL YINGJI_FUZZ_EXAMPLES=25 $(BIN)/python -m pytest -q -s tests/web/test_fuzz_openapi.py
 
 ## soak: the duty-room wall for 10 minutes of live events, its page's memory checked flat (make test: 2 minutes)
 soak: $(STAMP)

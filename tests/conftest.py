@@ -78,8 +78,28 @@ DATABASE_FIXTURES = frozenset({
 READS_TEST_DATABASE_URL = ("PG_URL", "pg_schema", "fresh_database")
 
 
+# Of a parametrized test, the PostgreSQL pass runs the first case (marked nothing) and leaves the others
+# out (marked engine_repeat): the cases vary the values a rule is tried with — roles, transitions, boundary
+# values — while the statements the engine sees are the same; the SQLite pass runs every case. A test whose
+# cases are about the engine is marked postgres_only or browser_postgres and keeps them all.
+_FIRST_CASES: set[str] = set()
+
+
+def _mark_repeated_case(item: pytest.Item) -> None:
+    if getattr(item, "callspec", None) is None:
+        return
+    if item.get_closest_marker("postgres_only") or item.get_closest_marker("browser_postgres"):
+        return
+    function = item.nodeid.split("[", 1)[0]
+    if function in _FIRST_CASES:
+        item.add_marker(pytest.mark.engine_repeat)
+    else:
+        _FIRST_CASES.add(function)
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:  # at collection: before ``-m`` selects
     module = getattr(item, "module", None)
+    _mark_repeated_case(item)
     if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
         return
     if module is not None and any(hasattr(module, name) for name in READS_TEST_DATABASE_URL):
