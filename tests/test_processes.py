@@ -129,3 +129,38 @@ def test_serve_answers_and_stops_on_sigterm(demo_env) -> None:
         took = _stop(proc)
         stream.kill()
     assert took < 10
+
+
+def test_serve_with_two_worker_processes_answers_from_both_and_stops(demo_env) -> None:
+    """``serve --workers 2``: two server processes behind one port (each its own app and engine), the
+    background workers once in the parent; SIGTERM stops them all within 10 s."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [YINGJI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pids: set[int] = set()
+    try:
+
+        def both_answered() -> bool:
+            try:  # a new connection each time, so that the kernel may hand it to either process
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2, headers={"Connection": "close"})
+            except httpx.HTTPError:
+                return False
+            if r.status_code == 200:
+                pids.add(r.json()["process"])
+            return len(pids) >= 2
+
+        _wait(both_answered, 90, "two server processes answered /healthz", proc)
+        assert proc.pid not in pids  # the parent supervises; the children serve
+        page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
+        assert page.status_code == 200 and "登录" in page.text
+    finally:
+        took = _stop(proc)
+    assert took < 10
+    for pid in pids:  # no server process outlives the parent
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
