@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -145,13 +146,19 @@ def test_serve_with_two_worker_processes_answers_from_both_and_stops(demo_env) -
     pids: set[int] = set()
     try:
 
-        def both_answered() -> bool:
+        def one() -> None:
             try:  # a new connection each time, so that the kernel may hand it to either process
-                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2, headers={"Connection": "close"})
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5, headers={"Connection": "close"})
             except httpx.HTTPError:
-                return False
+                return
             if r.status_code == 200:
                 pids.add(r.json()["process"])
+
+        def both_answered() -> bool:
+            # Requests at the same time: while one process is busy the other accepts (one at a time, an
+            # idle machine may hand every connection to the same process).
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda _: one(), range(16)))
             return len(pids) >= 2
 
         _wait(both_answered, 90, "two server processes answered /healthz", proc)

@@ -84,8 +84,11 @@ def serve(
     typer.echo(login_hint(database))
     try:
         if workers > 1:  # each process imports the factory and builds its own app and engine
+            # The supervisor kills a child that does not answer its ping within the health-check time
+            # (uvicorn's default 5 s): building the app takes longer than that on a busy machine, and the
+            # children were killed and restarted in a loop before they ever served.
             uvicorn.run("yingji.app:app_from_settings", factory=True, workers=workers, host=host, port=port,
-                        log_level="info", **uvicorn_options())
+                        log_level="info", timeout_worker_healthcheck=60, **uvicorn_options())
         else:
             uvicorn.run(create_app(database=database), host=host, port=port, log_level="info", **uvicorn_options())
     finally:
@@ -99,12 +102,15 @@ def serve(
 @app.command()
 def worker(
     outbox_workers: Annotated[int, typer.Option(help="发件箱投递线程数")] = 2,
+    delivery_loops: Annotated[int, typer.Option(min=0, help="预警投递线程数（多进程时各自领取，互不重复）")] = 1,
 ) -> None:
-    """只运行发件箱投递与定时任务（生产环境可多进程运行）。"""
+    """只运行发件箱投递、预警投递与定时任务（生产环境可多进程、多机运行）。"""
     import signal
     import threading
 
+    from yingji.core import outbox
     from yingji.core.workers import BackgroundWorkers
+    from yingji.warnings.service import delivery
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from yingji.app import demo_dataset
@@ -112,12 +118,21 @@ def worker(
     bootstrap()
     database = _database()
     demo_dataset(database)  # the demo sandbox gateway only with the demo data set
-    workers = BackgroundWorkers(database, outbox_workers=outbox_workers)
+
+    def deliver(k: int):
+        # Each loop claims due delivery rows (SKIP LOCKED on PostgreSQL), so loops in any number of worker
+        # processes share one warning's recipients; short runs, so that SIGTERM is answered within seconds
+        # (rows claimed and not sent by then go back to the queue).
+        name = f"{outbox.worker_name()}:delivery-{k}"
+        return lambda: delivery.run(database, worker=name, max_seconds=3)
+
+    loops = [(f"delivery-{k}", deliver(k)) for k in range(delivery_loops)]
+    workers = BackgroundWorkers(database, outbox_workers=outbox_workers, loops=loops)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     workers.start()
-    typer.echo(f"worker running ({outbox_workers} outbox threads); Ctrl-C to stop")
+    typer.echo(f"worker running ({outbox_workers} outbox threads, {delivery_loops} delivery loops); Ctrl-C to stop")
     stop.wait()
     workers.stop()
 
