@@ -161,7 +161,9 @@ def test_serve_with_two_worker_processes_answers_from_both_and_stops(demo_env) -
                 list(pool.map(lambda _: one(), range(16)))
             return len(pids) >= 2
 
-        _wait(both_answered, 90, "two server processes answered /healthz", proc)
+        # Each child is a fresh interpreter building the whole app: a minute on this 2-core machine when
+        # it is loaded (measured 61 s at load average 11), hence the long wait.
+        _wait(both_answered, 240, "two server processes answered /healthz", proc)
         assert proc.pid not in pids  # the parent supervises; the children serve
         page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
         assert page.status_code == 200 and "登录" in page.text
