@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -129,3 +130,46 @@ def test_serve_answers_and_stops_on_sigterm(demo_env) -> None:
         took = _stop(proc)
         stream.kill()
     assert took < 10
+
+
+def test_serve_with_two_worker_processes_answers_from_both_and_stops(demo_env) -> None:
+    """``serve --workers 2``: two server processes behind one port (each its own app and engine), the
+    background workers once in the parent; SIGTERM stops them all within 10 s."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [YINGJI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pids: set[int] = set()
+    try:
+
+        def one() -> None:
+            try:  # a new connection each time, so that the kernel may hand it to either process
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5, headers={"Connection": "close"})
+            except httpx.HTTPError:
+                return
+            if r.status_code == 200:
+                pids.add(r.json()["process"])
+
+        def both_answered() -> bool:
+            # Requests at the same time: while one process is busy the other accepts (one at a time, an
+            # idle machine may hand every connection to the same process).
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda _: one(), range(16)))
+            return len(pids) >= 2
+
+        # Each child is a fresh interpreter building the whole app: a minute on this 2-core machine when
+        # it is loaded (measured 61 s at load average 11), hence the long wait.
+        _wait(both_answered, 240, "two server processes answered /healthz", proc)
+        assert proc.pid not in pids  # the parent supervises; the children serve
+        page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
+        assert page.status_code == 200 and "登录" in page.text
+    finally:
+        took = _stop(proc)
+    assert took < 10
+    for pid in pids:  # no server process outlives the parent
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

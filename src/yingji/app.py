@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -83,9 +84,19 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
         except Exception as exc:  # the probe reports, it does not crash
             log.warning("health check failed: %s", exc)
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": database.dialect, "version": __version__})
+        # ``process``: which server process answered (several run behind one port or one proxy).
+        return JSONResponse(
+            {"status": "ok", "database": database.dialect, "version": __version__, "process": os.getpid()}
+        )
 
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The factory each server process calls (``yingji serve --workers N``, or
+    ``uvicorn --factory yingji.app:app_from_settings``): every process builds its own app and its own
+    database engine from the environment, since connections cannot be shared across processes."""
+    return create_app()
 
 
 def refresh_demo_label(app: FastAPI) -> None:

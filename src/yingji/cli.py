@@ -48,27 +48,28 @@ def serve(
     host: Annotated[str | None, typer.Option(help="监听地址（默认 YINGJI_HOST，127.0.0.1）")] = None,
     port: Annotated[int | None, typer.Option(help="端口（默认 YINGJI_PORT，8000）")] = None,
     no_workers: Annotated[bool, typer.Option("--no-workers", help="不在本进程运行投递与定时任务")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Web 服务进程数（同一端口）")] = 1,
 ) -> None:
     """运行 Web、API，以及（默认）发件箱投递和定时任务。"""
     import uvicorn
 
-    from yingji.app import create_app
     from yingji.core.workers import BackgroundWorkers
     from yingji.demo import login_hint
     from yingji.web.server import uvicorn_options
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from yingji.app import demo_dataset
+    from yingji.app import create_app, demo_dataset
 
     host = host or get_settings().host
     port = port or get_settings().port
 
     database = _database()
-    application = create_app(database=database)
     demo_dataset(database)  # before the workers start: the demo sandbox gateway only with the demo data
-    workers = None if no_workers else BackgroundWorkers(database)
-    if workers:
-        workers.start()
+    # With several server processes the outbox deliverer, the scheduler and the MQTT subscriber still run
+    # once, here in the parent (uvicorn's supervisor), never once per server process.
+    background = None if no_workers else BackgroundWorkers(database)
+    if background:
+        background.start()
     subscriber = None
     if get_settings().mqtt_url:  # sensor readings over MQTT (monitoring)
         from yingji.monitoring.mqtt import Subscriber
@@ -82,23 +83,34 @@ def serve(
     typer.echo(f"\n应急管理综合平台：http://{host}:{port}   API 文档：http://{host}:{port}/api/docs")
     typer.echo(login_hint(database))
     try:
-        uvicorn.run(application, host=host, port=port, log_level="info", **uvicorn_options())
+        if workers > 1:  # each process imports the factory and builds its own app and engine
+            # The supervisor kills a child that does not answer its ping within the health-check time
+            # (uvicorn's default 5 s): building the app takes longer than that on a busy machine, and the
+            # children were killed and restarted in a loop before they ever served.
+            uvicorn.run("yingji.app:app_from_settings", factory=True, workers=workers, host=host, port=port,
+                        log_level="info", timeout_worker_healthcheck=60, **uvicorn_options())
+        else:
+            uvicorn.run(create_app(database=database), host=host, port=port, log_level="info", **uvicorn_options())
     finally:
         if subscriber:
             subscriber.stop()
-        if workers:
-            workers.stop()
+        if background:
+            background.stop()
+        database.bind.dispose()
 
 
 @app.command()
 def worker(
     outbox_workers: Annotated[int, typer.Option(help="发件箱投递线程数")] = 2,
+    delivery_loops: Annotated[int, typer.Option(min=0, help="预警投递线程数（多进程时各自领取，互不重复）")] = 1,
 ) -> None:
-    """只运行发件箱投递与定时任务（生产环境可多进程运行）。"""
+    """只运行发件箱投递、预警投递与定时任务（生产环境可多进程、多机运行）。"""
     import signal
     import threading
 
+    from yingji.core import outbox
     from yingji.core.workers import BackgroundWorkers
+    from yingji.warnings.service import delivery
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from yingji.app import demo_dataset
@@ -106,12 +118,21 @@ def worker(
     bootstrap()
     database = _database()
     demo_dataset(database)  # the demo sandbox gateway only with the demo data set
-    workers = BackgroundWorkers(database, outbox_workers=outbox_workers)
+
+    def deliver(k: int):
+        # Each loop claims due delivery rows (SKIP LOCKED on PostgreSQL), so loops in any number of worker
+        # processes share one warning's recipients; short runs, so that SIGTERM is answered within seconds
+        # (rows claimed and not sent by then go back to the queue).
+        name = f"{outbox.worker_name()}:delivery-{k}"
+        return lambda: delivery.run(database, worker=name, max_seconds=3)
+
+    loops = [(f"delivery-{k}", deliver(k)) for k in range(delivery_loops)]
+    workers = BackgroundWorkers(database, outbox_workers=outbox_workers, loops=loops)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     workers.start()
-    typer.echo(f"worker running ({outbox_workers} outbox threads); Ctrl-C to stop")
+    typer.echo(f"worker running ({outbox_workers} outbox threads, {delivery_loops} delivery loops); Ctrl-C to stop")
     stop.wait()
     workers.stop()
 

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     mqtt_client_id: str = "yingji-ingest"
     mqtt_topic_prefix: str = "yingji/readings/"
     mqtt_session_expiry_s: int = 7 * 24 * 3600
+    # A shared subscription group (MQTT 5 ``$share/<group>/<prefix>+``): the ingesting processes of one
+    # group split the stream, each message going to one of them. Each process then needs a client id of
+    # its own (``YINGJI_MQTT_CLIENT_ID``: ingest-1, ingest-2 …). Empty: a plain subscription.
+    mqtt_share_group: str = ""
     max_upload_bytes: int = Field(default=10 * 1024 * 1024)
     # Request bodies, refused with 413 while they are read: readings batches (up to 10,000 readings),
     # spreadsheet/CAP/road-network imports (one file), uploads (a few photos), everything else.

@@ -8,6 +8,9 @@ and a message is acknowledged only after its readings are committed (paho's manu
 what was received but not committed when the process died is delivered again. A reading delivered twice is
 stored once: (sensor, ts) is the key of the readings table.
 
+Several processes (or machines) split one stream through an MQTT 5 shared subscription
+(``YINGJI_MQTT_SHARE_GROUP``): the broker gives each message to one member of the group.
+
 The broker's ACLs decide who may publish: the subscriber ingests as the system actor."""
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ class Subscriber:
         client_id: str = "",
         topic_prefix: str = "",
         session_expiry_s: int | None = None,
+        share_group: str | None = None,
     ) -> None:
         settings = get_settings()
         parsed = urlparse(url if "://" in url else f"mqtt://{url}")
@@ -90,10 +94,14 @@ class Subscriber:
         # QoS 1 (at least once): QoS 0 readings are dropped by the broker whenever the subscriber is away.
         self.qos = int(parse_qs(parsed.query).get("qos", ["1"])[0])
         self.prefix = topic_prefix or settings.mqtt_topic_prefix
-        # The stable id names the broker's session: every process ingesting one stream must share it (and run
-        # one at a time), or each gets its own copy of the stream.
+        # The stable id names the broker's session: without a share group every process ingesting one
+        # stream must share it (and run one at a time), or each gets its own copy of the stream; in a share
+        # group each member has its own id and the broker splits the stream among them.
         self.client_id = client_id or settings.mqtt_client_id
         self.session_expiry_s = settings.mqtt_session_expiry_s if session_expiry_s is None else session_expiry_s
+        self.share_group = settings.mqtt_share_group if share_group is None else share_group
+        if self.share_group and any(ch in self.share_group for ch in "/+#"):
+            raise ValueError("MQTT 共享订阅组名不能包含 / + #")
         self.database, self.batch_max, self.flush_s = database, batch_max, flush_s
         self.counters = Counters()
         self.queue: queue.Queue[Message] = queue.Queue()
@@ -112,16 +120,23 @@ class Subscriber:
         if reason_code.is_failure:
             log.error("MQTT connection refused: %s", reason_code)
             return
-        client.subscribe(self.prefix + "+", qos=self.qos)
+        client.subscribe(self.topic_filter, qos=self.qos)
         self.connected.set()
         log.info(
-            "MQTT subscriber %s listening on %s:%s %s+ (session %s)",
+            "MQTT subscriber %s listening on %s:%s %s (session %s)",
             self.client_id,
             self.host,
             self.port,
-            self.prefix,
+            self.topic_filter,
             "resumed" if flags.session_present else "new",
         )
+
+    @property
+    def topic_filter(self) -> str:
+        """What is subscribed to. In a share group the broker hands each message to one member only;
+        the messages still arrive under their own topic (``<prefix><sensor code>``)."""
+        own = self.prefix + "+"
+        return f"$share/{self.share_group}/{own}" if self.share_group else own
 
     def start(self, *, wait_s: float = 10.0) -> None:
         props = Properties(PacketTypes.CONNECT)
