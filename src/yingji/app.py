@@ -15,6 +15,7 @@ from sqlalchemy import text
 from yingji import __version__
 from yingji.bootstrap import bootstrap, capability_modules
 from yingji.channels import service as channels_service
+from yingji.core import layercache
 from yingji.core.config import Settings, get_settings
 from yingji.core.db import Database
 from yingji.core.meta import get_meta
@@ -48,6 +49,7 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.layer_cache = layercache.LayerCache()  # map layers serialised once per change (web.layers)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.demo_label = None
 
