@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from sqlalchemy import Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from yingji.core.clock import utcnow
 from yingji.core.db import Base
 from yingji.core.events import DomainEvent, on_publish
 
@@ -76,7 +76,7 @@ def invalidate_on(layer: str, *event_types: type[DomainEvent]) -> None:
 
 @dataclass(frozen=True)
 class Built:
-    """A layer as sent: the JSON bytes, their ETag, and until when (monotonic seconds) they hold."""
+    """A layer as sent: the JSON bytes, their ETag, and until when (POSIX seconds) they hold."""
 
     body: bytes
     etag: str
@@ -98,8 +98,10 @@ class LayerCache:
 
     MAX_ENTRIES = 512  # scopes × parameters; a township officer's layer is not a leader's
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
+    def __init__(self) -> None:
+        # The platform's clock (``core.clock``), so that a test moving time past a warning's expiry sees
+        # the layer rebuilt.
+        self._clock = lambda: utcnow().timestamp()
         self._entries: dict[Hashable, Built] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._mutex = threading.Lock()

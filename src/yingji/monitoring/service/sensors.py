@@ -222,5 +222,11 @@ def sensor_code(*, db: Session, sensor_id: int | None) -> str | None:
     return db.scalar(select(Sensor.code).where(Sensor.id == sensor_id)) if sensor_id is not None else None
 
 
+def sensor_codes(*, db: Session, sensor_ids: list[int | None]) -> dict[int, str]:
+    """The codes of a page's sensors in one query (a list must not ask once per row)."""
+    ids = {i for i in sensor_ids if i is not None}
+    return dict(db.execute(select(Sensor.id, Sensor.code).where(Sensor.id.in_(ids))).all()) if ids else {}
+
+
 def sensor_state(*, db: Session, sensor_id: int) -> SensorState | None:
     return db.get(SensorState, sensor_id)
