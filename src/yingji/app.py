@@ -65,6 +65,10 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     for module in capability_modules("shell"):
         shell.register(module.__name__.split(".")[1], module)
 
+    # The dashboard and the map first: a request walks the routes in order until one matches, and with
+    # some 500 API routes before them the walk cost the dashboard more than its queries (no other route
+    # answers "/" or "/map", so the order changes nothing else).
+    app.include_router(web_pages.router)
     for module in capability_modules("api"):
         app.include_router(module.router, prefix="/api/v1")
     for module in capability_modules("pages"):
@@ -73,7 +77,6 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     app.include_router(calendar_pages.router)
     app.include_router(web_todo.api_router, prefix="/api/v1")
     app.include_router(web_todo.router)
-    app.include_router(web_pages.router)
     app.include_router(web_pages.not_built_router())
     web_openapi.install(app)
 

@@ -48,7 +48,8 @@ def update_population(code: str, body: PopulationUpdate, db: DbSession, user: Ap
 @router.get("/boundaries", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
 def boundaries(request: Request, db: DbSession, user: ApiUser, level: RegionLevel = RegionLevel.township) -> Response:
     """GeoJSON FeatureCollection of every region at one level, with an ETag (``If-None-Match`` → 304)."""
-    return layer_response(request, db, user, layer=service.BOUNDARIES_LAYER, permission="geo.read",
+    require(user, "geo.read")
+    return layer_response(request, db, user, layer=service.BOUNDARIES_LAYER,
                           params=(level.value,), build=lambda: service.boundaries(db=db, level=level))
 
 

@@ -1,9 +1,9 @@
 """A cached map layer as an HTTP answer: the bytes serialised once (``core.layercache``), an ETag, and
 ``304 Not Modified`` to a browser that sends that ETag back in ``If-None-Match``.
 
-A route keeps its own permission check in ``build`` (called only on a rebuild) and, before the cache is
-consulted, ``require`` of its permission: a 304 must not tell a viewer without the right that a layer
-exists or has not changed.
+A route calls ``require`` of its permission before ``layer_response`` (``build`` runs only on a rebuild):
+a 304 must not tell a viewer without the right that a layer exists or has not changed. (The check stays
+in the route, with the permission written out, so that the OpenAPI's answers read it: ``web.answers``.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from yingji.core import layercache
-from yingji.core.actor import Actor, require
+from yingji.core.actor import Actor
 
 GEOJSON = "application/geo+json"
 
@@ -42,7 +42,6 @@ def layer_response(
     user: Actor,
     *,
     layer: str,
-    permission: str,
     build: Callable[[], Any],
     params: tuple[Hashable, ...] = (),
     ttl_s: float | None = None,
@@ -51,7 +50,6 @@ def layer_response(
 ) -> Response:
     """The layer ``layer`` for ``user``'s scope and ``params``: built by ``build()`` when its generation
     moved on (an event), when ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed."""
-    require(user, permission)
     current = layercache.version(db, layer)
 
     def rebuild() -> tuple[Any, float | None]:

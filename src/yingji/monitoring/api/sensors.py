@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.core.pagination import Page
@@ -54,7 +55,8 @@ def create_sensor(body: SensorCreate, db: DbSession, user: ApiUser) -> SensorRea
 @router.get("/sensors.geojson", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
 def sensors_geojson(request: Request, db: DbSession, user: ApiUser, kind: str | None = None) -> Response:
     """Sensors with their status and latest reading, with an ETag (``If-None-Match`` → 304)."""
-    return layer_response(request, db, user, layer=sensors.MAP_LAYER, permission="monitoring.read", params=(kind,),
+    require(user, "monitoring.read")
+    return layer_response(request, db, user, layer=sensors.MAP_LAYER, params=(kind,),
                           build=lambda: live.sensors_geojson(db=db, actor=user, now=utcnow(), kind=kind),
                           ttl_s=SENSOR_LAYER_TTL_S)
 

@@ -23,7 +23,8 @@ router = APIRouter(prefix="/warnings")
 def map_layer(request: Request, db: DbSession, user: ApiUser) -> Response:
     """Current warnings (ours and upstream) as GeoJSON for the 一张图 map; with an ETag (send it back in
     ``If-None-Match``: 304 while nothing changed)."""
-    return layer_response(request, db, user, layer=maps.MAP_LAYER, permission="warnings.read",
+    require(user, "warnings.read")
+    return layer_response(request, db, user, layer=maps.MAP_LAYER,
                           build=lambda: maps.current_features(db=db, actor=user), valid_s=maps.seconds_valid)
 
 
