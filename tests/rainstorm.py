@@ -63,7 +63,8 @@ class Night:
 
 
 @contextmanager
-def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_workers: int = 2) -> Iterator[Night]:
+def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_workers: int = 2,
+          port: int | None = None) -> Iterator[Night]:
     """The server and its workers on ``url``; SMS goes to a loopback gateway, the other channels to fakes."""
     import uvicorn
 
@@ -86,7 +87,7 @@ def night(url: str, data_dir: Path, *, gateway_delay_s: float = 0.002, outbox_wo
     )
     database = Database(make_engine(url))
     app = create_app(settings=Settings(data_dir=data_dir, secret_key="rainstorm-night"), database=database)
-    port = _free_port()
+    port = port or _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from yingji import __version__
 from yingji.bootstrap import bootstrap, capability_modules
 from yingji.channels import service as channels_service
+from yingji.core import layercache
 from yingji.core.config import Settings, get_settings
 from yingji.core.db import Database
 from yingji.core.meta import get_meta
@@ -49,6 +50,7 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.layer_cache = layercache.LayerCache()  # map layers serialised once per change (web.layers)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.demo_label = None
 
@@ -64,6 +66,10 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     for module in capability_modules("shell"):
         shell.register(module.__name__.split(".")[1], module)
 
+    # The dashboard and the map first: a request walks the routes in order until one matches, and with
+    # some 500 API routes before them the walk cost the dashboard more than its queries (no other route
+    # answers "/" or "/map", so the order changes nothing else).
+    app.include_router(web_pages.router)
     for module in capability_modules("api"):
         app.include_router(module.router, prefix="/api/v1")
     for module in capability_modules("pages"):
@@ -72,7 +78,6 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     app.include_router(calendar_pages.router)
     app.include_router(web_todo.api_router, prefix="/api/v1")
     app.include_router(web_todo.router)
-    app.include_router(web_pages.router)
     app.include_router(web_pages.not_built_router())
     web_openapi.install(app)
 

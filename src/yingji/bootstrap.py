@@ -34,6 +34,7 @@ def load_models() -> None:
     importlib.import_module("yingji.core.outbox")
     importlib.import_module("yingji.core.events")
     importlib.import_module("yingji.core.notices")
+    importlib.import_module("yingji.core.layercache")
     importlib.import_module("yingji.core.jobs")
     importlib.import_module("yingji.core.meta")
     importlib.import_module("yingji.core.files")

@@ -124,6 +124,7 @@ PHONES: dict[str, list[str]] = {
 # of a closed list, region paths, generated messages (built from the names above), the hash-chained audit
 # log (rewriting it would be the tampering its check reports), machine state.
 NOT_FREE_TEXT = {
+    "map_layer_versions": {"name"},  # a layer's code name ("warnings", "sensors"), written by the code only
     "enf_listings": {"uscc", "ground", "status", "notice_no", "decision_no", "region_path", "removal"},
     "enf_findings": {"checklist_number"},  # a checklist line number, checked against the checklist
     "enf_inspection_attachments": {"kind"},

@@ -43,6 +43,7 @@ Subscriber = Callable[[Session, Any], None]
 
 _types: dict[str, type[DomainEvent]] = {}
 _subscribers: dict[str, dict[str, Subscriber]] = {}
+_on_publish: dict[str, dict[str, Subscriber]] = {}
 
 
 class DomainEvent:
@@ -96,6 +97,18 @@ def subscribe(event_type: type[E], *, name: str | None = None) -> Callable[[Call
     return register
 
 
+def on_publish(event_type: type[E], *, name: str) -> Callable[[Callable[[Session, E], None]], Any]:
+    """Registers ``fn(db, event)`` to run inside ``publish``, in the publisher's own transaction, before
+    any subscriber. For what must change atomically with the fact and cannot wait for the outbox (a map
+    layer's cache generation, ``core.layercache``); keep it to a write of a row or two."""
+
+    def register(fn: Callable[[Session, E], None]) -> Callable[[Session, E], None]:
+        _on_publish.setdefault(event_type.__name__, {})[name] = fn
+        return fn
+
+    return register
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -141,6 +154,8 @@ def publish(db: Session, event: DomainEvent, *, event_id: str | None = None) -> 
     name = type(event).__name__
     event_id = event_id or uuid.uuid4().hex
     data = encode(event)
+    for key in sorted(_on_publish.get(name, {})):
+        _on_publish[name][key](db, event)
     for sub in sorted(_subscribers.get(name, {})):
         outbox.enqueue(
             db,

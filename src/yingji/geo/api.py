@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 
 from yingji.core.actor import Actor, require
 from yingji.core.errors import NotFound
@@ -12,6 +12,7 @@ from yingji.geo import lines, places, service
 from yingji.geo.enums import RegionLevel
 from yingji.geo.schemas import IntersectRequest, PlaceRead, PopulationUpdate, RegionBrief, RegionDetail, RegionRead
 from yingji.web.deps import ApiUser, DbSession, Paging, api_user, page_user_optional
+from yingji.web.layers import layer_response
 
 router = APIRouter(prefix="/geo", tags=["geo"])
 
@@ -44,11 +45,12 @@ def update_population(code: str, body: PopulationUpdate, db: DbSession, user: Ap
     return RegionRead.model_validate(service.set_population(db=db, actor=user, code=code, population=body.population))
 
 
-@router.get("/boundaries")
-def boundaries(db: DbSession, user: ApiUser, level: RegionLevel = RegionLevel.township) -> dict[str, Any]:
-    """GeoJSON FeatureCollection of every region at one level."""
+@router.get("/boundaries", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def boundaries(request: Request, db: DbSession, user: ApiUser, level: RegionLevel = RegionLevel.township) -> Response:
+    """GeoJSON FeatureCollection of every region at one level, with an ETag (``If-None-Match`` → 304)."""
     require(user, "geo.read")
-    return service.boundaries(db=db, level=level)
+    return layer_response(request, db, user, layer=service.BOUNDARIES_LAYER,
+                          params=(level.value,), build=lambda: service.boundaries(db=db, level=level))
 
 
 @router.get("/locate", response_model=Page[RegionBrief])

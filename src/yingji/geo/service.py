@@ -13,6 +13,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yingji.core import layercache
 from yingji.core.actor import Actor, require
 from yingji.core.errors import ErrorDetail, NotFound, ValidationFailed, invalid
 from yingji.core.pagination import PageParams, paginate
@@ -29,7 +30,8 @@ from yingji.geo.spatial import IndexedRegion, RegionIndex
 # What other capabilities, the shell and the composition root may call: regions and their look-ups, distances, roads
 # and travel times, place search.
 __all__ = [
-    "EARTH_RADIUS_M", "GENERATED", "Place", "RegionInfo", "TOWNSHIP_OR_VILLAGE", "boundaries", "counts_by_level",
+    "BOUNDARIES_LAYER", "EARTH_RADIUS_M", "GENERATED", "Place", "RegionInfo", "TOWNSHIP_OR_VILLAGE", "boundaries",
+    "cell_codes", "counts_by_level",
     "edges_from_file", "get_region", "grid_edges", "haversine_m", "intersecting", "load_shipped_district", "locate",
     "place_provider", "polygon_from_ring", "random_point_in", "region_info", "region_infos", "region_of",
     "replace_edges", "road_graph", "root",
@@ -112,6 +114,10 @@ def root(*, db: Session) -> Region | None:
     return db.scalar(select(Region).where(Region.parent_id.is_(None)).order_by(Region.id))
 
 
+# The boundary layers' name in ``core.layercache``: a population set or a district loaded moves them on.
+BOUNDARIES_LAYER = "boundaries"
+
+
 def boundaries(*, db: Session, level: str) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of every region at ``level``."""
     regions = db.scalars(select(Region).where(Region.level == level).order_by(Region.code))
@@ -176,6 +182,18 @@ def locate(*, db: Session, lon: float, lat: float, level: str | None = None) -> 
     _check_lon_lat(lon, lat)
     hits = _index(db).containing(lon, lat, level=level)
     return _as_infos(db, hits)
+
+
+def cell_codes(*, db: Session, points: list[tuple[float, float]], level: str) -> list[str | None]:
+    """For each (lon, lat), the code of the region of ``level`` containing it (the first by code on a
+    shared boundary), or None: one look-up of the index for all points, no query per point (a map layer
+    locating a thousand features must not make a thousand queries)."""
+    index = _index(db)
+    out: list[str | None] = []
+    for lon, lat in points:
+        hits = index.containing(lon, lat, level=level)
+        out.append(hits[0].code if hits else None)
+    return out
 
 
 TOWNSHIP_OR_VILLAGE = ("township", "village")
@@ -254,6 +272,7 @@ def set_population(*, db: Session, actor: Actor, code: str, population: int) -> 
     region = get_region(db=db, code=code)
     region.population = population
     db.flush()
+    layercache.bump(db, BOUNDARIES_LAYER)
     return region
 
 
@@ -302,6 +321,7 @@ def load_geojson(*, db: Session, district: dict[str, Any], regions: dict[str, An
         by_code[code] = region
     if errors:
         raise ValidationFailed("区域数据有误，未导入任何区域", details=errors)
+    layercache.bump(db, BOUNDARIES_LAYER)
     return len(by_code)
 
 

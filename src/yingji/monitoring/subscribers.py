@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from yingji.core import layercache
 from yingji.core.events import subscribe
-from yingji.monitoring.events import AlarmRaised
-from yingji.monitoring.service import alarm_notices
+from yingji.monitoring.events import AlarmEscalated, AlarmRaised, AlarmResolved
+from yingji.monitoring.service import alarm_notices, sensors
+
+# A sensor's alarm level on the map changes with its alarms (core.layercache).
+layercache.invalidate_on(sensors.MAP_LAYER, AlarmRaised, AlarmEscalated, AlarmResolved)
 
 
 @subscribe(AlarmRaised)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from yingji.core import layercache
 from yingji.core.actor import SYSTEM
 from yingji.core.events import publish, subscribe
 from yingji.monitoring.events import AlarmRaised
-from yingji.warnings.events import WarningDraftOpened, WarningSubmitted
-from yingji.warnings.service import alarm_drafts, sign_notices
+from yingji.warnings.events import WarningCancelled, WarningDraftOpened, WarningPublished, WarningSubmitted
+from yingji.warnings.service import alarm_drafts, maps, sign_notices
+
+# The map layer of current warnings changes with each publication and cancellation (core.layercache).
+layercache.invalidate_on(maps.MAP_LAYER, WarningPublished, WarningCancelled)
 
 
 @subscribe(AlarmRaised)

@@ -65,7 +65,8 @@ def redraw(draw_id: RecordId, body: RedrawCreate, db: DbSession, user: ApiUser) 
 # --- cases -----------------------------------------------------------------------------------------
 
 
-def case_read(db: Any, case: Any) -> CaseRead:
+def case_read(db: Any, case: Any, *, cal: Any = None, steps: list | None = None) -> CaseRead:
+    """One case as read; a list passes the calendar and the steps it loaded once for its page."""
     b = cases.band(case)
     return CaseRead(
         id=case.id, case_no=case.case_no, enterprise_id=case.enterprise_id, party=case.party,
@@ -77,15 +78,17 @@ def case_read(db: Any, case: Any) -> CaseRead:
         band=BandRead(ok=b.ok, reason=b.reason, low=b.low, high=b.high, waivable=b.waivable),
         deadlines=[DeadlineRead(label=d.rule.label, last_day=str(d.last_day), due_at=d.due_at,
                                 provisional=d.provisional, explanation=d.explanation())
-                   for d in cases.deadlines(db, case)],
-        steps=[CaseStepRead.model_validate(s) for s in cases.steps(db, case)],
+                   for d in cases.deadlines(db, case, cal)],
+        steps=[CaseStepRead.model_validate(s) for s in (steps if steps is not None else cases.steps(db, case))],
     )
 
 
 @router.get("/cases", response_model=Page[CaseRead])
 def list_cases(db: DbSession, user: ApiUser, paging: Paging, step: str | None = None) -> Page[Any]:
     rows, total = cases.list_cases(db=db, actor=user, page=paging, step=step)
-    return Page(items=[case_read(db, c) for c in rows], total=total, page=paging.page, page_size=paging.page_size)
+    cal, steps = cases.calendar(db), cases.steps_of(db, [c.id for c in rows])
+    items = [case_read(db, c, cal=cal, steps=steps[c.id]) for c in rows]
+    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
 
 
 @router.post("/cases", response_model=CaseRead, status_code=201)

@@ -23,7 +23,7 @@ from yingji.core.clock import utcnow
 from yingji.core.deadlines import Deadline, compute
 from yingji.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid
 from yingji.core.events import publish
-from yingji.core.pagination import PageParams
+from yingji.core.pagination import PageParams, paginate
 from yingji.enforcement import case_procedure as rules
 from yingji.enforcement.events import CaseStepTaken
 from yingji.enforcement.models import Case, CaseStep, Inspector
@@ -65,12 +65,14 @@ def list_cases(*, db: Session, actor: Actor, page: PageParams, step: str | None 
     query = select(Case).where(scope_condition(actor, Case.region_path, Case.enterprise_id))
     if step:
         query = query.where(Case.step == step)
-    rows = list(db.scalars(query.order_by(Case.id.desc())))
-    if is_inspector(actor):
-        # The assignment is a JSON list; a district has hundreds of cases a year, so filtering here is cheap
-        # and the same on SQLite and PostgreSQL.
-        me = inspector_of_user(db, actor.id)
-        rows = [c for c in rows if me is not None and me.id in (c.inspector_ids or [])]
+    query = query.order_by(Case.id.desc())
+    if not is_inspector(actor):
+        return paginate(db, query, page)  # counted and sliced by the database
+    # An inspector's own cases: the assignment is a JSON list; a district has hundreds of cases a year, so
+    # filtering here is cheap and the same on SQLite and PostgreSQL.
+    rows = list(db.scalars(query))
+    me = inspector_of_user(db, actor.id)
+    rows = [c for c in rows if me is not None and me.id in (c.inspector_ids or [])]
     return rows[page.offset: page.offset + page.page_size], len(rows)
 
 
@@ -220,8 +222,10 @@ def publish_decision(*, db: Session, actor: Actor, case_id: int) -> Case:
     return case
 
 
-def deadlines(db: Session, case: Case) -> list[Deadline]:
-    cal = calendar(db)
+def deadlines(db: Session, case: Case, cal: Any = None) -> list[Deadline]:
+    """The case's running deadlines; pass ``cal`` (``calendar(db)``) when computing them for a page of
+    cases, so the working-day calendar is read once, not once per case."""
+    cal = cal if cal is not None else calendar(db)
     table = rules.case_rules()["deadline_rules"]
     out = [rules.case_deadline(facts(case), cal)]
     window = rules.hearing_request_deadline(facts(case), cal)
@@ -236,6 +240,15 @@ def deadlines(db: Session, case: Case) -> list[Deadline]:
 
 def steps(db: Session, case: Case) -> list[CaseStep]:
     return list(db.scalars(select(CaseStep).where(CaseStep.case_id == case.id).order_by(CaseStep.seq)))
+
+
+def steps_of(db: Session, case_ids: list[int]) -> dict[int, list[CaseStep]]:
+    """The steps of a page of cases in one query."""
+    out: dict[int, list[CaseStep]] = {i: [] for i in case_ids}
+    if case_ids:
+        for s in db.scalars(select(CaseStep).where(CaseStep.case_id.in_(case_ids)).order_by(CaseStep.seq)):
+            out[s.case_id].append(s)
+    return out
 
 
 # --- publicity -------------------------------------------------------------------------------------

@@ -23,10 +23,18 @@ StateFilter = stated_codes(lambda: list(AlarmState.__members__))
 LevelFilter = stated_codes(lambda: [level.value for level in sorted(LEVEL_RANK, key=LEVEL_RANK.get, reverse=True)])
 
 
-def _alarm(db: DbSession, alarm: Any) -> AlarmRead:
+def _alarm(db: DbSession, alarm: Any, codes: dict[int, str] | None = None) -> AlarmRead:
+    """An alarm as read; a list passes its page's sensor codes, read in one query (``_codes``)."""
     read = AlarmRead.model_validate(alarm)
-    read.sensor = service.sensor_code(db=db, sensor_id=alarm.sensor_id)
+    if codes is None:
+        read.sensor = service.sensor_code(db=db, sensor_id=alarm.sensor_id)
+    else:
+        read.sensor = codes.get(alarm.sensor_id) if alarm.sensor_id is not None else None
     return read
+
+
+def _codes(db: DbSession, alarms: list[Any]) -> dict[int, str]:
+    return service.sensor_codes(db=db, sensor_ids=[a.sensor_id for a in alarms])
 
 
 @router.get("/alarms", response_model=Page[AlarmRead])
@@ -43,16 +51,17 @@ def list_alarms(
     """Alarms one by one, most severe first, then newest."""
     filters = service.checked_filters(db=db, state=state, level=level, township=township)
     rows, total = service.list_alarms(db=db, actor=user, page=paging, sensor_code=sensor, active_only=active, **filters)
-    return Page(items=[_alarm(db, a) for a in rows], total=total, page=paging.page, page_size=paging.page_size)
+    codes = _codes(db, rows)
+    return Page(items=[_alarm(db, a, codes) for a in rows], total=total, page=paging.page, page_size=paging.page_size)
 
 
-def _event(db: DbSession, row: Any) -> EventRead:
+def _event(db: DbSession, row: Any, codes: dict[int, str]) -> EventRead:
     return EventRead(
         event_id=row.event_id,
         level=row.lead.level,
         count=row.count,
         open_count=row.open_count,
-        lead=_alarm(db, row.lead),
+        lead=_alarm(db, row.lead, codes),
         alarm_ids=[a.id for a in row.members],
     )
 
@@ -71,7 +80,8 @@ def list_events(
     severe first, then by their latest alarm; filters apply to the member alarms."""
     filters = service.checked_filters(db=db, state=state, level=level, township=township)
     rows, total = service.list_events(db=db, actor=user, page=paging, active_only=active, **filters)
-    return Page(items=[_event(db, r) for r in rows], total=total, page=paging.page, page_size=paging.page_size)
+    codes = _codes(db, [r.lead for r in rows])
+    return Page(items=[_event(db, r, codes) for r in rows], total=total, page=paging.page, page_size=paging.page_size)
 
 
 @router.post("/events/{event_id}/acknowledge", response_model=list[AlarmRead])

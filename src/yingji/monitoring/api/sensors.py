@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from yingji.core.actor import require
 from yingji.core.clock import utcnow
 from yingji.core.errors import invalid
 from yingji.core.pagination import Page
@@ -19,9 +20,14 @@ from yingji.monitoring.schemas import (
     SensorRead,
     SensorUpdate,
 )
-from yingji.monitoring.service import live
+from yingji.monitoring.service import live, sensors
 from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging, in_scope
+from yingji.web.layers import layer_response
+
+# How stale the sensor layer's latest readings may be: they change every minute per sensor and no event
+# says so (the map's live stream shows fresher values as they come).
+SENSOR_LAYER_TTL_S = 10.0
 
 router = APIRouter()
 
@@ -46,9 +52,13 @@ def create_sensor(body: SensorCreate, db: DbSession, user: ApiUser) -> SensorRea
     return SensorRead.model_validate(service.create_sensor(db=db, actor=user, data=body))
 
 
-@router.get("/sensors.geojson")
-def sensors_geojson(db: DbSession, user: ApiUser, kind: str | None = None) -> dict[str, Any]:
-    return live.sensors_geojson(db=db, actor=user, now=utcnow(), kind=kind)
+@router.get("/sensors.geojson", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def sensors_geojson(request: Request, db: DbSession, user: ApiUser, kind: str | None = None) -> Response:
+    """Sensors with their status and latest reading, with an ETag (``If-None-Match`` → 304)."""
+    require(user, "monitoring.read")
+    return layer_response(request, db, user, layer=sensors.MAP_LAYER, params=(kind,),
+                          build=lambda: live.sensors_geojson(db=db, actor=user, now=utcnow(), kind=kind),
+                          ttl_s=SENSOR_LAYER_TTL_S)
 
 
 @router.get("/sensors/template.xlsx")

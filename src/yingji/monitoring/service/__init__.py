@@ -41,6 +41,7 @@ from yingji.monitoring.service.sensors import (
     import_sensors,
     list_sensors,
     sensor_code,
+    sensor_codes,
     sensor_state,
     update_sensor,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "rollup",
     "rule_versions",
     "sensor_code",
+    "sensor_codes",
     "sensor_state",
     "series",
     "thresholds_for",

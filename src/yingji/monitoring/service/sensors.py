@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from yingji.core import excel
+from yingji.core import excel, layercache
 from yingji.core.actor import (
     Actor,
     ensure_in_scope,
@@ -26,6 +26,11 @@ from yingji.monitoring.enums import KIND_LABELS, KINDS, SensorKind
 from yingji.monitoring.models import Alarm, HourlyReading, Reading, Sensor, SensorState
 from yingji.monitoring.schemas import SensorCreate, SensorUpdate
 from yingji.registry import service as registry_service
+
+# The 一张图 sensor layer (service.live): registering, editing or removing a sensor moves it on, as alarms do
+# (monitoring.subscribers); readings are bounded by its time to live instead (a bump per reading would
+# rebuild it a dozen times a second).
+MAP_LAYER = "sensors"
 
 
 def _region(db: Session, *, region_code: str | None, lon: float, lat: float) -> geo_service.RegionInfo:
@@ -88,6 +93,7 @@ def create_sensor(*, db: Session, actor: Actor, data: SensorCreate) -> Sensor:
     db.flush()
     db.add(SensorState(sensor_id=sensor.id, cum=0.0, hours={}, readings=0))
     db.flush()
+    layercache.bump(db, MAP_LAYER)
     return sensor
 
 
@@ -144,6 +150,7 @@ def update_sensor(*, db: Session, actor: Actor, sensor_id: int, data: SensorUpda
         if value is not None or key == "department_code":
             setattr(sensor, key, value)
     sensor.updated_at = utcnow()
+    layercache.bump(db, MAP_LAYER)
     db.flush()
     return sensor
 
@@ -156,6 +163,7 @@ def delete_sensor(*, db: Session, actor: Actor, sensor_id: int) -> None:
     db.execute(delete(Reading).where(Reading.sensor_id == sensor.id))
     db.execute(delete(HourlyReading).where(HourlyReading.sensor_id == sensor.id))
     db.execute(delete(SensorState).where(SensorState.sensor_id == sensor.id))
+    layercache.bump(db, MAP_LAYER)
     db.delete(sensor)
     db.flush()
 
@@ -212,6 +220,12 @@ def export_sensors(*, db: Session, actor: Actor) -> bytes:
 
 def sensor_code(*, db: Session, sensor_id: int | None) -> str | None:
     return db.scalar(select(Sensor.code).where(Sensor.id == sensor_id)) if sensor_id is not None else None
+
+
+def sensor_codes(*, db: Session, sensor_ids: list[int | None]) -> dict[int, str]:
+    """The codes of a page's sensors in one query (a list must not ask once per row)."""
+    ids = {i for i in sensor_ids if i is not None}
+    return dict(db.execute(select(Sensor.id, Sensor.code).where(Sensor.id.in_(ids))).all()) if ids else {}
 
 
 def sensor_state(*, db: Session, sensor_id: int) -> SensorState | None:

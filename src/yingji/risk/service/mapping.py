@@ -132,16 +132,13 @@ def grid_rollup(*, db: Session, actor: Actor, industry: str | None = None, towns
         enterprises_layer(db=db, actor=actor, industry=industry, township_code=township_code),
         major_hazards_layer(db=db, actor=actor, industry=industry, township_code=township_code),
     ]
+    graded = [f for layer in layers for f in layer["features"] if f["properties"].get("level")]
+    codes = geo_service.cell_codes(db=db, points=[tuple(f["geometry"]["coordinates"]) for f in graded], level="grid")
     best: dict[str, tuple[int, int]] = {}
-    for layer in layers:
-        for f in layer["features"]:
-            level = f["properties"].get("level")
-            if not level:
-                continue
-            lon, lat = f["geometry"]["coordinates"]
-            for cell in geo_service.locate(db=db, lon=lon, lat=lat, level="grid")[:1]:
-                rank, count = best.get(cell.code, (0, 0))
-                best[cell.code] = (max(rank, LEVEL_RANK[RiskLevel(level)]), count + 1)
+    for f, code in zip(graded, codes, strict=True):
+        if code is not None:
+            rank, count = best.get(code, (0, 0))
+            best[code] = (max(rank, LEVEL_RANK[RiskLevel(f["properties"]["level"])]), count + 1)
     cells = geo_service.boundaries(db=db, level="grid")
     ranks = {v: k for k, v in LEVEL_RANK.items()}
     features = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from yingji.core.actor import require
 from yingji.core.validation import RecordId
@@ -14,14 +14,18 @@ from yingji.warnings.service import coverage, maps, recipients
 from yingji.warnings.service.access import load
 from yingji.warnings.service.area import parse_area
 from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.layers import layer_response
 
 router = APIRouter(prefix="/warnings")
 
 
-@router.get("/map.geojson")
-def map_layer(db: DbSession, user: ApiUser) -> dict[str, Any]:
-    """Current warnings (ours and upstream) as GeoJSON for the 一张图 map."""
-    return maps.current_features(db=db, actor=user)
+@router.get("/map.geojson", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def map_layer(request: Request, db: DbSession, user: ApiUser) -> Response:
+    """Current warnings (ours and upstream) as GeoJSON for the 一张图 map; with an ETag (send it back in
+    ``If-None-Match``: 304 while nothing changed)."""
+    require(user, "warnings.read")
+    return layer_response(request, db, user, layer=maps.MAP_LAYER,
+                          build=lambda: maps.current_features(db=db, actor=user), valid_s=maps.seconds_valid)
 
 
 @router.get("/coverage/district")

@@ -11,6 +11,7 @@ from shapely.ops import unary_union
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yingji.core import layercache
 from yingji.core.actor import Actor, require
 from yingji.core.clock import utcnow
 from yingji.core.errors import ErrorDetail, ValidationFailed
@@ -20,6 +21,7 @@ from yingji.warnings.alert import AlertData
 from yingji.warnings.enums import Level, MsgType, Status
 from yingji.warnings.models import WarningMessage
 from yingji.warnings.service.area import circle_polygon, geojson, parse_area
+from yingji.warnings.service.maps import MAP_LAYER
 
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -132,6 +134,7 @@ def import_message(*, db: Session, actor: Actor, data: bytes) -> WarningMessage:
     if w.touches_district and w.msg_type != MsgType.cancel and w.expires > now:
         _local_draft(db, w, actor)
     db.flush()
+    layercache.bump(db, MAP_LAYER)  # no event announces a received message; the map shows it
     return w
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,17 @@ from yingji.warnings.enums import LEVEL_COLOURS, LEVEL_LABELS, Level, Status
 from yingji.warnings.models import Delivery, WarningMessage
 from yingji.warnings.service.access import load, visible
 from yingji.warnings.standards import event_types
+
+# The 一张图 layer of current warnings, cached by ``core.layercache`` under this name: WarningPublished and
+# WarningCancelled move it on (warnings.subscribers), an upstream CAP message stored does (service.ingest),
+# and its own soonest expiry ends it (``seconds_valid``).
+MAP_LAYER = "warnings"
+
+
+def seconds_valid(layer: dict[str, Any]) -> float | None:
+    """Until the first warning on the layer expires (it then leaves the layer without any event)."""
+    ends = [datetime.fromisoformat(f["properties"]["expires"]) for f in layer["features"]]
+    return max(0.0, (min(ends) - utcnow()).total_seconds()) if ends else None
 
 
 def current_features(*, db, actor: Actor) -> dict[str, Any]:

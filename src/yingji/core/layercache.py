@@ -1,0 +1,158 @@
+"""Map layers built once and served many times, until an event says they changed.
+
+A map layer (GeoJSON of warnings, sensors, boundaries ...) is asked for by every open 一张图 page, again
+and again, while it changes a few times an hour. So each layer is built and serialised to JSON once per
+version and per viewer scope, kept in this process as bytes, and sent with an ETag: a browser that has it
+gets ``304 Not Modified`` without a body.
+
+What changes a layer is declared once, where the layer's capability subscribes to its events::
+
+    layercache.invalidate_on("warnings", WarningPublished, WarningCancelled)
+
+Each such event bumps the layer's row in ``map_layer_versions`` when it is published, in the transaction
+that makes the change (``events.on_publish``): every process sees the new generation at that commit,
+without waiting for the outbox, and the row is read by one primary-key query per request. Changes that no event
+announces (a warning running past its expiry, a sensor's latest reading) are bounded by the layer's own
+``valid_until`` / ``ttl_s``. The ETag is the hash of the bytes: a rebuild that yields the same JSON keeps
+the browser's copy valid, and a 304 can never vouch for content other than the one served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from yingji.core.clock import utcnow
+from yingji.core.db import Base
+from yingji.core.events import DomainEvent, on_publish
+
+
+class LayerVersion(Base):
+    """How many times the events that change a map layer have happened: the cache's generation."""
+
+    __tablename__ = "map_layer_versions"
+    __audit__ = False  # a counter, not a record anyone edits
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def version(db: Session, layer: str) -> int:
+    return db.scalar(select(LayerVersion.version).where(LayerVersion.name == layer)) or 0
+
+
+def bump(db: Session, layer: str) -> None:
+    """Marks ``layer`` changed, in the caller's transaction (every process sees it at commit)."""
+    done = db.execute(
+        update(LayerVersion).where(LayerVersion.name == layer).values(version=LayerVersion.version + 1)
+    ).rowcount
+    if not done:
+        try:
+            with db.begin_nested():
+                db.add(LayerVersion(name=layer, version=1))
+        except IntegrityError:  # another transaction inserted it first: count ours on top
+            db.execute(
+                update(LayerVersion).where(LayerVersion.name == layer).values(version=LayerVersion.version + 1)
+            )
+
+
+def invalidate_on(layer: str, *event_types: type[DomainEvent]) -> None:
+    """Each event of ``event_types`` bumps ``layer`` as it is published."""
+
+    def changed(db: Session, _event: Any) -> None:
+        bump(db, layer)
+
+    for event_type in event_types:
+        on_publish(event_type, name=f"layers.{layer}")(changed)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A layer as sent: the JSON bytes, their ETag, and until when (POSIX seconds) they hold."""
+
+    body: bytes
+    etag: str
+    version: int
+    expires: float
+
+
+def serialise(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+class LayerCache:
+    """Layers of this process by (layer, viewer scope, parameters). One build at a time per key: fifty
+    clients asking for a stale layer at once wait for one build instead of making fifty."""
+
+    MAX_ENTRIES = 512  # scopes × parameters; a township officer's layer is not a leader's
+
+    def __init__(self) -> None:
+        # The platform's clock (``core.clock``), so that a test moving time past a warning's expiry sees
+        # the layer rebuilt.
+        self._clock = lambda: utcnow().timestamp()
+        self._entries: dict[Hashable, Built] = {}
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._mutex = threading.Lock()
+        self.builds = 0  # how many times a layer was built (tests and benchmarks read it)
+
+    def clear(self) -> None:
+        with self._mutex:
+            self._entries.clear()
+
+    def get(
+        self,
+        key: Hashable,
+        *,
+        current: int,
+        build: Callable[[], tuple[Any, float | None]],
+        ttl_s: float | None = None,
+    ) -> Built:
+        """The entry of ``key`` at version ``current``, built when missing, older or expired.
+        ``build() -> (data, seconds_valid or None)``: how long the data holds without an event (e.g.
+        until the next warning in it expires); the shorter of that and ``ttl_s`` counts."""
+        entry = self._fresh(key, current)
+        if entry is not None:
+            return entry
+        with self._mutex:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            entry = self._fresh(key, current)  # built by the one we waited for
+            if entry is not None:
+                return entry
+            data, valid_s = build()
+            limits = [s for s in (valid_s, ttl_s) if s is not None]
+            body = serialise(data)
+            entry = Built(body, etag_of(body), current, self._clock() + (min(limits) if limits else float("inf")))
+            self.builds += 1
+            with self._mutex:
+                if len(self._entries) >= self.MAX_ENTRIES and key not in self._entries:
+                    self._entries.pop(next(iter(self._entries)))  # the oldest inserted
+                self._entries[key] = entry
+            return entry
+
+    def _fresh(self, key: Hashable, current: int) -> Built | None:
+        entry = self._entries.get(key)
+        if entry is None or entry.version != current or self._clock() >= entry.expires:
+            return None
+        return entry
+
+
+CACHE = LayerCache()
+
+
+def scope_key(actor: Any) -> tuple[Any, ...]:
+    """What a layer's content may depend on of its viewer: permissions come with the role, and rows are
+    confined by region path and enterprise."""
+    return (getattr(actor, "role", None), getattr(actor, "scope_path", None), getattr(actor, "enterprise_id", None))
