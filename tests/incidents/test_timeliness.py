@@ -166,6 +166,8 @@ def test_a_rule_row_keeps_what_it_says() -> None:
         True, 2, 0, (), None, "")
     assert (daily.kinds, daily.not_kinds, daily.grades, daily.near_miss, daily.min_deaths_and_missing) == (
         ("fire",), ("forest_fire",), ("I",), True, 3)
+    # A timed row citing no basis shows none on its deadline either (no words invented for the clock).
+    assert parsed(rule_row(amount=1, unit="hours")).deadline.basis == ""
     tenth = parsed(rule_row(every_days=10))
     assert (tenth.every_days, tenth.per_day, tenth.recurring) == (10, 0, True)
 
