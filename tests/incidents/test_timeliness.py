@@ -44,6 +44,14 @@ def test_an_ordinary_accident() -> None:
     assert "unit_to_province" not in got and "county_phone_province" not in got
 
 
+def test_the_county_owes_nothing_before_it_is_told() -> None:
+    # 令493 第九条: the unit reports within 1 hour of the accident; 第十一条: each level passes it on within 2 hours,
+    # counted from its receipt, so an accident the county has not been told of owes only the unit's report.
+    got = dues(IncidentFacts("accident", "work_safety", "IV", occurred_at=bj(10, 10)), until=bj(10, 23))
+    assert got["unit_to_county"] == [bj(10, 11)]
+    assert "county_to_city" not in got
+
+
 def test_a_large_accident_goes_to_the_province_within_an_hour() -> None:
     facts = IncidentFacts("accident", "hazardous_chemicals", "III", occurred_at=bj(10, 10), received_at=bj(10, 10, 20))
     got = dues(facts)
