@@ -200,6 +200,10 @@ def test_which_incidents_a_rule_applies_to() -> None:
 
 @pytest.mark.parametrize(("row", "field", "message"), [
     (rule_row(label="", amount=1, unit="hours"), "label", "缺少必填字段"),
+    # A row without its code or with a word for a count is refused in words, not read into a rule (a KeyError
+    # or ValueError would reach the user as a server error).
+    ({k: v for k, v in rule_row(amount=1, unit="hours").items() if k != "code"}, "code", "缺少必填字段"),
+    (rule_row(every_days="ten"), "every_days", "应为正整数"),
     (rule_row(anchor="reported_at", amount=1, unit="hours"), "anchor",
      "应为 occurred_at、received_at、stabilised_at 之一"),
     (rule_row(amount=1, unit="weeks"), "unit", "应为 minutes、hours、days、working_days、months 之一"),
