@@ -196,6 +196,10 @@ def test_which_incidents_a_rule_applies_to() -> None:
     assert not rule.applies(facts(grade="III"))
     assert rule.applies(facts(grade="III", near_miss=True))  # 较大涉险 counts like the grade
     assert parsed(rule_row(per_day=1)).applies(facts(grade="IV", deaths_and_missing=0))  # no conditions: all
+    # Facts given without a count are of an incident with none dead or missing: a row for "1 or more" (a
+    # stricter province's direct report of any death) does not apply to them.
+    any_death = parsed(rule_row(per_day=1, min_deaths_and_missing=1))
+    assert not any_death.applies(IncidentFacts("accident", "fire", "IV", occurred_at=bj(10, 10)))
 
 
 @pytest.mark.parametrize(("row", "field", "message"), [
