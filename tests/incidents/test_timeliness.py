@@ -227,3 +227,12 @@ def test_each_problem_of_a_rule_row_in_its_own_words(row: dict, field: str, mess
     with pytest.raises(ValidationFailed) as err:
         parsed(row)
     assert [(d.field, d.message) for d in err.value.details] == [(f"t.obligation[0].{field}", message)]
+
+
+def test_a_table_extending_another_keeps_its_casualty_window() -> None:
+    # 令493 第十三条: casualty changes within 30 days are reported, 7 days for road traffic and fire. A
+    # province's table that extends the national one and says nothing of the window keeps it.
+    province = parse_report_rules({"obligation": []}, source="p", base=report_rules("national"))
+    w = province.casualty_changes
+    assert (w.window_days, w.short_window_days) == (30, 7)
+    assert set(w.short_window_kinds) >= {"road_traffic", "fire"}
