@@ -236,3 +236,16 @@ def test_a_table_extending_another_keeps_its_casualty_window() -> None:
     w = province.casualty_changes
     assert (w.window_days, w.short_window_days) == (30, 7)
     assert set(w.short_window_kinds) >= {"road_traffic", "fire"}
+
+
+def test_late_by_whole_minutes_and_which_dues_recur() -> None:
+    # 迟报 in whole minutes, rounded up: 61 minutes late is 61, one second late is 1, on time is 0.
+    due = bj(10, 11)
+    assert [late_minutes(due, due + timedelta(minutes=61)), late_minutes(due, due + timedelta(seconds=1)),
+            late_minutes(due, due)] == [61, 1, 0]
+    # 令493 第九条 (within 1 hour) is one deadline; 令21 第十一条's daily 续报 recurs, never provisional.
+    facts = IncidentFacts("accident", "work_safety", "IV", occurred_at=bj(10, 10), received_at=bj(10, 10, 40))
+    flags = {d.code: (d.recurring, d.provisional)
+             for d in obligations(report_rules("national"), facts, CAL, until=bj(12, 12))}
+    assert flags["unit_to_county"][0] is False
+    assert flags["follow_up"] == (True, False)
