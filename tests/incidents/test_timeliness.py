@@ -249,3 +249,14 @@ def test_late_by_whole_minutes_and_which_dues_recur() -> None:
              for d in obligations(report_rules("national"), facts, CAL, until=bj(12, 12))}
     assert flags["unit_to_county"][0] is False
     assert flags["follow_up"] == (True, False)
+
+
+def test_an_unknown_table_and_the_casualty_change_due() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        report_rules("nowhere")
+    assert str(err.value) == "没有名为 nowhere 的报告时限表"
+    assert [(d.field, d.message) for d in err.value.details] == [("report_rules", "未知：nowhere")]
+    # 令493 第十三条: one report of the change, by 24:00 of its day; not recurring, not provisional.
+    due = casualty_change_due(report_rules("national"), kind="work_safety", occurred_at=bj(10, 10),
+                              changed_at=bj(12, 9))
+    assert (due.code, due.due_at, due.recurring, due.provisional) == ("casualty_change", bj(13, 0), False, False)
