@@ -80,7 +80,7 @@ def test_bounded_search_widens_until_k_found() -> None:
         routing.GENERATED,
     )
     far = [(float(g.lon.max()), float(g.lat.max()))]
-    (r,) = g.nearest(float(g.lon.min()), float(g.lat.min()), far, k=1, first_limit_s=10)
+    (r,) = g.nearest(float(g.lon.min()), float(g.lat.min()), far, k=1, first_limit_s=10, sparse_targets=0)
     assert r.travel_time_s > 600 and math.isfinite(r.distance_m)
     assert r.distance_m > 2 * 59 * 400 * 0.8  # along the grid, not the diagonal
 
@@ -148,7 +148,7 @@ def test_bounded_nearest_agrees_with_the_full_search() -> None:
         lon, lat = rng.uniform(box[0], box[2]), rng.uniform(box[1], box[3])
         for mode in ("drive", "walk"):
             k = rng.randint(1, 5)
-            fast = g.nearest(lon, lat, targets, k=k, mode=mode, first_limit_s=1)
+            fast = g.nearest(lon, lat, targets, k=k, mode=mode, first_limit_s=1, sparse_targets=0)
             (full,) = g.best([(lon, lat)], targets, k=k, mode=mode)
             assert [round(r.travel_time_s, 6) for r in fast] == [round(r.travel_time_s, 6) for r in full]
             assert [round(r.distance_m, 3) for r in fast] == [round(r.distance_m, 3) for r in full]

@@ -44,6 +44,14 @@ def test_an_ordinary_accident() -> None:
     assert "unit_to_province" not in got and "county_phone_province" not in got
 
 
+def test_the_county_owes_nothing_before_it_is_told() -> None:
+    # 令493 第九条: the unit reports within 1 hour of the accident; 第十一条: each level passes it on within 2 hours,
+    # counted from its receipt, so an accident the county has not been told of owes only the unit's report.
+    got = dues(IncidentFacts("accident", "work_safety", "IV", occurred_at=bj(10, 10)), until=bj(10, 23))
+    assert got["unit_to_county"] == [bj(10, 11)]
+    assert "county_to_city" not in got
+
+
 def test_a_large_accident_goes_to_the_province_within_an_hour() -> None:
     facts = IncidentFacts("accident", "hazardous_chemicals", "III", occurred_at=bj(10, 10), received_at=bj(10, 10, 20))
     got = dues(facts)
@@ -166,6 +174,8 @@ def test_a_rule_row_keeps_what_it_says() -> None:
         True, 2, 0, (), None, "")
     assert (daily.kinds, daily.not_kinds, daily.grades, daily.near_miss, daily.min_deaths_and_missing) == (
         ("fire",), ("forest_fire",), ("I",), True, 3)
+    # A timed row citing no basis shows none on its deadline either (no words invented for the clock).
+    assert parsed(rule_row(amount=1, unit="hours")).deadline.basis == ""
     tenth = parsed(rule_row(every_days=10))
     assert (tenth.every_days, tenth.per_day, tenth.recurring) == (10, 0, True)
 
@@ -186,10 +196,18 @@ def test_which_incidents_a_rule_applies_to() -> None:
     assert not rule.applies(facts(grade="III"))
     assert rule.applies(facts(grade="III", near_miss=True))  # 较大涉险 counts like the grade
     assert parsed(rule_row(per_day=1)).applies(facts(grade="IV", deaths_and_missing=0))  # no conditions: all
+    # Facts given without a count are of an incident with none dead or missing: a row for "1 or more" (a
+    # stricter province's direct report of any death) does not apply to them.
+    any_death = parsed(rule_row(per_day=1, min_deaths_and_missing=1))
+    assert not any_death.applies(IncidentFacts("accident", "fire", "IV", occurred_at=bj(10, 10)))
 
 
 @pytest.mark.parametrize(("row", "field", "message"), [
     (rule_row(label="", amount=1, unit="hours"), "label", "缺少必填字段"),
+    # A row without its code or with a word for a count is refused in words, not read into a rule (a KeyError
+    # or ValueError would reach the user as a server error).
+    ({k: v for k, v in rule_row(amount=1, unit="hours").items() if k != "code"}, "code", "缺少必填字段"),
+    (rule_row(every_days="ten"), "every_days", "应为正整数"),
     (rule_row(anchor="reported_at", amount=1, unit="hours"), "anchor",
      "应为 occurred_at、received_at、stabilised_at 之一"),
     (rule_row(amount=1, unit="weeks"), "unit", "应为 minutes、hours、days、working_days、months 之一"),
@@ -209,3 +227,36 @@ def test_each_problem_of_a_rule_row_in_its_own_words(row: dict, field: str, mess
     with pytest.raises(ValidationFailed) as err:
         parsed(row)
     assert [(d.field, d.message) for d in err.value.details] == [(f"t.obligation[0].{field}", message)]
+
+
+def test_a_table_extending_another_keeps_its_casualty_window() -> None:
+    # 令493 第十三条: casualty changes within 30 days are reported, 7 days for road traffic and fire. A
+    # province's table that extends the national one and says nothing of the window keeps it.
+    province = parse_report_rules({"obligation": []}, source="p", base=report_rules("national"))
+    w = province.casualty_changes
+    assert (w.window_days, w.short_window_days) == (30, 7)
+    assert set(w.short_window_kinds) >= {"road_traffic", "fire"}
+
+
+def test_late_by_whole_minutes_and_which_dues_recur() -> None:
+    # 迟报 in whole minutes, rounded up: 61 minutes late is 61, one second late is 1, on time is 0.
+    due = bj(10, 11)
+    assert [late_minutes(due, due + timedelta(minutes=61)), late_minutes(due, due + timedelta(seconds=1)),
+            late_minutes(due, due)] == [61, 1, 0]
+    # 令493 第九条 (within 1 hour) is one deadline; 令21 第十一条's daily 续报 recurs, never provisional.
+    facts = IncidentFacts("accident", "work_safety", "IV", occurred_at=bj(10, 10), received_at=bj(10, 10, 40))
+    flags = {d.code: (d.recurring, d.provisional)
+             for d in obligations(report_rules("national"), facts, CAL, until=bj(12, 12))}
+    assert flags["unit_to_county"][0] is False
+    assert flags["follow_up"] == (True, False)
+
+
+def test_an_unknown_table_and_the_casualty_change_due() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        report_rules("nowhere")
+    assert str(err.value) == "没有名为 nowhere 的报告时限表"
+    assert [(d.field, d.message) for d in err.value.details] == [("report_rules", "未知：nowhere")]
+    # 令493 第十三条: one report of the change, by 24:00 of its day; not recurring, not provisional.
+    due = casualty_change_due(report_rules("national"), kind="work_safety", occurred_at=bj(10, 10),
+                              changed_at=bj(12, 9))
+    assert (due.code, due.due_at, due.recurring, due.provisional) == ("casualty_change", bj(13, 0), False, False)

@@ -33,6 +33,14 @@ from yingji.geo.roads import EARTH_R
 
 WALK_SPEED_MS = 5 / 3.6
 ACCESS_SPEED_MS = 20 / 3.6
+# Few targets (a district's fire stations): a bounded search from the origin must widen over most of the
+# graph to reach k of them, slower than one full search. Instead, one full search from each target on the
+# reversed graph is kept per set of targets, and a query reads it. Bounds: at most this many targets, at
+# most SPARSE_CELLS targets × nodes in one table (10 stations on 100,000 nodes: 10⁶ cells, 12 MB) and
+# SPARSE_TABLES tables per graph (least recently used dropped).
+SPARSE_TARGETS = 16
+SPARSE_CELLS = 2_000_000
+SPARSE_TABLES = 4
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,8 @@ class RoadGraph:
         self._vmin = float(max(np.min(edges[:, 5]), 1.0) / 3.6) if m else 1.0
         self._dedupe(a, b, time_s, length, two)
         self.drive_t = self.drive.T.tocsr()
+        self._tables: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._tables_lock = threading.Lock()
 
     def _dedupe(self, a, b, time_s, length, two) -> None:
         # scipy would add up parallel edges between two nodes: keep the cheapest of each pair instead.
@@ -118,16 +128,20 @@ class RoadGraph:
         k: int = 5,
         mode: str = "drive",
         first_limit_s: float = 900.0,
+        sparse_targets: int = SPARSE_TARGETS,
     ) -> list[Route]:
         """The ``k`` targets reached soonest from (lon, lat), driving or walking; unreachable ones left out.
 
-        The Dijkstra search is bounded: first by a guess from the straight-line distance of the k-th nearest
+        With at most ``sparse_targets`` targets, read from the targets' table (``_target_table``). Otherwise
+        the Dijkstra search is bounded: first by a guess from the straight-line distance of the k-th nearest
         target at the slowest road speed, then widened (×4) until the k-th best travel time lies within the
         bound, which makes the answer exact (anything beyond the bound is slower)."""
         if not targets:
             return []
         (origin,), (off,) = self.snap(lon, lat)
         t_nodes, t_off = self.snap([t[0] for t in targets], [t[1] for t in targets])
+        if len(targets) <= sparse_targets and len(targets) * self.n <= SPARSE_CELLS:
+            return self._nearest_from_table(int(origin), float(off), t_nodes, t_off, k, mode)
         speed = WALK_SPEED_MS if mode == "walk" else ACCESS_SPEED_MS
         xy = self._xy([lon], [lat])[0]
         straight = np.sort(np.hypot(*(self._xy([t[0] for t in targets], [t[1] for t in targets]) - xy).T))
@@ -167,6 +181,44 @@ class RoadGraph:
                 for r in out
             ]
         return out
+
+    def _target_table(self, mode: str, t_nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Network cost from every node to each distinct target node (rows), the predecessors towards the
+        target, and the row of each target given: one search per distinct target on the reversed graph."""
+        key = (mode, t_nodes.astype(np.int64).tobytes())
+        with self._tables_lock:
+            table = self._tables.pop(key, None)
+            if table is not None:
+                self._tables[key] = table  # most recently used last
+                return table
+        rows, row_of = np.unique(t_nodes, return_inverse=True)
+        cost, pred = self._search(mode, rows, reverse=True)
+        table = (cost, pred, row_of.reshape(-1))
+        with self._tables_lock:
+            self._tables[key] = table
+            while len(self._tables) > SPARSE_TABLES:
+                self._tables.pop(next(iter(self._tables)))
+        return table
+
+    def _nearest_from_table(self, origin: int, off: float, t_nodes, t_off, k: int, mode: str) -> list[Route]:
+        cost, pred, row_of = self._target_table(mode, t_nodes)
+        network = cost[row_of, origin]  # the same costs as a search from the origin on the forward graph
+        out: list[Route] = []
+        for i in np.flatnonzero(np.isfinite(network)):
+            access = off + float(t_off[i])
+            if mode == "walk":
+                out.append(Route(int(i), float((network[i] + access) / WALK_SPEED_MS), float(network[i] + access)))
+            else:
+                out.append(Route(int(i), float(network[i] + access / ACCESS_SPEED_MS), access))
+        out.sort(key=lambda r: (r.travel_time_s, r.index))
+        out = out[:k]
+        if mode == "walk":
+            return out
+        # Driving distance: the length along the fastest path, walked from the origin up the target's tree.
+        return [
+            Route(r.index, r.travel_time_s, r.distance_m + self._path_length(pred[row_of[r.index]], origin, True))
+            for r in out
+        ]
 
     def best(
         self,

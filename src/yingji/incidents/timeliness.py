@@ -114,8 +114,9 @@ def _parse_obligation(raw: dict, where: str, problems: list[ErrorDetail]) -> Obl
         elif not isinstance(raw["amount"], int) or isinstance(raw["amount"], bool) or raw["amount"] < 0:
             bad("amount", "应为非负整数")
         else:
-            deadline = DeadlineRule(code=raw["code"], label=raw["label"], amount=raw["amount"], unit=Unit(raw["unit"]),
-                                    basis=raw.get("basis", ""))
+            # .get: a row missing its code or label is refused below in words, not with a KeyError here.
+            deadline = DeadlineRule(code=raw.get("code", ""), label=raw.get("label", ""), amount=raw["amount"],
+                                    unit=Unit(raw["unit"]), basis=raw.get("basis", ""))
     at: list[time] = []
     for value in raw.get("at", []):
         try:
