@@ -62,7 +62,10 @@ def _subscriber_filter(area: Area, event_type: str):
     return and_(Subscriber.status == SubscriberStatus.active, wants)
 
 
-def _streamed(db: Session, query, chunk: int) -> Iterator[list[Any]]:
+AREA_INDEX = "ix_warning_subscribers_area"
+
+
+def _streamed(db: Session, query, chunk: int, index: str | None = None) -> Iterator[list[Any]]:
     # Rows through a streaming cursor, ``chunk`` at a time. On SQLite the driver's own cursor: plain
     # tuples, none of SQLAlchemy's per-row work (a third of the time of a 5,000,000-point pass). On
     # PostgreSQL a server-side cursor (options of the statement, not of the connection: those would stay
@@ -72,9 +75,13 @@ def _streamed(db: Session, query, chunk: int) -> Iterator[list[Any]]:
         compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         values = [_plain(params[k]) for k in compiled.positiontup or ()]
+        sql = str(compiled)
+        if index:  # SQLAlchemy renders no index hint for SQLite
+            table = query.get_final_froms()[0].name
+            sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
         cur = db.connection().connection.driver_connection.cursor()
         try:
-            cur.execute(str(compiled), values)
+            cur.execute(sql, values)
             while part := cur.fetchmany(chunk):
                 yield part
         finally:
@@ -97,11 +104,14 @@ def subscriber_rows(
     Subscribers without a location whose village the area touches follow."""
     minx, miny, maxx, maxy = area.bbox()
     active = _subscriber_filter(area, event_type)
-    located = select(*cols, Subscriber.lon, Subscriber.lat).where(
-        active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy)
+    located = (
+        select(*cols, Subscriber.lon, Subscriber.lat)
+        .where(active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy))
     )
     n = len(cols)
-    for part in _streamed(db, located, chunk):
+    # SQLite's planner prefers the equality on ``status`` (every row is ``active``) and then looks each
+    # row up in the table, ten times slower: told, it reads the covering index's range alone.
+    for part in _streamed(db, located, chunk, index=AREA_INDEX):
         hits = _in_area(area, part, n, n + 1)
         if hits:
             yield hits
