@@ -79,7 +79,7 @@ def test_figures_stay_exact_as_deliveries_change(api, page_client, db, database,
     # A gateway's late "delivered" for a loudspeaker already reached by SMS: the row counts as sent, the
     # recipient is not counted twice.
     speaker = next(r for r in rows if r.channel == "loudspeaker")
-    late = delivery._record(database, speaker.id, worker="late", result=DeliveryResult(ok=True, receipt="late-ok"),
+    late = delivery.record_one(database, speaker.id, worker="late", result=DeliveryResult(ok=True, receipt="late-ok"),
                             started=utcnow(), duration_ms=1, stale=False)
     assert late == "sent"
     fig = _exact(db, wid)

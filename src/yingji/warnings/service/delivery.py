@@ -35,19 +35,19 @@ from yingji.warnings.service.audience_deliveries import create_audience_deliveri
 from yingji.warnings.service.delivery_rows import insert_rows as _insert_rows
 from yingji.warnings.service.sending import (  # the worker's API, kept where its callers find it
     Claimed,
-    _record,
     attempts,
     claim,
     message_for,
     record_batch,
+    record_one,
     resolve_channels,
     run,
     send_one,
 )
 
 __all__ = [
-    "CHUNK", "Claimed", "_record", "attempts", "claim", "create_audience_deliveries", "create_deliveries", "expand",
-    "expand_now", "message_for", "record_batch", "resolve_channels", "run", "send_one", "targets_of",
+    "CHUNK", "Claimed", "attempts", "claim", "create_audience_deliveries", "create_deliveries", "expand",
+    "expand_now", "message_for", "record_batch", "record_one", "resolve_channels", "run", "send_one", "targets_of",
 ]
 
 # Rows written per transaction (one multi-row insert): a few tens of milliseconds of SQLite's write lock.
