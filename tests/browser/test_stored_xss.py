@@ -326,7 +326,8 @@ def stage(url: str, data_dir: Path) -> list[str]:
     their free text have something to show): a named calendar day, a readings rejection, a handover, a
     plan's revision trigger, a supervised major hazard, a refused public report, a public place's risk point,
     a warning received from upstream; and, through the incidents service as its alarm subscriber does, an
-    alarm's incident proposal. Returns the pages that show them, which two-of-each-kind may miss."""
+    alarm's incident proposal; and a team with equipment. Returns the pages that show them, which
+    two-of-each-kind may miss."""
     from datetime import UTC, date, datetime, timedelta
 
     from fastapi.testclient import TestClient
@@ -410,6 +411,9 @@ def stage(url: str, data_dir: Path) -> list[str]:
         task = db.execute(sa.text("select task_id from stats_task_progress order by id limit 1")).scalar()
     if task:
         pages.append(f"/stats/tasks/{task}")
+    with database.transaction() as db:  # a team with equipment: the teams list may lead first to planned ones
+        team = db.execute(sa.text("select team_id from res_team_equipment order by id limit 1")).scalar_one()
+    pages.append(f"/resources/teams/{team}")
     database.bind.dispose()
     return pages
 
