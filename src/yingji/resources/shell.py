@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from yingji.core.errors import DomainError
+from yingji.core.pagination import PageParams
 from yingji.core.rates import RateProvider, RateValue
 from yingji.resources import service
 from yingji.web.shell import Card, MapLayer, NavEntry, VillagePanel
@@ -37,11 +38,14 @@ def _certified(db, user, year):
     return RateValue(f["rate"] if f["members"] else None, f["certified"], f["members"], "人", "/resources/teams")
 
 
+def _fire_stations(db, user) -> list:
+    rows, _ = service.list_teams(db=db, actor=user, page=PageParams(page_size=500), kind="fire_station")
+    return rows
+
+
 def _stations(station_class: str):
     def compute(db, user, year):
-        from yingji.core.pagination import PageParams
-
-        rows, _ = service.list_teams(db=db, actor=user, page=PageParams(page_size=500), kind="fire_station")
+        rows = _fire_stations(db, user)
         built = sum(1 for t in rows if t.station_class == station_class and not t.planned)
         planned = sum(1 for t in rows if t.station_class == station_class and t.planned)
         return RateValue(None, built, None, "座", "/resources/teams?kind=fire_station", f"另有规划站点 {planned} 座")
@@ -51,10 +55,7 @@ def _stations(station_class: str):
 def _logistics_stations(db, user, year):
     """专栏11.1 战勤保障消防站建成率: of the logistics stations the register holds, built or planned, those in
     service. None when the register holds none: the plan's denominator is not on record."""
-    from yingji.core.pagination import PageParams
-
-    rows, _ = service.list_teams(db=db, actor=user, page=PageParams(page_size=500), kind="fire_station")
-    stations = [t for t in rows if t.station_class == "logistics"]
+    stations = [t for t in _fire_stations(db, user) if t.station_class == "logistics"]
     built = sum(1 for t in stations if not t.planned)
     return RateValue(built / len(stations) if stations else None, built, len(stations), "座",
                      "/resources/teams?kind=fire_station", "登记的战勤保障消防站（在用与规划）中已建成在用的比例")
