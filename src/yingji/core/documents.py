@@ -23,7 +23,6 @@ from docx.shared import Pt
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MEDIA_TYPE = "application/pdf"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The CJK faces installed with the platform (Debian fonts-noto-cjk; .ci/run installs them). A document
 # names the face; Word substitutes a similar one where it is absent, the PDF embeds the one found here.

@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 from fastapi import Response
 
-from yingji.core.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from yingji.core.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE
+from yingji.core.excel import XLSX_MIME as XLSX_MEDIA_TYPE
 
 __all__ = ["DOCX_MEDIA_TYPE", "PDF_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "content_disposition", "docx", "download", "xlsx"]
 
