@@ -16,7 +16,6 @@ anonymous TestClient), ``api`` (``api("admin")`` → a TestClient with that demo
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import uuid
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
 from tests.databases import DemoTemplates
@@ -259,18 +258,29 @@ def client(app) -> Iterator[TestClient]:
         yield c
 
 
+def _demo_user(db: Session, username: str):
+    from yingji.accounts.models import User
+
+    return db.scalars(select(User).where(User.username == username)).one()
+
+
+# The clients below are handed their token or session cookie as the login would have made it (the same
+# service functions), without the login itself: an argon2 check costs a tenth of a second on an idle core
+# and seconds on a busy one, and the suite makes some 1,500 clients. The login, its failures, lock-out and
+# audit are tried through HTTP by tests/accounts.
 @pytest.fixture
-def api(app) -> Callable[[str], TestClient]:
+def api(app, database: Database) -> Callable[[str], TestClient]:
     """``api("labao")`` → a client sending that demo user's bearer token."""
+    from yingji.accounts.service import issue_token
 
     clients: dict[str, TestClient] = {}
 
     def for_user(username: str) -> TestClient:
         if username not in clients:
             c = TestClient(app, raise_server_exceptions=False)
-            r = c.post("/api/v1/auth/token", json={"username": username, "password": PASSWORDS[username]})
-            assert r.status_code == 200, r.text
-            c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+            with database.transaction() as session:
+                token, _ = issue_token(db=session, user=_demo_user(session, username))
+            c.headers["Authorization"] = f"Bearer {token}"
             clients[username] = c
         return clients[username]
 
@@ -282,21 +292,17 @@ class PageClient(TestClient):
 
 
 @pytest.fixture
-def page_client(app) -> Callable[[str], PageClient]:
-    """``page_client("admin")`` → a client logged in through the login form, with ``.csrf`` set."""
+def page_client(app, database: Database) -> Callable[[str], PageClient]:
+    """``page_client("admin")`` → a client with that demo user's browser session, with ``.csrf`` set."""
+    from yingji.accounts.service import start_session
+    from yingji.web.deps import SESSION_COOKIE
 
     def login(username: str) -> PageClient:
         c = PageClient(app, raise_server_exceptions=False)
-        form = c.get("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-        r = c.post(
-            "/login",
-            data={"username": username, "password": PASSWORDS[username], "csrf_token": token},
-            follow_redirects=False,
-        )
-        assert r.status_code == 303, r.text
-        home = c.get("/")
-        c.csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text).group(1)
+        with database.transaction() as session:
+            token, web_session = start_session(db=session, user=_demo_user(session, username))
+            c.csrf = web_session.csrf_token
+        c.cookies.set(SESSION_COOKIE, token)
         return c
 
     return login

@@ -7,6 +7,7 @@ list and the year's annual inspection plan, published."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from yingji.accounts import service as accounts_service
 from yingji.core.actor import SYSTEM
 from yingji.core.clock import utcnow
-from yingji.core.demo import DemoContext, person_name
+from yingji.core.demo import SEED, DemoContext, person_name
 from yingji.core.pagination import PageParams
 from yingji.enforcement.models import Case
 from yingji.enforcement.schemas import (
@@ -86,6 +87,12 @@ CHECKS = {
     ],
 }
 
+def _demo_seed(n: int) -> str:
+    """The seed of the demo's n-th draw, derived from the demo's own seed: a random one would draw other
+    enterprises on every load, and everything generated after them would differ too."""
+    return hashlib.sha256(f"{SEED}-enforcement-draw-{n}".encode()).hexdigest()
+
+
 def seed(db: Session, ctx: DemoContext) -> str:
     rng = ctx.rng
     made = {}
@@ -130,16 +137,17 @@ def seed(db: Session, ctx: DemoContext) -> str:
         roster.set_grade(db=db, actor=SYSTEM, enterprise_id=e.id, grade=rng.choice(["1", "2", "3"]))
     first = draws.commit_draw(db=db, actor=SYSTEM, data=DrawCreate(
         title="工贸企业第一季度双随机抽查（演示）", item_id=made["industry_trade"].id, enterprises=min(4, len(trade)),
-        max_per_inspector=2))
+        max_per_inspector=2), seed=_demo_seed(1))
     draws.perform_draw(db=db, actor=SYSTEM, draw_id=first.id)
     chem = draws.commit_draw(db=db, actor=SYSTEM, data=DrawCreate(
         title="危险化学品企业专项双随机抽查（演示）", item_id=made["hazardous_chemicals"].id, enterprises=2,
-        exclude_same_township=True))
+        exclude_same_township=True), seed=_demo_seed(2))
     again = draws.redraw(db=db, actor=SYSTEM, draw_id=chem.id, data=RedrawCreate(
-        reason="抽查对象库漏列新投产企业，补齐后重新抽取（演示）"))
+        reason="抽查对象库漏列新投产企业，补齐后重新抽取（演示）"), seed=_demo_seed(3))
     draws.perform_draw(db=db, actor=SYSTEM, draw_id=again.id)
     waiting = draws.commit_draw(db=db, actor=SYSTEM, data=DrawCreate(
-        title="建筑施工双随机抽查（演示，待抽取）", item_id=made["construction"].id, enterprises=1))
+        title="建筑施工双随机抽查（演示，待抽取）", item_id=made["construction"].id, enterprises=1),
+        seed=_demo_seed(4))
     for d in (first, chem, again, waiting):
         d.is_demo = True
     n_inspections = _inspections(db, first, made["industry_trade"].id)

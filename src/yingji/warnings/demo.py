@@ -192,7 +192,9 @@ def _count(db: Session, warning_id: int) -> int:
 
 def _simulate_delivery(db: Session, warning_id: int, published, rng) -> None:
     """Marks the demo deliveries as the gateways would have: most within minutes, a few failed."""
-    ids = db.execute(select(Delivery.id, Delivery.village_code).where(Delivery.warning_id == warning_id)).all()
+    ids = db.execute(  # in id order: the random draws below follow it, and each engine has its own order
+        select(Delivery.id, Delivery.village_code).where(Delivery.warning_id == warning_id).order_by(Delivery.id)
+    ).all()
     weak = {code for _id, code in ids[:: max(1, len(ids) // 3)]}  # a few villages with poor reception
     buckets: dict[int, list[int]] = {}  # seconds after publication → ids reached then (20 s steps)
     failed = []

@@ -71,12 +71,13 @@ class _Names(ast.NodeVisitor):
         self.found.append(node)
 
 
-def _direct(func: Callable[..., Any]) -> tuple[set[str], list[Callable[..., Any]]]:
+@cache  # a function's source is read and parsed once per process, however many routes reach it
+def _direct(func: Callable[..., Any]) -> tuple[frozenset[str], tuple[Callable[..., Any], ...]]:
     """The answers ``func`` raises itself, and the functions of the platform it refers to."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
     except (OSError, TypeError, SyntaxError):
-        return set(), []
+        return frozenset(), ()
     names = _Names()
     names.visit(tree)
     namespace = func.__globals__
@@ -112,7 +113,7 @@ def _direct(func: Callable[..., Any]) -> tuple[set[str], list[Callable[..., Any]
             codes.add(str(target.status_code))
         elif inspect.isfunction(target) and _ours(target):
             callees.append(inspect.unwrap(target))
-    return codes, callees
+    return frozenset(codes), tuple(callees)
 
 
 @cache

@@ -19,6 +19,7 @@ An operation may state more (e.g. 429 on the token endpoint) in its decorator; t
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from fastapi import FastAPI
@@ -91,27 +92,59 @@ def raised_by_operation(app: FastAPI) -> dict[tuple[str, str], frozenset[str]]:
     return found
 
 
+# The schema is a function of the routes (their endpoints are module-level functions, the same objects in
+# every app this process makes) and the title and version: made once per process and copied for each app,
+# since making it walks ~500 operations and their models (seconds) and the suite makes an app per test.
+_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _routes_key(app: FastAPI) -> tuple[Any, ...]:
+    return (app.title, app.version, _key_of(app.routes))
+
+
+def _key_of(routes: list[Any]) -> tuple[Any, ...]:
+    """What the schema is made of, read cheaply from the routers as written (FastAPI's per-app view of
+    them is what costs): each route's path, methods and endpoint, each included router's prefix and routes."""
+    key: list[Any] = []
+    for r in routes:
+        router = getattr(r, "original_router", None)
+        if router is not None:
+            key.append((getattr(getattr(r, "include_context", None), "prefix", None), _key_of(router.routes)))
+        elif getattr(r, "include_in_schema", False):  # the docs' own routes, /healthz, pages: not in it
+            key.append((getattr(r, "path", None), tuple(sorted(getattr(r, "methods", None) or ())),
+                        getattr(r, "endpoint", None)))
+    return tuple(key)
+
+
 def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["Error"] = ERROR_SCHEMA
-        components.pop("HTTPValidationError", None)
-        components.pop("ValidationError", None)
-        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-        raised = raised_by_operation(app)
-        for path, item in schema["paths"].items():
-            for method, operation in item.items():
-                responses = operation.setdefault("responses", {})
-                for code in answers_of(operation, method, raised.get((path, method), frozenset())):
-                    if code == "422" or code not in responses:
-                        responses[code] = {"description": DESCRIPTIONS[code], "content": ref}
-                for code, answer in responses.items():
-                    if code[0] in "45" and "content" not in answer:
-                        answer["content"] = ref
-        app.openapi_schema = schema
-        return schema
+        key = _routes_key(app)
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = _schema(app)
+        app.openapi_schema = copy.deepcopy(_SCHEMAS[key])
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI with every operation's error answers, each with the one Error body."""
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    raised = raised_by_operation(app)
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            for code in answers_of(operation, method, raised.get((path, method), frozenset())):
+                if code == "422" or code not in responses:
+                    responses[code] = {"description": DESCRIPTIONS[code], "content": ref}
+            for code, answer in responses.items():
+                if code[0] in "45" and "content" not in answer:
+                    answer["content"] = ref
+    return schema

@@ -101,7 +101,9 @@ def _next_no(db: Session, year: int) -> str:
 
 
 def commit_draw(*, db: Session, actor: Actor, data: DrawCreate, redraw_of: Draw | None = None,
-                reason: str = "") -> Draw:
+                reason: str = "", seed: str | None = None) -> Draw:
+    """``seed`` is given only by the demo data set, which must come out the same on every load; no request
+    can set it: a real draw's seed is secret and random (``secrets``), which is what makes it unforeseeable."""
     require(actor, "enforcement.draws.write")
     item = ensure_inspectable(db, data.item_id)
     year = local_today().year
@@ -111,7 +113,7 @@ def commit_draw(*, db: Session, actor: Actor, data: DrawCreate, redraw_of: Draw 
                        + (f"（{len(excluded)} 家已达本年度检查上限）" if excluded else ""))
     if len(inputs.roster) < data.inspectors_per_enterprise:
         raise Conflict(f"执法人员名录只有 {len(inputs.roster)} 人，每家企业需 {data.inspectors_per_enterprise} 人")
-    seed = secrets.token_hex(32)
+    seed = seed or secrets.token_hex(32)
     row = Draw(draw_no=_next_no(db, year), title=data.title, item_id=item.id, year=year,
                status=DrawStatus.committed, pool=inputs.pool, roster=inputs.roster, conflicts=inputs.conflicts,
                parameters={**inputs.parameters, "industry": data.industry or item.industry,
@@ -150,7 +152,7 @@ def perform_draw(*, db: Session, actor: Actor, draw_id: int) -> Draw:
     return row
 
 
-def redraw(*, db: Session, actor: Actor, draw_id: int, data: RedrawCreate) -> Draw:
+def redraw(*, db: Session, actor: Actor, draw_id: int, data: RedrawCreate, seed: str | None = None) -> Draw:
     """A new draw replacing this one, with the reason; the old record stays published as superseded."""
     require(actor, "enforcement.draws.write")
     old = _get(db, draw_id)
@@ -164,7 +166,7 @@ def redraw(*, db: Session, actor: Actor, draw_id: int, data: RedrawCreate) -> Dr
                       exclude_last_year_inspector=p.get("exclude_last_year_inspector", True))
     old.status = DrawStatus.superseded
     db.flush()
-    return commit_draw(db=db, actor=actor, data=body, redraw_of=old, reason=data.reason)
+    return commit_draw(db=db, actor=actor, data=body, redraw_of=old, reason=data.reason, seed=seed)
 
 
 def _get(db: Session, draw_id: int) -> Draw:
