@@ -134,3 +134,77 @@ def test_a_worker_killed_mid_batch_resends_only_that_batch_with_the_same_keys(tm
             assert repeated == in_flight and len(in_flight) == 25 and max(keys.values()) == 2
     finally:
         gw.stop()
+
+
+class _Checking(FakeChannel):
+    """Asks the database, before each batch, how many rows are recorded as sent."""
+
+    def __init__(self, database, wid: int, batch: int) -> None:
+        super().__init__("sms", batch=batch)
+        self.database, self.wid, self.seen_sent = database, wid, []
+
+    def send_batch(self, *, to, messages):
+        with self.database.transaction() as db:
+            self.seen_sent.append(db.scalar(select(func.count()).select_from(Delivery).where(
+                Delivery.warning_id == self.wid, Delivery.status == "sent")))
+        return super().send_batch(to=to, messages=messages)
+
+
+def _slow_record(monkeypatch, fail_at: int | None = None) -> list[int]:
+    """Records each batch 0.2 s late (the thread that records would fall behind the sender if nothing made
+    the sender wait), the ``fail_at``-th failing as if the database were gone."""
+    from yingji.warnings.service import batch_pipeline
+
+    calls: list[int] = []
+    real = batch_pipeline.record_batch
+
+    def slow(database, rows, results, **kw):
+        calls.append(len(rows))
+        time.sleep(0.2)
+        if len(calls) == fail_at:
+            raise ConnectionError("database gone")
+        return real(database, rows, results, **kw)
+
+    monkeypatch.setattr(batch_pipeline, "record_batch", slow)
+    return calls
+
+
+def test_a_batch_goes_to_the_gateway_only_once_the_batch_before_is_recorded(tmp_path: Path, monkeypatch):
+    with fresh_database(tmp_path) as (_url, database):
+        wid = published_with_deliveries(database, 35)
+        sms = _Checking(database, wid, batch=10)
+        calls = _slow_record(monkeypatch)
+        # Claims of 10 (the channel's limit): on PostgreSQL each batch is recorded while the next is claimed.
+        assert delivery.run(database, channels={"sms": sms}, batch=1, warning_id=wid) == 35
+        assert sms.batches == [10, 10, 10, 5] and calls == [10, 10, 10, 5]
+        # At most one batch sent and not recorded at any moment: the one on the wire.
+        assert sms.seen_sent == [0, 10, 20, 30]
+        assert Counter(s for s, *_ in _rows(database, wid).values()) == Counter({"sent": 35})
+
+
+def test_a_record_that_fails_stops_the_worker_and_only_its_batch_goes_again(tmp_path: Path, monkeypatch):
+    with fresh_database(tmp_path) as (_url, database):
+        wid = published_with_deliveries(database, 30)
+        sms = FakeChannel("sms", batch=10)
+        _slow_record(monkeypatch, fail_at=2)
+        try:
+            delivery.run(database, channels={"sms": sms}, batch=1, warning_id=wid, lease_s=1)
+        except ConnectionError:
+            pass
+        else:
+            raise AssertionError("the failed record was not raised")
+        # The first batch recorded; the second sent, not recorded, still leased; the third never sent
+        # (on PostgreSQL already claimed, while the second was being recorded: leased, not sent).
+        third = "sending" if database.dialect == "postgresql" else "pending"
+        assert Counter(s for s, *_ in _rows(database, wid).values()) == Counter({"sent": 10, "sending": 10}) + \
+            Counter({third: 10})
+        assert sms.batches == [10, 10]
+        monkeypatch.undo()
+        time.sleep(1.2)  # the lease runs out
+        assert delivery.run(database, channels={"sms": sms}, batch=1, warning_id=wid) == 20
+        rows = _rows(database, wid)
+        assert all(s == "sent" and a == 1 for s, a, _e, _r in rows.values()) and len(rows) == 30
+        keys = Counter(m.key for _to, m in sms.sent)
+        assert len(keys) == 30 and sorted(Counter(keys.values()).items()) == [(1, 20), (2, 10)]
+        with database.transaction() as db:
+            assert tally.counters(db, wid) == tally.from_rows(db, wid)

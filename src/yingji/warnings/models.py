@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.core.db import Base, UTCDateTime
@@ -105,6 +105,10 @@ class Subscriber(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# Rows a worker may still claim (the claim repeats this term so that both engines use the partial index).
+_OPEN = text("status IN ('pending', 'sending')")
+
+
 class Delivery(Base):
     """One message to one recipient on one channel. Written at publication (same transaction), then
     claimed and sent by delivery workers. (warning, channel, address) is unique: never twice."""
@@ -116,6 +120,8 @@ class Delivery(Base):
         Index("ix_warning_deliveries_due", "status", "available_at"),
         # A recipient's rows of one warning (first choice and fallbacks): "already reached?" on each send.
         Index("ix_warning_deliveries_recipient", "warning_id", "recipient_ref"),
+        # The rows still to send, in id order: the claim's walk (migration warnings_0007).
+        Index("ix_warning_deliveries_open", "id", postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -33,6 +33,23 @@ from yingji.warnings.service.claims import Claimed
 from yingji.warnings.service.outcomes import outcome
 
 
+def hand_over(
+    rows: list[Claimed], *, channel: Any, base: Message, prefix: str
+) -> tuple[list[DeliveryResult], datetime, int]:
+    """Sends claimed rows of one warning and one batch channel in one request (no transaction open):
+    the gateway's results, one per row, with the start and duration of the request. ``base``: the
+    warning's message, whose key each row replaces by ``prefix`` + its id."""
+    h, t_, lv, ev, pl = base.headline, base.text, base.level, base.event, base.payload
+    messages = [Message(f"{prefix}{c.id}", h, t_, lv, ev, pl) for c in rows]
+    to = [Recipient(c.name, c.address, c.kind) for c in rows]
+    started, t0 = utcnow(), time.perf_counter()
+    try:
+        results = each(channel.send_batch(to=to, messages=messages), len(rows))
+    except Exception as exc:  # an adapter bug: a recorded failed attempt for each, not a dead worker
+        results = [DeliveryResult(ok=False, error=f"渠道程序错误：{type(exc).__name__}: {exc}"[:480])] * len(rows)
+    return results, started, int((time.perf_counter() - t0) * 1000)
+
+
 def send_batch(
     database: Database,
     rows: list[Claimed],
@@ -42,18 +59,8 @@ def send_batch(
     base: Message,
     prefix: str,
 ) -> Counter[str]:
-    """Sends claimed rows of one warning and one batch channel in one request (no transaction open
-    meanwhile) and records the whole batch in one transaction; returns the outcomes counted. ``base``:
-    the warning's message, whose key each row replaces by ``prefix`` + its id."""
-    h, t_, lv, ev, pl = base.headline, base.text, base.level, base.event, base.payload
-    messages = [Message(f"{prefix}{c.id}", h, t_, lv, ev, pl) for c in rows]
-    to = [Recipient(c.name, c.address, c.kind) for c in rows]
-    started, t0 = utcnow(), time.perf_counter()
-    try:
-        results = each(channel.send_batch(to=to, messages=messages), len(rows))
-    except Exception as exc:  # an adapter bug: a recorded failed attempt for each, not a dead worker
-        results = [DeliveryResult(ok=False, error=f"渠道程序错误：{type(exc).__name__}: {exc}"[:480])] * len(rows)
-    duration = int((time.perf_counter() - t0) * 1000)
+    """``hand_over`` then ``record_batch``, one after the other; returns the outcomes counted."""
+    results, started, duration = hand_over(rows, channel=channel, base=base, prefix=prefix)
     return record_batch(database, rows, results, worker=worker, started=started, duration_ms=duration)
 
 
@@ -102,25 +109,40 @@ def _mark_sent(db: Session, ids: list[int], receipts: list[str | None], now: dat
     )
 
 
-def _in(db: Session, column: str, values: list) -> tuple[str, Any]:
-    """``column`` among ``values`` as one parameter whatever their number: an array on PostgreSQL, a
-    JSON array on SQLite (an ``IN`` list of a thousand parameters cost more to build than to run)."""
-    if db.get_bind().dialect.name == "postgresql":
-        return f"{column} = ANY(:values)", values
-    return f"{column} IN (SELECT value FROM json_each(:values))", json.dumps(values)
+# On PostgreSQL the table grows by hundreds of thousands of rows between two ANALYZE runs during a
+# district-wide warning: the planner, believing it small, hashed the whole table (or nested the loops the
+# wrong way round) to find a thousand rows by their keys. The reads below are written as lateral lookups,
+# which can only be planned as index probes; the batch update is kept to its key lookups by ``_KEYS_ONLY``.
+_KEYS_ONLY = ("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
+              " set_config('enable_mergejoin', 'off', true)")
 
 
 def _current(db: Session, ids: list[int]) -> dict[int, Any]:
-    where, values = _in(db, "id", ids)
-    sql = f"SELECT id, status, locked_by, recipient_ref, warning_id, channel FROM warning_deliveries WHERE {where}"
+    cols = "id, status, locked_by, recipient_ref, warning_id, channel"
     if db.get_bind().dialect.name == "postgresql":
-        sql += " ORDER BY id FOR UPDATE"  # a worker whose lease ran out may record the same rows meanwhile
+        # Typed (psycopg sends small ids as smallint[]); locked in id order (``ids`` are sorted): a worker
+        # whose lease ran out may record the same rows meanwhile.
+        sql = (f"SELECT s.* FROM unnest(CAST(:values AS integer[])) WITH ORDINALITY AS v(id, n)"
+               f" CROSS JOIN LATERAL (SELECT {cols} FROM warning_deliveries AS d WHERE d.id = v.id FOR UPDATE) AS s"
+               " ORDER BY v.n")
+        values: Any = sorted(ids)
+    else:  # one JSON array parameter: an IN list of a thousand parameters cost more to build than to run
+        sql = f"SELECT {cols} FROM warning_deliveries WHERE id IN (SELECT value FROM json_each(:values))"
+        values = json.dumps(ids)
     return {r[0]: r for r in db.execute(text(sql), {"values": values})}
 
 
 def _already_reached(db: Session, warning_id: int, refs: set[str]) -> set[str]:
-    where, values = _in(db, "recipient_ref", list(refs))
-    sql = f"SELECT recipient_ref FROM warning_deliveries WHERE warning_id = :w AND status = 'sent' AND {where}"
+    """The recipients among ``refs`` with a row of the warning already sent (index on (warning, ref))."""
+    if db.get_bind().dialect.name == "postgresql":
+        sql = ("SELECT v.ref FROM unnest(CAST(:values AS varchar[])) AS v(ref) CROSS JOIN LATERAL"
+               " (SELECT 1 FROM warning_deliveries AS d WHERE d.warning_id = :w AND d.recipient_ref = v.ref"
+               " AND d.status = 'sent' LIMIT 1) AS s")
+        values: Any = list(refs)
+    else:
+        sql = ("SELECT recipient_ref FROM warning_deliveries WHERE warning_id = :w AND status = 'sent'"
+               " AND recipient_ref IN (SELECT value FROM json_each(:values))")
+        values = json.dumps(list(refs))
     return set(db.scalars(text(sql), {"w": warning_id, "values": values}))
 
 
@@ -137,6 +159,8 @@ def record_batch(
     outcomes: Counter[str] = Counter()
     sent_status = DeliveryStatus.sent.value
     with database.transaction() as db:
+        if database.dialect == "postgresql":
+            db.execute(text(_KEYS_ONLY))
         current = _current(db, [c.id for c in rows])
         _copy_attempts(db, [
             {"delivery_id": c.id, "worker": worker, "started_at": started, "duration_ms": duration_ms,

@@ -7,7 +7,7 @@ subscribers inside the area read ``recipients.STREAM_CHUNK`` at a time through a
 tested exactly on each chunk, so memory stays flat however many points the area holds. It first counts
 them (a pass reading only phones and points: 8 bytes kept per phone) so that its first transaction can
 record how many were found (``expected``); then it writes one ``Delivery`` row per recipient and
-channel, ``CHUNK`` rows per transaction (one multi-row insert), and sends between chunks, so the first
+channel, ``CHUNK`` rows per transaction (one statement: ``delivery_rows``), and sends between chunks, so the first
 recipients are warned while the later rows are still being written. With an area-broadcast channel
 configured, the warning's area gets one more row (``area_broadcast``, see ``area_broadcast.py``).
 

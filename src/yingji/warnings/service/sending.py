@@ -26,7 +26,8 @@ from yingji.core.db import Database
 from yingji.core.outbox import worker_name
 from yingji.warnings.enums import Level, MsgType, Status
 from yingji.warnings.models import DeliveryAttempt, WarningMessage
-from yingji.warnings.service.batch_sending import record_batch, send_batch
+from yingji.warnings.service.batch_pipeline import Recorder, can_overlap
+from yingji.warnings.service.batch_sending import hand_over, record_batch
 from yingji.warnings.service.claims import Claimed, claim, release
 from yingji.warnings.service.outcomes import record_one
 from yingji.warnings.settings import settings
@@ -133,40 +134,66 @@ def run(
     handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
     claim_size = max([batch, *(batch_limit(c) for c in chans.values())])
     batches = 0
-    while (deadline is None or time.monotonic() < deadline) and (max_batches is None or batches < max_batches):
-        batches += 1
-        claimed = claim(database, worker=worker, batch=claim_size, lease_s=lease_s, warning_id=warning_id)
-        if not claimed:
-            break
-        warnings = _messages(database, {c.warning_id for c in claimed})
-        bases: dict[int, Message] = {}
-        # Rows of a batch channel (and a warning still current) go in batches; the rest one by one.
-        grouped: dict[tuple[int, str], list[Claimed]] = defaultdict(list)
-        single: list[Claimed] = []
-        for c in claimed:
-            limit = batch_limit(chans.get(c.channel))
-            if limit > 1 and not warnings[c.warning_id][1] and c.kind != "area":
-                grouped[(c.warning_id, c.channel)].append(c)
-            else:
-                single.append(c)
-        work: list[tuple[str, list[Claimed]]] = []
-        for (_w, channel), rows in grouped.items():
-            limit = batch_limit(chans[channel])
-            work += [("batch", rows[i : i + limit]) for i in range(0, len(rows), limit)]
-        work += [("one", [c]) for c in single]
-        for k, (how, rows) in enumerate(work):
-            if k and deadline is not None and time.monotonic() >= deadline:
-                release(database, [r.id for _h, rs in work[k:] for r in rs], worker=worker)
+    # A batch is recorded while the next is claimed (``batch_pipeline``).
+    with Recorder(database, worker=worker, overlap=claim_size > 1 and can_overlap(database)) as recorder:
+        while (deadline is None or time.monotonic() < deadline) and (max_batches is None or batches < max_batches):
+            batches += 1
+            found = _claim_and_send(database, chans, recorder, worker=worker, claim_size=claim_size,
+                                    lease_s=lease_s, warning_id=warning_id, deadline=deadline)
+            if not found:
                 break
-            w, stale = warnings[rows[0].warning_id]
-            if how == "batch":
-                if w.id not in bases:  # one message per warning; each row gets its own key from it
-                    bases[w.id] = message_for(w, 0)
-                send_batch(database, rows, worker=worker, channel=chans[rows[0].channel], base=bases[w.id],
-                           prefix=f"{w.identifier}:")
-            else:
-                send_one(database, rows[0], worker=worker, channels=chans, warning=w, stale=stale)
-            handled += len(rows)
+            handled += found
+    return handled
+
+
+def _claim_and_send(
+    database: Database,
+    chans: dict[str, Any],
+    recorder: Recorder,
+    *,
+    worker: str,
+    claim_size: int,
+    lease_s: int | None,
+    warning_id: int | None,
+    deadline: float | None,
+) -> int:
+    """One claim, its rows sent (in batches where the channel takes them); returns how many were claimed."""
+    handled = 0
+    claimed = claim(database, worker=worker, batch=claim_size, lease_s=lease_s, warning_id=warning_id)
+    if not claimed:
+        return 0
+    warnings = _messages(database, {c.warning_id for c in claimed})
+    bases: dict[int, Message] = {}
+    # Rows of a batch channel (and a warning still current) go in batches; the rest one by one.
+    grouped: dict[tuple[int, str], list[Claimed]] = defaultdict(list)
+    single: list[Claimed] = []
+    for c in claimed:
+        limit = batch_limit(chans.get(c.channel))
+        if limit > 1 and not warnings[c.warning_id][1] and c.kind != "area":
+            grouped[(c.warning_id, c.channel)].append(c)
+        else:
+            single.append(c)
+    work: list[tuple[str, list[Claimed]]] = []
+    for (_w, channel), rows in grouped.items():
+        limit = batch_limit(chans[channel])
+        work += [("batch", rows[i : i + limit]) for i in range(0, len(rows), limit)]
+    work += [("one", [c]) for c in single]
+    for k, (how, rows) in enumerate(work):
+        if k and deadline is not None and time.monotonic() >= deadline:
+            release(database, [r.id for _h, rs in work[k:] for r in rs], worker=worker)
+            break
+        w, stale = warnings[rows[0].warning_id]
+        if how == "batch":
+            if w.id not in bases:  # one message per warning; each row gets its own key from it
+                bases[w.id] = message_for(w, 0)
+            recorder.wait()  # the batch before recorded: at most one batch sent and not recorded
+            results, started, duration = hand_over(rows, channel=chans[rows[0].channel], base=bases[w.id],
+                                                   prefix=f"{w.identifier}:")
+            recorder.submit(rows, results, started=started, duration_ms=duration)
+        else:
+            recorder.wait()
+            send_one(database, rows[0], worker=worker, channels=chans, warning=w, stale=stale)
+        handled += len(rows)
     return handled
 
 
