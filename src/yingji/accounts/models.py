@@ -11,6 +11,7 @@ from yingji.core.db import Base, UTCDateTime
 
 class User(Base):
     __tablename__ = "users"
+    __generation__ = True  # pages cache what they show of these rows (core.layercache)
     __audit_exclude__ = {"password_hash"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

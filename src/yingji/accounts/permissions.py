@@ -40,5 +40,8 @@ def grants() -> dict[str, frozenset[str]]:
     return {role: frozenset(perms) for role, perms in merged.items()}
 
 
+@cache
 def role_can(role: str, permission: str) -> bool:
+    # Memoised: the grants are fixed once merged, and every page asks this for each menu entry and card
+    # (matching a role's ~40 patterns each time cost a dashboard 0.4 ms).
     return any(fnmatchcase(permission, pattern) for pattern in grants().get(role, ()))

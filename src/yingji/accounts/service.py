@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from yingji.accounts.enums import ROLE_LABELS, ROLE_SCOPE_LEVEL, Role
@@ -221,14 +221,22 @@ def start_session(*, db: Session, user: User) -> tuple[str, WebSession]:
     return token, session
 
 
+# One query for the session and its user, built once: every page asks it first.
+_SESSION_AND_USER = (
+    select(WebSession, User)
+    .join(User, User.id == WebSession.user_id)
+    .where(WebSession.token_digest == bindparam("digest"))
+)
+
+
 def resolve_session(*, db: Session, token: str | None) -> tuple[User, WebSession] | None:
     if not token:
         return None
-    session = db.scalar(select(WebSession).where(WebSession.token_digest == token_digest(token)))
-    if session is None or session.expires_at <= utcnow():
+    row = db.execute(_SESSION_AND_USER, {"digest": token_digest(token)}).first()
+    if row is None:
         return None
-    user = db.get(User, session.user_id)
-    if user is None or not user.is_active:
+    session, user = row
+    if session.expires_at <= utcnow() or not user.is_active:
         return None
     return user, session
 

@@ -25,6 +25,7 @@ MENU = (
     ),
 )
 CARDS = (
-    Card("accounts/dashboard_stats.html", permission="accounts.manage", data=_roles, place="stats", order=30),
-    Card("accounts/dashboard_chart.html", permission="accounts.manage", data=_roles, order=30),
+    Card("accounts/dashboard_stats.html", permission="accounts.manage", data=_roles, place="stats", order=30,
+         reads=("users",)),
+    Card("accounts/dashboard_chart.html", permission="accounts.manage", data=_roles, order=30, reads=("users",)),
 )

@@ -42,6 +42,7 @@ STATUSES: tuple[str, ...] = ("open", "done", "all")
 
 class Notice(Base):
     __tablename__ = "notices"
+    __generation__ = True  # pages cache what they show of these rows (core.layercache)
     __table_args__ = (Index("ix_notices_record", "source", "ref_type", "ref_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,6 +74,7 @@ class NoticeState(Base):
     """One user's reading of one notice. Reading is not a change of the record: not audited."""
 
     __tablename__ = "notice_states"
+    __generation__ = True  # pages cache what they show of these rows (core.layercache)
     __audit__ = False
 
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True)

@@ -13,6 +13,7 @@ class Region(Base):
     ("450206000000/450206100000/…"), so "inside my township" is a prefix test."""
 
     __tablename__ = "regions"
+    __generation__ = True  # pages cache what they show of these rows (core.layercache)
     __audit_exclude__ = {"geometry"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

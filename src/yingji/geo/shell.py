@@ -32,7 +32,7 @@ MENU = (
     NavEntry("geo", "行政区划", "/geo/regions", "区、镇（街道）、村（社区）、网格", order=130),
 )
 CARDS = (
-    Card("geo/dashboard_stats.html", data=_counts, place="stats", order=10),
-    Card("geo/dashboard_chart.html", data=_counts, order=20),
+    Card("geo/dashboard_stats.html", data=_counts, place="stats", order=10, reads=("regions",)),
+    Card("geo/dashboard_chart.html", data=_counts, order=20, reads=("regions",)),
 )
 MAP_LAYERS = (MapLayer("geo/map_config.html", data=_map_config, order=0),)

@@ -26,6 +26,7 @@ class Department(Base):
 
 class Enterprise(Base):
     __tablename__ = "enterprises"
+    __generation__ = True  # pages cache what they show of these rows (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

@@ -17,6 +17,6 @@ def _industries(request, db, user) -> dict[str, Any]:
 
 MENU = (NavEntry("registry", "基础数据", "/registry/enterprises", "部门、企业、人员", order=120),)
 CARDS = (
-    Card("registry/dashboard_stats.html", data=_industries, place="stats", order=20),
-    Card("registry/dashboard_chart.html", data=_industries, order=10),
+    Card("registry/dashboard_stats.html", data=_industries, place="stats", order=20, reads=("enterprises",)),
+    Card("registry/dashboard_chart.html", data=_industries, order=10, reads=("enterprises",)),
 )

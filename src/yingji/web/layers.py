@@ -20,15 +20,17 @@ from yingji.core.actor import Actor
 GEOJSON = "application/geo+json"
 
 
-def cache_of(request: Request) -> layercache.LayerCache:
-    # One per app: a test's app (and its rolled-back database) never sees another's layers.
-    cache = getattr(request.app.state, "layer_cache", None)
+def cache_of(request: Request, name: str = "layer_cache") -> layercache.LayerCache:
+    # One per app: a test's app (and its rolled-back database) never sees another's layers. Pages kept
+    # per viewer (``page_cache``) have their own, so that they never push the shared layers out.
+    cache = getattr(request.app.state, name, None)
     if cache is None:
-        cache = request.app.state.layer_cache = layercache.LayerCache()
+        cache = layercache.LayerCache()
+        setattr(request.app.state, name, cache)
     return cache
 
 
-def _matches(header: str | None, etag: str) -> bool:
+def etag_matches(header: str | None, etag: str) -> bool:
     if not header:
         return False
     if header.strip() == "*":
@@ -61,6 +63,6 @@ def layer_response(
     # private: the content depends on who asks; no-cache: the browser asks again each time, and the
     # ETag makes that a 304 while nothing changed.
     headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
-    if _matches(request.headers.get("if-none-match"), entry.etag):
+    if etag_matches(request.headers.get("if-none-match"), entry.etag):
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type=media_type, headers=headers)

@@ -65,6 +65,10 @@ class Card:
     data: DataFn | None = None
     place: Literal["stats", "grid"] = "grid"
     order: int = 1000
+    # The tables ``data`` reads, each with ``__generation__`` on its model: the dashboard is kept per
+    # viewer until one of them is written (``web.pages``). A card with ``data`` and no ``reads`` makes
+    # the dashboard render on every request.
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
