@@ -290,3 +290,46 @@ def test_months_across_the_year_both_ways() -> None:
     # would end on Sunday 22 Feb, inside the holiday, and rolls to Tuesday 24 Feb.
     assert compute(rule(3, "months"), start=bj(2025, 11, 30), calendar=CAL).last_day == date(2026, 2, 28)
     assert compute(rule(3, "months"), start=bj(2025, 11, 22), calendar=CAL).last_day == date(2026, 2, 24)
+
+
+def test_a_period_counted_back_in_days_moves_off_a_holiday_to_the_day_before() -> None:
+    # A notice served 7 days before an act on Friday 10 Oct 2025 is due by 3 Oct, inside 国庆 (1–8 Oct off):
+    # counting back, the last day still in time is the working day before the holiday, Tuesday 30 Sep, not
+    # the one after it (9 Oct would be after the act's own deadline had passed).
+    before = compute(rule(7, "days", direction="before"), start=bj(2025, 10, 10), calendar=CAL)
+    assert (before.last_day, before.due_at) == (date(2025, 9, 30), end_of(2025, 9, 30))
+    assert parse_rules({"n": {"label": "x", "amount": 7, "unit": "days", "direction": "before"}})["n"].direction == (
+        "before")
+
+
+def test_a_period_kept_on_its_exact_day_leans_on_no_year() -> None:
+    # roll = false: 7 days from Wednesday 24 Sep 2025 end on 1 Oct (国庆) and stay there; no calendar was read.
+    kept = compute(rule(7, "days", roll=False), start=bj(2025, 9, 24), calendar=CAL)
+    assert (kept.last_day, kept.assumed_years, kept.provisional) == (date(2025, 10, 1), frozenset(), False)
+    assert kept.explanation() == "测试期限：7日内，截至 2025-10-01 24 时"
+
+
+def test_a_period_of_zero_days_is_the_same_day() -> None:
+    # "当日" (0 days: by 24:00 of the day itself) is a period a table may declare; only negatives are refused.
+    rules = parse_rules({"same_day": {"label": "当日报告", "amount": 0, "unit": "days", "extended_amount": 0,
+                                      "extension_needs": "局长批准"}})
+    same_day = rules["same_day"]
+    assert (same_day.amount, same_day.extended_amount, same_day.extension_needs) == (0, 0, "局长批准")
+    assert compute(same_day, start=bj(2025, 9, 24), calendar=CAL).due_at == end_of(2025, 9, 24)
+
+
+def test_the_default_table_name_and_the_programming_errors_in_words() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        parse_rules({"x": "5 days"})
+    assert str(err.value) == "deadlines: 期限表有 1 处错误"
+    assert [d.field for d in err.value.details] == ["deadlines.x"]
+    with pytest.raises(ValueError) as naive:
+        compute(rule(1, "hours"), start=datetime(2025, 10, 1, 10), calendar=CAL)
+    assert str(naive.value) == "start must be timezone-aware"
+    with pytest.raises(ValueError) as fixed:
+        compute(rule(30, "days"), start=bj(2025, 8, 1), calendar=CAL, extended=True)
+    assert str(fixed.value) == "deadline t cannot be extended"
+    # An extendable rule not extended keeps its own amount; extended, the longer one (30 → 90 days from 1 Aug).
+    r = rule(30, "days", extended_amount=90)
+    assert compute(r, start=bj(2025, 8, 1), calendar=CAL).last_day == date(2025, 9, 1)
+    assert compute(r, start=bj(2025, 8, 1), calendar=CAL, extended=True).last_day == date(2025, 10, 30)

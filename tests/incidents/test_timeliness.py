@@ -260,3 +260,68 @@ def test_an_unknown_table_and_the_casualty_change_due() -> None:
     due = casualty_change_due(report_rules("national"), kind="work_safety", occurred_at=bj(10, 10),
                               changed_at=bj(12, 9))
     assert (due.code, due.due_at, due.recurring, due.provisional) == ("casualty_change", bj(13, 0), False, False)
+
+
+@pytest.mark.parametrize(("kind", "days", "last_day"), [("work_safety", 30, (7, 1)), ("road_traffic", 7, (6, 8)),
+                                                        ("fire", 7, (6, 8))])
+def test_the_casualty_window_ends_at_24_00_of_its_last_day(kind: str, days: int, last_day: tuple[int, int]) -> None:
+    """令493 第十三条 says "自事故发生之日起30日内" (7 日 for road traffic and fire): a period counted in days.
+    Counted as every period in days is (民法典 第二百零一条: the day the period starts is not counted; 第二百零三条:
+    its last day ends at 24:00; the legal clock of cn-rules and core/deadlines.py counts the same way), an
+    accident at 10:00 on 1 June has its 30 days from 2 June to 1 July, and 7 days from 2 to 8 June. A change at
+    23:59 of the last day is inside, whatever the accident's hour; at 24:00 (00:00 of the next day) it is not."""
+    occurred = bj(1, 10)
+    last = datetime(2026, *last_day, 23, 59, tzinfo=LOCAL_TZ)
+    due = casualty_change_due(report_rules(), kind=kind, occurred_at=occurred, changed_at=last.astimezone(UTC))
+    assert due is not None
+    assert due.due_at == (last + timedelta(minutes=1)).astimezone(UTC)  # the same day's 24:00
+    assert (due.label, due.basis) == (f"伤亡人数变化当日续报（事故后{days}日内）",
+                                      "生产安全事故报告和调查处理条例 第十三条；令21 第十一条")
+    end = (last + timedelta(minutes=1)).astimezone(UTC)
+    assert casualty_change_due(report_rules(), kind=kind, occurred_at=occurred, changed_at=end) is None
+    # The accident's own hour does not move the window: one at 23:30 on 1 June closes at the same instant.
+    late_accident = bj(1, 23, 30)
+    assert casualty_change_due(report_rules(), kind=kind, occurred_at=late_accident, changed_at=end) is None
+    assert casualty_change_due(report_rules(), kind=kind, occurred_at=late_accident,
+                               changed_at=end - timedelta(minutes=1)) is not None
+
+
+def test_a_table_without_its_casualty_window_is_refused_in_words() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        parse_report_rules({"obligation": [], "casualty_changes": {"window_days": 30}}, source="t")
+    assert str(err.value) == "t: 报告时限表有 1 处错误"
+    assert [(d.field, d.message) for d in err.value.details] == [
+        ("t.casualty_changes", "缺少伤亡变化补报期限：window_days、short_window_days")]
+    # Every problem is counted in the table's words: a bad row and the missing window are 2.
+    with pytest.raises(ValidationFailed) as err:
+        parse_report_rules({"obligation": [rule_row(per_day=5)]}, source="省表")
+    assert str(err.value) == "省表: 报告时限表有 2 处错误"
+
+
+def test_a_table_keeps_its_name_and_window_basis() -> None:
+    window = {"window_days": 30, "short_window_days": 7, "short_window_kinds": ["fire"], "basis": "某省规定 第五条"}
+    table = parse_report_rules({"name": "某省报告时限", "obligation": [], "casualty_changes": window}, source="p")
+    assert (table.name, table.casualty_changes.basis, table.casualty_changes.short_window_kinds) == (
+        "某省报告时限", "某省规定 第五条", ("fire",))
+    # Without a name the table is known by its source; without a basis or short kinds, none are invented.
+    bare = parse_report_rules({"casualty_changes": {"window_days": 30, "short_window_days": 7}}, source="p")
+    assert (bare.name, bare.casualty_changes.basis, bare.casualty_changes.short_window_kinds) == ("p", "", ())
+    assert report_rules("national").name == "全国通用（国务院令第493号、原安监总局令第21号、自然灾害情况统计调查制度）"
+
+
+def test_no_follow_up_period_starts_at_the_closing_instant() -> None:
+    # 令21 第十一条's daily 续报 runs until the incident is closed. Closed at 00:00 on 12 June, 11 June's report
+    # (by 24:00, i.e. 12 June 00:00) is owed; 12 June's period begins at the closing instant and owes nothing.
+    facts = IncidentFacts("accident", "work_safety", "IV", occurred_at=bj(10, 10), received_at=bj(10, 10, 40),
+                          closed_at=bj(12, 0))
+    assert dues(facts, until=bj(20, 0))["follow_up"] == [bj(12, 0)]
+    # Twice a day for a 重大 accident: closed at 12:00 on 11 June, the morning slot is owed by 12:00 and the
+    # afternoon slot, which begins at 12:00, is not.
+    major = IncidentFacts("accident", "work_safety", "II", occurred_at=bj(10, 22), received_at=bj(10, 22, 30),
+                          closed_at=bj(11, 12))
+    assert dues(major, until=bj(20, 0))["follow_up_major"] == [bj(11, 12)]
+    # The same for a table's fixed times (河南's 8 时 and 17 时): closed at 00:00 on 12 June, 11 June's two
+    # reports are owed and 12 June, which begins at the closing instant, owes neither.
+    henan = IncidentFacts("accident", "work_safety", "II", occurred_at=bj(10, 10), received_at=bj(10, 10, 5),
+                          closed_at=bj(12, 0))
+    assert dues(henan, rules="henan", until=bj(20, 0))["follow_up_twice"] == [bj(11, 8), bj(11, 17)]

@@ -497,3 +497,41 @@ def test_the_unit_itself_is_checked_with_every_reason() -> None:
         "重大危险源辨识输入有误：须为 production（生产单元）或 storage（储存单元）；"
         "厂区边界外 500 m 内常住人数须为非负整数；须至少列出一种危险化学品"
     )
+
+
+def test_quantities_in_chinese_units_and_a_unit_without_its_people() -> None:
+    # 氯 (表1 第12项) Q = 5 t: 5 吨 and 5000 千克 are each exactly S = 1 (4.2.2: q in tonnes).
+    assert unit({"name": "液氯", "quantity_t": 5, "unit": "吨"}).S == 1
+    assert unit({"name": "液氯", "quantity_t": 5000, "unit": "千克"}).S == 1
+    # No exposed_people given: nobody counted, 表5's 0 人 row, α = 0.5 (R = 0.5 × β 4 × 1 = 2 for 5 t 氯).
+    got = standards.assess_major_hazard({"unit_type": "storage", "substances": [{"name": "液氯", "quantity_t": 5}]})
+    assert (got.alpha, got.R) == (Fraction(1, 2), 2)
+    assert got.alpha_reason.startswith("厂外 500 m 内常住 0 人（")
+    # An empty CAS next to a name is as if not given, not a mismatch.
+    assert unit({"name": "液氯", "cas": "", "quantity_t": 5}).breakdown[0].matched == "氯"
+
+
+def test_a_table1_chemical_outside_table3_takes_beta_from_the_symbol_given() -> None:
+    # 汽油 (表1 第66项, Q 200 t) is not in 表3: β comes from 表4 by its hazard symbol (4.3.2). Given as W5.1
+    # (β 1.5) it is graded with 1.5, Q still from 表1; "hazard_category" is read as the symbol too.
+    for key in ("symbol", "hazard_category"):
+        [b] = unit({"name": "汽油", key: "W5.1", "quantity_t": 200}).breakdown
+        assert (b.source, b.q_t, b.beta, b.beta_source) == ("表1 第66项", 200, Fraction(3, 2), "表4 W5.1"), key
+    # Not in 表1 at all, by hazard_category alone: 表2 W5.4, Q 5000 t.
+    [b] = unit({"name": "柴油", "hazard_category": "W5.4", "quantity_t": 2500}).breakdown
+    assert (b.source, b.q_t, b.ratio) == ("表2 W5.4", 5000, Fraction(1, 2))
+
+
+def test_every_problem_of_a_unit_is_kept_and_the_first_five_are_said() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard({"unit_type": "tank", "exposed_people": "10", "substances": "液氯"})
+    assert [d.field for d in exc.value.details] == ["unit_type", "exposed_people", "substances"]
+    # Six bad substances: all six are in the details, the message names the first five.
+    subs = [{"name": f"物质{i}", "quantity_t": -1} for i in range(1, 7)]
+    with pytest.raises(ValidationFailed) as exc:
+        standards.assess_major_hazard({"unit_type": "storage", "substances": subs})
+    assert [d.field for d in exc.value.details] == [f"substances[{i}].quantity_t" for i in range(6)]
+    assert exc.value.message == "重大危险源辨识输入有误：" + "；".join(f"物质{i}：数量不能为负数" for i in range(1, 6))
+    with pytest.raises(ValidationFailed) as exc:
+        unit({"cas": "6484-52-2", "quantity_t": 1})
+    assert [d.field for d in exc.value.details] == ["substances[0].name"]

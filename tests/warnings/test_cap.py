@@ -262,3 +262,15 @@ def test_circle_edges_included_and_refused_in_words() -> None:
         with pytest.raises(ValueError) as exc:
             parse_cap_circle(text)
         assert str(exc.value) == f"圆形区域格式错误：{text}"
+
+
+def test_cap_names_its_event_code_list_and_level_parameters_as_documented() -> None:
+    # docs/warnings.md: `eventCode` named `GB/T 35561` (暴雨 is 11B03 in GB/T 35561, shared/standards/cap), and
+    # the parameters `levelColor`, `level` (e.g. `II级/严重`) and `awareness_level`: the names other systems
+    # read, so a reader of ours agreeing with our writer on another word would still be wrong.
+    root = cap.safe_parse(cap.to_cap(alert("rainstorm", Level.yellow)))
+    info = root.find(cap.Q + "info")
+    codes = [(p.findtext(cap.Q + "valueName"), p.findtext(cap.Q + "value")) for p in info.iter(cap.Q + "eventCode")]
+    assert codes == [("GB/T 35561", "11B03")]
+    params = [(p.findtext(cap.Q + "valueName"), p.findtext(cap.Q + "value")) for p in info.iter(cap.Q + "parameter")]
+    assert params == [("levelColor", "Yellow"), ("level", "III级/较重"), ("awareness_level", "2; yellow; Moderate")]

@@ -181,14 +181,23 @@ def _check_year(field_name: str, year: int) -> None:
         raise invalid(field_name, f"年份须在 {MIN_YEAR}–{MAX_YEAR} 之间")
 
 
-def month_days(db: Session, *, year: int, month: int) -> list[DayInfo]:
+def _check_month(year: int, month: int) -> None:
     _check_year("year", year)
     if not 1 <= month <= 12:
         raise invalid("month", "月份须在 1–12 之间")
-    calendar = load_calendar(db)
+
+
+def days_of_month(calendar: WorkCalendar, *, year: int, month: int) -> list[DayInfo]:
+    """Every day of one month as ``calendar`` answers it (the calendar page's grid)."""
+    _check_month(year, month)
     first = date(year, month, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     return [calendar.day(first + timedelta(days=i)) for i in range((following - first).days)]
+
+
+def month_days(db: Session, *, year: int, month: int) -> list[DayInfo]:
+    _check_month(year, month)  # before the database is read: a bad month is the caller's 422
+    return days_of_month(load_calendar(db), year=year, month=month)
 
 
 def set_day(db: Session, *, actor: Actor, day: date, working: bool, name: str = "", note: str = "") -> CalendarDay:

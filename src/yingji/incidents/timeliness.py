@@ -220,10 +220,17 @@ def late_minutes(due_at: datetime, done_at: datetime) -> int:
 
 def casualty_change_due(rules: RuleSet, *, kind: str, occurred_at: datetime, changed_at: datetime) -> Due | None:
     """A change of the casualty count inside the window after the accident (30 days, 7 for road traffic and
-    fire) is reported the same day, by 24:00 Beijing time; outside the window there is no such obligation."""
+    fire) is reported the same day, by 24:00 Beijing time; outside the window there is no such obligation.
+
+    令493 第十三条 "自事故发生之日起30日内" is a period in days: the day of the accident is not counted and the
+    window closes at 24:00 of its last day (民法典 第二百零一条、第二百零三条, as the legal clock counts), so an
+    accident on 1 June has its 30 days from 2 June to 24:00 on 1 July, whatever its hour. The window is not
+    moved off a holiday: that rule lengthens the time for an act, and the act (the same day's report) has its
+    own deadline."""
     w = rules.casualty_changes
     days = w.short_window_days if kind in w.short_window_kinds else w.window_days
-    if changed_at > occurred_at + timedelta(days=days):
+    window_end = _local_midnight(occurred_at.astimezone(LOCAL_TZ).date() + timedelta(days=days + 1))
+    if changed_at >= window_end:
         return None
     end_of_day = _local_midnight(changed_at.astimezone(LOCAL_TZ).date() + timedelta(days=1))
     label = f"伤亡人数变化当日续报（事故后{days}日内）"
