@@ -113,8 +113,14 @@ def _fill(database: Database, n: int) -> tuple[np.ndarray, np.ndarray]:
             index.create(conn)
         if gist:
             conn.execute(text(gist))
-    with database.transaction() as db:
-        db.execute(text("ANALYZE warning_subscribers" if database.dialect == "postgresql" else "ANALYZE"))
+    if database.dialect == "postgresql":
+        # VACUUM as autovacuum would soon: it sets the visibility map, without which PostgreSQL cannot
+        # answer from the index alone and reads the table's page of every row.
+        with database.bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE warning_subscribers"))
+    else:
+        with database.transaction() as db:
+            db.execute(text("ANALYZE"))
     return lon, lat
 
 
