@@ -57,11 +57,20 @@ def test_every_migration_up_and_down(empty_url: str) -> None:
     assert _tables(empty_url) == set(Base.metadata.tables)
 
 
+# Created by migration warnings_0008 only where PostGIS is available, so outside the models.
+NOT_MODELLED = {"ix_warning_subscribers_geom"}
+
+
+def _modelled(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "index" and name in NOT_MODELLED)
+
+
 def test_models_and_migrations_agree(empty_url: str) -> None:
     load_models()
     upgrade(empty_url)
     engine = make_engine(empty_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        opts = {"compare_type": False, "include_object": _modelled}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
     engine.dispose()
     assert diff == [], f"models differ from migrations: {diff}"

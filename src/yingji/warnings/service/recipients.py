@@ -1,7 +1,8 @@
 """Who receives a warning: resolved from its area.
 
-* residents who subscribed: by location (exact point-in-area test after a (lon, lat) index range scan on
-  the area's bounding box) or by village (the village touches the area); filtered by warning type
+* residents who subscribed: by location (PostGIS on its GiST index where PostgreSQL has it; otherwise the
+  grid cells wholly inside taken from the index, the points of the edge cells tested exactly) or by
+  village (the village touches the area); filtered by warning type
 * information officers and village cadres of the villages the area touches (registry)
 * village loudspeakers, schools, hospitals and public screens located in the area (receiving points)
 * enterprises located in the area (their safety contact, registry)
@@ -16,13 +17,15 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import and_, or_, select
+import shapely
+from sqlalchemy import BigInteger, and_, bindparam, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 from yingji.warnings.enums import RecipientKind, SubscriberStatus
 from yingji.warnings.models import ReceivingPoint, Subscriber
+from yingji.warnings.service import cells
 from yingji.warnings.service.area import Area
 
 INFO_OFFICER_TITLES = ["灾害信息员"]
@@ -44,7 +47,7 @@ class Target(NamedTuple):
 NO_FALLBACK: dict[str, str] = {}
 
 
-def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:
+def _in_area(area: Area, rows: list[Any], lon_i: int, lat_i: int) -> list[Any]:  # the exact test
     if not rows:
         return []
     lon = np.fromiter(map(itemgetter(lon_i), rows), dtype=float, count=len(rows))
@@ -62,7 +65,24 @@ def _subscriber_filter(area: Area, event_type: str):
     return and_(Subscriber.status == SubscriberStatus.active, wants)
 
 
-AREA_INDEX = "ix_warning_subscribers_area"
+CELL_INDEX = "ix_warning_subscribers_cell"
+# SQLite's planner took the ``status`` index for the subscribers by village (every row is active) and read
+# the whole table: 0.4 s of 5 million rows for a few hundred.
+VILLAGE_INDEX = "ix_warning_subscribers_village_code"
+GIST_INDEX = "ix_warning_subscribers_geom"  # migration warnings_0008, where PostGIS is available
+_LO, _HI = bindparam("cell_lo", 0, BigInteger), bindparam("cell_hi", 0, BigInteger)
+
+
+def _raw(bind, query, index: str | None) -> tuple[str, list[Any], list[str]]:
+    """The SQL, the positional values and their names of ``query`` for SQLite's own cursor."""
+    compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    names = list(compiled.positiontup or ())
+    sql = str(compiled)
+    if index:  # SQLAlchemy renders no index hint for SQLite
+        table = query.get_final_froms()[0].name
+        sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+    return sql, [_plain(params[k]) for k in names], names
 
 
 def _streamed(db: Session, query, chunk: int, index: str | None = None) -> Iterator[list[Any]]:
@@ -72,13 +92,7 @@ def _streamed(db: Session, query, chunk: int, index: str | None = None) -> Itera
     # on it, and every later statement of the transaction would open a server-side cursor).
     bind = db.get_bind()
     if bind.dialect.name == "sqlite":
-        compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
-        params = compiled.construct_params()
-        values = [_plain(params[k]) for k in compiled.positiontup or ()]
-        sql = str(compiled)
-        if index:  # SQLAlchemy renders no index hint for SQLite
-            table = query.get_final_froms()[0].name
-            sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+        sql, values, _names = _raw(bind, query, index)
         cur = db.connection().connection.driver_connection.cursor()
         try:
             cur.execute(sql, values)
@@ -91,35 +105,99 @@ def _streamed(db: Session, query, chunk: int, index: str | None = None) -> Itera
     yield from db.connection().execute(query).partitions(chunk)
 
 
+def _per_range(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool = False) -> Iterator[list[Any]]:
+    """The rows of ``query`` (whose cell lies between ``_LO`` and ``_HI``) for each range of cells: a
+    range is one column of the grid inside the area, so its rows are few and the memory flat. ``empty``:
+    one list per range, even an empty one."""
+    if not ranges:
+        return
+    bind = db.get_bind()
+    if bind.dialect.name == "sqlite":
+        sql, values, names = _raw(bind, query, CELL_INDEX)
+        lo, hi = names.index(_LO.key), names.index(_HI.key)
+        cur = db.connection().connection.driver_connection.cursor()
+        try:
+            for a, b in ranges:
+                values[lo], values[hi] = a, b
+                if (rows := cur.execute(sql, values).fetchall()) or empty:
+                    yield rows
+        finally:
+            cur.close()
+        return
+    conn = db.connection()
+    for a, b in ranges:
+        if (rows := conn.execute(query, {_LO.key: a, _HI.key: b}).all()) or empty:
+            yield rows
+
+
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
+
+
+def postgis_schema(db: Session) -> str | None:
+    """The schema of PostGIS when this database has it and the subscribers' GiST index (checked at each
+    resolution: a database migrated before PostGIS was installed has neither, and resolves by cells)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return None
+    return db.execute(text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        f"WHERE e.extname = 'postgis' AND to_regclass('{GIST_INDEX}') IS NOT NULL"
+    )).scalar()
+
+
+def _st_intersects(schema: str, area: Area):
+    # Well-known binary, not text: shapely's WKT rounds the vertices to 6 decimals.
+    s = schema
+    return text(
+        f"{s}.st_intersects({s}.st_geomfromwkb(decode(:area_wkb, 'hex'), 4326), "
+        f"{s}.st_setsrid({s}.st_makepoint(lon, lat), 4326))"  # the GiST index's own expression
+    ).bindparams(area_wkb=shapely.to_wkb(area.geometry, hex=True))
+
+
+def _bbox(area: Area):
+    minx, miny, maxx, maxy = area.bbox()
+    return and_(Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy))
+
+
+def _by_cells(db: Session, area: Area, cols: tuple, where, chunk: int) -> Iterator[list[Any]]:
+    cover = cells.cover(area)
+    n = len(cols)
+    query = select(*cols, Subscriber.lon, Subscriber.lat).where(where, Subscriber.cell.between(_LO, _HI))
+    buf: list[Any] = []
+    for rows in _per_range(db, query, cover.inside):  # inside without a test
+        buf += rows
+        if len(buf) >= chunk:
+            yield buf
+            buf = []
+    for rows in _per_range(db, query.where(_bbox(area)), cover.edge):
+        buf += _in_area(area, rows, n, n + 1)
+        if len(buf) >= chunk:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
 
 
 def subscriber_rows(
     *, db: Session, area: Area, event_type: str, cols: tuple, chunk: int = STREAM_CHUNK
 ) -> Iterator[list[Any]]:
     """The subscribers inside the area, streamed: lists of rows of ``cols`` (whose last two are
-    ``Subscriber.lon``, ``Subscriber.lat`` for located subscribers). The (lon, lat) B-tree narrows to the
-    area's bounding box; the exact test (``Area.covers``) runs vectorised on each chunk of candidates.
-    Subscribers without a location whose village the area touches follow."""
-    minx, miny, maxx, maxy = area.bbox()
+    ``Subscriber.lon``, ``Subscriber.lat`` for located subscribers). With PostGIS (PostgreSQL) a polygon is
+    tested by the database on its GiST index; otherwise by cells (``cells.cover``): the rows of the cells
+    wholly inside are taken as they are, those of the cells on the edge are tested exactly
+    (``Area.covers``, vectorised). Subscribers without a location whose village the area touches follow."""
     active = _subscriber_filter(area, event_type)
-    located = (
-        select(*cols, Subscriber.lon, Subscriber.lat)
-        .where(active, Subscriber.lon.between(minx, maxx), Subscriber.lat.between(miny, maxy))
-    )
-    n = len(cols)
-    # SQLite's planner prefers the equality on ``status`` (every row is ``active``) and then looks each
-    # row up in the table, ten times slower: told, it reads the covering index's range alone.
-    for part in _streamed(db, located, chunk, index=AREA_INDEX):
-        hits = _in_area(area, part, n, n + 1)
-        if hits:
-            yield hits
+    schema = postgis_schema(db) if area.kind != "circle" else None  # a circle's test is the exact distance
+    if schema:
+        located = select(*cols, Subscriber.lon, Subscriber.lat).where(active, _st_intersects(schema, area))
+        yield from _streamed(db, located, chunk)
+    else:
+        yield from _by_cells(db, area, cols, active, chunk)
     if area.village_codes:
         by_village = select(*cols, Subscriber.lon, Subscriber.lat).where(
             active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
         )
-        yield from _streamed(db, by_village, chunk)
+        yield from _streamed(db, by_village, chunk, index=VILLAGE_INDEX)
 
 
 TARGET_COLS = (Subscriber.id, Subscriber.phone, Subscriber.village_code)
@@ -149,19 +227,88 @@ def _keys(phones: list[str]) -> np.ndarray:
     return np.fromiter(map(_phone_key, phones), dtype=np.int64, count=len(phones))
 
 
+# A phone of ASCII digits only, short enough for a 64-bit number (``_keys`` turns it into that number).
+_DIGITS_PG = "(phone ~ '^[0-9]{1,18}$')"
+_JOINED_BYTES = np.zeros(256, dtype=bool)  # digits and the comma
+_JOINED_BYTES[ord("0"):ord("9") + 1] = _JOINED_BYTES[ord(",")] = True
+
+
+def _joined_keys(count: int, joined: str | None) -> np.ndarray | None:
+    """The keys of ``count`` phones joined by commas, parsed in C; None unless every one is digits only and
+    shorter than 19 (then the caller keys them one by one: a comma in a phone would split it)."""
+    if not count:
+        return np.empty(0, dtype=np.int64)
+    if not joined or not joined.isascii():
+        return None
+    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    if not _JOINED_BYTES[raw].all():
+        return None
+    commas = np.flatnonzero(raw == ord(","))
+    if commas.size != count - 1:
+        return None
+    widths = np.diff(np.concatenate(([-1], commas, [raw.size])))
+    if widths.min() < 2 or widths.max() > 19:  # an empty phone, or 19 digits and more
+        return None
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
 def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[str] | frozenset = frozenset(),
                      chunk: int = STREAM_CHUNK) -> int:
     """How many different phones ``subscribed_chunks`` gives, leaving out those in ``exclude`` (already
-    targets of another kind), counted in flat memory: 8 bytes per phone found, not a row."""
+    targets of another kind), counted in flat memory: 8 bytes per phone found, not a row. A phone's
+    spellings count as one when they are the same number ("0139…" and "139…"), as ``_keys`` makes them."""
+    where = _subscriber_filter(area, event_type)
+    if exclude:
+        where = and_(where, Subscriber.phone.not_in(sorted(exclude)))
+    schema = postgis_schema(db) if area.kind != "circle" else None
+    if schema:
+        return _count_in_database(db, schema, area, where)
+    dialect = db.get_bind().dialect.name
+    in_cell = Subscriber.cell.between(_LO, _HI)
+    cover = cells.cover(area)
     keys: list[np.ndarray] = []
     first = itemgetter(0)
-    for rows in subscriber_rows(db=db, area=area, event_type=event_type, cols=(Subscriber.phone,), chunk=chunk):
-        phones = [p for p in map(first, rows) if p not in exclude] if exclude else list(map(first, rows))
-        keys.append(_keys(phones))
+    # The cells inside: a range's phones as one string, parsed in C (the tuple per point the driver
+    # builds was most of the time; a test per row in SQL cost as much); one by one only when a range
+    # holds a phone that is not plain digits.
+    joined = func.group_concat(Subscriber.phone) if dialect == "sqlite" else func.string_agg(Subscriber.phone, ",")
+    whole = select(func.count(Subscriber.phone), joined).where(where, in_cell)
+    one_by_one = select(Subscriber.phone).where(where, in_cell)
+    slow: list[tuple[int, int]] = []
+    for run, rows in zip(cover.inside, _per_range(db, whole, cover.inside, empty=True), strict=True):
+        parsed = _joined_keys(*rows[0])
+        if parsed is None:
+            slow.append(run)
+        else:
+            keys.append(parsed)
+    for rows in _per_range(db, one_by_one, slow):
+        keys.append(_keys(list(map(first, rows))))
+    edge = select(Subscriber.phone, Subscriber.lon, Subscriber.lat).where(where, in_cell, _bbox(area))
+    for rows in _per_range(db, edge, cover.edge):
+        keys.append(_keys(list(map(first, _in_area(area, rows, 1, 2)))))
+    if area.village_codes:
+        by_village = select(Subscriber.phone).where(
+            where, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
+        )
+        for rows in _streamed(db, by_village, chunk, index=VILLAGE_INDEX):
+            keys.append(_keys(list(map(first, rows))))
     if not keys:
         return 0
     found = np.sort(np.concatenate(keys))  # a sort and one comparison: np.unique's hashing cost more
     return int(found.size and 1 + np.count_nonzero(found[1:] != found[:-1]))
+
+
+def _count_in_database(db: Session, schema: str, area: Area, where) -> int:
+    # The same phones as ``_keys``: a digit-only phone by its number (leading zeros dropped), any other
+    # by its spelling (marked, so that it never equals a number).
+    key = literal_column(f"CASE WHEN {_DIGITS_PG} THEN ltrim(phone, '0') ELSE '+' || phone END")
+    parts = [select(key).where(where, _st_intersects(schema, area))]
+    if area.village_codes:
+        parts.append(select(key).where(
+            where, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
+        ))
+    different = union(*parts).subquery() if len(parts) > 1 else parts[0].distinct().subquery()
+    return int(db.scalar(select(func.count()).select_from(different)))
 
 
 def subscribed(*, db: Session, area: Area, event_type: str) -> list[Target]:
