@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -82,7 +82,8 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     web_openapi.install(app)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> JSONResponse:
+    def healthz(request: Request) -> JSONResponse:
+        database: Database = request.app.state.database
         try:
             with database.sessionmaker() as session:
                 session.execute(text("SELECT 1"))

@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 
-def test_unexpected_error_is_generic_on_api_and_pages(app) -> None:
+def test_unexpected_error_is_generic_on_api_and_pages(fresh_app) -> None:
+    app = fresh_app  # a route is added: not on the app the other tests share
     router = APIRouter()
 
     @router.get("/api/v1/boom")

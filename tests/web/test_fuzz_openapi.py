@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from sqlalchemy import select
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, hand_over
 from yingji.accounts.models import User
 from yingji.accounts.service import issue_token
 from yingji.app import create_app
@@ -42,15 +42,19 @@ pytestmark = pytest.mark.skipif(bool(PG_URL), reason="the OpenAPI fuzz run is on
 
 
 @contextmanager
-def isolated_app(engine, data_dir) -> Iterator[tuple[object, str]]:
-    """A fresh app on a connection whose transaction is rolled back at the end; and an admin token."""
+def isolated_app(engine, data_dir, app=None) -> Iterator[tuple[object, str]]:
+    """An app (``app`` handed over, or a new one) on a connection whose transaction is rolled back at the
+    end; and an admin token. One app for every operation: each new app builds its routes again on its
+    first requests, which cost more than the operation's fuzzing."""
     conn = engine.connect()
     outer = conn.begin()
     try:
         database = Database(conn, join_transaction_mode="create_savepoint")
         with database.transaction() as db:  # the token directly: a password check per operation costs seconds
             token, _ = issue_token(db=db, user=db.scalars(select(User).where(User.username == "admin")).one())
-        app = create_app(settings=Settings(data_dir=data_dir, secret_key="test-secret-key"), database=database)
+        if app is None:
+            app = create_app(settings=Settings(data_dir=data_dir, secret_key="test-secret-key"), database=database)
+        hand_over(app, database, data_dir)
         yield app, f"Bearer {token}"
     finally:
         outer.rollback()
@@ -101,8 +105,8 @@ def fuzz_operation(
 
 
 def test_no_operation_answers_5xx(engine, tmp_path) -> None:
-    with isolated_app(engine, tmp_path) as (app, _):
-        schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    with isolated_app(engine, tmp_path) as (shared, _):
+        schema = schemathesis.openapi.from_asgi("/api/openapi.json", shared)
     operations = [r.ok() for r in schema.get_all_operations()]
     operations = [op for op in operations if (op.method.upper(), op.path) not in EXCLUDED]
     assert len(operations) > 100, "the whole API is fuzzed, not a part of it"
@@ -113,7 +117,7 @@ def test_no_operation_answers_5xx(engine, tmp_path) -> None:
     refused: Counter[str] = Counter()
     started = time.monotonic()
     for op in operations:
-        with isolated_app(engine, tmp_path) as (app, admin):
+        with isolated_app(engine, tmp_path, shared) as (app, admin):
             fuzz_operation(op, app, admin, statuses, failures, undocumented, refused)
     elapsed = time.monotonic() - started
     print(

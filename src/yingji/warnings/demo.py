@@ -192,9 +192,13 @@ def _count(db: Session, warning_id: int) -> int:
 
 def _simulate_delivery(db: Session, warning_id: int, published, rng) -> None:
     """Marks the demo deliveries as the gateways would have: most within minutes, a few failed."""
-    ids = db.execute(  # in id order: the random draws below follow it, and each engine has its own order
-        select(Delivery.id, Delivery.village_code).where(Delivery.warning_id == warning_id).order_by(Delivery.id)
+    rows = db.execute(
+        select(Delivery.id, Delivery.village_code, Delivery.channel, Delivery.recipient_ref)
+        .where(Delivery.warning_id == warning_id)
     ).all()
+    # In the order of who is reached, sorted here: the random draws below follow it, and the engines
+    # number the rows in orders of their own (and collate text in their own ways).
+    ids = [(r.id, r.village_code) for r in sorted(rows, key=lambda r: (r.channel, r.recipient_ref))]
     weak = {code for _id, code in ids[:: max(1, len(ids) // 3)]}  # a few villages with poor reception
     buckets: dict[int, list[int]] = {}  # seconds after publication → ids reached then (20 s steps)
     failed = []
