@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import SYSTEM
+from yingji.core.audit import AuditEntry, AuditHead
+from yingji.core.db import Base
 from yingji.core.errors import ValidationFailed
 from yingji.core.workdays import (
     SOURCE_LABELS,
@@ -162,6 +164,9 @@ def db() -> Iterator[Session]:
                           "name VARCHAR(40) NOT NULL, note VARCHAR(200) NOT NULL)"))
         conn.execute(text("CREATE TABLE calendar_years (year INTEGER NOT NULL PRIMARY KEY, source VARCHAR(200) "
                           "NOT NULL, confirmed_at DATETIME NOT NULL, confirmed_by INTEGER)"))
+        # The audit log's own tables, from its models (not under test): once the audit module is loaded, as it
+        # is in the whole suite, every session's flush writes its entries.
+        Base.metadata.create_all(conn, tables=[AuditEntry.__table__, AuditHead.__table__])
     with Session(engine) as session:
         yield session
     engine.dispose()
