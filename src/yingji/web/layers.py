@@ -38,6 +38,14 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
+def _rows_layer(table: str) -> str:
+    # A table whose writes move nothing would keep the layer stale for ever: refuse it at the first request
+    # rather than serve old rows.
+    if not layercache.watched(table):
+        raise RuntimeError(f"map layer reads {table!r}, whose model does not say __generation__ = True")
+    return layercache.rows_layer(table)
+
+
 def layer_response(
     request: Request,
     db: Session,
@@ -46,13 +54,15 @@ def layer_response(
     layer: str,
     build: Callable[[], Any],
     params: tuple[Hashable, ...] = (),
+    reads: tuple[str, ...] = (),
     ttl_s: float | None = None,
     valid_s: Callable[[Any], float | None] | None = None,
     media_type: str = GEOJSON,
 ) -> Response:
     """The layer ``layer`` for ``user``'s scope and ``params``: built by ``build()`` when its generation
-    moved on (an event), when ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed."""
-    current = layercache.version(db, layer)
+    moved on (an event), when a table of ``reads`` was written (their models say ``__generation__``), when
+    ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed."""
+    current = layercache.versions(db, [layer, *map(_rows_layer, reads)])
 
     def rebuild() -> tuple[Any, float | None]:
         data = build()
