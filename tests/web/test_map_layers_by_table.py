@@ -32,6 +32,7 @@ KEPT = [
     "/api/v1/resources/map/coverage.geojson",
     NATURAL_POINTS, "/api/v1/natural/map/points?category=flash_flood", "/api/v1/natural/map/fire-watches",
     "/api/v1/natural/map/uncovered-forest", "/api/v1/natural/map/census?layer=exposure",
+    "/api/v1/natural/map/zoning", "/api/v1/natural/map/zoning?by=cell",
     LISTED,
 ]
 # What a request reads besides its layer: who asks, and the generations themselves.
@@ -174,3 +175,10 @@ def test_a_risk_point_written_through_a_plain_session_moves_the_layer(api, datab
     with database.transaction() as s:
         s.get(RiskPoint, point).name = "柳江图层测试风险点"
     assert props(duty.get(RISK_POINTS), point)["name"] == "柳江图层测试风险点"
+
+
+def test_the_zoning_kept_is_still_named_as_its_export(api):
+    r = api("duty").get("/api/v1/natural/map/zoning?by=cell")
+    assert r.headers["content-disposition"].startswith('inline; filename="natural-zoning-cell.geojson"')
+    again = api("duty").get("/api/v1/natural/map/zoning?by=cell", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304

@@ -58,6 +58,7 @@ router = APIRouter(prefix="/natural", tags=["natural"])
 GEOJSON_ANSWER = {200: {"content": {"application/geo+json": {}}}}
 POINT_TABLES = ("natural_points", "natural_monitors")
 WATCH_TABLES = ("natural_fire_watches", "natural_points")  # the forest areas are points of forest_fire
+ZONING_TABLES = ("natural_points", "natural_monitors", "natural_census_features", "regions")
 
 
 @router.get("/kinds")
@@ -244,15 +245,15 @@ def create_fire_watch(body: FireWatchCreate, db: DbSession, user: ApiUser) -> An
     return watches.create_fire_watch(db=db, actor=user, data=body)
 
 
-@router.get("/map/zoning")
-def map_zoning(db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "village") -> Response:
+@router.get("/map/zoning", response_class=Response, responses=GEOJSON_ANSWER)
+def map_zoning(request: Request, db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "village") -> Response:
     """Risk zoning per village or per grid cell (hazard × exposure × vulnerability, data/zoning.toml) as
     GeoJSON; also the export (saved as ``natural-zoning-<by>.geojson``)."""
-    import json
-
-    layer = figures.zoning(db=db, actor=user) if by == "village" else zoning_grid.zoning_cells(db=db, actor=user)
-    return downloads.download(json.dumps(layer, ensure_ascii=False), f"natural-zoning-{by}.geojson",
-                              "application/geo+json", inline=True)
+    require(user, "natural.read")
+    build = figures.zoning if by == "village" else zoning_grid.zoning_cells
+    disposition = downloads.content_disposition(f"natural-zoning-{by}.geojson", inline=True)
+    return layer_response(request, db, user, layer="natural.zoning", params=(by,), reads=ZONING_TABLES,
+                          build=lambda: build(db=db, actor=user), headers={"Content-Disposition": disposition})
 
 
 @router.get("/map/zoning.png")

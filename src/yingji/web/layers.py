@@ -58,10 +58,11 @@ def layer_response(
     ttl_s: float | None = None,
     valid_s: Callable[[Any], float | None] | None = None,
     media_type: str = GEOJSON,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """The layer ``layer`` for ``user``'s scope and ``params``: built by ``build()`` when its generation
     moved on (an event), when a table of ``reads`` was written (their models say ``__generation__``), when
-    ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed."""
+    ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed. ``headers`` go with the answer (a file name)."""
     current = layercache.versions(db, [layer, *map(_rows_layer, reads)])
 
     def rebuild() -> tuple[Any, float | None]:
@@ -72,7 +73,7 @@ def layer_response(
     entry = cache_of(request).get(key, current=current, build=rebuild, ttl_s=ttl_s)
     # private: the content depends on who asks; no-cache: the browser asks again each time, and the
     # ETag makes that a 304 while nothing changed.
-    headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
+    headers = {**(headers or {}), "ETag": entry.etag, "Cache-Control": "private, no-cache"}
     if etag_matches(request.headers.get("if-none-match"), entry.etag):
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type=media_type, headers=headers)
