@@ -280,6 +280,7 @@ class Listing(Base):
     repair after twelve months with the evidence."""
 
     __tablename__ = "enf_listings"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="RESTRICT"), index=True)

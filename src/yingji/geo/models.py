@@ -37,6 +37,7 @@ GENERATED_ROADS = "generated"
 
 class RoadEdge(Base):
     __tablename__ = "road_edges"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
     __audit__ = False  # bulk-loaded network data
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from yingji.core import files
+from yingji.core.actor import require
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
 from yingji.natural import census as census_data
@@ -49,8 +50,15 @@ from yingji.natural.service import (
 )
 from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.layers import layer_response
 
 router = APIRouter(prefix="/natural", tags=["natural"])
+
+# The 一张图 layers below are kept until a table they read is written (``web.layers.layer_response``).
+GEOJSON_ANSWER = {200: {"content": {"application/geo+json": {}}}}
+POINT_TABLES = ("natural_points", "natural_monitors")
+WATCH_TABLES = ("natural_fire_watches", "natural_points")  # the forest areas are points of forest_fire
+ZONING_TABLES = ("natural_points", "natural_monitors", "natural_census_features", "regions")
 
 
 @router.get("/kinds")
@@ -144,10 +152,13 @@ async def upload_photo(db: DbSession, user: ApiUser, file: Annotated[UploadFile,
     return UploadRead(id=row.id, filename=row.filename, content_type=files.media_type(row), size=row.size)
 
 
-@router.get("/map/points")
-def map_points(db: DbSession, user: ApiUser, category: str | None = None) -> dict[str, Any]:
-    """GeoJSON of the hazard points and areas (the 一张图 layer group), optionally of one category."""
-    return maps.map_points(db=db, actor=user, category=category)
+@router.get("/map/points", response_class=Response, responses=GEOJSON_ANSWER)
+def map_points(request: Request, db: DbSession, user: ApiUser, category: str | None = None) -> Response:
+    """GeoJSON of the hazard points and areas (the 一张图 layer group), optionally of one category; with an
+    ETag (``If-None-Match`` → 304)."""
+    require(user, "natural.read")
+    return layer_response(request, db, user, layer="natural.points", params=(category,), reads=POINT_TABLES,
+                          build=lambda: maps.map_points(db=db, actor=user, category=category))
 
 
 @router.get("/points/{point_id}/households/{household_id}/card")
@@ -208,17 +219,25 @@ def coverage(db: DbSession, user: ApiUser) -> dict[str, Any]:
             "treated_per_year": figures.treated_per_year(db=db, actor=user)}
 
 
-@router.get("/map/fire-watches")
-def map_fire_watches(db: DbSession, user: ApiUser) -> dict[str, Any]:
-    return figures.watch_layer(db=db, actor=user)
+@router.get("/map/fire-watches", response_class=Response, responses=GEOJSON_ANSWER)
+def map_fire_watches(request: Request, db: DbSession, user: ApiUser) -> Response:
+    require(user, "natural.read")
+    return layer_response(request, db, user, layer="natural.fire_watches", reads=("natural_fire_watches",),
+                          build=lambda: figures.watch_layer(db=db, actor=user))
 
 
-@router.get("/map/uncovered-forest")
-def map_uncovered_forest(db: DbSession, user: ApiUser) -> dict[str, Any]:
-    """The forest outside every camera's, lookout's and patrol route's range (GeoJSON)."""
+def _uncovered_forest(db: DbSession, user: ApiUser) -> dict[str, Any]:
     geom = figures.fire_coverage(db=db, actor=user)["uncovered"]
     features = [{"type": "Feature", "geometry": geom, "properties": {"name": "未覆盖林区"}}] if geom else []
     return {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/map/uncovered-forest", response_class=Response, responses=GEOJSON_ANSWER)
+def map_uncovered_forest(request: Request, db: DbSession, user: ApiUser) -> Response:
+    """The forest outside every camera's, lookout's and patrol route's range (GeoJSON)."""
+    require(user, "natural.read")
+    return layer_response(request, db, user, layer="natural.uncovered_forest", reads=WATCH_TABLES,
+                          build=lambda: _uncovered_forest(db, user))
 
 
 @router.post("/fire-watches", response_model=FireWatchRead, status_code=201)
@@ -226,15 +245,15 @@ def create_fire_watch(body: FireWatchCreate, db: DbSession, user: ApiUser) -> An
     return watches.create_fire_watch(db=db, actor=user, data=body)
 
 
-@router.get("/map/zoning")
-def map_zoning(db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "village") -> Response:
+@router.get("/map/zoning", response_class=Response, responses=GEOJSON_ANSWER)
+def map_zoning(request: Request, db: DbSession, user: ApiUser, by: Literal["village", "cell"] = "village") -> Response:
     """Risk zoning per village or per grid cell (hazard × exposure × vulnerability, data/zoning.toml) as
     GeoJSON; also the export (saved as ``natural-zoning-<by>.geojson``)."""
-    import json
-
-    layer = figures.zoning(db=db, actor=user) if by == "village" else zoning_grid.zoning_cells(db=db, actor=user)
-    return downloads.download(json.dumps(layer, ensure_ascii=False), f"natural-zoning-{by}.geojson",
-                              "application/geo+json", inline=True)
+    require(user, "natural.read")
+    build = figures.zoning if by == "village" else zoning_grid.zoning_cells
+    disposition = downloads.content_disposition(f"natural-zoning-{by}.geojson", inline=True)
+    return layer_response(request, db, user, layer="natural.zoning", params=(by,), reads=ZONING_TABLES,
+                          build=lambda: build(db=db, actor=user), headers={"Content-Disposition": disposition})
 
 
 @router.get("/map/zoning.png")
@@ -276,7 +295,11 @@ def census_imports(db: DbSession, user: ApiUser, paging: Paging) -> Page[Any]:
     return Page.of(CensusImportRead, rows, total, paging)
 
 
-@router.get("/map/census")
-def map_census(db: DbSession, user: ApiUser, layer: str | None = None, kind: str | None = None) -> dict[str, Any]:
+@router.get("/map/census", response_class=Response, responses=GEOJSON_ANSWER)
+def map_census(request: Request, db: DbSession, user: ApiUser, layer: str | None = None,
+               kind: str | None = None) -> Response:
     """Census features (WGS84 GeoJSON) of a layer or kind, in the actor's scope."""
-    return census.layer_geojson(db=db, actor=user, kind=kind, layer=layer)
+    require(user, "natural.read")
+    return layer_response(request, db, user, layer="natural.census", params=(layer, kind),
+                          reads=("natural_census_features",),
+                          build=lambda: census.layer_geojson(db=db, actor=user, kind=kind, layer=layer))

@@ -20,6 +20,7 @@ class HazardPoint(Base):
     waterlogging point, a forest-fire risk area, a dangerous reservoir or dyke (``kind``, data/hazard_kinds)."""
 
     __tablename__ = "natural_points"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -57,6 +58,7 @@ class Monitor(Base):
     """A 群测群防 monitor of a point: an information officer or a villager, with a phone."""
 
     __tablename__ = "natural_monitors"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("natural_points.id", ondelete="CASCADE"), index=True)
@@ -141,6 +143,7 @@ class FireWatch(Base):
     and the width it sees either side), for the forest-fire monitoring coverage."""
 
     __tablename__ = "natural_fire_watches"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -174,6 +177,7 @@ class CensusFeature(Base):
     population, school, hospital, critical facility) or a capacity site (team, warehouse, shelter)."""
 
     __tablename__ = "natural_census_features"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("natural_census_imports.id", ondelete="CASCADE"), index=True)

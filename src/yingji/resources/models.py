@@ -29,6 +29,7 @@ QTY = Numeric(14, 3)
 
 class Team(Base):
     __tablename__ = "res_teams"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
     __audit_exclude__ = {"status_token_digest"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,6 +94,7 @@ class Expert(Base):
 
 class Warehouse(Base):
     __tablename__ = "res_warehouses"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -221,6 +223,7 @@ class Agreement(Base):
 
 class Shelter(Base):
     __tablename__ = "res_shelters"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -17,6 +17,7 @@ class RiskPoint(Base):
     """A place or activity of an enterprise (or of a public place without one) graded 红橙黄蓝."""
 
     __tablename__ = "risk_points"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
@@ -45,6 +46,7 @@ class MajorHazardSource(Base):
     """A production or storage unit assessed under GB 18218-2018, with its inputs and result."""
 
     __tablename__ = "risk_major_hazards"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
@@ -68,6 +70,7 @@ class Hazard(Base):
     """A hidden hazard (事故隐患) and where it is in its closed loop."""
 
     __tablename__ = "risk_hazards"
+    __generation__ = True  # map layers are kept until these rows are written (core.layercache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)

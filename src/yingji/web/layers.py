@@ -38,6 +38,14 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
+def _rows_layer(table: str) -> str:
+    # A table whose writes move nothing would keep the layer stale for ever: refuse it at the first request
+    # rather than serve old rows.
+    if not layercache.watched(table):
+        raise RuntimeError(f"map layer reads {table!r}, whose model does not say __generation__ = True")
+    return layercache.rows_layer(table)
+
+
 def layer_response(
     request: Request,
     db: Session,
@@ -46,13 +54,16 @@ def layer_response(
     layer: str,
     build: Callable[[], Any],
     params: tuple[Hashable, ...] = (),
+    reads: tuple[str, ...] = (),
     ttl_s: float | None = None,
     valid_s: Callable[[Any], float | None] | None = None,
     media_type: str = GEOJSON,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """The layer ``layer`` for ``user``'s scope and ``params``: built by ``build()`` when its generation
-    moved on (an event), when ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed."""
-    current = layercache.version(db, layer)
+    moved on (an event), when a table of ``reads`` was written (their models say ``__generation__``), when
+    ``ttl_s`` passed, or when ``valid_s(data)`` seconds passed. ``headers`` go with the answer (a file name)."""
+    current = layercache.versions(db, [layer, *map(_rows_layer, reads)])
 
     def rebuild() -> tuple[Any, float | None]:
         data = build()
@@ -62,7 +73,7 @@ def layer_response(
     entry = cache_of(request).get(key, current=current, build=rebuild, ttl_s=ttl_s)
     # private: the content depends on who asks; no-cache: the browser asks again each time, and the
     # ETag makes that a 304 while nothing changed.
-    headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
+    headers = {**(headers or {}), "ETag": entry.etag, "Cache-Control": "private, no-cache"}
     if etag_matches(request.headers.get("if-none-match"), entry.etag):
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type=media_type, headers=headers)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from yingji.core.actor import require
 from yingji.core.pagination import Page
 from yingji.core.validation import RecordId
 from yingji.enforcement.schemas import (
@@ -19,6 +20,7 @@ from yingji.enforcement.schemas import (
 from yingji.enforcement.service import credit, plans
 from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.layers import layer_response
 
 router = APIRouter()
 
@@ -98,7 +100,11 @@ def repair_listing(listing_id: RecordId, body: ListingRepair, db: DbSession, use
     return listing_read(credit.repair(db=db, actor=user, listing_id=listing_id, data=body))
 
 
-@router.get("/map/listed")
-def listed_map(db: DbSession, user: ApiUser) -> dict[str, Any]:
-    """The enterprises on the untrustworthy list now, as GeoJSON points (the 一张图 layer)."""
-    return credit.map_layer(db=db, actor=user)
+@router.get("/map/listed", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def listed_map(request: Request, db: DbSession, user: ApiUser) -> Response:
+    """The enterprises on the untrustworthy list now, as GeoJSON points (the 一张图 layer); with an ETag
+    (``If-None-Match`` → 304) until a listing or an enterprise is written or the first listing ends."""
+    require(user, "enforcement.read")
+    return layer_response(request, db, user, layer="enforcement.listed", reads=credit.MAP_READS,
+                          build=lambda: credit.map_layer(db=db, actor=user),
+                          valid_s=lambda _layer: credit.seconds_to_next_end(db))

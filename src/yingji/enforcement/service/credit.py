@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core import excel
@@ -235,6 +235,20 @@ def export_listings(*, db: Session, actor: Actor, current_only: bool = True) -> 
                     "state": v.label, "removed_on": to_local(r.removed_at).date().isoformat() if r.removed_at else "",
                     "measures": MEASURES if v.state == "listed" else ""})
     return excel.export(export_columns(), out, title="严重失信主体名单")
+
+
+MAP_READS = ("enf_listings", "enterprises")  # what ``map_layer`` reads: a write of either rebuilds it
+
+
+def seconds_to_next_end(db: Session) -> float | None:
+    """Until the next listing on the list ends: it then leaves the map without a write."""
+    now = utcnow()
+    ends = db.scalar(select(func.min(Listing.ends_at)).where(Listing.status == "listed", Listing.ends_at > now))
+    if ends is None:
+        return None
+    if ends.tzinfo is None:  # a naive value is UTC
+        ends = ends.replace(tzinfo=now.tzinfo)
+    return max((ends - now).total_seconds(), 0.0)
 
 
 def map_layer(*, db: Session, actor: Actor) -> dict[str, Any]:

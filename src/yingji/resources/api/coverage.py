@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 
+from yingji.core.actor import require
+from yingji.core.errors import NotFound
 from yingji.core.validation import RecordId, Stated, stated_codes
 from yingji.resources import service
 from yingji.resources.enums import NearestKind
@@ -16,6 +18,7 @@ from yingji.resources.schemas import (
 from yingji.resources.service.coverage import MAX_K
 from yingji.web import downloads
 from yingji.web.deps import ApiUser, DbSession
+from yingji.web.layers import layer_response
 
 router = APIRouter()
 
@@ -67,6 +70,12 @@ def import_roads(db: DbSession, user: ApiUser, file: UploadFile = File(...)) -> 
     return {"edges": n}
 
 
-@router.get("/map/{layer}.geojson")
-def map_layer(layer: str, db: DbSession, user: ApiUser) -> dict[str, Any]:
-    return service.map_layer(db=db, actor=user, layer=layer)
+@router.get("/map/{layer}.geojson", response_class=Response,
+            responses={200: {"content": {"application/geo+json": {}}}})
+def map_layer(request: Request, layer: str, db: DbSession, user: ApiUser) -> Response:
+    """Teams, shelters, warehouses or the coverage of villages, with an ETag (``If-None-Match`` → 304)."""
+    if layer not in service.MAP_READS:
+        raise NotFound(service.MAP_LAYER_MISSING)
+    require(user, "resources.read")
+    return layer_response(request, db, user, layer=f"resources.{layer}", reads=service.MAP_READS[layer],
+                          build=lambda: service.map_layer(db=db, actor=user, layer=layer))

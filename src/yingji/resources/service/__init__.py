@@ -4,7 +4,7 @@ tables): ``from yingji.resources import service as resources_service``."""
 from yingji.resources.service.alerts import acknowledge_alert, daily_check, list_alerts, record_alert
 from yingji.resources.service.coverage import coverage, import_roads, nearest
 from yingji.resources.service.excel import export_sheet, import_sheet, template
-from yingji.resources.service.maps import coverage_export, map_layer
+from yingji.resources.service.maps import MAP_LAYER_MISSING, MAP_READS, coverage_export, map_layer
 from yingji.resources.service.reach import PlacedShelter, ReachableStock, shelters_in_bbox, stock_within_reach
 from yingji.resources.service.shelters import (
     CHECKS,
@@ -61,6 +61,8 @@ from yingji.resources.service.warehouses import (
 )
 
 __all__ = [
+    "MAP_LAYER_MISSING",
+    "MAP_READS",
     "PlacedShelter",
     "ReachableStock",
     "shelters_in_bbox",

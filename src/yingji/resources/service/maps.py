@@ -23,6 +23,16 @@ from yingji.resources.models import Shelter, Team, Warehouse
 from yingji.resources.service.common import read_condition
 from yingji.resources.service.coverage import coverage
 
+# The tables each layer reads: a write of one rebuilds the layer (``web.layers.layer_response``). Coverage
+# reads the villages' shapes and populations, the road graph, and the usable shelters and available teams.
+MAP_READS: dict[str, tuple[str, ...]] = {
+    "teams": ("res_teams",),
+    "shelters": ("res_shelters",),
+    "warehouses": ("res_warehouses",),
+    "coverage": ("res_shelters", "res_teams", "regions", "road_edges"),
+}
+MAP_LAYER_MISSING = "图层不存在：可选 teams、shelters、warehouses、coverage"
+
 
 def _feature(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
@@ -102,7 +112,7 @@ def map_layer(*, db: Session, actor: Actor, layer: str) -> dict[str, Any]:
                 }
             )
     else:
-        raise NotFound("图层不存在：可选 teams、shelters、warehouses、coverage")
+        raise NotFound(MAP_LAYER_MISSING)
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from yingji.core.actor import require
 from yingji.core.errors import NotFound
@@ -14,6 +14,7 @@ from yingji.geo import service as geo_service
 from yingji.registry.service import INDUSTRY_LABELS
 from yingji.risk.service import mapping, supervision
 from yingji.web.deps import ApiUser, DbSession, Paging
+from yingji.web.layers import layer_response
 
 router = APIRouter()
 
@@ -52,12 +53,21 @@ LAYERS = {
 }
 
 
-@router.get("/map/{layer}")
-def map_layer(layer: str, db: DbSession, user: ApiUser, industry: str | None = None, township: str | None = None):
-    """GeoJSON of risk points, enterprises, major hazard sources or the grid-cell roll-up, coloured by level."""
+@router.get("/map/{layer}", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def map_layer(request: Request, layer: str, db: DbSession, user: ApiUser, industry: str | None = None,
+              township: str | None = None) -> Response:
+    """GeoJSON of risk points, enterprises, major hazard sources or the grid-cell roll-up, coloured by level;
+    with an ETag (``If-None-Match`` → 304)."""
     if layer not in LAYERS:
         raise NotFound("没有这个图层：可选 " + "、".join(LAYERS))
-    return LAYERS[layer](db=db, actor=user, industry=industry or None, township_code=township or None)
+    require(user, "risk.read")
+    industry, township = industry or None, township or None
+    return layer_response(
+        request, db, user, layer=f"risk.{layer}", params=(industry, township), reads=mapping.READS,
+        build=lambda: LAYERS[layer](db=db, actor=user, industry=industry, township_code=township),
+        # 逾期隐患 counts (and the inspection frequency they raise) change when a deadline passes.
+        valid_s=(lambda _data: mapping.seconds_to_next_deadline(db)) if layer == "enterprises" else None,
+    )
 
 
 @router.get("/map-filters")

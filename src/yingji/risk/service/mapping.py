@@ -5,15 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.actor import Actor, path_within, require, scope_condition
+from yingji.core.clock import utcnow
 from yingji.geo import service as geo_service
 from yingji.risk import standards
-from yingji.risk.enums import LEVEL_RANK, MAJOR_GRADE_LABELS, RiskLevel
-from yingji.risk.models import MajorHazardSource, RiskPoint
+from yingji.risk.enums import LEVEL_RANK, MAJOR_GRADE_LABELS, UNRECTIFIED_STATUSES, RiskLevel
+from yingji.risk.models import Hazard, MajorHazardSource, RiskPoint
 from yingji.risk.service.supervision import enterprise_risks
+
+# The tables the layers below read (the enterprises of the registry, the township filter's and the grid's
+# regions): a write of any of them rebuilds the layers (``web.layers.layer_response``).
+READS = ("risk_points", "risk_major_hazards", "risk_hazards", "enterprises", "regions")
+
+
+def seconds_to_next_deadline(db: Session) -> float | None:
+    """Until the next rectification deadline of an unrectified hazard passes (it then counts as 逾期), in
+    any scope: the enterprises layer holds no longer than that."""
+    now = utcnow()
+    deadline = db.scalar(select(func.min(Hazard.deadline)).where(
+        Hazard.status.in_([s.value for s in UNRECTIFIED_STATUSES]), Hazard.deadline >= now))
+    if deadline is None:
+        return None
+    if deadline.tzinfo is None:  # a naive value is UTC
+        deadline = deadline.replace(tzinfo=now.tzinfo)
+    return max((deadline - now).total_seconds(), 0.0)
 
 
 def _feature(lon: float | None, lat: float | None, props: dict[str, Any]) -> dict[str, Any] | None:
