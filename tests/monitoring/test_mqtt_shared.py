@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.clock import utcnow
 from yingji.core.db import Database
+from yingji.core.outbox import OutboxMessage
 from yingji.monitoring.models import Alarm, Reading, Sensor, SensorState
 from yingji.monitoring.mqtt import Subscriber
 
@@ -36,6 +37,9 @@ def test_two_subscribers_in_a_share_group_store_every_reading_exactly_once(engin
     run = uuid.uuid4().hex[:10]
     prefix, group = f"test-{run}/readings/", f"ingest-{run}"
     with Session(engine) as s:
+        # What the readings enqueue (their alarms' events and escalations) is removed with them below: left
+        # in the shared database, a later test's outbox drain would meet it.
+        outbox_before = s.scalar(select(func.max(OutboxMessage.id))) or 0
         sensors = [make_sensor(s, "rain_gauge", code=f"SH{k}-{run}") for k in range(4)]
         s.commit()
         ids, codes = [x.id for x in sensors], [x.code for x in sensors]
@@ -76,6 +80,7 @@ def test_two_subscribers_in_a_share_group_store_every_reading_exactly_once(engin
             for table in (Reading, Alarm, SensorState):  # the shared test database stays as it was
                 s.execute(delete(table).where(table.sensor_id.in_(ids)))
             s.execute(delete(Sensor).where(Sensor.id.in_(ids)))
+            s.execute(delete(OutboxMessage).where(OutboxMessage.id > outbox_before))
             s.commit()
     handled = [sub.counters.messages for sub in subs]
     assert stored == MESSAGES
