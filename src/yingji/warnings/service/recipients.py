@@ -25,7 +25,7 @@ from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 from yingji.warnings.enums import RecipientKind, SubscriberStatus
 from yingji.warnings.models import ReceivingPoint, Subscriber
-from yingji.warnings.service import cells
+from yingji.warnings.service import cells, phone_keys
 from yingji.warnings.service.area import Area
 
 INFO_OFFICER_TITLES = ["灾害信息员"]
@@ -216,42 +216,6 @@ def _target_chunks(*, db: Session, area: Area, event_type: str, chunk: int = STR
         yield [new(Target, (kind, f"subscriber:{r[0]}", "", r[2], sms, r[1], NO_FALLBACK, None)) for r in rows]
 
 
-def _phone_key(phone: str) -> int:
-    return int(phone) if phone.isdigit() and len(phone) < 19 else hash(phone)
-
-
-def _keys(phones: list[str]) -> np.ndarray:
-    # Phones of digits only, as numbers, converted in C (the usual case); any other spelling by its hash.
-    if phones and "".join(phones).isdigit() and max(map(len, phones)) < 19:
-        return np.fromiter(map(int, phones), dtype=np.int64, count=len(phones))
-    return np.fromiter(map(_phone_key, phones), dtype=np.int64, count=len(phones))
-
-
-# A phone of ASCII digits only, short enough for a 64-bit number (``_keys`` turns it into that number).
-_DIGITS_PG = "(phone ~ '^[0-9]{1,18}$')"
-_JOINED_BYTES = np.zeros(256, dtype=bool)  # digits and the comma
-_JOINED_BYTES[ord("0"):ord("9") + 1] = _JOINED_BYTES[ord(",")] = True
-
-
-def _joined_keys(count: int, joined: str | None) -> np.ndarray | None:
-    """The keys of ``count`` phones joined by commas, parsed in C; None unless every one is digits only and
-    shorter than 19 (then the caller keys them one by one: a comma in a phone would split it)."""
-    if not count:
-        return np.empty(0, dtype=np.int64)
-    if not joined or not joined.isascii():
-        return None
-    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    if not _JOINED_BYTES[raw].all():
-        return None
-    commas = np.flatnonzero(raw == ord(","))
-    if commas.size != count - 1:
-        return None
-    widths = np.diff(np.concatenate(([-1], commas, [raw.size])))
-    if widths.min() < 2 or widths.max() > 19:  # an empty phone, or 19 digits and more
-        return None
-    return np.fromstring(joined, dtype=np.int64, sep=",")
-
-
 def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[str] | frozenset = frozenset(),
                      chunk: int = STREAM_CHUNK) -> int:
     """How many different phones ``subscribed_chunks`` gives, leaving out those in ``exclude`` (already
@@ -276,22 +240,22 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
     one_by_one = select(Subscriber.phone).where(where, in_cell)
     slow: list[tuple[int, int]] = []
     for run, rows in zip(cover.inside, _per_range(db, whole, cover.inside, empty=True), strict=True):
-        parsed = _joined_keys(*rows[0])
+        parsed = phone_keys.joined_keys(*rows[0])
         if parsed is None:
             slow.append(run)
         else:
             keys.append(parsed)
     for rows in _per_range(db, one_by_one, slow):
-        keys.append(_keys(list(map(first, rows))))
+        keys.append(phone_keys.keys(list(map(first, rows))))
     edge = select(Subscriber.phone, Subscriber.lon, Subscriber.lat).where(where, in_cell, _bbox(area))
     for rows in _per_range(db, edge, cover.edge):
-        keys.append(_keys(list(map(first, _in_area(area, rows, 1, 2)))))
+        keys.append(phone_keys.keys(list(map(first, _in_area(area, rows, 1, 2)))))
     if area.village_codes:
         by_village = select(Subscriber.phone).where(
             where, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
         )
         for rows in _streamed(db, by_village, chunk, index=VILLAGE_INDEX):
-            keys.append(_keys(list(map(first, rows))))
+            keys.append(phone_keys.keys(list(map(first, rows))))
     if not keys:
         return 0
     found = np.sort(np.concatenate(keys))  # a sort and one comparison: np.unique's hashing cost more
@@ -299,9 +263,9 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
 
 
 def _count_in_database(db: Session, schema: str, area: Area, where) -> int:
-    # The same phones as ``_keys``: a digit-only phone by its number (leading zeros dropped), any other
+    # The same phones as ``phone_keys.keys``: a digit-only phone by its number (leading zeros dropped), any other
     # by its spelling (marked, so that it never equals a number).
-    key = literal_column(f"CASE WHEN {_DIGITS_PG} THEN ltrim(phone, '0') ELSE '+' || phone END")
+    key = literal_column(f"CASE WHEN {phone_keys.DIGITS_PG} THEN ltrim(phone, '0') ELSE '+' || phone END")
     parts = [select(key).where(where, _st_intersects(schema, area))]
     if area.village_codes:
         parts.append(select(key).where(
