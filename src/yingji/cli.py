@@ -61,7 +61,7 @@ def serve(
     # uvicorn's access log is off unless asked for: a line formatted and written per request cost more
     # than a cached page itself (the reverse proxy in front keeps the access log).
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from yingji.app import create_app, demo_dataset
+    from yingji.app import create_app, demo_dataset, settle_heap
 
     host = host or get_settings().host
     port = port or get_settings().port
@@ -94,7 +94,9 @@ def serve(
                         log_level="info", timeout_worker_healthcheck=60, access_log=access_log,
                         **uvicorn_options())
         else:
-            uvicorn.run(create_app(database=database), host=host, port=port, log_level="info", access_log=access_log,
+            application = create_app(database=database)
+            settle_heap()
+            uvicorn.run(application, host=host, port=port, log_level="info", access_log=access_log,
                         **uvicorn_options())
     finally:
         if subscriber:

@@ -48,10 +48,16 @@ def test_batches_follow_the_channels_limit_one_transaction_each(tmp_path: Path):
         commits: list[int] = []
         event.listen(database.bind, "commit", lambda conn: commits.append(1))
         assert delivery.run(database, channels={"sms": sms}, warning_id=wid) == 23
-        # 23 rows, at most 10 per request: 10, 10, 3; one claim, one read of the warning, three batches
-        # recorded (one transaction each), one claim that finds nothing.
+        # 23 rows, at most 10 per request: 10, 10, 3.
         assert sms.batches == [10, 10, 3]
-        assert len(commits) == 1 + 1 + 3 + 1
+        if database.dialect == "postgresql":
+            # One read of the warning, three batches each held and recorded in one transaction; then the
+            # held and the leased paths find nothing above their last batch, and again from the first id.
+            assert len(commits) == 1 + 3 + 2 + 2
+        else:
+            # One claim, one read of the warning, three batches recorded (one transaction each), one claim
+            # that finds nothing.
+            assert len(commits) == 1 + 1 + 3 + 1
         rows = _rows(database, wid)
         assert all(s == "sent" and a == 1 for s, a, _e, _r in rows.values())
         with database.transaction() as db:
@@ -114,11 +120,17 @@ def test_a_worker_killed_mid_batch_resends_only_that_batch_with_the_same_keys(tm
                 if proc.poll() is None:
                     proc.kill()
             statuses = Counter(s for s, *_ in _rows(database, wid).values())
-            # Claims of 50 (two batches of 25): two batches recorded, the second claim's two leased (the one
-            # in flight and the one after it), the last 20 rows not claimed yet.
-            assert statuses == Counter({"sent": 50, "sending": 50, "pending": 20})
+            if database.dialect == "postgresql":
+                # Each batch of 25 held by its transaction: two recorded, the third's rolled back by the
+                # server when the connection dropped, nothing leased.
+                assert statuses == Counter({"sent": 50, "pending": 70})
+                _wait_unlocked(database, wid)
+            else:
+                # Claims of 50 (two batches of 25): two batches recorded, the second claim's two leased
+                # (the one in flight and the one after it), the last 20 rows not claimed yet.
+                assert statuses == Counter({"sent": 50, "sending": 50, "pending": 20})
+                time.sleep(2.2)  # the dead worker's lease (2 s) runs out
             in_flight = {m["id"] for m in gw.batches[2]}
-            time.sleep(2.2)  # the dead worker's lease (2 s) runs out
             delivery.run(database, channels={"sms": SmsGateway(url=gw.url, batch=25)}, worker="survivor",
                          lease_s=2)
             rows = _rows(database, wid)
@@ -134,6 +146,21 @@ def test_a_worker_killed_mid_batch_resends_only_that_batch_with_the_same_keys(tm
             assert repeated == in_flight and len(in_flight) == 25 and max(keys.values()) == 2
     finally:
         gw.stop()
+
+
+def _wait_unlocked(database, wid: int) -> None:
+    """Until the server has rolled back a killed worker's transaction (its rows' locks gone)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with database.transaction() as db:
+            free = db.execute(select(func.count()).select_from(
+                select(Delivery.id).where(Delivery.warning_id == wid).with_for_update(nowait=False, skip_locked=True)
+                .subquery())).scalar()
+            total = db.scalar(select(func.count()).select_from(Delivery).where(Delivery.warning_id == wid))
+        if free == total:
+            return
+        assert time.monotonic() < deadline, "the dead worker's rows are still locked"
+        time.sleep(0.05)
 
 
 class _Checking(FakeChannel):
@@ -153,19 +180,31 @@ class _Checking(FakeChannel):
 def _slow_record(monkeypatch, fail_at: int | None = None) -> list[int]:
     """Records each batch 0.2 s late (the thread that records would fall behind the sender if nothing made
     the sender wait), the ``fail_at``-th failing as if the database were gone."""
-    from yingji.warnings.service import batch_pipeline
+    from yingji.warnings.service import batch_pipeline, held_batches
 
     calls: list[int] = []
-    real = batch_pipeline.record_batch
+    real, real_held = batch_pipeline.record_batch, held_batches.Held.record
 
-    def slow(database, rows, results, **kw):
-        calls.append(len(rows))
+    def late(n: int) -> None:
+        calls.append(n)
         time.sleep(0.2)
         if len(calls) == fail_at:
             raise ConnectionError("database gone")
+
+    def slow(database, rows, results, **kw):  # leased rows (SQLite)
+        late(len(rows))
         return real(database, rows, results, **kw)
 
+    def slow_held(held, results, **kw):  # rows held by their transaction (PostgreSQL)
+        try:
+            late(len(held.rows))
+        except ConnectionError:
+            held.drop()  # as the server does when the connection is gone: rolled back
+            raise
+        return real_held(held, results, **kw)
+
     monkeypatch.setattr(batch_pipeline, "record_batch", slow)
+    monkeypatch.setattr(held_batches.Held, "record", slow_held)
     return calls
 
 
@@ -193,14 +232,18 @@ def test_a_record_that_fails_stops_the_worker_and_only_its_batch_goes_again(tmp_
             pass
         else:
             raise AssertionError("the failed record was not raised")
-        # The first batch recorded; the second sent, not recorded, still leased; the third never sent
-        # (on PostgreSQL already claimed, while the second was being recorded: leased, not sent).
-        third = "sending" if database.dialect == "postgresql" else "pending"
-        assert Counter(s for s, *_ in _rows(database, wid).values()) == Counter({"sent": 10, "sending": 10}) + \
-            Counter({third: 10})
+        # The first batch recorded; the second sent, not recorded: on SQLite still leased until its lease
+        # runs out, on PostgreSQL due again at once (its transaction rolled back); the third never sent
+        # (on PostgreSQL held while the second was being recorded, and let go).
+        statuses = Counter(s for s, *_ in _rows(database, wid).values())
+        if database.dialect == "postgresql":
+            assert statuses == Counter({"sent": 10, "pending": 20})
+        else:
+            assert statuses == Counter({"sent": 10, "sending": 10, "pending": 10})
         assert sms.batches == [10, 10]
         monkeypatch.undo()
-        time.sleep(1.2)  # the lease runs out
+        if database.dialect != "postgresql":
+            time.sleep(1.2)  # the lease runs out
         assert delivery.run(database, channels={"sms": sms}, batch=1, warning_id=wid) == 20
         rows = _rows(database, wid)
         assert all(s == "sent" and a == 1 for s, a, _e, _r in rows.values()) and len(rows) == 30

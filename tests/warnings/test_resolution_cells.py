@@ -1,4 +1,4 @@
-"""Resolution by grid cells (and by PostGIS where PostgreSQL has it) gives exactly the points the exact
+"""Resolution by grid cells (on every engine) gives exactly the points the exact
 test gives: an L-shaped polygon whose answer is worked out with comparisons, a circle by the haversine
 formula written out here, points on the polygon's edges and vertices and on the cells' borders."""
 
@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from tests.warnings.test_targeting import _sub
 from yingji.core.clock import utcnow
@@ -57,22 +56,12 @@ def _load(db, pts: list[tuple[float, float]], prefix: str) -> dict[str, tuple[fl
     return phones
 
 
-@pytest.fixture(params=["cells", "postgis"])
-def path(request, db, monkeypatch):
-    if request.param == "postgis":
-        if recipients.postgis_schema(db) is None:
-            pytest.skip("no PostGIS in this database")
-    else:
-        monkeypatch.setattr(recipients, "postgis_schema", lambda db: None)
-    return request.param
-
-
 def _found(db, area, phones) -> set[str]:
     return {t.address for part in recipients.subscribed_chunks(db=db, area=area, event_type=TYPE)
             for t in part if t.address in phones}
 
 
-def test_a_polygon_gives_the_exact_answer(db, path):
+def test_a_polygon_gives_the_exact_answer(db):
     phones = _load(db, _points(), "1880")
     expected = {ph for ph, (x, y) in phones.items() if _in_l(x, y)}
     assert {"1880001500", "1880001503"} <= expected  # vertices
@@ -87,7 +76,7 @@ def test_a_polygon_gives_the_exact_answer(db, path):
             == others + len(expected) - 5)
 
 
-def test_a_circle_gives_the_exact_answer(db, path):
+def test_a_circle_gives_the_exact_answer(db):
     phones = _load(db, _points(), "1881")
     centre, radius = (109.36, 24.265), 900.0
     expected = {ph for ph, (x, y) in phones.items() if _metres(*centre, x, y) <= radius * (1 + 1e-9)}
@@ -105,15 +94,3 @@ def test_a_moved_subscriber_is_found_at_its_new_place(db):
     db.flush()
     area = parse_area(db=db, area={"polygon": L_RING})
     assert _found(db, area, {"18820000001"}) == {"18820000001"}
-
-
-def test_postgis_reads_the_gist_index(db):
-    schema = recipients.postgis_schema(db)
-    if schema is None:
-        pytest.skip("no PostGIS in this database")
-    area = parse_area(db=db, area={"polygon": L_RING})
-    query = select(Subscriber.id).where(recipients._st_intersects(schema, area))
-    compiled = query.compile(dialect=db.get_bind().dialect, compile_kwargs={"literal_binds": True})
-    db.execute(text("SET LOCAL enable_seqscan = off"))  # a small table: the plan the index allows
-    plan = "\n".join(db.scalars(text(f"EXPLAIN {compiled}")))
-    assert "ix_warning_subscribers_geom" in plan, plan

@@ -37,6 +37,7 @@ class WebSession(Base):
 
     __tablename__ = "web_sessions"
     __audit__ = False
+    __generation__ = True  # sessions kept between page requests (web.session_cache)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)

@@ -10,11 +10,15 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from yingji.core.generations import GenerationReader
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +276,13 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.bind.dialect.name
+
+    @cached_property
+    def generations(self) -> GenerationReader:
+        """The generations of the kept pages, read for many requests at once (``core.generations``)."""
+        from yingji.core.generations import GenerationReader  # it imports the models, which import this
+
+        return GenerationReader(self.bind)
 
     @contextmanager
     def transaction(self, *, actor_id: int | None = None, read: bool = False) -> Iterator[Session]:

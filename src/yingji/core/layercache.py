@@ -34,7 +34,7 @@ import hashlib
 import itertools
 import json
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,13 @@ def versions(db: Session, layers: Iterable[str]) -> tuple[int, ...]:
     if found is None:
         found = db.info[_MEMO] = dict(db.execute(_ALL).all())
     return tuple(found.get(n, 0) for n in layers)
+
+
+def seed(db: Session, generations: Mapping[str, int]) -> None:
+    """Makes ``versions`` answer ``generations`` in this session: what a request read of them before its
+    transaction began (``core.generations``). Read before any row, they are never newer than what the
+    session reads, so a page kept under them is rebuilt after any later write."""
+    db.info[_MEMO] = dict(generations)
 
 
 def bump(db: Session, layer: str) -> None:
@@ -231,6 +238,10 @@ class LayerCache:
                     self._locks.pop(oldest, None)
                 self._entries[key] = entry
             return entry
+
+    def peek(self, key: Hashable, current: Hashable) -> Built | None:
+        """The entry of ``key`` if it is at version ``current`` and not expired; never builds."""
+        return self._fresh(key, current)
 
     def _fresh(self, key: Hashable, current: Hashable) -> Built | None:
         entry = self._entries.get(key)

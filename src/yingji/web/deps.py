@@ -9,7 +9,7 @@ response, never a 200 for a change that was not saved.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -122,6 +122,7 @@ def page_user_optional(request: Request, db: DbSession) -> Actor | None:
     db.info["actor_id"] = user.id
     request.state.user = UserView.of(user)
     request.state.csrf_token = session.csrf_token
+    request.state.session_expires_at = session.expires_at  # for a page that keeps the session (web.session_cache)
     request.state.todo_unread = todo_unread(request, db, user)
     return user
 
@@ -137,16 +138,31 @@ def todo_unread(request: Request, db: Session, user: Actor) -> int:
     (the count query is the costliest part of a page's header), read back by one primary-key query."""
     if request.method not in READ_METHODS:  # kept only from reads: a write's own changes are not committed yet
         return notices.unread_count(db, actor=user)
-    cache = getattr(request.app.state, "badge_cache", None)
-    if cache is None:
-        cache = request.app.state.badge_cache = layercache.LayerCache()
-    entry = cache.get(
-        ("todo_unread", user.id, layercache.scope_key(user)),
+    entry = _badge_cache(request).get(
+        _badge_key(user),
         current=layercache.versions(db, NOTICE_LAYERS),
         build=lambda: (notices.unread_count(db, actor=user), None),
         ttl_s=PAGE_TTL_S,
     )
     return entry.data
+
+
+def kept_todo_unread(request: Request, user: UserView, generations: Mapping[str, int]) -> int | None:
+    """The badge as ``todo_unread`` kept it, if it still holds at these generations (None: count it)."""
+    current = tuple(generations.get(name, 0) for name in NOTICE_LAYERS)
+    entry = _badge_cache(request).peek(_badge_key(user), current)
+    return None if entry is None else entry.data
+
+
+def _badge_cache(request: Request) -> layercache.LayerCache:
+    cache = getattr(request.app.state, "badge_cache", None)
+    if cache is None:
+        cache = request.app.state.badge_cache = layercache.LayerCache()
+    return cache
+
+
+def _badge_key(user: Any) -> tuple[Any, ...]:
+    return ("todo_unread", user.id, layercache.scope_key(user))
 
 
 MaybePageUser = Annotated[Actor | None, Depends(page_user_optional, scope="function")]

@@ -88,8 +88,16 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = chunked = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = value
+        if declared is None and chunked is None:  # no body at all (HTTP/1.1): nothing to count
+            await self.app(scope, receive, send)
+            return
         limit = limit_for(scope["path"], self.limits)
-        declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             try:
                 too_big = int(declared) > limit
@@ -151,7 +159,7 @@ async def _send_413(scope: Scope, send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _header_list(scope: Scope, *, secure: bool) -> list[tuple[bytes, bytes]]:
+def _header_list(*, secure: bool) -> list[tuple[bytes, bytes]]:
     headers = [
         (b"content-security-policy", CSP.encode()),
         (b"x-frame-options", b"DENY"),
@@ -174,13 +182,16 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
         self.settings = settings
+        # Built once: they depend only on whether the request came over HTTPS.
+        self._extra = {secure: _header_list(secure=secure) for secure in (False, True)}
+        self._names = {secure: {k for k, _ in extra} for secure, extra in self._extra.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = _header_list(scope, secure=is_https(scope, self.settings))
-        names = {k for k, _ in extra}
+        secure = is_https(scope, self.settings)
+        extra, names = self._extra[secure], self._names[secure]
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

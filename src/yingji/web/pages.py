@@ -5,6 +5,8 @@ imports no capability (a contract in ``pyproject.toml``)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -16,8 +18,17 @@ from sqlalchemy.orm import Session
 
 from yingji.core import layercache
 from yingji.core.actor import Actor
-from yingji.web.deps import PAGE_TTL_S, DbSession, LoginRequired, PageUser, page_user_optional
+from yingji.web.deps import (
+    PAGE_TTL_S,
+    SESSION_COOKIE,
+    DbSession,
+    LoginRequired,
+    PageUser,
+    kept_todo_unread,
+    page_user_optional,
+)
 from yingji.web.layers import cache_of, etag_matches
+from yingji.web.session_cache import keep_session, kept_session
 from yingji.web.shell import SHELL, Card, NavEntry, shown, visible
 from yingji.web.templating import render
 
@@ -26,10 +37,42 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(request: Request) -> Response:
-    # The page every duty officer keeps open: its whole work (the unit of work, the session and user, the
-    # badge, the page) in one turn of the thread pool. Through the dependencies it took four hand-overs
-    # between the event loop and the pool, which under load cost more waiting than the work itself.
-    return await anyio.to_thread.run_sync(_dashboard, request, limiter=_dashboard_threads())
+    # The page every duty officer keeps open. Kept, it is answered here on the event loop: the
+    # generations are read for all the requests waiting at that moment together (``core.generations``),
+    # the session, the badge and the page come from this process's memory. Otherwise its whole work
+    # (the unit of work, the session and user, the badge, the page) is one turn of a thread pool.
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return await _built(request, None)
+    generations = await request.app.state.database.generations.read()
+    kept = _kept_dashboard(request, generations)
+    if kept is not None:
+        return kept
+    # One build per session at a time: when its kept session or page is outdated (a write, a few
+    # seconds passed), the requests of that browser that come meanwhile wait for the one build and
+    # take what it kept, instead of all reading the session again in the few threads of the page.
+    builds = _builds(request)
+    ahead = builds.get(token)
+    if ahead is not None:
+        await asyncio.shield(ahead)
+        return _kept_dashboard(request, generations) or await _built(request, generations)
+    builds[token] = done = asyncio.get_running_loop().create_future()
+    try:
+        return await _built(request, generations)
+    finally:
+        builds.pop(token, None)
+        done.set_result(None)
+
+
+async def _built(request: Request, generations: Mapping[str, int] | None) -> Response:
+    return await anyio.to_thread.run_sync(_dashboard, request, generations, limiter=_dashboard_threads())
+
+
+def _builds(request: Request) -> dict[str, asyncio.Future[None]]:
+    found = getattr(request.app.state, "dashboard_builds", None)
+    if found is None:
+        found = request.app.state.dashboard_builds = {}
+    return found
 
 
 @cache
@@ -40,13 +83,35 @@ def _dashboard_threads() -> anyio.CapacityLimiter:
     return anyio.CapacityLimiter(4)
 
 
-def _dashboard(request: Request) -> Response:
+def _kept_dashboard(request: Request, generations: Mapping[str, int]) -> Response | None:
+    """The dashboard as kept, if the session, its user, the badge and what the cards read are all
+    unchanged at ``generations`` (read after this request came); None: build it in a thread."""
+    session = kept_session(request, generations)
+    if session is None or session.user.role == "info_officer":
+        return None
+    unread = kept_todo_unread(request, session.user, generations)
+    if unread is None:
+        return None
+    tables = _tables_read([c for c in SHELL.cards() if visible(session.user, c.permission)])
+    if tables is None:
+        return None
+    request.state.user, request.state.csrf_token, request.state.todo_unread = session.user, session.csrf_token, unread
+    current = (tuple(generations.get(layercache.rows_layer(t), 0) for t in tables), unread)
+    entry = cache_of(request, "page_cache").peek(_page_key(request), current)
+    return None if entry is None else _page_answer(request, entry)
+
+
+def _dashboard(request: Request, generations: Mapping[str, int] | None) -> Response:
     database = request.app.state.database
     with database.read_sessionmaker() as db, db.begin():  # as ``get_db`` does
         db.info["actor_id"] = None
+        if generations is not None:
+            layercache.seed(db, generations)  # read before this transaction: the page is kept under them
         user = page_user_optional(request, db)
         if user is None:
             raise LoginRequired("请先登录")
+        if generations is not None:
+            keep_session(request, generations)
         return _dashboard_of(request, db, user)
 
 
@@ -57,9 +122,21 @@ def _dashboard_of(request: Request, db: Session, user: Actor) -> Response:
     tables = _tables_read(cards)
     if tables is None:  # a card that does not say what it reads: never kept
         return _render_dashboard(request, db, user)
+    current = (layercache.versions(db, [layercache.rows_layer(t) for t in tables]), request.state.todo_unread)
+    entry = cache_of(request, "page_cache").get(
+        _page_key(request),
+        current=current,
+        build=lambda: (_render_dashboard(request, db, user).body, None),
+        ttl_s=PAGE_TTL_S,
+        encode=bytes,
+    )
+    return _page_answer(request, entry)
+
+
+def _page_key(request: Request) -> tuple[Any, ...]:
     # The page is a function of who looks (the header, the scope of the counts), the session's CSRF
     # token, the 待办 badge and the tables the cards read: kept per viewer until one of these changes.
-    key = (
+    return (
         "dashboard",
         getattr(request.state, "user", None),
         getattr(request.state, "csrf_token", ""),
@@ -67,14 +144,9 @@ def _dashboard_of(request: Request, db: Session, user: Actor) -> Response:
         request.url.path,
         request.url.query,
     )
-    current = (layercache.versions(db, [layercache.rows_layer(t) for t in tables]), request.state.todo_unread)
-    entry = cache_of(request, "page_cache").get(
-        key,
-        current=current,
-        build=lambda: (_render_dashboard(request, db, user).body, None),
-        ttl_s=PAGE_TTL_S,
-        encode=bytes,
-    )
+
+
+def _page_answer(request: Request, entry: layercache.Built) -> Response:
     headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
     if etag_matches(request.headers.get("if-none-match"), entry.etag):
         return Response(status_code=304, headers=headers)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from yingji.core.actor import require
 from yingji.core.validation import RecordId
+from yingji.warnings.enums import DeliveryStatus
 from yingji.warnings.schemas import RecipientPreview, RecipientSummary
 from yingji.warnings.service import coverage, maps, recipients
 from yingji.warnings.service.access import load
@@ -59,5 +60,9 @@ def warning_coverage(warning_id: RecordId, db: DbSession, user: ApiUser) -> dict
 
 
 @router.get("/{warning_id}/deliveries")
-def deliveries(warning_id: RecordId, db: DbSession, user: ApiUser, paging: Paging, status: str | None = None) -> dict:
-    return maps.deliveries_page(db=db, actor=user, warning_id=warning_id, page=paging, status=status)
+def deliveries(
+    warning_id: RecordId, db: DbSession, user: ApiUser, paging: Paging, status: DeliveryStatus | None = None,
+    after: Annotated[RecordId | None, Query(description="上一页的 next_after：从该记录之后续读")] = None,
+) -> dict:
+    """The delivery rows, a recipient's together; ``page`` for the first 10,000, then ``after``."""
+    return maps.deliveries_page(db=db, actor=user, warning_id=warning_id, page=paging, status=status, after=after)

@@ -55,9 +55,14 @@ def population(*, db: Session, area: Area) -> int:
     return int(round(total))
 
 
+def ref_of(warning_id: int) -> str:
+    """The recipient of a warning's area broadcast row (coverage finds the row by it)."""
+    return f"{KIND}:{warning_id}"
+
+
 def target(*, db: Session, warning: WarningMessage, area: Area) -> Target:
     """The warning's one area-broadcast target."""
-    ref = f"area:{warning.id}"
+    ref = ref_of(warning.id)
     return Target(KIND, ref, (warning.area_desc or area.description)[:200], None, CHANNEL, ref, {},
                   population(db=db, area=area))
 
@@ -86,8 +91,19 @@ def people(db: Session, warning_id: int) -> dict[str, Any]:
             func.count(func.distinct(case((Delivery.status == DeliveryStatus.sent, Delivery.recipient_ref)))),
         ).where(Delivery.warning_id == warning_id, Delivery.recipient_kind != KIND)
     ).one()
-    area_population = sum(r or 0 for r, _s in area_rows)
-    broadcast_reached = sum(r or 0 for r, s in area_rows if s == DeliveryStatus.sent)
+    return people_of(
+        area_rows=len(area_rows),
+        area_population=sum(r or 0 for r, _s in area_rows),
+        broadcast_reached=sum(r or 0 for r, s in area_rows if s == DeliveryStatus.sent),
+        personal_targeted=personal_targeted,
+        personal_reached=personal_reached,
+    )
+
+
+def people_of(
+    *, area_rows: int, area_population: int, broadcast_reached: int, personal_targeted: int, personal_reached: int
+) -> dict[str, Any]:
+    """``people`` from its parts (``coverage_queries`` counts them in its pass over the rows)."""
     targeted = max(area_population, personal_targeted) if area_rows else personal_targeted
     return {
         "area_broadcast": bool(area_rows),

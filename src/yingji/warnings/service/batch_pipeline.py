@@ -18,6 +18,7 @@ demo seed), which cannot serve two threads."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from yingji.core.db import Database
 from yingji.warnings.service.batch_sending import record_batch
+from yingji.warnings.service.held_batches import Held
 
 
 def can_overlap(database: Database) -> bool:
@@ -41,12 +43,19 @@ class Recorder:
         self._last: Future[Counter[str]] | None = None
 
     def submit(self, rows: list[Any], results: list[Any], *, started: Any, duration_ms: int) -> None:
+        self._run(record_batch, self.database, rows, results, worker=self.worker, started=started,
+                  duration_ms=duration_ms)
+
+    def submit_held(self, held: Held, results: list[Any], *, started: Any, duration_ms: int) -> None:
+        """The answers of a batch held by its transaction (``held_batches``), recorded and committed."""
+        self._run(held.record, results, worker=self.worker, started=started, duration_ms=duration_ms)
+
+    def _run(self, record: Callable[..., Counter[str]], *args: Any, **kw: Any) -> None:
         self.wait()  # one record at a time, in order
         if self._pool is None:
-            record_batch(self.database, rows, results, worker=self.worker, started=started, duration_ms=duration_ms)
+            record(*args, **kw)
             return
-        self._last = self._pool.submit(record_batch, self.database, rows, results, worker=self.worker,
-                                       started=started, duration_ms=duration_ms)
+        self._last = self._pool.submit(record, *args, **kw)
 
     def wait(self) -> None:
         last, self._last = self._last, None

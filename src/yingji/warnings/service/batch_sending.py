@@ -156,49 +156,67 @@ def record_batch(
     duration_ms: int,
 ) -> Counter[str]:
     """Records a batch's answers in one transaction (see the module's docstring)."""
-    outcomes: Counter[str] = Counter()
-    sent_status = DeliveryStatus.sent.value
     with database.transaction() as db:
         if database.dialect == "postgresql":
             db.execute(text(_KEYS_ONLY))
-        current = _current(db, [c.id for c in rows])
-        _copy_attempts(db, [
-            {"delivery_id": c.id, "worker": worker, "started_at": started, "duration_ms": duration_ms,
-             "ok": r.ok, "receipt": r.receipt, "error": r.error}
-            for c, r in zip(rows, results, strict=True)
-        ])
-        sent_ids: list[int] = []
-        receipts: list[str | None] = []
-        failed: list[tuple[int, DeliveryResult]] = []
-        moved: Counter[tuple[int, str, str]] = Counter()  # (warning, channel, bucket before) of rows now sent
-        refs: dict[int, set[str]] = defaultdict(set)
-        for c, r in zip(rows, results, strict=True):
-            cur = current.get(c.id)  # (id, status, locked_by, recipient_ref, warning_id, channel)
-            if cur is None or cur[1] == sent_status:  # someone else finished it: keep their receipt
-                outcomes["sent"] += cur is not None
-                continue
-            if r.ok:
-                sent_ids.append(c.id)
-                receipts.append(r.receipt)
-                moved[(cur[4], cur[5], tally.bucket(cur[1]))] += 1
-                refs[cur[4]].add(cur[3])
-            elif cur[2] in (worker, None):
-                failed.append((c.id, r))
-            else:
-                outcomes["skipped"] += 1  # our lease ran out; the new holder decides
-        now = utcnow()
-        for warning_id, found in refs.items():
-            tally.lock(db, warning_id)
-            tally.reached(db, warning_id, len(found - _already_reached(db, warning_id, found)))
-        if sent_ids:
-            _mark_sent(db, sent_ids, receipts, now)
-            outcomes["sent"] += len(sent_ids)
-            for (warning_id, channel, before), n in moved.items():
-                tally.moved(db, warning_id, channel, before=before, after="sent", n=n)
-        for delivery_id, r in failed:
-            d = db.get(Delivery, delivery_id)
-            assert d is not None
-            old = d.status
-            outcomes[outcome(db, d, worker=worker, result=r, stale=False)] += 1
-            tally.status_changed(db, d, old)
+        return record_in(db, rows, results, current=_current(db, [c.id for c in rows]), worker=worker,
+                         started=started, duration_ms=duration_ms)
+
+
+def record_in(
+    db: Session,
+    rows: list[Claimed],
+    results: list[DeliveryResult],
+    *,
+    current: dict[int, Any],
+    worker: str,
+    started: datetime,
+    duration_ms: int,
+    alone: set[str] | frozenset[str] = frozenset(),
+) -> Counter[str]:
+    """``record_batch`` inside the caller's transaction, the rows' state read and locked by the caller:
+    ``current`` maps each id to (id, status, locked_by, recipient_ref, warning_id, channel); ``alone``:
+    recipients known to have no other row of their warning (reached now for the first time if sent)."""
+    outcomes: Counter[str] = Counter()
+    sent_status = DeliveryStatus.sent.value
+    _copy_attempts(db, [
+        {"delivery_id": c.id, "worker": worker, "started_at": started, "duration_ms": duration_ms,
+         "ok": r.ok, "receipt": r.receipt, "error": r.error}
+        for c, r in zip(rows, results, strict=True)
+    ])
+    sent_ids: list[int] = []
+    receipts: list[str | None] = []
+    failed: list[tuple[int, DeliveryResult]] = []
+    moved: Counter[tuple[int, str, str]] = Counter()  # (warning, channel, bucket before) of rows now sent
+    refs: dict[int, set[str]] = defaultdict(set)
+    for c, r in zip(rows, results, strict=True):
+        cur = current.get(c.id)  # (id, status, locked_by, recipient_ref, warning_id, channel)
+        if cur is None or cur[1] == sent_status:  # someone else finished it: keep their receipt
+            outcomes["sent"] += cur is not None
+            continue
+        if r.ok:
+            sent_ids.append(c.id)
+            receipts.append(r.receipt)
+            moved[(cur[4], cur[5], tally.bucket(cur[1]))] += 1
+            refs[cur[4]].add(cur[3])
+        elif cur[2] in (worker, None):
+            failed.append((c.id, r))
+        else:
+            outcomes["skipped"] += 1  # our lease ran out; the new holder decides
+    now = utcnow()
+    for warning_id, found in refs.items():
+        tally.lock(db, warning_id)
+        others = found - alone
+        tally.reached(db, warning_id, len(found) - len(_already_reached(db, warning_id, others) if others else ()))
+    if sent_ids:
+        _mark_sent(db, sent_ids, receipts, now)
+        outcomes["sent"] += len(sent_ids)
+        for (warning_id, channel, before), n in moved.items():
+            tally.moved(db, warning_id, channel, before=before, after="sent", n=n)
+    for delivery_id, r in failed:
+        d = db.get(Delivery, delivery_id)
+        assert d is not None
+        old = d.status
+        outcomes[outcome(db, d, worker=worker, result=r, stale=False)] += 1
+        tally.status_changed(db, d, old)
     return outcomes

@@ -31,7 +31,7 @@ class Claimed(NamedTuple):
 
 _DUE = (
     "SELECT id FROM warning_deliveries{hint}"
-    " WHERE status IN ('pending', 'sending')"  # the partial index ix_warning_deliveries_open, in id order
+    " WHERE id > :after AND status IN ('pending', 'sending')"  # ix_warning_deliveries_open, in id order
     " AND ((status = 'pending' AND available_at <= :now) OR (status = 'sending' AND locked_until < :now))"
     "{warning} ORDER BY id LIMIT :n{lock}"
 )
@@ -62,11 +62,13 @@ def claim(
     batch: int = 50,
     lease_s: int | None = None,
     warning_id: int | None = None,
+    after: int = 0,
 ) -> list[Claimed]:
-    """Leases up to ``batch`` due rows to ``worker``, in the order of their ids."""
+    """Leases up to ``batch`` due rows to ``worker``, in the order of their ids, above ``after`` (see
+    ``held_batches.hold``: where the caller's last claim ended)."""
     now = utcnow()
     lease = timedelta(seconds=lease_s if lease_s is not None else settings().delivery_lease_s)
-    params = {"now": now, "until": now + lease, "worker": worker, "n": batch}
+    params = {"now": now, "until": now + lease, "worker": worker, "n": batch, "after": after}
     if warning_id is not None:
         params["warning_id"] = warning_id
     with database.transaction() as db:

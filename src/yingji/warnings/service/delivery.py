@@ -35,6 +35,7 @@ from yingji.warnings.service.audience_deliveries import create_audience_deliveri
 from yingji.warnings.service.delivery_rows import insert_rows as _insert_rows
 from yingji.warnings.service.sending import (  # the worker's API, kept where its callers find it
     Claimed,
+    Sender,
     attempts,
     claim,
     message_for,
@@ -46,7 +47,7 @@ from yingji.warnings.service.sending import (  # the worker's API, kept where it
 )
 
 __all__ = [
-    "CHUNK", "Claimed", "attempts", "claim", "create_audience_deliveries", "create_deliveries", "expand",
+    "CHUNK", "Claimed", "Sender", "attempts", "claim", "create_audience_deliveries", "create_deliveries", "expand",
     "expand_now", "message_for", "record_batch", "record_one", "resolve_channels", "run", "send_one", "targets_of",
 ]
 
@@ -124,6 +125,8 @@ def expand(
         w = rdb.get(WarningMessage, warning_id)
         assert w is not None
         expected, chunks = _plan(rdb, w, parse_area(db=rdb, area=w.area), chans)
+        # One sender for all the chunks: its recorder and the warning loaded once, not per chunk.
+        sender = Sender(database, channels=chans, warning_id=warning_id, batch=SEND_BATCH_BETWEEN_CHUNKS)
         try:
             for k, (chunk, last) in enumerate(_with_last(chunks)):
                 with database.transaction() as db:
@@ -133,14 +136,17 @@ def expand(
                     if last:
                         tally.expansion_done(db, warning_id)
                 if send and not last:
-                    run(database, channels=chans, warning_id=warning_id, batch=SEND_BATCH_BETWEEN_CHUNKS,
-                        max_seconds=SEND_BETWEEN_CHUNKS_S)
+                    sender.run(max_seconds=SEND_BETWEEN_CHUNKS_S, sweep=False)
         except BaseException as exc:  # raised again below, once the read is closed
             # The read transaction ends normally: it wrote nothing, and where the chunks' transactions
             # are nested in it (savepoints of one connection) their commits must stay.
             error = exc
         finally:
             chunks.close()
+            try:
+                sender.close()  # the last batch recorded
+            except BaseException as exc:
+                error = error or exc
     if error is not None:
         raise error
     return added

@@ -17,10 +17,7 @@ def keys(phones: list[str]) -> np.ndarray:
     return np.fromiter(map(phone_key, phones), dtype=np.int64, count=len(phones))
 
 
-# A phone of ASCII digits only, short enough for a 64-bit number (``keys`` turns it into that number).
-DIGITS_PG = "(phone ~ '^[0-9]{1,18}$')"
-_JOINED_BYTES = np.zeros(256, dtype=bool)  # digits and the comma
-_JOINED_BYTES[ord("0"):ord("9") + 1] = _JOINED_BYTES[ord(",")] = True
+_DIGITS_AND_COMMA = b"0123456789,"
 
 
 def joined_keys(count: int, joined: str | None) -> np.ndarray | None:
@@ -30,9 +27,10 @@ def joined_keys(count: int, joined: str | None) -> np.ndarray | None:
         return np.empty(0, dtype=np.int64)
     if not joined or not joined.isascii():
         return None
-    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    if not _JOINED_BYTES[raw].all():
+    data = joined.encode("ascii")
+    if data.translate(None, _DIGITS_AND_COMMA):  # something else than digits and commas is left
         return None
+    raw = np.frombuffer(data, dtype=np.uint8)
     commas = np.flatnonzero(raw == ord(","))
     if commas.size != count - 1:
         return None

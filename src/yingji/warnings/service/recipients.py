@@ -1,7 +1,7 @@
 """Who receives a warning: resolved from its area.
 
-* residents who subscribed: by location (PostGIS on its GiST index where PostgreSQL has it; otherwise the
-  grid cells wholly inside taken from the index, the points of the edge cells tested exactly) or by
+* residents who subscribed: by location (the grid cells wholly inside taken from the index, the points of
+  the edge cells tested exactly) or by
   village (the village touches the area); filtered by warning type
 * information officers and village cadres of the villages the area touches (registry)
 * village loudspeakers, schools, hospitals and public screens located in the area (receiving points)
@@ -17,8 +17,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
-import shapely
-from sqlalchemy import BigInteger, and_, bindparam, func, literal_column, or_, select, text, union
+from sqlalchemy import BigInteger, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.geo import service as geo_service
@@ -69,7 +68,6 @@ CELL_INDEX = "ix_warning_subscribers_cell"
 # SQLite's planner took the ``status`` index for the subscribers by village (every row is active) and read
 # the whole table: 0.4 s of 5 million rows for a few hundred.
 VILLAGE_INDEX = "ix_warning_subscribers_village_code"
-GIST_INDEX = "ix_warning_subscribers_geom"  # migration warnings_0008, where PostGIS is available
 _LO, _HI = bindparam("cell_lo", 0, BigInteger), bindparam("cell_hi", 0, BigInteger)
 
 
@@ -124,34 +122,64 @@ def _per_range(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool
         finally:
             cur.close()
         return
-    conn = db.connection()
-    for a, b in ranges:
-        if (rows := conn.execute(query, {_LO.key: a, _HI.key: b}).all()) or empty:
-            yield rows
+    yield from _per_range_pg(db, query, ranges, empty=empty)
+
+
+# Ranges of cells per statement on PostgreSQL: a statement per range was a round trip each (233 ranges
+# inside and 469 on the edge of the benchmark's polygon: 0.23 s of waiting for the 0.42 s of the count).
+PG_RANGES_PER_STATEMENT = 64
+
+
+def _over_ranges_pg(db: Session, query, *, order: bool) -> tuple[str, dict[str, Any]]:
+    """``query`` (its cell between ``_LO`` and ``_HI``) as one statement over the ranges given as the arrays
+    ``yj_lo``, ``yj_hi``: a lateral subquery per range of their ``unnest`` (an index range scan each); the
+    range's number first in each row. Its SQL and its other parameters, for psycopg."""
+    compiled = query.compile(dialect=db.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    params = {k: _plain(v) for k, v in compiled.construct_params().items() if k not in (_LO.key, _HI.key)}
+    inner = str(compiled).replace(f"%({_LO.key})s", "r.lo").replace(f"%({_HI.key})s", "r.hi")
+    sql = ("SELECT r.i, s.* FROM unnest(CAST(%(yj_lo)s AS bigint[]), CAST(%(yj_hi)s AS bigint[]))"
+           f" WITH ORDINALITY AS r(lo, hi, i) CROSS JOIN LATERAL ({inner}) AS s" + (" ORDER BY r.i" if order else ""))
+    return sql, params
+
+
+def _streamed_ranges_pg(db: Session, query, ranges: list[tuple[int, int]], chunk: int) -> Iterator[list[Any]]:
+    """The rows of ``query`` over all ``ranges`` in one statement on a server-side cursor, ``chunk`` at a
+    time (without the range's number): flat memory, one round trip per chunk."""
+    if not ranges:
+        return
+    sql, params = _over_ranges_pg(db, query, order=False)
+    params |= {"yj_lo": [a for a, _b in ranges], "yj_hi": [b for _a, b in ranges]}
+    with db.connection().connection.driver_connection.cursor(name="yj_cells") as cur:
+        cur.execute(sql, params)
+        while part := cur.fetchmany(chunk):
+            yield [row[1:] for row in part]
+
+
+def _per_range_pg(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool) -> Iterator[list[Any]]:
+    """``_per_range`` on PostgreSQL: ``query`` for ``PG_RANGES_PER_STATEMENT`` ranges in one statement
+    (``_over_ranges_pg``), the rows handed out per range: for queries of few rows per range (an aggregate,
+    the edge cells' points); the rows of the cells inside go through ``_streamed_ranges_pg``."""
+    sql, params = _over_ranges_pg(db, query, order=True)
+    cur = db.connection().connection.driver_connection.cursor()
+    try:
+        for start in range(0, len(ranges), PG_RANGES_PER_STATEMENT):
+            part = ranges[start : start + PG_RANGES_PER_STATEMENT]
+            by_range: list[list[Any]] = [[] for _ in part]
+            # Never prepared: psycopg prepares a statement run five times, and the generic plan of this
+            # one (its ranges unknown) took 7 to 10 s where the planned one takes 0.3 s (1,000,000 points).
+            cur.execute(sql, {**params, "yj_lo": [a for a, _b in part], "yj_hi": [b for _a, b in part]},
+                        prepare=False)
+            for row in cur.fetchall():
+                by_range[row[0] - 1].append(row[1:])
+            for rows in by_range:
+                if rows or empty:
+                    yield rows
+    finally:
+        cur.close()
 
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
-
-
-def postgis_schema(db: Session) -> str | None:
-    """The schema of PostGIS when this database has it and the subscribers' GiST index (checked at each
-    resolution: a database migrated before PostGIS was installed has neither, and resolves by cells)."""
-    if db.get_bind().dialect.name != "postgresql":
-        return None
-    return db.execute(text(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        f"WHERE e.extname = 'postgis' AND to_regclass('{GIST_INDEX}') IS NOT NULL"
-    )).scalar()
-
-
-def _st_intersects(schema: str, area: Area):
-    # Well-known binary, not text: shapely's WKT rounds the vertices to 6 decimals.
-    s = schema
-    return text(
-        f"{s}.st_intersects({s}.st_geomfromwkb(decode(:area_wkb, 'hex'), 4326), "
-        f"{s}.st_setsrid({s}.st_makepoint(lon, lat), 4326))"  # the GiST index's own expression
-    ).bindparams(area_wkb=shapely.to_wkb(area.geometry, hex=True))
 
 
 def _bbox(area: Area):
@@ -164,7 +192,9 @@ def _by_cells(db: Session, area: Area, cols: tuple, where, chunk: int) -> Iterat
     n = len(cols)
     query = select(*cols, Subscriber.lon, Subscriber.lat).where(where, Subscriber.cell.between(_LO, _HI))
     buf: list[Any] = []
-    for rows in _per_range(db, query, cover.inside):  # inside without a test
+    inside = (_streamed_ranges_pg(db, query, cover.inside, chunk) if db.get_bind().dialect.name == "postgresql"
+              else _per_range(db, query, cover.inside))
+    for rows in inside:  # inside without a test
         buf += rows
         if len(buf) >= chunk:
             yield buf
@@ -182,17 +212,15 @@ def subscriber_rows(
     *, db: Session, area: Area, event_type: str, cols: tuple, chunk: int = STREAM_CHUNK
 ) -> Iterator[list[Any]]:
     """The subscribers inside the area, streamed: lists of rows of ``cols`` (whose last two are
-    ``Subscriber.lon``, ``Subscriber.lat`` for located subscribers). With PostGIS (PostgreSQL) a polygon is
-    tested by the database on its GiST index; otherwise by cells (``cells.cover``): the rows of the cells
-    wholly inside are taken as they are, those of the cells on the edge are tested exactly
-    (``Area.covers``, vectorised). Subscribers without a location whose village the area touches follow."""
+    ``Subscriber.lon``, ``Subscriber.lat`` for located subscribers), by cells (``cells.cover``): the rows of
+    the cells wholly inside are taken as they are, those of the cells on the edge are tested exactly
+    (``Area.covers``, vectorised). Subscribers without a location whose village the area touches follow.
+
+    By cells on PostgreSQL too, PostGIS or not: its GiST index was slower there for both reads (2026-12-03,
+    idle machine, 1,000,000 points: 3.9 s to stream 620,991 targets against 2.8 s by cells, 1.20 s to
+    count them against 0.25 s; migration ``warnings_0010`` drops the index)."""
     active = _subscriber_filter(area, event_type)
-    schema = postgis_schema(db) if area.kind != "circle" else None  # a circle's test is the exact distance
-    if schema:
-        located = select(*cols, Subscriber.lon, Subscriber.lat).where(active, _st_intersects(schema, area))
-        yield from _streamed(db, located, chunk)
-    else:
-        yield from _by_cells(db, area, cols, active, chunk)
+    yield from _by_cells(db, area, cols, active, chunk)
     if area.village_codes:
         by_village = select(*cols, Subscriber.lon, Subscriber.lat).where(
             active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
@@ -224,9 +252,6 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
     where = _subscriber_filter(area, event_type)
     if exclude:
         where = and_(where, Subscriber.phone.not_in(sorted(exclude)))
-    schema = postgis_schema(db) if area.kind != "circle" else None
-    if schema:
-        return _count_in_database(db, schema, area, where)
     dialect = db.get_bind().dialect.name
     in_cell = Subscriber.cell.between(_LO, _HI)
     cover = cells.cover(area)
@@ -260,19 +285,6 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
         return 0
     found = np.sort(np.concatenate(keys))  # a sort and one comparison: np.unique's hashing cost more
     return int(found.size and 1 + np.count_nonzero(found[1:] != found[:-1]))
-
-
-def _count_in_database(db: Session, schema: str, area: Area, where) -> int:
-    # The same phones as ``phone_keys.keys``: a digit-only phone by its number (leading zeros dropped), any other
-    # by its spelling (marked, so that it never equals a number).
-    key = literal_column(f"CASE WHEN {phone_keys.DIGITS_PG} THEN ltrim(phone, '0') ELSE '+' || phone END")
-    parts = [select(key).where(where, _st_intersects(schema, area))]
-    if area.village_codes:
-        parts.append(select(key).where(
-            where, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
-        ))
-    different = union(*parts).subquery() if len(parts) > 1 else parts[0].distinct().subquery()
-    return int(db.scalar(select(func.count()).select_from(different)))
 
 
 def subscribed(*, db: Session, area: Area, event_type: str) -> list[Target]:

@@ -29,6 +29,7 @@ from yingji.warnings.models import DeliveryAttempt, WarningMessage
 from yingji.warnings.service.batch_pipeline import Recorder, can_overlap
 from yingji.warnings.service.batch_sending import hand_over, record_batch
 from yingji.warnings.service.claims import Claimed, claim, release
+from yingji.warnings.service.held_batches import hold
 from yingji.warnings.service.outcomes import record_one
 from yingji.warnings.settings import settings
 from yingji.warnings.standards import LEVELS
@@ -78,10 +79,32 @@ def resolve_channels(channels: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 
-def _messages(database: Database, warning_ids: set[int]) -> dict[int, tuple[WarningMessage, bool]]:
-    with database.transaction() as db:
-        found = db.scalars(select(WarningMessage).where(WarningMessage.id.in_(warning_ids)))
-        return {w.id: (w, w.status != Status.published) for w in found}
+class _Messages:
+    """The warnings of the claimed rows, for one ``run``: each loaded once (with its area, the largest of
+    its columns), its status read again on every claim (a warning updated or cancelled meanwhile makes its
+    remaining rows stale at once). What is sent is fixed at publication: an update is a new message."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.kept: dict[int, WarningMessage] = {}
+
+    def __call__(self, warning_ids: set[int]) -> dict[int, tuple[WarningMessage, bool]]:
+        with self.database.transaction() as db:
+            status = dict(db.execute(select(WarningMessage.id, WarningMessage.status)
+                                     .where(WarningMessage.id.in_(warning_ids))).all())
+            if missing := set(status) - set(self.kept):
+                self.kept.update((w.id, w) for w in db.scalars(
+                    select(WarningMessage).where(WarningMessage.id.in_(missing))))
+        return {i: (self.kept[i], s != Status.published) for i, s in status.items()}
+
+    def current(self, warning_id: int) -> WarningMessage:
+        """A warning the caller has just seen published (in its own transaction): loaded if not yet."""
+        if warning_id not in self.kept:
+            with self.database.transaction() as db:
+                w = db.get(WarningMessage, warning_id)
+                assert w is not None
+                self.kept[warning_id] = w
+        return self.kept[warning_id]
 
 
 def _message(c: Claimed, warning: WarningMessage) -> Message:
@@ -129,40 +152,94 @@ def run(
     """Claims and sends until nothing is due (or ``max_seconds`` pass: the rows claimed but not sent by
     then are handed back at once, not left leased); returns how many were handled. Each claim takes
     ``batch`` rows, or as many as the largest batch a configured channel accepts."""
-    chans = resolve_channels(channels)
-    worker = worker or worker_name()
-    handled, deadline = 0, (time.monotonic() + max_seconds) if max_seconds else None
-    claim_size = max([batch, *(batch_limit(c) for c in chans.values())])
-    batches = 0
-    # A batch is recorded while the next is claimed (``batch_pipeline``).
-    with Recorder(database, worker=worker, overlap=claim_size > 1 and can_overlap(database)) as recorder:
+    with Sender(database, channels=channels, worker=worker, batch=batch, lease_s=lease_s,
+                warning_id=warning_id) as sender:
+        return sender.run(max_seconds=max_seconds, max_batches=max_batches)
+
+
+class Sender:
+    """One worker's sending, kept between runs (the expansion of a warning sends between its chunks): the
+    recorder's thread, the warnings already loaded. A context manager; ``close`` waits for the last record."""
+
+    def __init__(self, database: Database, *, channels: dict[str, Any] | None = None, worker: str | None = None,
+                 batch: int = 50, lease_s: int | None = None, warning_id: int | None = None) -> None:
+        self.database, self.chans = database, resolve_channels(channels)
+        self.worker, self.lease_s, self.warning_id = worker or worker_name(), lease_s, warning_id
+        self.claim_size = max([batch, *(batch_limit(c) for c in self.chans.values())])
+        self.messages = _Messages(database)
+        self.held_after = self.lease_after = 0  # the highest id of each path's last batch
+        # On PostgreSQL only (see ``run``): SQLite removes a row from its indexes when the row changes.
+        self.cursors = database.dialect == "postgresql"
+        # On PostgreSQL the rows of batch channels are held by their transaction, not leased
+        # (``held_batches``); the rest (and everything on SQLite) is leased.
+        self.held = ({name: batch_limit(c) for name, c in self.chans.items() if batch_limit(c) > 1}
+                     if can_overlap(database) else {})
+        # A batch is recorded while the next is claimed (``batch_pipeline``).
+        self.recorder = Recorder(database, worker=self.worker,
+                                 overlap=self.claim_size > 1 and can_overlap(database))
+
+    def run(self, *, max_seconds: float | None = None, max_batches: int | None = None, sweep: bool = True) -> int:
+        """Sends until nothing is due. Each path (held, leased) goes on from where its last batch ended;
+        with ``sweep`` both look once more from the first id before it is said that nothing is due (rows let
+        go, or due again, below where they were). The expansion's sends between its chunks do not sweep:
+        the rows just written are above, and a walk from the first id is long then (``held_batches.hold``)."""
+        handled, batches = 0, 0
+        deadline = (time.monotonic() + max_seconds) if max_seconds else None
         while (deadline is None or time.monotonic() < deadline) and (max_batches is None or batches < max_batches):
             batches += 1
-            found = _claim_and_send(database, chans, recorder, worker=worker, claim_size=claim_size,
-                                    lease_s=lease_s, warning_id=warning_id, deadline=deadline)
-            if not found:
+            if found := self._next(deadline):
+                handled += found
+                continue
+            if not sweep or not (self.held_after or self.lease_after):
                 break
-            handled += found
-    return handled
+            self.held_after = self.lease_after = 0
+        return handled
+
+    def _next(self, deadline: float | None) -> int:
+        if self.held and (held := _hold_and_send(self.database, self.chans, self.recorder, self.messages,
+                                                 limits=self.held, warning_id=self.warning_id,
+                                                 after=self.held_after)):
+            self.held_after = held[1] if self.cursors else 0
+            return held[0]
+        found, last = _claim_and_send(self.database, self.chans, self.recorder, self.messages, worker=self.worker,
+                                      claim_size=self.claim_size, lease_s=self.lease_s, warning_id=self.warning_id,
+                                      deadline=deadline, after=self.lease_after)
+        # Nothing due above its place: none below the held path's either (the rows written later are
+        # above both; a sweep finds any other).
+        if self.cursors:
+            self.lease_after = max(self.lease_after, last if found else self.held_after)
+        return found
+
+    def close(self) -> None:
+        self.recorder.close()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _claim_and_send(
     database: Database,
     chans: dict[str, Any],
     recorder: Recorder,
+    messages: _Messages,
     *,
     worker: str,
     claim_size: int,
     lease_s: int | None,
     warning_id: int | None,
     deadline: float | None,
-) -> int:
-    """One claim, its rows sent (in batches where the channel takes them); returns how many were claimed."""
+    after: int,
+) -> tuple[int, int]:
+    """One claim above ``after``, its rows sent (in batches where the channel takes them); returns how many
+    were claimed and the highest id claimed (0 when none)."""
     handled = 0
-    claimed = claim(database, worker=worker, batch=claim_size, lease_s=lease_s, warning_id=warning_id)
+    claimed = claim(database, worker=worker, batch=claim_size, lease_s=lease_s, warning_id=warning_id, after=after)
     if not claimed:
-        return 0
-    warnings = _messages(database, {c.warning_id for c in claimed})
+        return 0, 0
+    warnings = messages({c.warning_id for c in claimed})
     bases: dict[int, Message] = {}
     # Rows of a batch channel (and a warning still current) go in batches; the rest one by one.
     grouped: dict[tuple[int, str], list[Claimed]] = defaultdict(list)
@@ -178,9 +255,12 @@ def _claim_and_send(
         limit = batch_limit(chans[channel])
         work += [("batch", rows[i : i + limit]) for i in range(0, len(rows), limit)]
     work += [("one", [c]) for c in single]
+    last = claimed[-1].id
     for k, (how, rows) in enumerate(work):
         if k and deadline is not None and time.monotonic() >= deadline:
-            release(database, [r.id for _h, rs in work[k:] for r in rs], worker=worker)
+            back = [r.id for _h, rs in work[k:] for r in rs]
+            release(database, back, worker=worker)
+            last = min(back) - 1  # the next claim goes on from the first row handed back
             break
         w, stale = warnings[rows[0].warning_id]
         if how == "batch":
@@ -194,7 +274,34 @@ def _claim_and_send(
             recorder.wait()
             send_one(database, rows[0], worker=worker, channels=chans, warning=w, stale=stale)
         handled += len(rows)
-    return handled
+    return handled, last
+
+
+def _hold_and_send(
+    database: Database,
+    chans: dict[str, Any],
+    recorder: Recorder,
+    messages: _Messages,
+    *,
+    limits: dict[str, int],
+    warning_id: int | None,
+    after: int,
+) -> tuple[int, int] | None:
+    """One batch held, sent and handed to the recorder: its size and highest id (None: no batch row due
+    and free above ``after``)."""
+    batch = hold(database, limits=limits, warning_id=warning_id, after=after)
+    if batch is None:
+        return None
+    try:
+        w = messages.current(batch.rows[0].warning_id)  # published: the hold's own query said so
+        recorder.wait()  # the batch before recorded: at most one batch sent and not recorded
+        results, started, duration = hand_over(batch.rows, channel=chans[batch.rows[0].channel],
+                                               base=message_for(w, 0), prefix=f"{w.identifier}:")
+    except BaseException:
+        batch.drop()
+        raise
+    recorder.submit_held(batch, results, started=started, duration_ms=duration)
+    return len(batch.rows), batch.rows[-1].id
 
 
 def attempts(*, db: Session, delivery_ids: Iterable[int]) -> list[DeliveryAttempt]:
