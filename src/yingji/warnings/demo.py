@@ -25,7 +25,7 @@ from yingji.geo import service as geo_service
 from yingji.warnings.enums import DeliveryStatus, Level, RecipientKind, SubscriberStatus
 from yingji.warnings.models import Delivery, ReceivingPoint, Subscriber
 from yingji.warnings.schemas import WarningCreate
-from yingji.warnings.service import authoring, delivery, tally
+from yingji.warnings.service import authoring, delivery, lone_phones, tally
 
 SUBSCRIBERS = 50_000
 
@@ -149,6 +149,7 @@ def seed(db: Session, ctx) -> str:
     ]
     for i in range(0, len(rows), 10_000):
         db.execute(insert(Subscriber), rows[i : i + 10_000])
+    lone_phones.settle_all(db)  # written in bulk, not by sign-ups
 
     # The rainstorm warning: the hull of the county seat's first villages and the next township's first ones.
     second = [v for v in villages if v.path.startswith(townships[1].path + "/")]

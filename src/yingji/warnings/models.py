@@ -7,7 +7,21 @@ import math
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.core.db import Base, UTCDateTime
@@ -105,7 +119,8 @@ class Subscriber(Base):
     __table_args__ = (
         # Resolution reads only these: range scans of the index on the cells of the area, never the table
         # (looking each candidate up in the table cost ten times the scan on SQLite).
-        Index("ix_warning_subscribers_cell", "cell", "status", "event_types", "phone", "village_code", "lon", "lat"),
+        Index("ix_warning_subscribers_cell", "cell", "status", "event_types", "phone", "village_code", "lon", "lat",
+              "phone_alone"),
         UniqueConstraint("phone", "village_code", name="uq_warning_subscribers_phone_village"),
     )
 
@@ -120,6 +135,9 @@ class Subscriber(Base):
     village_code: Mapped[str | None] = mapped_column(String(32), index=True)
     # The warning types asked for, comma-wrapped (",rainstorm,typhoon,") so SQL can filter; "" = every type.
     event_types: Mapped[str] = mapped_column(String(400), default="")
+    # No other row has this phone (as a number: "0139…" is "139…"): the count of different phones counts
+    # the row without reading its phone. True only while it holds; kept by ``service.lone_phones``.
+    phone_alone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     code_hash: Mapped[str | None] = mapped_column(String(128))
     code_expires: Mapped[datetime | None] = mapped_column(UTCDateTime)
     code_attempts: Mapped[int] = mapped_column(Integer, default=0)

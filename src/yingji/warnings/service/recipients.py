@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import BigInteger, and_, bindparam, func, or_, select
+from sqlalchemy import BigInteger, and_, bindparam, case, func, literal_column, not_, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.geo import service as geo_service
@@ -248,7 +248,8 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
                      chunk: int = STREAM_CHUNK) -> int:
     """How many different phones ``subscribed_chunks`` gives, leaving out those in ``exclude`` (already
     targets of another kind), counted in flat memory: 8 bytes per phone found, not a row. A phone's
-    spellings count as one when they are the same number ("0139…" and "139…"), as ``_keys`` makes them."""
+    spellings count as one when they are the same number ("0139…" and "139…"), as ``phone_keys`` makes
+    them; a phone no other row has (``lone_phones``) is counted without being read, in the cells inside."""
     where = _subscriber_filter(area, event_type)
     if exclude:
         where = and_(where, Subscriber.phone.not_in(sorted(exclude)))
@@ -257,15 +258,20 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
     cover = cells.cover(area)
     keys: list[np.ndarray] = []
     first = itemgetter(0)
-    # The cells inside: a range's phones as one string, parsed in C (the tuple per point the driver
-    # builds was most of the time; a test per row in SQL cost as much); one by one only when a range
-    # holds a phone that is not plain digits.
-    joined = func.group_concat(Subscriber.phone) if dialect == "sqlite" else func.string_agg(Subscriber.phone, ",")
-    whole = select(func.count(Subscriber.phone), joined).where(where, in_cell)
-    one_by_one = select(Subscriber.phone).where(where, in_cell)
+    # The cells inside: the rows whose phone no other row has (``phone_alone``) counted from the index;
+    # the others' phones as one string, parsed in C (the tuple per point the driver builds was most of the
+    # time; a test per row in SQL cost as much); one by one only when a range holds a phone that is not
+    # plain digits. Each of them is kept for the comparison of the different phones.
+    alone = Subscriber.phone_alone
+    shared = case((alone, None), else_=Subscriber.phone)  # NULL for a phone alone: not counted, not joined
+    joined = func.group_concat(shared) if dialect == "sqlite" else func.string_agg(shared, ",")
+    whole = select(func.count(case((alone, literal_column("1")))), func.count(shared), joined).where(where, in_cell)
+    one_by_one = select(Subscriber.phone).where(where, in_cell, not_(alone))
     slow: list[tuple[int, int]] = []
+    lonely = 0
     for run, rows in zip(cover.inside, _per_range(db, whole, cover.inside, empty=True), strict=True):
-        parsed = phone_keys.joined_keys(*rows[0])
+        lonely += rows[0][0]
+        parsed = phone_keys.joined_keys(*rows[0][1:])
         if parsed is None:
             slow.append(run)
         else:
@@ -282,9 +288,9 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
         for rows in _streamed(db, by_village, chunk, index=VILLAGE_INDEX):
             keys.append(phone_keys.keys(list(map(first, rows))))
     if not keys:
-        return 0
+        return lonely
     found = np.sort(np.concatenate(keys))  # a sort and one comparison: np.unique's hashing cost more
-    return int(found.size and 1 + np.count_nonzero(found[1:] != found[:-1]))
+    return lonely + int(found.size and 1 + np.count_nonzero(found[1:] != found[:-1]))
 
 
 def subscribed(*, db: Session, area: Area, event_type: str) -> list[Target]:

@@ -19,6 +19,7 @@ from yingji.geo import service as geo_service
 from yingji.warnings.enums import SubscriberStatus
 from yingji.warnings.models import Subscriber
 from yingji.warnings.schemas import SubscribeRequest
+from yingji.warnings.service import lone_phones
 from yingji.warnings.settings import sender_name, settings
 from yingji.warnings.standards import event_types
 
@@ -65,6 +66,7 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
     if errors:
         raise ValidationFailed("订阅信息有误：" + "；".join(e.message for e in errors), details=errors)
     now = utcnow()
+    lone_phones.lock(db, phone)
     existing = list(db.scalars(select(Subscriber).where(Subscriber.phone == phone)))
     recent = [s for s in existing if s.code_expires and s.code_expires - CODE_TTL + RESEND_AFTER > now]
     if recent:
@@ -96,6 +98,7 @@ def subscribe(*, db: Session, data: SubscribeRequest) -> list[Subscriber]:
     for s in existing + [r for r in rows if r not in existing]:
         s.code_hash, s.code_expires, s.code_attempts = code_hash, now + CODE_TTL, 0
     db.flush()
+    lone_phones.settle(db, phone)
     channels_service.enqueue_sms(
         db, phone=phone, headline="预警订阅验证码", text=code_text(code, token, sender_name(db)),
         key=f"subcode:{token}:{code}", max_attempts=3, sensitive=True,
