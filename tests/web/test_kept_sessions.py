@@ -66,12 +66,18 @@ def test_logout_ends_the_session_in_the_other_process_at_once(page_client, other
     assert sent_to_login(duty.get("/", follow_redirects=False))
 
 
-def test_an_account_switched_off_is_logged_out_in_the_other_process(page_client, api, database, other_process):
+def _duty_kept_on_both(page_client, database, other_process):
+    """The duty officer's client, the other process's client with the same cookie (the page kept by both),
+    and the duty officer's user id."""
     duty = page_client("duty")
     other = other_process(duty)
     kept_on_both(duty, other)
     with database.transaction(read=True) as s:
-        duty_id = s.scalar(select(User.id).where(User.username == "duty"))
+        return duty, other, s.scalar(select(User.id).where(User.username == "duty"))
+
+
+def test_an_account_switched_off_is_logged_out_in_the_other_process(page_client, api, database, other_process):
+    duty, other, duty_id = _duty_kept_on_both(page_client, database, other_process)
     r = api("admin").patch(f"/api/v1/accounts/users/{duty_id}", json={"is_active": False})
     assert r.status_code == 200, r.text
     assert sent_to_login(other.get("/", follow_redirects=False))
@@ -79,11 +85,7 @@ def test_an_account_switched_off_is_logged_out_in_the_other_process(page_client,
 
 
 def test_a_new_name_and_role_show_on_the_next_page_of_the_other_process(page_client, api, database, other_process):
-    duty = page_client("duty")
-    other = other_process(duty)
-    kept_on_both(duty, other)
-    with database.transaction(read=True) as s:
-        duty_id = s.scalar(select(User.id).where(User.username == "duty"))
+    _duty, other, duty_id = _duty_kept_on_both(page_client, database, other_process)
     r = api("admin").patch(f"/api/v1/accounts/users/{duty_id}", json={"display_name": "改名后的值班员"})
     assert r.status_code == 200, r.text
     assert "改名后的值班员" in other.get("/").text
