@@ -62,3 +62,18 @@ def test_every_thread_gets_a_connection_at_the_same_time(kind: str, tmp_path: Pa
     finally:
         engine.dispose()
     assert errors == [], [repr(e) for e in errors[:3]]
+
+
+def test_postgresql_connections_compile_nothing_just_in_time() -> None:
+    """Every pooled connection has JIT off from its first statement, a rolled-back transaction later too."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL only")
+    engine = make_engine(PG_URL)
+    try:
+        for _ in range(2):
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+                conn.rollback()
+                assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+    finally:
+        engine.dispose()

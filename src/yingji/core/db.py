@@ -253,7 +253,17 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
         kwargs.setdefault("pool_size", size)
         kwargs.setdefault("max_overflow", max_overflow if max_overflow is not None else POOL_CONNECTIONS - size)
         kwargs.setdefault("pool_timeout", 30)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _no_jit(dbapi_conn: Any, _record: Any) -> None:
+        # JIT compilation pays off on long analytical queries; ours are short, and the planner's guesses
+        # for a lateral scan over ranges of grid cells (rows over-estimated a thousandfold) made it
+        # compile each such statement, 34 ms every time (docs/warnings.md, "Counting different phones").
+        dbapi_conn.execute("SET jit = off")
+        dbapi_conn.commit()  # a SET of a transaction rolled back would be undone
+
+    return engine
 
 
 class Database:

@@ -119,8 +119,12 @@ class Subscriber(Base):
     __table_args__ = (
         # Resolution reads only these: range scans of the index on the cells of the area, never the table
         # (looking each candidate up in the table cost ten times the scan on SQLite).
-        Index("ix_warning_subscribers_cell", "cell", "status", "event_types", "phone", "village_code", "lon", "lat",
-              "phone_alone"),
+        Index("ix_warning_subscribers_cell", "cell", "status", "event_types", "phone", "village_code", "lon", "lat"),
+        # The rows whose phone another row has, the only ones whose phones the count must read and compare
+        # (``recipients.count_subscribed``): a tenth of the rows or so, so a tenth of the cells' index.
+        Index("ix_warning_subscribers_shared", "cell", "status", "event_types", "phone",
+              # as SQLAlchemy renders ``not_(phone_alone)`` on each engine: the planner must see them alike
+              sqlite_where=text("phone_alone = 0"), postgresql_where=text("NOT phone_alone")),
         UniqueConstraint("phone", "village_code", name="uq_warning_subscribers_phone_village"),
     )
 

@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import BigInteger, and_, bindparam, case, func, literal_column, not_, or_, select
+from sqlalchemy import BigInteger, and_, bindparam, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.geo import service as geo_service
@@ -65,6 +65,7 @@ def _subscriber_filter(area: Area, event_type: str):
 
 
 CELL_INDEX = "ix_warning_subscribers_cell"
+SHARED_INDEX = "ix_warning_subscribers_shared"  # the rows whose phone another row has (partial)
 # SQLite's planner took the ``status`` index for the subscribers by village (every row is active) and read
 # the whole table: 0.4 s of 5 million rows for a few hundred.
 VILLAGE_INDEX = "ix_warning_subscribers_village_code"
@@ -103,15 +104,16 @@ def _streamed(db: Session, query, chunk: int, index: str | None = None) -> Itera
     yield from db.connection().execute(query).partitions(chunk)
 
 
-def _per_range(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool = False) -> Iterator[list[Any]]:
+def _per_range(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool = False,
+               index: str = CELL_INDEX) -> Iterator[list[Any]]:
     """The rows of ``query`` (whose cell lies between ``_LO`` and ``_HI``) for each range of cells: a
     range is one column of the grid inside the area, so its rows are few and the memory flat. ``empty``:
-    one list per range, even an empty one."""
+    one list per range, even an empty one. ``index``: the one SQLite is to read."""
     if not ranges:
         return
     bind = db.get_bind()
     if bind.dialect.name == "sqlite":
-        sql, values, names = _raw(bind, query, CELL_INDEX)
+        sql, values, names = _raw(bind, query, index)
         lo, hi = names.index(_LO.key), names.index(_HI.key)
         cur = db.connection().connection.driver_connection.cursor()
         try:
@@ -258,25 +260,28 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
     cover = cells.cover(area)
     keys: list[np.ndarray] = []
     first = itemgetter(0)
-    # The cells inside: the rows whose phone no other row has (``phone_alone``) counted from the index;
-    # the others' phones as one string, parsed in C (the tuple per point the driver builds was most of the
-    # time; a test per row in SQL cost as much); one by one only when a range holds a phone that is not
-    # plain digits. Each of them is kept for the comparison of the different phones.
-    alone = Subscriber.phone_alone
-    shared = case((alone, None), else_=Subscriber.phone)  # NULL for a phone alone: not counted, not joined
-    joined = func.group_concat(shared) if dialect == "sqlite" else func.string_agg(shared, ",")
-    whole = select(func.count(case((alone, literal_column("1")))), func.count(shared), joined).where(where, in_cell)
-    one_by_one = select(Subscriber.phone).where(where, in_cell, not_(alone))
+    # The cells inside: their rows counted from the index, and apart from them the rows whose phone
+    # another row has (``phone_alone`` false: a partial index of their own, a tenth of the rows or so),
+    # whose phones are read and compared with the others; the rest are different phones, counted unread.
+    # The phones read come as one string per range, parsed in C (the tuple per point the driver builds
+    # was most of the time; a test per row in SQL cost as much); one by one only when a range holds a
+    # phone that is not plain digits.
+    shared = and_(where, in_cell, not_(Subscriber.phone_alone))
+    joined = func.group_concat(Subscriber.phone) if dialect == "sqlite" else func.string_agg(Subscriber.phone, ",")
+    rows_in = select(func.count()).select_from(Subscriber).where(where, in_cell)
+    lonely = sum(rows[0][0] for rows in _per_range(db, rows_in, cover.inside, empty=True))
+    whole = select(func.count(Subscriber.phone), joined).where(shared)
+    one_by_one = select(Subscriber.phone).where(shared)
     slow: list[tuple[int, int]] = []
-    lonely = 0
-    for run, rows in zip(cover.inside, _per_range(db, whole, cover.inside, empty=True), strict=True):
-        lonely += rows[0][0]
-        parsed = phone_keys.joined_keys(*rows[0][1:])
+    for run, rows in zip(cover.inside, _per_range(db, whole, cover.inside, empty=True, index=SHARED_INDEX),
+                         strict=True):
+        lonely -= rows[0][0]
+        parsed = phone_keys.joined_keys(*rows[0])
         if parsed is None:
             slow.append(run)
         else:
             keys.append(parsed)
-    for rows in _per_range(db, one_by_one, slow):
+    for rows in _per_range(db, one_by_one, slow, index=SHARED_INDEX):
         keys.append(phone_keys.keys(list(map(first, rows))))
     edge = select(Subscriber.phone, Subscriber.lon, Subscriber.lat).where(where, in_cell, _bbox(area))
     for rows in _per_range(db, edge, cover.edge):
