@@ -72,7 +72,12 @@ def versions(db: Session, layers: Iterable[str]) -> tuple[int, ...]:
     found = db.info.get(_MEMO)
     if found is None:
         found = db.info[_MEMO] = dict(db.execute(_ALL).all())
-    return tuple(found.get(n, 0) for n in layers)
+    return versions_in(found, layers)
+
+
+def versions_in(generations: Mapping[str, int], layers: Iterable[str]) -> tuple[int, ...]:
+    """``versions`` from generations already read (``core.generations``)."""
+    return tuple(generations.get(n, 0) for n in layers)
 
 
 def seed(db: Session, generations: Mapping[str, int]) -> None:

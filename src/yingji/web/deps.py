@@ -25,6 +25,7 @@ from yingji.core.errors import DomainError, PermissionDenied, Unauthenticated
 from yingji.core.pagination import PageParams
 from yingji.core.security import same
 from yingji.core.validation import RecordId
+from yingji.web.layers import cache_of
 
 SESSION_COOKIE = "yingji_session"
 
@@ -138,7 +139,7 @@ def todo_unread(request: Request, db: Session, user: Actor) -> int:
     (the count query is the costliest part of a page's header), read back by one primary-key query."""
     if request.method not in READ_METHODS:  # kept only from reads: a write's own changes are not committed yet
         return notices.unread_count(db, actor=user)
-    entry = _badge_cache(request).get(
+    entry = cache_of(request, "badge_cache").get(
         _badge_key(user),
         current=layercache.versions(db, NOTICE_LAYERS),
         build=lambda: (notices.unread_count(db, actor=user), None),
@@ -149,16 +150,9 @@ def todo_unread(request: Request, db: Session, user: Actor) -> int:
 
 def kept_todo_unread(request: Request, user: UserView, generations: Mapping[str, int]) -> int | None:
     """The badge as ``todo_unread`` kept it, if it still holds at these generations (None: count it)."""
-    current = tuple(generations.get(name, 0) for name in NOTICE_LAYERS)
-    entry = _badge_cache(request).peek(_badge_key(user), current)
+    current = layercache.versions_in(generations, NOTICE_LAYERS)
+    entry = cache_of(request, "badge_cache").peek(_badge_key(user), current)
     return None if entry is None else entry.data
-
-
-def _badge_cache(request: Request) -> layercache.LayerCache:
-    cache = getattr(request.app.state, "badge_cache", None)
-    if cache is None:
-        cache = request.app.state.badge_cache = layercache.LayerCache()
-    return cache
 
 
 def _badge_key(user: Any) -> tuple[Any, ...]:

@@ -96,7 +96,7 @@ def _kept_dashboard(request: Request, generations: Mapping[str, int]) -> Respons
     if tables is None:
         return None
     request.state.user, request.state.csrf_token, request.state.todo_unread = session.user, session.csrf_token, unread
-    current = (tuple(generations.get(layercache.rows_layer(t), 0) for t in tables), unread)
+    current = (layercache.versions_in(generations, map(layercache.rows_layer, tables)), unread)
     entry = cache_of(request, "page_cache").peek(_page_key(request), current)
     return None if entry is None else _page_answer(request, entry)
 

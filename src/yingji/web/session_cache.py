@@ -38,7 +38,7 @@ class KeptSession:
 
 
 def _of(generations: Mapping[str, int]) -> tuple[int, ...]:
-    return tuple(generations.get(name, 0) for name in SESSION_LAYERS)
+    return layercache.versions_in(generations, SESSION_LAYERS)
 
 
 class SessionCache:

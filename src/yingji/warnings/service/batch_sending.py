@@ -117,6 +117,12 @@ _KEYS_ONLY = ("SELECT set_config('enable_seqscan', 'off', true), set_config('ena
               " set_config('enable_mergejoin', 'off', true)")
 
 
+def keys_only(db: Session) -> None:
+    """For the rest of the transaction, on PostgreSQL: plans by key probes only (``_KEYS_ONLY``)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text(_KEYS_ONLY))
+
+
 def _current(db: Session, ids: list[int]) -> dict[int, Any]:
     cols = "id, status, locked_by, recipient_ref, warning_id, channel"
     if db.get_bind().dialect.name == "postgresql":
@@ -157,8 +163,7 @@ def record_batch(
 ) -> Counter[str]:
     """Records a batch's answers in one transaction (see the module's docstring)."""
     with database.transaction() as db:
-        if database.dialect == "postgresql":
-            db.execute(text(_KEYS_ONLY))
+        keys_only(db)
         return record_in(db, rows, results, current=_current(db, [c.id for c in rows]), worker=worker,
                          started=started, duration_ms=duration_ms)
 

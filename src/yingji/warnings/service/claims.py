@@ -29,12 +29,13 @@ class Claimed(NamedTuple):
     kind: str
 
 
-_DUE = (
-    "SELECT id FROM warning_deliveries{hint}"
-    " WHERE id > :after AND status IN ('pending', 'sending')"  # ix_warning_deliveries_open, in id order
+# A row due, above ``:after`` (the status term is the partial index ix_warning_deliveries_open's, walked
+# in id order): also the held batches' (``held_batches``).
+DUE = (
+    "id > :after AND status IN ('pending', 'sending')"
     " AND ((status = 'pending' AND available_at <= :now) OR (status = 'sending' AND locked_until < :now))"
-    "{warning} ORDER BY id LIMIT :n{lock}"
 )
+_DUE = "SELECT id FROM warning_deliveries{hint} WHERE " + DUE + "{warning} ORDER BY id LIMIT :n{lock}"
 _CLAIM = (
     "UPDATE warning_deliveries SET status = 'sending', locked_by = :worker, locked_until = :until"
     " WHERE id IN ({due}) RETURNING id, warning_id, channel, address, name, recipient_kind"

@@ -29,16 +29,12 @@ from sqlalchemy.orm import Session
 from yingji.channels.service import DeliveryResult
 from yingji.core.clock import utcnow
 from yingji.core.db import Database, UTCDateTime
-from yingji.warnings.service.batch_sending import _KEYS_ONLY, record_in
-from yingji.warnings.service.claims import Claimed
+from yingji.warnings.service.batch_sending import keys_only, record_in
+from yingji.warnings.service.claims import DUE, Claimed
 
 # The due rows of batch channels, walked in id order on the partial index of the open rows (as the
 # lease's claim, ``claims._statement``). The first locks one row and names its batch (warning, channel).
-_DUE = (
-    "id > :after AND status IN ('pending', 'sending')"
-    " AND ((status = 'pending' AND available_at <= :now) OR (status = 'sending' AND locked_until < :now))"
-    " AND recipient_kind <> 'area'"
-)
+_DUE = f"{DUE} AND recipient_kind <> 'area'"
 _FIRST = (
     f"SELECT warning_id, channel FROM warning_deliveries WHERE {_DUE} AND channel = ANY(:channels)"
     " AND warning_id IN (SELECT id FROM warnings WHERE status = 'published'){warning}"
@@ -73,7 +69,7 @@ class Held:
                duration_ms: int) -> Counter[str]:
         """Records the gateway's answers and commits (rolls back, the rows due again, on any error)."""
         with self.stack:
-            self.db.execute(text(_KEYS_ONLY))
+            keys_only(self.db)
             return record_in(self.db, self.rows, results, current=self.current, worker=worker, started=started,
                              duration_ms=duration_ms, alone=self.alone)
 

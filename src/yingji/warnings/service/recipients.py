@@ -12,19 +12,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from enum import Enum
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import BigInteger, and_, bindparam, func, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.geo import service as geo_service
 from yingji.registry import service as registry_service
 from yingji.warnings.enums import RecipientKind, SubscriberStatus
 from yingji.warnings.models import ReceivingPoint, Subscriber
-from yingji.warnings.service import cells, phone_keys
+from yingji.warnings.service import cell_ranges, cells, phone_keys
 from yingji.warnings.service.area import Area
 
 INFO_OFFICER_TITLES = ["灾害信息员"]
@@ -64,124 +63,7 @@ def _subscriber_filter(area: Area, event_type: str):
     return and_(Subscriber.status == SubscriberStatus.active, wants)
 
 
-CELL_INDEX = "ix_warning_subscribers_cell"
-SHARED_INDEX = "ix_warning_subscribers_shared"  # the rows whose phone another row has (partial)
-# SQLite's planner took the ``status`` index for the subscribers by village (every row is active) and read
-# the whole table: 0.4 s of 5 million rows for a few hundred.
-VILLAGE_INDEX = "ix_warning_subscribers_village_code"
-_LO, _HI = bindparam("cell_lo", 0, BigInteger), bindparam("cell_hi", 0, BigInteger)
-
-
-def _raw(bind, query, index: str | None) -> tuple[str, list[Any], list[str]]:
-    """The SQL, the positional values and their names of ``query`` for SQLite's own cursor."""
-    compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    names = list(compiled.positiontup or ())
-    sql = str(compiled)
-    if index:  # SQLAlchemy renders no index hint for SQLite
-        table = query.get_final_froms()[0].name
-        sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
-    return sql, [_plain(params[k]) for k in names], names
-
-
-def _streamed(db: Session, query, chunk: int, index: str | None = None) -> Iterator[list[Any]]:
-    # Rows through a streaming cursor, ``chunk`` at a time. On SQLite the driver's own cursor: plain
-    # tuples, none of SQLAlchemy's per-row work (a third of the time of a 5,000,000-point pass). On
-    # PostgreSQL a server-side cursor (options of the statement, not of the connection: those would stay
-    # on it, and every later statement of the transaction would open a server-side cursor).
-    bind = db.get_bind()
-    if bind.dialect.name == "sqlite":
-        sql, values, _names = _raw(bind, query, index)
-        cur = db.connection().connection.driver_connection.cursor()
-        try:
-            cur.execute(sql, values)
-            while part := cur.fetchmany(chunk):
-                yield part
-        finally:
-            cur.close()
-        return
-    query = query.execution_options(stream_results=True, yield_per=chunk)
-    yield from db.connection().execute(query).partitions(chunk)
-
-
-def _per_range(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool = False,
-               index: str = CELL_INDEX) -> Iterator[list[Any]]:
-    """The rows of ``query`` (whose cell lies between ``_LO`` and ``_HI``) for each range of cells: a
-    range is one column of the grid inside the area, so its rows are few and the memory flat. ``empty``:
-    one list per range, even an empty one. ``index``: the one SQLite is to read."""
-    if not ranges:
-        return
-    bind = db.get_bind()
-    if bind.dialect.name == "sqlite":
-        sql, values, names = _raw(bind, query, index)
-        lo, hi = names.index(_LO.key), names.index(_HI.key)
-        cur = db.connection().connection.driver_connection.cursor()
-        try:
-            for a, b in ranges:
-                values[lo], values[hi] = a, b
-                if (rows := cur.execute(sql, values).fetchall()) or empty:
-                    yield rows
-        finally:
-            cur.close()
-        return
-    yield from _per_range_pg(db, query, ranges, empty=empty)
-
-
-# Ranges of cells per statement on PostgreSQL: a statement per range was a round trip each (233 ranges
-# inside and 469 on the edge of the benchmark's polygon: 0.23 s of waiting for the 0.42 s of the count).
-PG_RANGES_PER_STATEMENT = 64
-
-
-def _over_ranges_pg(db: Session, query, *, order: bool) -> tuple[str, dict[str, Any]]:
-    """``query`` (its cell between ``_LO`` and ``_HI``) as one statement over the ranges given as the arrays
-    ``yj_lo``, ``yj_hi``: a lateral subquery per range of their ``unnest`` (an index range scan each); the
-    range's number first in each row. Its SQL and its other parameters, for psycopg."""
-    compiled = query.compile(dialect=db.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    params = {k: _plain(v) for k, v in compiled.construct_params().items() if k not in (_LO.key, _HI.key)}
-    inner = str(compiled).replace(f"%({_LO.key})s", "r.lo").replace(f"%({_HI.key})s", "r.hi")
-    sql = ("SELECT r.i, s.* FROM unnest(CAST(%(yj_lo)s AS bigint[]), CAST(%(yj_hi)s AS bigint[]))"
-           f" WITH ORDINALITY AS r(lo, hi, i) CROSS JOIN LATERAL ({inner}) AS s" + (" ORDER BY r.i" if order else ""))
-    return sql, params
-
-
-def _streamed_ranges_pg(db: Session, query, ranges: list[tuple[int, int]], chunk: int) -> Iterator[list[Any]]:
-    """The rows of ``query`` over all ``ranges`` in one statement on a server-side cursor, ``chunk`` at a
-    time (without the range's number): flat memory, one round trip per chunk."""
-    if not ranges:
-        return
-    sql, params = _over_ranges_pg(db, query, order=False)
-    params |= {"yj_lo": [a for a, _b in ranges], "yj_hi": [b for _a, b in ranges]}
-    with db.connection().connection.driver_connection.cursor(name="yj_cells") as cur:
-        cur.execute(sql, params)
-        while part := cur.fetchmany(chunk):
-            yield [row[1:] for row in part]
-
-
-def _per_range_pg(db: Session, query, ranges: list[tuple[int, int]], *, empty: bool) -> Iterator[list[Any]]:
-    """``_per_range`` on PostgreSQL: ``query`` for ``PG_RANGES_PER_STATEMENT`` ranges in one statement
-    (``_over_ranges_pg``), the rows handed out per range: for queries of few rows per range (an aggregate,
-    the edge cells' points); the rows of the cells inside go through ``_streamed_ranges_pg``."""
-    sql, params = _over_ranges_pg(db, query, order=True)
-    cur = db.connection().connection.driver_connection.cursor()
-    try:
-        for start in range(0, len(ranges), PG_RANGES_PER_STATEMENT):
-            part = ranges[start : start + PG_RANGES_PER_STATEMENT]
-            by_range: list[list[Any]] = [[] for _ in part]
-            # Never prepared: psycopg prepares a statement run five times, and the generic plan of this
-            # one (its ranges unknown) took 7 to 10 s where the planned one takes 0.3 s (1,000,000 points).
-            cur.execute(sql, {**params, "yj_lo": [a for a, _b in part], "yj_hi": [b for _a, b in part]},
-                        prepare=False)
-            for row in cur.fetchall():
-                by_range[row[0] - 1].append(row[1:])
-            for rows in by_range:
-                if rows or empty:
-                    yield rows
-    finally:
-        cur.close()
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
+_IN_CELL = Subscriber.cell.between(cell_ranges.LO, cell_ranges.HI)  # a range of cells (``cell_ranges``)
 
 
 def _bbox(area: Area):
@@ -192,16 +74,14 @@ def _bbox(area: Area):
 def _by_cells(db: Session, area: Area, cols: tuple, where, chunk: int) -> Iterator[list[Any]]:
     cover = cells.cover(area)
     n = len(cols)
-    query = select(*cols, Subscriber.lon, Subscriber.lat).where(where, Subscriber.cell.between(_LO, _HI))
+    query = select(*cols, Subscriber.lon, Subscriber.lat).where(where, _IN_CELL)
     buf: list[Any] = []
-    inside = (_streamed_ranges_pg(db, query, cover.inside, chunk) if db.get_bind().dialect.name == "postgresql"
-              else _per_range(db, query, cover.inside))
-    for rows in inside:  # inside without a test
+    for rows in cell_ranges.all_ranges(db, query, cover.inside, chunk):  # inside without a test
         buf += rows
         if len(buf) >= chunk:
             yield buf
             buf = []
-    for rows in _per_range(db, query.where(_bbox(area)), cover.edge):
+    for rows in cell_ranges.per_range(db, query.where(_bbox(area)), cover.edge):
         buf += _in_area(area, rows, n, n + 1)
         if len(buf) >= chunk:
             yield buf
@@ -227,7 +107,7 @@ def subscriber_rows(
         by_village = select(*cols, Subscriber.lon, Subscriber.lat).where(
             active, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
         )
-        yield from _streamed(db, by_village, chunk, index=VILLAGE_INDEX)
+        yield from cell_ranges.streamed(db, by_village, chunk, index=cell_ranges.VILLAGE_INDEX)
 
 
 TARGET_COLS = (Subscriber.id, Subscriber.phone, Subscriber.village_code)
@@ -256,7 +136,6 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
     if exclude:
         where = and_(where, Subscriber.phone.not_in(sorted(exclude)))
     dialect = db.get_bind().dialect.name
-    in_cell = Subscriber.cell.between(_LO, _HI)
     cover = cells.cover(area)
     keys: list[np.ndarray] = []
     first = itemgetter(0)
@@ -266,31 +145,31 @@ def count_subscribed(*, db: Session, area: Area, event_type: str, exclude: set[s
     # The phones read come as one string per range, parsed in C (the tuple per point the driver builds
     # was most of the time; a test per row in SQL cost as much); one by one only when a range holds a
     # phone that is not plain digits.
-    shared = and_(where, in_cell, not_(Subscriber.phone_alone))
+    shared = and_(where, _IN_CELL, not_(Subscriber.phone_alone))
     joined = func.group_concat(Subscriber.phone) if dialect == "sqlite" else func.string_agg(Subscriber.phone, ",")
-    rows_in = select(func.count()).select_from(Subscriber).where(where, in_cell)
-    lonely = sum(rows[0][0] for rows in _per_range(db, rows_in, cover.inside, empty=True))
+    rows_in = select(func.count()).select_from(Subscriber).where(where, _IN_CELL)
+    lonely = sum(rows[0][0] for rows in cell_ranges.per_range(db, rows_in, cover.inside, empty=True))
     whole = select(func.count(Subscriber.phone), joined).where(shared)
     one_by_one = select(Subscriber.phone).where(shared)
     slow: list[tuple[int, int]] = []
-    for run, rows in zip(cover.inside, _per_range(db, whole, cover.inside, empty=True, index=SHARED_INDEX),
-                         strict=True):
+    per_range = cell_ranges.per_range(db, whole, cover.inside, empty=True, index=cell_ranges.SHARED_INDEX)
+    for run, rows in zip(cover.inside, per_range, strict=True):
         lonely -= rows[0][0]
         parsed = phone_keys.joined_keys(*rows[0])
         if parsed is None:
             slow.append(run)
         else:
             keys.append(parsed)
-    for rows in _per_range(db, one_by_one, slow, index=SHARED_INDEX):
+    for rows in cell_ranges.per_range(db, one_by_one, slow, index=cell_ranges.SHARED_INDEX):
         keys.append(phone_keys.keys(list(map(first, rows))))
-    edge = select(Subscriber.phone, Subscriber.lon, Subscriber.lat).where(where, in_cell, _bbox(area))
-    for rows in _per_range(db, edge, cover.edge):
+    edge = select(Subscriber.phone, Subscriber.lon, Subscriber.lat).where(where, _IN_CELL, _bbox(area))
+    for rows in cell_ranges.per_range(db, edge, cover.edge):
         keys.append(phone_keys.keys(list(map(first, _in_area(area, rows, 1, 2)))))
     if area.village_codes:
         by_village = select(Subscriber.phone).where(
             where, Subscriber.lon.is_(None), Subscriber.village_code.in_(area.village_codes)
         )
-        for rows in _streamed(db, by_village, chunk, index=VILLAGE_INDEX):
+        for rows in cell_ranges.streamed(db, by_village, chunk, index=cell_ranges.VILLAGE_INDEX):
             keys.append(phone_keys.keys(list(map(first, rows))))
     if not keys:
         return lonely
