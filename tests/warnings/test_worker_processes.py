@@ -25,7 +25,10 @@ ROWS = 300
 
 
 def test_two_worker_processes_deliver_every_row_once(tmp_path) -> None:
-    gw = BatchGateway().start()
+    # Each batch answered 0.1 s late, as a cloud's API some distance away: a gateway answering at once let
+    # the every-10-s delivery job, when its turn came as the rows were written, send all 15 batches before
+    # a delivery loop woke from its 1 s idle wait.
+    gw = BatchGateway(hold=lambda _n, _items: time.sleep(0.1)).start()
     with fresh_database(tmp_path) as (url, database):
         env = {**os.environ, "YINGJI_DATABASE_URL": url, "YINGJI_DATA_DIR": str(tmp_path),
                "YINGJI_SECRET_KEY": "test", "YINGJI_CHANNEL_SMS_URL": gw.url, "YINGJI_CHANNEL_SMS_FORMAT": "json",
